@@ -1,0 +1,35 @@
+// The game rules, as pure functions of the hot cache. Each tick runs:
+//   1. nation phase: plan_nation() for every living nation (concurrently), then
+//      merge_nation_phase() in ascending nation id;
+//   2. war phase: resolve_war() for every active war (concurrently), then
+//      merge_war_phase() in ascending war id;
+//   3. end_of_tick(): eliminations and other bookkeeping, on the coordinator.
+// The functions read only the World they are given and the tick number, and
+// draw randomness only from Rng(seed, tick, entity, purpose), so the same
+// world and tick always give the same proposals, on any thread, any number of
+// times (a restarted actor recomputes exactly what its predecessor would have).
+#pragma once
+
+#include <vector>
+
+#include "rules/proposals.h"
+#include "state/change_recorder.h"
+#include "state/world.h"
+
+namespace hegemon {
+
+// Nation phase. Reads the world as of the end of the previous tick.
+NationProposal plan_nation(const World& world, NationId nation, Tick tick);
+// Applies nation proposals; `proposals` must be sorted by nation id. Assigns
+// army ids to recruitments and accepts or refuses war declarations in order.
+void merge_nation_phase(ChangeRecorder& rec, const std::vector<NationProposal>& proposals);
+
+// War phase. Reads the world after the nation phase merge.
+WarProposal resolve_war(const World& world, WarId war, Tick tick);
+// Applies war proposals; `proposals` must be sorted by war id.
+void merge_war_phase(ChangeRecorder& rec, const std::vector<WarProposal>& proposals);
+
+// Eliminates nations that lost their last province (their armies disband).
+void end_of_tick(ChangeRecorder& rec);
+
+}  // namespace hegemon

@@ -1,0 +1,13 @@
+// One whole tick on the calling thread: the same phase functions and merges the
+// actors run, in the same order. The reference the actor system is tested
+// against, and the engine of tools that need no actors.
+#pragma once
+
+#include "state/change_set.h"
+#include "state/world.h"
+
+namespace hegemon {
+
+ChangeSet run_tick_sequential(World& world);
+
+}  // namespace hegemon

@@ -1,0 +1,21 @@
+// World generation: a deterministic function of WorldParams (seed and sizes).
+#pragma once
+
+#include "state/world_snapshot.h"
+
+namespace hegemon {
+
+// Limits accepted by generate_world (and by the command line).
+constexpr int32_t kMinProvinces = 16;
+constexpr int32_t kMaxProvinces = 200000;
+constexpr int32_t kMinNations = 2;
+constexpr int32_t kMaxNations = 10000;
+
+// A new world at tick 0: a hex-grid map of params.provinces land provinces with
+// terrain and adjacency, params.nations nations grown contiguously from
+// scattered capitals (a few provinces may stay unowned), each with a starting
+// army in its capital, generated names and colours. Throws std::invalid_argument
+// when the sizes are out of range or there are fewer provinces than 4x nations.
+WorldSnapshot generate_world(const WorldParams& params);
+
+}  // namespace hegemon

@@ -1,0 +1,50 @@
+// Everything one tick changed: the final value of each entity it touched (once,
+// however many phases touched it), the armies it removed, its events and history
+// rows, and the clock and hash after it. Persistence writes one change set as one
+// SQLite transaction; network deltas are cut from it as well.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "state/entities.h"
+#include "state/event.h"
+#include "state/game_meta.h"
+
+namespace hegemon {
+
+// One row of province_history: the state of a province after a tick in which
+// its owner, controller or development changed.
+struct ProvinceHistoryRow {
+  Tick tick = 0;
+  ProvinceId province = 0;
+  NationId owner = kNoNation;
+  NationId controller = kNoNation;
+  int32_t development = 0;
+};
+
+inline bool operator==(const ProvinceHistoryRow& a, const ProvinceHistoryRow& b) {
+  return a.tick == b.tick && a.province == b.province && a.owner == b.owner &&
+         a.controller == b.controller && a.development == b.development;
+}
+
+struct ChangeSet {
+  GameMeta meta;  // meta.tick is this change set's tick; meta.state_hash the hash after it
+  std::string date;  // the in-game date of meta.tick, "YYYY-MM-DD"
+  std::vector<Province> provinces;  // sorted by id
+  std::vector<Nation> nations;      // sorted by id
+  std::vector<Army> armies;         // created or changed, sorted by id
+  std::vector<ArmyId> removed_armies;  // sorted
+  std::vector<War> wars;            // declared, changed or ended, sorted by id
+  std::vector<Event> events;        // in the order they happened
+  std::vector<ProvinceHistoryRow> history;  // sorted by province
+
+  Tick tick() const { return meta.tick; }
+  size_t row_count() const {
+    return provinces.size() + nations.size() + armies.size() + removed_armies.size() +
+           wars.size() + events.size() + history.size();
+  }
+};
+
+}  // namespace hegemon

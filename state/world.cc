@@ -1,0 +1,190 @@
+#include "state/world.h"
+
+#include <algorithm>
+
+#include "state/state_hash.h"
+
+namespace hegemon {
+namespace {
+const IdList kEmptyList = std::make_shared<const std::vector<int32_t>>();
+
+template <class Map, class Value>
+std::optional<Value> find_in(const Map& map, int32_t id) {
+  Value v;
+  if (map.find(id, v)) return v;
+  return std::nullopt;
+}
+
+template <class Map>
+std::vector<int32_t> sorted_keys(const Map& map) {
+  std::vector<int32_t> ids;
+  {
+    auto locked = const_cast<Map&>(map).lock_table();
+    ids.reserve(locked.size());
+    for (const auto& kv : locked) ids.push_back(kv.first);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+template <class Map, class Value>
+std::vector<Value> sorted_values(const Map& map) {
+  std::vector<Value> out;
+  {
+    auto locked = const_cast<Map&>(map).lock_table();
+    out.reserve(locked.size());
+    for (const auto& kv : locked) out.push_back(kv.second);
+  }
+  std::sort(out.begin(), out.end(), [](const Value& a, const Value& b) { return a.id < b.id; });
+  return out;
+}
+}  // namespace
+
+World::World(const WorldSnapshot& s)
+    : map_(s.map),
+      provinces_(s.provinces.size() + 1),
+      nations_(s.nations.size() + 1),
+      armies_(std::max<size_t>(64, s.armies.size() * 2)),
+      wars_(64),
+      provinces_by_owner_(s.nations.size() + 1),
+      armies_by_owner_(s.nations.size() + 1) {
+  for (const auto& p : s.provinces) put_province(p);
+  for (const auto& n : s.nations) put_nation(n);
+  for (const auto& a : s.armies) put_army(a);
+  for (const auto& w : s.wars) put_war(w);
+  set_meta(s.meta.tick, s.meta.next_army_id, s.meta.next_war_id);
+}
+
+GameMeta World::meta() const {
+  std::lock_guard<std::mutex> lock(meta_mutex_);
+  return meta_;
+}
+
+std::optional<Province> World::province(ProvinceId id) const {
+  return find_in<decltype(provinces_), Province>(provinces_, id);
+}
+std::optional<Nation> World::nation(NationId id) const {
+  return find_in<decltype(nations_), Nation>(nations_, id);
+}
+std::optional<Army> World::army(ArmyId id) const {
+  return find_in<decltype(armies_), Army>(armies_, id);
+}
+std::optional<War> World::war(WarId id) const {
+  if (auto w = find_in<decltype(wars_), War>(wars_, id)) return w;
+  if (cold_) return cold_->load_war(id);
+  return std::nullopt;
+}
+
+IdList World::index_get(const IdIndex& index, NationId key) {
+  IdList list;
+  if (index.find(key, list) && list) return list;
+  return kEmptyList;
+}
+
+IdList World::provinces_of(NationId id) const { return index_get(provinces_by_owner_, id); }
+IdList World::armies_of(NationId id) const { return index_get(armies_by_owner_, id); }
+
+std::vector<NationId> World::living_nations() const {
+  std::vector<NationId> out;
+  for (NationId id = 1; id <= map_->nation_count(); ++id) {
+    Nation n;
+    if (nations_.find(id, n) && n.alive) out.push_back(id);
+  }
+  return out;
+}
+
+std::vector<WarId> World::active_wars() const { return sorted_keys(wars_); }
+
+WorldSnapshot World::snapshot() const {
+  WorldSnapshot s;
+  s.map = map_;
+  s.meta = meta();
+  s.provinces = sorted_values<decltype(provinces_), Province>(provinces_);
+  s.nations = sorted_values<decltype(nations_), Nation>(nations_);
+  s.armies = sorted_values<decltype(armies_), Army>(armies_);
+  s.wars = sorted_values<decltype(wars_), War>(wars_);
+  return s;
+}
+
+uint64_t World::recompute_hash() const { return full_state_hash(snapshot()); }
+
+void World::index_add(IdIndex& index, NationId key, int32_t id) {
+  auto list = std::make_shared<std::vector<int32_t>>(*index_get(index, key));
+  list->insert(std::upper_bound(list->begin(), list->end(), id), id);
+  index.insert_or_assign(key, IdList(std::move(list)));
+}
+
+void World::index_remove(IdIndex& index, NationId key, int32_t id) {
+  auto list = std::make_shared<std::vector<int32_t>>(*index_get(index, key));
+  auto it = std::lower_bound(list->begin(), list->end(), id);
+  if (it != list->end() && *it == id) list->erase(it);
+  index.insert_or_assign(key, IdList(std::move(list)));
+}
+
+void World::put_province(const Province& p) {
+  Province old;
+  if (provinces_.find(p.id, old)) {
+    entity_sum_ -= entity_hash(old);
+    if (old.owner != p.owner) {
+      index_remove(provinces_by_owner_, old.owner, p.id);
+      index_add(provinces_by_owner_, p.owner, p.id);
+    }
+  } else {
+    index_add(provinces_by_owner_, p.owner, p.id);
+  }
+  entity_sum_ += entity_hash(p);
+  provinces_.insert_or_assign(p.id, p);
+}
+
+void World::put_nation(const Nation& n) {
+  Nation old;
+  if (nations_.find(n.id, old)) entity_sum_ -= entity_hash(old);
+  entity_sum_ += entity_hash(n);
+  nations_.insert_or_assign(n.id, n);
+}
+
+void World::put_army(const Army& a) {
+  Army old;
+  if (armies_.find(a.id, old)) {
+    entity_sum_ -= entity_hash(old);
+    if (old.owner != a.owner) {
+      index_remove(armies_by_owner_, old.owner, a.id);
+      index_add(armies_by_owner_, a.owner, a.id);
+    }
+  } else {
+    index_add(armies_by_owner_, a.owner, a.id);
+  }
+  entity_sum_ += entity_hash(a);
+  armies_.insert_or_assign(a.id, a);
+}
+
+void World::remove_army(ArmyId id) {
+  Army old;
+  if (!armies_.find(id, old)) return;
+  entity_sum_ -= entity_hash(old);
+  index_remove(armies_by_owner_, old.owner, id);
+  armies_.erase(id);
+}
+
+void World::put_war(const War& w) {
+  War old;
+  if (wars_.find(w.id, old)) entity_sum_ -= entity_hash(old);
+  entity_sum_ += entity_hash(w);
+  wars_.insert_or_assign(w.id, w);
+}
+
+void World::retire_war(WarId id) {
+  War old;
+  if (!wars_.find(id, old)) return;
+  entity_sum_ -= entity_hash(old);
+  wars_.erase(id);
+}
+
+void World::set_meta(Tick tick, ArmyId next_army_id, WarId next_war_id) {
+  GameMeta m{tick, next_army_id, next_war_id, 0};
+  m.state_hash = combine_state_hash(entity_sum_, m);
+  std::lock_guard<std::mutex> lock(meta_mutex_);
+  meta_ = m;
+}
+
+}  // namespace hegemon

@@ -8,6 +8,17 @@
 // draw randomness only from Rng(seed, tick, entity, purpose), so the same
 // world and tick always give the same proposals, on any thread, any number of
 // times (a restarted actor recomputes exactly what its predecessor would have).
+//
+// Every notable happening is recorded as an Event; the catalogue of types and
+// fields is rules/events.h. The balance (every number the rules use) is in
+// rules/tuning.h. Where each rule lives:
+//   nation phase  nation_plan.h (working state), province_life.h (unrest,
+//                 revolts, development), economy.h, statecraft.h (stability,
+//                 tax), military_ai.h (reinforcement, recruitment),
+//                 diplomacy_ai.h (declaring war), army_orders.h + movement.h
+//   war phase     war_plan.h (working state), battle.h, siege.h, front.h,
+//                 war_score.h, peace.h
+//   end of tick   elimination.cc
 #pragma once
 
 #include <vector>

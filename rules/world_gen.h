@@ -13,9 +13,12 @@ constexpr int32_t kMaxNations = 10000;
 
 // A new world at tick 0: a hex-grid map of params.provinces land provinces with
 // terrain and adjacency, params.nations nations grown contiguously from
-// scattered capitals (a few provinces may stay unowned), each with a starting
-// army in its capital, generated names and colours. Throws std::invalid_argument
-// when the sizes are out of range or there are fewer provinces than 4x nations.
+// scattered capitals (every province ends up owned; callers should still
+// accept kNoNation owners, which hand-made or future worlds may have), each
+// with a starting army in its capital, generated names and colours. O(N log N)
+// in the number of provinces: 50,000 provinces take well under a second.
+// Throws std::invalid_argument when the sizes are out of range or there are
+// fewer provinces than 4x nations.
 WorldSnapshot generate_world(const WorldParams& params);
 
 }  // namespace hegemon

@@ -13,7 +13,7 @@ namespace hegemon {
 
 struct Event {
   Tick tick = 0;
-  std::string type;  // e.g. "war_declared"; the catalogue is in docs/ARCHITECTURE.md
+  std::string type;  // e.g. "war_declared"; the catalogue is rules/events.h
   std::string data;  // a JSON object, e.g. {"war":3,"attacker":5,"defender":9}
 };
 

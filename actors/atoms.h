@@ -1,0 +1,21 @@
+// The message vocabulary between Hegemon's actors (CAF 0.17 atoms: at most 10
+// characters). Kept in one header so a reader sees the whole protocol at once.
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace hegemon {
+
+using plan_atom = caf::atom_constant<caf::atom("plan")>;        // nation phase of a tick
+using resolve_atom = caf::atom_constant<caf::atom("resolve")>;  // war phase of a tick
+using commit_atom = caf::atom_constant<caf::atom("commit")>;    // persist a change set
+using checkpt_atom = caf::atom_constant<caf::atom("checkpt")>;  // save = WAL checkpoint
+using save_as_atom = caf::atom_constant<caf::atom("save_as")>;  // consistent copy of the save
+using next_atom = caf::atom_constant<caf::atom("next_tick")>;   // coordinator's own timer
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using pause_atom = caf::atom_constant<caf::atom("pause")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+using speed_atom = caf::atom_constant<caf::atom("speed")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;        // finish, commit, checkpoint
+
+}  // namespace hegemon

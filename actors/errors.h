@@ -1,0 +1,24 @@
+// Hegemon's error category for caf::error: a code plus a context string that
+// says what failed and why ("commit tick 12: disk I/O error").
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/error.hpp>
+
+namespace hegemon {
+
+enum class Errc : uint8_t {
+  persistence_failed = 1,  // SQLite refused a commit, checkpoint or copy
+  phase_failed = 2,        // a nation or war actor failed to compute its phase
+  invalid_request = 3,     // a request with bad arguments; nothing changed
+  cannot_stop_cleanly = 4,  // stop requested while ticks cannot be committed
+};
+
+caf::error make_error(Errc code, std::string context);
+
+// A one-line, human-readable description of any caf::error (ours or CAF's).
+std::string describe(const caf::error& err);
+
+}  // namespace hegemon

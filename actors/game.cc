@@ -1,0 +1,54 @@
+#include "actors/game.h"
+
+#include <caf/actor_system.hpp>
+#include <caf/spawn_options.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/persistence_actor.h"
+#include "persistence/save_reader.h"
+#include "rules/world_gen.h"
+#include "state/game_date.h"
+
+namespace hegemon {
+
+Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
+  auto opened = SaveFile::open(options.save_path, options.save);
+  if (!opened) return opened.status();
+  std::shared_ptr<SaveFile> save = std::move(*opened);
+
+  Game game;
+  if (!save->has_world()) {
+    WorldSnapshot fresh;
+    try {
+      fresh = generate_world(options.new_world);
+    } catch (const std::invalid_argument& e) {
+      return Status::error(std::string("cannot generate world: ") + e.what());
+    }
+    if (auto st = save->create_world(fresh); !st.ok()) return st;
+    game.created = true;
+    spdlog::info("created a new world in {}: seed {}, {} provinces, {} nations",
+                 options.save_path, options.new_world.seed, options.new_world.provinces,
+                 options.new_world.nations);
+  }
+  auto loaded = save->load_world();
+  if (!loaded) return loaded.status();
+  game.world = std::make_shared<World>(*loaded);
+  if (!game.created) {
+    const GameMeta meta = game.world->meta();
+    spdlog::info("resumed {} at tick {} ({})", options.save_path, meta.tick,
+                 date_of_tick(meta.tick).to_string());
+  }
+  auto reader = SaveReader::open(options.save_path);
+  if (!reader) return reader.status();
+  game.world->set_cold_store(std::shared_ptr<SaveReader>(std::move(*reader)));
+
+  game.persistence = options.detached_persistence
+                         ? sys.spawn<caf::detached>(persistence_actor_impl, save)
+                         : sys.spawn(persistence_actor_impl, save);
+  game.coordinator = spawn_coordinator(sys, game.world, game.persistence, options.coordinator);
+  return game;
+}
+
+}  // namespace hegemon

@@ -1,0 +1,40 @@
+// Starting a game: open (or create) a save, rebuild the hot cache from it, and
+// spawn the persistence actor and the coordinator (which spawns one actor per
+// living nation and per active war).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "actors/coordinator.h"
+#include "actors/interfaces.h"
+#include "persistence/save_file.h"
+#include "state/status.h"
+#include "state/world.h"
+
+namespace hegemon {
+
+struct GameOptions {
+  std::string save_path = "saves/default.db";
+  SaveOptions save;
+  WorldParams new_world;  // used only when the save holds no world yet
+  CoordinatorOptions coordinator;
+  // Persistence blocks on disk I/O, so it normally gets its own thread. Tests
+  // on CAF's deterministic test scheduler turn this off.
+  bool detached_persistence = true;
+};
+
+struct Game {
+  std::shared_ptr<World> world;
+  persistence_actor persistence;
+  coordinator_actor coordinator;
+  bool created = false;  // a new world was generated into the save
+};
+
+// Errors (unreadable save, newer schema, not a Hegemon save, inconsistent
+// tables) come back with context and leave the file untouched.
+Result<Game> start_game(caf::actor_system& sys, const GameOptions& options);
+
+}  // namespace hegemon

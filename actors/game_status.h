@@ -1,0 +1,36 @@
+// What the coordinator reports about the running game (status line, admin API).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+#include "state/ids.h"
+
+namespace hegemon {
+
+struct GameStatus {
+  Tick tick = 0;               // last completed tick (in the cache)
+  Tick committed_tick = 0;     // last tick acknowledged by persistence
+  std::string date;            // in-game date of `tick`
+  int32_t speed = 0;           // see game_speed.h; kPausedSpeed when paused
+  int32_t living_nations = 0;
+  int32_t active_wars = 0;
+  int32_t armies = 0;
+  int32_t uncommitted = 0;     // change sets handed to persistence, not yet acknowledged
+  double ticks_per_second = 0;  // completed ticks in the last second
+  double commit_ms = 0;        // duration of the last commit transaction
+  uint64_t state_hash = 0;     // hash after `tick`
+  std::string last_error;      // why the game paused, empty if it did not
+  bool finished = false;       // reached --ticks and everything is committed
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, GameStatus& x) {
+  return f(caf::meta::type_name("game_status"), x.tick, x.committed_tick, x.date, x.speed,
+           x.living_nations, x.active_wars, x.armies, x.uncommitted, x.ticks_per_second,
+           x.commit_ms, x.state_hash, x.last_error, x.finished);
+}
+
+}  // namespace hegemon

@@ -1,0 +1,42 @@
+// Typed interfaces of Hegemon's actors: what each accepts and replies.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/atoms.h"
+#include "actors/game_status.h"
+#include "actors/messages.h"
+
+namespace hegemon {
+
+// One per living nation: computes its nation's proposal for a tick.
+using nation_actor = caf::typed_actor<caf::replies_to<plan_atom, Tick>::with<NationProposal>>;
+
+// One per active war: resolves battles, sieges, war score and peace for a tick.
+using war_actor = caf::typed_actor<caf::replies_to<resolve_atom, Tick>::with<WarProposal>>;
+
+// Sole owner of the save's write connection. Replies to a commit with the
+// committed tick and the transaction's duration in microseconds.
+using persistence_actor = caf::typed_actor<
+    caf::replies_to<commit_atom, ChangeSetPtr>::with<Tick, int64_t>,
+    caf::replies_to<checkpt_atom>::with<caf::ok_atom>,
+    caf::replies_to<save_as_atom, std::string>::with<caf::ok_atom>>;
+
+// Runs the tick loop; the game's control surface.
+using coordinator_actor = caf::typed_actor<
+    caf::reacts_to<next_atom, uint64_t>,  // internal: timer for the next tick (epoch)
+    caf::replies_to<status_atom>::with<GameStatus>,
+    caf::replies_to<pause_atom>::with<caf::ok_atom>,
+    caf::replies_to<resume_atom>::with<caf::ok_atom>,
+    caf::replies_to<speed_atom, int32_t>::with<caf::ok_atom>,
+    caf::replies_to<checkpt_atom>::with<caf::ok_atom>,
+    caf::replies_to<save_as_atom, std::string>::with<caf::ok_atom>,
+    // Stops ticking, lets the tick in flight finish, waits for every commit,
+    // checkpoints, and replies with the last committed tick.
+    caf::replies_to<stop_atom>::with<Tick>>;
+
+}  // namespace hegemon

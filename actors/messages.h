@@ -1,0 +1,21 @@
+// Payload types of actor messages. Proposals and change sets are bulky and
+// never leave the process (clients speak Hegemon's own protocol, not CAF's), so
+// they travel as local-only types and are never serialized. A change set is
+// immutable once sealed and shared by pointer between the coordinator (which
+// keeps it until persistence acknowledges it) and persistence.
+#pragma once
+
+#include <memory>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "rules/proposals.h"
+#include "state/change_set.h"
+
+namespace hegemon {
+using ChangeSetPtr = std::shared_ptr<const ChangeSet>;
+}  // namespace hegemon
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::NationProposal)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::WarProposal)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::ChangeSetPtr)

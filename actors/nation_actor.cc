@@ -1,0 +1,16 @@
+#include "actors/nation_actor.h"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "rules/phases.h"
+
+namespace hegemon {
+
+nation_actor::behavior_type nation_actor_impl(nation_actor::pointer self, NationId nation,
+                                              std::shared_ptr<const World> world) {
+  return {
+      [=](plan_atom, Tick tick) { return plan_nation(*world, nation, tick); },
+  };
+}
+
+}  // namespace hegemon

@@ -1,0 +1,16 @@
+#include "actors/war_actor.h"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "rules/phases.h"
+
+namespace hegemon {
+
+war_actor::behavior_type war_actor_impl(war_actor::pointer self, WarId war,
+                                        std::shared_ptr<const World> world) {
+  return {
+      [=](resolve_atom, Tick tick) { return resolve_war(*world, war, tick); },
+  };
+}
+
+}  // namespace hegemon

@@ -1,0 +1,211 @@
+#include "apps/serve_command.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/config_option_adder.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/errors.h"
+#include "actors/game.h"
+#include "apps/cli_args.h"
+#include "apps/logging.h"
+#include "rules/world_gen.h"
+
+namespace hegemon {
+namespace {
+
+std::atomic<int> g_signal{0};
+extern "C" void on_signal(int sig) { g_signal = sig; }
+
+class ServeConfig : public caf::actor_system_config {
+ public:
+  std::string save = "saves/default.db";
+  int64_t seed = 1444;
+  int32_t provinces = 2000;
+  int32_t nations = 150;
+  std::string speed = "3";
+  int64_t ticks = 0;
+  size_t threads = 0;
+  std::string synchronous = "normal";
+  int32_t max_uncommitted = 4;
+  std::string log_level = "info";
+  std::string log_file;
+
+  ServeConfig() {
+    opt_group{custom_options_, "global"}
+        .add(save, "save", "save file; created with a new world if it has none")
+        .add(seed, "seed", "world seed (new world only)")
+        .add(provinces, "provinces", "number of provinces (new world only)")
+        .add(nations, "nations", "number of nations (new world only)")
+        .add(speed, "speed", "0 (paused), 1..5 (1, 2, 5, 15, 60 ticks/s) or max")
+        .add(ticks, "ticks", "run this many ticks, commit, checkpoint and exit; 0: run until signalled")
+        .add(threads, "threads", "scheduler threads; 0: CAF's default (max(cores, 4))")
+        .add(synchronous, "synchronous", "SQLite synchronous mode: normal or full")
+        .add(max_uncommitted, "max-uncommitted", "ticks computed ahead of the last commit, at most")
+        .add(log_level, "log-level", "trace, debug, info, warn, error, critical or off")
+        .add(log_file, "log-file", "also log to this file");
+  }
+  const caf::config_option_set& options() const { return custom_options_; }
+};
+
+const char* const kUsage =
+    "Usage: hegemon serve [options]\n"
+    "\n"
+    "Runs the game server: opens the save (creating it with a new world when it\n"
+    "has none), ticks the world, commits every tick to the save and prints a\n"
+    "status line every second. SIGINT/SIGTERM finish the tick in flight, commit,\n"
+    "checkpoint and exit 0. Options may also come from a config file\n"
+    "(--config-file=PATH; ./hegemon.ini when present; see config/hegemon.ini).\n"
+    "\n";
+
+bool wants_help(const std::vector<std::string>& args) {
+  for (const auto& a : args)
+    if (a == "-h" || a == "-?" || a == "--help" || a == "--long-help") return true;
+  return false;
+}
+
+// Checks values CAF's parser cannot; fills `options`. Empty string: all good.
+std::string build_options(const ServeConfig& cfg, GameOptions& options) {
+  auto speed = parse_speed(cfg.speed);
+  if (!speed) return "--speed must be 0..5 or max, got '" + cfg.speed + "'";
+  if (cfg.synchronous == "normal") {
+    options.save.synchronous = Synchronous::normal;
+  } else if (cfg.synchronous == "full") {
+    options.save.synchronous = Synchronous::full;
+  } else {
+    return "--synchronous must be normal or full, got '" + cfg.synchronous + "'";
+  }
+  if (cfg.ticks < 0) return "--ticks must be >= 0";
+  if (cfg.max_uncommitted < 1) return "--max-uncommitted must be >= 1";
+  if (cfg.provinces < kMinProvinces || cfg.provinces > kMaxProvinces)
+    return "--provinces must be in " + std::to_string(kMinProvinces) + ".." +
+           std::to_string(kMaxProvinces);
+  if (cfg.nations < kMinNations || cfg.nations > kMaxNations)
+    return "--nations must be in " + std::to_string(kMinNations) + ".." +
+           std::to_string(kMaxNations);
+  if (cfg.provinces < 4 * cfg.nations) return "--provinces must be at least 4 x --nations";
+  if (cfg.save.empty()) return "--save must not be empty";
+  options.save_path = cfg.save;
+  options.new_world = WorldParams{static_cast<uint64_t>(cfg.seed), cfg.provinces, cfg.nations};
+  options.coordinator.speed = *speed;
+  options.coordinator.run_ticks = cfg.ticks;
+  options.coordinator.max_uncommitted = cfg.max_uncommitted;
+  return {};
+}
+
+void log_status(const GameStatus& s) {
+  std::string line = s.date + "  tick " + std::to_string(s.tick) + "  " +
+                     fmt::format("{:.0f} ticks/s", s.ticks_per_second) + "  " +
+                     std::to_string(s.living_nations) + " nations, " +
+                     std::to_string(s.active_wars) + " wars, " + std::to_string(s.armies) +
+                     " armies  " + fmt::format("commit {:.2f} ms", s.commit_ms) +
+                     (s.uncommitted > 1 ? "  uncommitted " + std::to_string(s.uncommitted) : "") +
+                     "  speed " + speed_name(s.speed);
+  if (!s.last_error.empty()) line += "  PAUSED: " + s.last_error;
+  spdlog::info("{}", line);
+}
+
+// Polls the coordinator once a second until the run is finished or a signal
+// arrives. Returns false if the coordinator stopped answering.
+bool supervise(caf::actor_system& sys, const Game& game) {
+  caf::scoped_actor self{sys};
+  auto next_status = std::chrono::steady_clock::now();
+  while (g_signal == 0) {
+    if (std::chrono::steady_clock::now() >= next_status) {
+      next_status += std::chrono::seconds(1);
+      bool ok = true, finished = false;
+      self->request(game.coordinator, std::chrono::seconds(10), status_atom::value)
+          .receive(
+              [&](const GameStatus& s) {
+                log_status(s);
+                finished = s.finished;
+              },
+              [&](const caf::error& err) {
+                spdlog::critical("coordinator does not answer: {}", describe(err));
+                ok = false;
+              });
+      if (!ok) return false;
+      if (finished) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  spdlog::info("received signal {}: finishing the tick in flight", g_signal.load());
+  return true;
+}
+
+// Finishes the tick in flight, waits for every commit and checkpoints.
+bool stop_game(caf::actor_system& sys, const Game& game) {
+  caf::scoped_actor self{sys};
+  bool ok = false;
+  self->request(game.coordinator, std::chrono::minutes(5), stop_atom::value)
+      .receive(
+          [&](Tick tick) {
+            spdlog::info("stopped at tick {}; every tick committed, save checkpointed", tick);
+            ok = true;
+          },
+          [&](const caf::error& err) { spdlog::error("unclean stop: {}", describe(err)); });
+  caf::anon_send_exit(game.coordinator, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(game.persistence, caf::exit_reason::user_shutdown);
+  return ok;
+}
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& args) {
+  ServeConfig cfg;
+  if (wants_help(args)) std::cerr << kUsage;
+  if (auto err = cfg.parse(normalize_long_options(cfg.options(), args), "hegemon.ini")) {
+    std::cerr << "hegemon serve: " << describe_parse_error(err)
+              << "\nRun 'hegemon serve --help' for the options.\n";
+    return 2;
+  }
+  if (cfg.cli_helptext_printed) return 0;
+  if (!cfg.remainder.empty()) {
+    std::cerr << "hegemon serve: unexpected argument '" << cfg.remainder.front() << "'\n";
+    return 2;
+  }
+  GameOptions options;
+  if (auto problem = build_options(cfg, options); !problem.empty()) {
+    std::cerr << "hegemon serve: " << problem << "\n";
+    return 2;
+  }
+  if (auto st = init_logging(cfg.log_level, cfg.log_file); !st.ok()) {
+    std::cerr << "hegemon serve: " << st.message() << "\n";
+    return 2;
+  }
+  // The default save lives in saves/; create its folder so a first run just works.
+  const auto parent = std::filesystem::path(options.save_path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+  }
+  if (cfg.threads > 0) cfg.set("scheduler.max-threads", cfg.threads);
+
+  caf::actor_system sys{cfg};
+  auto game = start_game(sys, options);
+  if (!game) {
+    spdlog::critical("cannot start: {}", game.status().message());
+    return 1;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  spdlog::info("serving {} (speed {}, {} scheduler threads)", options.save_path,
+               speed_name(options.coordinator.speed),
+               sys.scheduler().num_workers());
+  const bool ran = supervise(sys, *game);
+  const bool stopped = stop_game(sys, *game);
+  spdlog::shutdown();
+  return ran && stopped ? 0 : 1;
+}
+
+}  // namespace hegemon

@@ -1,0 +1,18 @@
+// The text form of a 64-bit state hash in saves and logs: exactly 16 lowercase
+// hex digits, so hashes compare as strings and sort like numbers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hegemon {
+
+std::string hash_to_hex(uint64_t hash);  // e.g. "00000000000004d2"
+
+// Accepts exactly what hash_to_hex produces; nullopt for anything else
+// (wrong length, uppercase, a sign, spaces).
+std::optional<uint64_t> hash_from_hex(std::string_view hex);
+
+}  // namespace hegemon

@@ -1,0 +1,42 @@
+// Schema versioning of save files. A Hegemon save is recognised by its SQLite
+// header: application_id = "HGMN" and user_version = the schema version it was
+// written with. Migrations (schema/migrations.h) move an older save forward;
+// nothing ever moves a save backward, and nothing touches a file that is not a
+// Hegemon save.
+#pragma once
+
+#include <cstdint>
+
+#include "persistence/sqlite.h"
+#include "state/status.h"
+
+namespace hegemon {
+
+constexpr int32_t kHegemonApplicationId = 0x48474D4E;  // "HGMN" in the file header
+
+struct SchemaInfo {
+  int64_t application_id = 0;  // PRAGMA application_id
+  int64_t user_version = 0;    // PRAGMA user_version: the schema version
+  int64_t object_count = 0;    // rows of sqlite_schema (tables, indexes, triggers, ...)
+};
+
+// Reads the header fields. The first read of a file: for a file that is not a
+// database at all this fails with "file is not a database".
+Result<SchemaInfo> read_schema_info(const Database& db);
+
+// Brings `db` to latest_schema_version():
+//  - an empty database (no objects, both header fields 0) gets every migration;
+//  - a Hegemon save at version N < latest gets N+1..latest, each in its own
+//    transaction together with its `PRAGMA user_version`, so a crash leaves
+//    the save at some whole version;
+//  - a Hegemon save at the latest version is left alone;
+//  - a save from a newer build, a foreign SQLite database or a non-database
+//    file is refused without writing anything.
+// Errors start with the database's path.
+Status migrate(Database& db);
+
+// For read-only users, who cannot migrate: ok iff `db` is a Hegemon save at
+// exactly the latest schema version.
+Status check_schema_current(const Database& db);
+
+}  // namespace hegemon

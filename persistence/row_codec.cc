@@ -1,0 +1,129 @@
+#include "persistence/row_codec.h"
+
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+namespace hegemon {
+
+void bind_id(Statement& stmt, int index, int32_t id) {
+  if (id == 0) {
+    stmt.bind_null(index);
+  } else {
+    stmt.bind_int64(index, id);
+  }
+}
+
+int32_t column_id(const Statement& stmt, int column) {
+  return stmt.column_is_null(column) ? 0 : static_cast<int32_t>(stmt.column_int64(column));
+}
+
+void bind_tick(Statement& stmt, int index, Tick tick) {
+  if (tick < 0) {
+    stmt.bind_null(index);
+  } else {
+    stmt.bind_int64(index, tick);
+  }
+}
+
+Tick column_tick(const Statement& stmt, int column) {
+  return stmt.column_is_null(column) ? -1 : stmt.column_int64(column);
+}
+
+std::string color_to_hex(uint32_t rgb) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string text = "#000000";
+  for (int i = 6; i >= 1; --i, rgb >>= 4) text[static_cast<size_t>(i)] = kDigits[rgb & 0xf];
+  return text;
+}
+
+bool color_from_hex(std::string_view text, uint32_t& rgb) {
+  if (text.size() != 7 || text[0] != '#') return false;
+  uint32_t value = 0;
+  for (char c : text.substr(1)) {
+    uint32_t digit;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<uint32_t>(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = static_cast<uint32_t>(c - 'a' + 10);
+    } else {
+      return false;
+    }
+    value = value << 4 | digit;
+  }
+  rgb = value;
+  return true;
+}
+
+std::string path_to_json(const std::vector<ProvinceId>& path) {
+  // Written by hand: this runs for every moving army every tick, and a list of
+  // integers needs no escaping.
+  std::string json = "[";
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (i > 0) json += ',';
+    json += std::to_string(path[i]);
+  }
+  json += ']';
+  return json;
+}
+
+Status path_from_json(const std::string& json, std::vector<ProvinceId>& path) {
+  const auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) return Status::error("army path is not a JSON array: " + json);
+  path.clear();
+  path.reserve(parsed.size());
+  for (const auto& element : parsed) {
+    if (!element.is_number_integer()) {
+      return Status::error("army path holds a non-integer: " + json);
+    }
+    const int64_t id = element.get<int64_t>();
+    if (id < 1 || id > std::numeric_limits<ProvinceId>::max()) {
+      return Status::error("army path holds an invalid province id: " + json);
+    }
+    path.push_back(static_cast<ProvinceId>(id));
+  }
+  return Status();
+}
+
+std::string params_to_json(const WorldParams& params) {
+  nlohmann::ordered_json json;
+  json["seed"] = params.seed;
+  json["provinces"] = params.provinces;
+  json["nations"] = params.nations;
+  return json.dump();
+}
+
+Status params_from_json(const std::string& json, WorldParams& params) {
+  const auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  const auto is_count = [](const nlohmann::json& v) {
+    return v.is_number_integer() && v.get<int64_t>() >= 0 &&
+           v.get<int64_t>() <= std::numeric_limits<int32_t>::max();
+  };
+  if (!parsed.is_object() || !parsed.contains("seed") || !parsed["seed"].is_number_unsigned() ||
+      !parsed.contains("provinces") || !is_count(parsed["provinces"]) ||
+      !parsed.contains("nations") || !is_count(parsed["nations"])) {
+    return Status::error("game.params is not {\"seed\":..,\"provinces\":..,\"nations\":..}: " +
+                         json);
+  }
+  params.seed = parsed["seed"].get<uint64_t>();
+  params.provinces = parsed["provinces"].get<int32_t>();
+  params.nations = parsed["nations"].get<int32_t>();
+  return Status();
+}
+
+const char kWarColumns[] =
+    "id, attacker_id, defender_id, start_tick, end_tick, war_score, battle_score";
+
+War read_war(const Statement& stmt) {
+  War w;
+  w.id = static_cast<WarId>(stmt.column_int64(0));
+  w.attacker = column_id(stmt, 1);
+  w.defender = column_id(stmt, 2);
+  w.start_tick = stmt.column_int64(3);
+  w.end_tick = column_tick(stmt, 4);
+  w.war_score = static_cast<int32_t>(stmt.column_int64(5));
+  w.battle_score = static_cast<int32_t>(stmt.column_int64(6));
+  return w;
+}
+
+}  // namespace hegemon

@@ -1,0 +1,707 @@
+#include "persistence/save_file.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "persistence/hash_hex.h"
+#include "persistence/migrate.h"
+#include "persistence/row_codec.h"
+#include "state/game_date.h"
+#include "state/state_hash.h"
+
+namespace hegemon {
+namespace fs = std::filesystem;
+namespace {
+
+// Long enough to ride out a reader's checkpoint or a backup, short enough that
+// a stuck lock becomes an error instead of a hang.
+constexpr int kBusyTimeoutMs = 5000;
+
+// ---- SQL of commit(); each statement is prepared once per SaveFile ----
+// Provinces and nations exist from create_world() on, so a tick only UPDATEs
+// their dynamic columns (and an UPDATE that matches no row is an error).
+// Armies and wars come and go, so they are upserted; ON CONFLICT DO UPDATE
+// rather than INSERT OR REPLACE keeps the row (and its `data`) in place.
+
+constexpr const char kUpdateProvince[] =
+    "UPDATE provinces SET owner_id = ?2, controller_id = ?3, development = ?4, unrest = ?5,"
+    " siege_progress = ?6 WHERE id = ?1";
+constexpr const char kUpdateNation[] =
+    "UPDATE nations SET alive = ?2, capital_id = ?3, treasury = ?4, stability = ?5,"
+    " manpower = ?6, tax_level = ?7, war_id = ?8, last_peace_tick = ?9 WHERE id = ?1";
+constexpr const char kUpsertArmy[] =
+    "INSERT INTO armies (id, nation_id, province_id, strength, morale, move_progress, path)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT (id) DO UPDATE SET nation_id = excluded.nation_id,"
+    " province_id = excluded.province_id, strength = excluded.strength,"
+    " morale = excluded.morale, move_progress = excluded.move_progress, path = excluded.path";
+constexpr const char kDeleteArmy[] = "DELETE FROM armies WHERE id = ?1";
+constexpr const char kUpsertWar[] =
+    "INSERT INTO wars (id, attacker_id, defender_id, start_tick, end_tick, war_score,"
+    " battle_score) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT (id) DO UPDATE SET attacker_id = excluded.attacker_id,"
+    " defender_id = excluded.defender_id, start_tick = excluded.start_tick,"
+    " end_tick = excluded.end_tick, war_score = excluded.war_score,"
+    " battle_score = excluded.battle_score";
+constexpr const char kInsertEvent[] =
+    "INSERT INTO event_log (tick, event_type, event_data) VALUES (?1, ?2, ?3)";
+constexpr const char kInsertHistory[] =
+    "INSERT INTO province_history (tick, province_id, owner_id, controller_id, development)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr const char kInsertTick[] =
+    "INSERT INTO ticks (tick, date, state_hash) VALUES (?1, ?2, ?3)";
+constexpr const char kUpdateGame[] =
+    "UPDATE game SET tick = ?1, date = ?2, state_hash = ?3, next_army_id = ?4,"
+    " next_war_id = ?5, updated_at = unixepoch() WHERE id = 1";
+
+// ---- SQL used once per world ----
+constexpr const char kInsertProvince[] =
+    "INSERT INTO provinces (id, name, terrain, x, y, owner_id, controller_id, development,"
+    " unrest, siege_progress) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+constexpr const char kInsertAdjacency[] =
+    "INSERT INTO adjacency (province_id, neighbor_id) VALUES (?1, ?2)";
+constexpr const char kInsertNation[] =
+    "INSERT INTO nations (id, name, color, aggression, alive, capital_id, treasury, stability,"
+    " manpower, tax_level, war_id, last_peace_tick)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+constexpr const char kInsertGame[] =
+    "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id)"
+    " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+// ---- binders shared by create_world() and commit() ----
+
+Status write_province_dynamic(Statement& s, const Province& p) {
+  s.bind_int64(1, p.id);
+  bind_id(s, 2, p.owner);
+  bind_id(s, 3, p.controller);
+  s.bind_int64(4, p.development);
+  s.bind_int64(5, p.unrest);
+  s.bind_int64(6, p.siege_progress);
+  return s.run();
+}
+
+Status write_army(Statement& s, const Army& a) {
+  s.bind_int64(1, a.id);
+  bind_id(s, 2, a.owner);
+  s.bind_int64(3, a.location);
+  s.bind_int64(4, a.strength);
+  s.bind_int64(5, a.morale);
+  s.bind_int64(6, a.move_progress);
+  s.bind_text(7, path_to_json(a.path));
+  return s.run();
+}
+
+Status write_war(Statement& s, const War& w) {
+  s.bind_int64(1, w.id);
+  bind_id(s, 2, w.attacker);
+  bind_id(s, 3, w.defender);
+  s.bind_int64(4, w.start_tick);
+  bind_tick(s, 5, w.end_tick);
+  s.bind_int64(6, w.war_score);
+  s.bind_int64(7, w.battle_score);
+  return s.run();
+}
+
+Status write_history(Statement& s, const ProvinceHistoryRow& h) {
+  s.bind_int64(1, h.tick);
+  s.bind_int64(2, h.province);
+  bind_id(s, 3, h.owner);
+  bind_id(s, 4, h.controller);
+  s.bind_int64(5, h.development);
+  return s.run();
+}
+
+Status write_tick(Statement& s, Tick tick, const std::string& date, uint64_t hash) {
+  s.bind_int64(1, tick);
+  s.bind_text(2, date);
+  s.bind_text(3, hash_to_hex(hash));
+  return s.run();
+}
+
+Status fail(const std::string& what, const std::string& message) {
+  return Status::error(what + ": " + message);
+}
+
+// Checks that a snapshot describes its map exactly: the save stores static
+// and dynamic columns in the same rows, so they must pair up one to one.
+Status check_snapshot(const WorldSnapshot& world) {
+  if (!world.map) return Status::error("the snapshot has no map");
+  const WorldMap& map = *world.map;
+  if (world.provinces.size() != static_cast<size_t>(map.province_count())) {
+    return Status::error("the snapshot has " + std::to_string(world.provinces.size()) +
+                         " provinces but its map has " + std::to_string(map.province_count()));
+  }
+  if (world.nations.size() != static_cast<size_t>(map.nation_count())) {
+    return Status::error("the snapshot has " + std::to_string(world.nations.size()) +
+                         " nations but its map has " + std::to_string(map.nation_count()));
+  }
+  for (size_t i = 0; i < world.provinces.size(); ++i) {
+    if (world.provinces[i].id != static_cast<ProvinceId>(i + 1)) {
+      return Status::error("snapshot provinces are not sorted ids 1..N (id " +
+                           std::to_string(world.provinces[i].id) + " at position " +
+                           std::to_string(i) + ")");
+    }
+  }
+  for (size_t i = 0; i < world.nations.size(); ++i) {
+    if (world.nations[i].id != static_cast<NationId>(i + 1)) {
+      return Status::error("snapshot nations are not sorted ids 1..N (id " +
+                           std::to_string(world.nations[i].id) + " at position " +
+                           std::to_string(i) + ")");
+    }
+  }
+  for (const ProvinceInfo& info : map.provinces()) {
+    for (ProvinceId n : info.neighbors) {
+      if (!map.adjacent(n, info.id)) {
+        return Status::error("adjacency is not symmetric: province " + std::to_string(info.id) +
+                             " lists " + std::to_string(n) + " but not the reverse");
+      }
+    }
+  }
+  for (size_t i = 1; i < world.armies.size(); ++i) {
+    if (world.armies[i].id <= world.armies[i - 1].id) {
+      return Status::error("snapshot armies are not sorted by unique id (army " +
+                           std::to_string(world.armies[i].id) + ")");
+    }
+  }
+  for (size_t i = 0; i < world.wars.size(); ++i) {
+    if (!world.wars[i].active()) {
+      return Status::error("snapshot holds ended war " + std::to_string(world.wars[i].id) +
+                           "; a snapshot holds active wars only");
+    }
+    if (i > 0 && world.wars[i].id <= world.wars[i - 1].id) {
+      return Status::error("snapshot wars are not sorted by unique id (war " +
+                           std::to_string(world.wars[i].id) + ")");
+    }
+  }
+  if (world.meta.tick < 0) return Status::error("the snapshot's tick is negative");
+  return Status();
+}
+
+}  // namespace
+
+// ---- open ----
+
+SaveFile::SaveFile(Database db) : db_(std::move(db)) {}
+SaveFile::~SaveFile() = default;
+
+Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
+                                                 const SaveOptions& options) {
+  const std::string what = "open " + path;
+  // SQLite would say "unable to open database file" for all of these.
+  std::error_code ec;
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir, ec)) {
+    return fail(what, "directory " + dir.string() + " does not exist");
+  }
+  const bool exists = fs::exists(path, ec);
+  if (exists && fs::is_directory(path, ec)) return fail(what, "is a directory");
+  if (!exists && !options.create_if_missing) return fail(what, "no such file");
+
+  const int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
+  Result<Database> db = Database::open(path, flags);
+  if (!db.ok()) return db.status();
+  // SQLite silently falls back to read-only for a write-protected file; every
+  // commit would then fail with a less helpful message.
+  if (sqlite3_db_readonly(db->handle(), "main") == 1) return fail(what, "the file is read-only");
+  Status status = db->set_busy_timeout(kBusyTimeoutMs);
+  if (!status.ok()) return status.with_context(what);
+
+  // Migrate before anything else writes: migrate() refuses foreign and newer
+  // files before writing, and the PRAGMAs below would modify them.
+  status = migrate(*db);
+  if (!status.ok()) return status;
+
+  // WAL: readers see the last committed tick while the writer writes the next.
+  Result<std::string> mode = db->query_text("PRAGMA journal_mode = WAL");
+  if (!mode.ok()) return mode.status().with_context(what);
+  if (*mode != "wal") return fail(what, "cannot use WAL mode (journal_mode is " + *mode + ")");
+  // Foreign keys stay off: the schema declares none, and per-row checks would
+  // only slow commits down; consistency is guarded by the state hash.
+  status = db->exec(std::string("PRAGMA synchronous = ") +
+                    (options.synchronous == Synchronous::full ? "FULL" : "NORMAL") +
+                    "; PRAGMA foreign_keys = OFF");
+  if (!status.ok()) return status.with_context(what);
+
+  std::unique_ptr<SaveFile> save(new SaveFile(std::move(*db)));
+  status = save->read_game_row();
+  if (!status.ok()) return status.with_context(what);
+  status = save->prepare_commit_statements();
+  if (!status.ok()) return status.with_context(what);
+  return save;
+}
+
+Status SaveFile::read_game_row() {
+  Result<Statement> stmt = db_.prepare("SELECT tick FROM game WHERE id = 1");
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return row.status().with_context("read game row");
+  has_world_ = *row;
+  last_tick_ = has_world_ ? stmt->column_int64(0) : -1;
+  return Status();
+}
+
+Status SaveFile::prepare_commit_statements() {
+  const std::pair<Statement*, const char*> all[] = {
+      {&stmts_.update_province, kUpdateProvince}, {&stmts_.update_nation, kUpdateNation},
+      {&stmts_.upsert_army, kUpsertArmy},         {&stmts_.delete_army, kDeleteArmy},
+      {&stmts_.upsert_war, kUpsertWar},           {&stmts_.insert_event, kInsertEvent},
+      {&stmts_.insert_history, kInsertHistory},   {&stmts_.insert_tick, kInsertTick},
+      {&stmts_.update_game, kUpdateGame},
+  };
+  for (const auto& [slot, sql] : all) {
+    Result<Statement> stmt = db_.prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    *slot = std::move(*stmt);
+  }
+  return Status();
+}
+
+// ---- create_world ----
+
+Status SaveFile::create_world(const WorldSnapshot& world) {
+  const std::string what = "create world in " + path();
+  if (has_world_) {
+    return fail(what,
+                "the save already holds a world (at tick " + std::to_string(last_tick_) + ")");
+  }
+  Status status = check_snapshot(world);
+  if (!status.ok()) return status.with_context(what);
+  const WorldMap& map = *world.map;
+  const uint64_t hash = full_state_hash(world);
+  const std::string date = date_of_tick(world.meta.tick).to_string();
+
+  Result<Statement> insert_province = db_.prepare(kInsertProvince);
+  if (!insert_province.ok()) return insert_province.status().with_context(what);
+  Result<Statement> insert_adjacency = db_.prepare(kInsertAdjacency);
+  if (!insert_adjacency.ok()) return insert_adjacency.status().with_context(what);
+  Result<Statement> insert_nation = db_.prepare(kInsertNation);
+  if (!insert_nation.ok()) return insert_nation.status().with_context(what);
+  Result<Statement> insert_game = db_.prepare(kInsertGame);
+  if (!insert_game.ok()) return insert_game.status().with_context(what);
+
+  Result<Transaction> txn = Transaction::begin(db_);
+  if (!txn.ok()) return txn.status().with_context(what);
+
+  for (const Province& p : world.provinces) {
+    const ProvinceInfo& info = map.province(p.id);
+    Statement& s = *insert_province;
+    s.bind_int64(1, p.id);
+    s.bind_text(2, info.name);
+    s.bind_text(3, terrain_name(info.terrain));
+    s.bind_int64(4, info.x);
+    s.bind_int64(5, info.y);
+    bind_id(s, 6, p.owner);
+    bind_id(s, 7, p.controller);
+    s.bind_int64(8, p.development);
+    s.bind_int64(9, p.unrest);
+    s.bind_int64(10, p.siege_progress);
+    status = s.run();
+    if (!status.ok()) {
+      return status.with_context(what + ": insert province " + std::to_string(p.id));
+    }
+    for (ProvinceId n : info.neighbors) {
+      insert_adjacency->bind_int64(1, p.id);
+      insert_adjacency->bind_int64(2, n);
+      status = insert_adjacency->run();
+      if (!status.ok()) {
+        return status.with_context(what + ": insert adjacency " + std::to_string(p.id) + "-" +
+                                   std::to_string(n));
+      }
+    }
+    status = write_history(stmts_.insert_history,
+                           {world.meta.tick, p.id, p.owner, p.controller, p.development});
+    if (!status.ok()) {
+      return status.with_context(what + ": insert history of province " + std::to_string(p.id));
+    }
+  }
+  for (const Nation& n : world.nations) {
+    const NationInfo& info = map.nation(n.id);
+    Statement& s = *insert_nation;
+    s.bind_int64(1, n.id);
+    s.bind_text(2, info.name);
+    s.bind_text(3, color_to_hex(info.color));
+    s.bind_int64(4, info.aggression);
+    s.bind_int64(5, n.alive ? 1 : 0);
+    bind_id(s, 6, n.capital);
+    s.bind_int64(7, n.treasury);
+    s.bind_int64(8, n.stability);
+    s.bind_int64(9, n.manpower);
+    s.bind_int64(10, n.tax_level);
+    bind_id(s, 11, n.war);
+    bind_tick(s, 12, n.last_peace_tick);
+    status = s.run();
+    if (!status.ok()) return status.with_context(what + ": insert nation " + std::to_string(n.id));
+  }
+  for (const Army& a : world.armies) {
+    status = write_army(stmts_.upsert_army, a);
+    if (!status.ok()) return status.with_context(what + ": insert army " + std::to_string(a.id));
+  }
+  for (const War& w : world.wars) {
+    status = write_war(stmts_.upsert_war, w);
+    if (!status.ok()) return status.with_context(what + ": insert war " + std::to_string(w.id));
+  }
+  {
+    Statement& s = *insert_game;
+    s.bind_int64(1, world.meta.tick);
+    s.bind_text(2, date);
+    // The seed is a uint64; SQLite integers are int64, so it is stored as the
+    // same 64 bits read as signed (params holds it unsigned).
+    s.bind_int64(3, static_cast<int64_t>(map.params().seed));
+    s.bind_text(4, params_to_json(map.params()));
+    s.bind_text(5, hash_to_hex(hash));
+    s.bind_int64(6, world.meta.next_army_id);
+    s.bind_int64(7, world.meta.next_war_id);
+    status = s.run();
+    if (!status.ok()) return status.with_context(what + ": insert game row");
+  }
+  status = write_tick(stmts_.insert_tick, world.meta.tick, date, hash);
+  if (!status.ok()) return status.with_context(what + ": insert ticks row");
+
+  status = txn->commit();
+  if (!status.ok()) return status.with_context(what);
+  has_world_ = true;
+  last_tick_ = world.meta.tick;
+  return Status();
+}
+
+// ---- load_world ----
+
+Result<WorldSnapshot> SaveFile::load_world() const {
+  const std::string what = "load world from " + path();
+  // One read transaction, so every table is read at the same tick (commit()
+  // runs on this same thread, so in practice nothing can interleave anyway).
+  // A read-only BEGIN cannot go through Transaction (which is IMMEDIATE).
+  Result<Statement> begin = db_.prepare("BEGIN DEFERRED");
+  Result<Statement> end = db_.prepare("COMMIT");
+  if (!begin.ok()) return begin.status().with_context(what);
+  if (!end.ok()) return end.status().with_context(what);
+  Status status = begin->run();
+  if (!status.ok()) return status.with_context(what);
+  struct EndRead {  // ends the read transaction on every return path
+    const Database& db;
+    Statement& end;
+    // An I/O error may already have ended it; COMMIT would then fail.
+    ~EndRead() {
+      if (db.in_transaction()) (void)end.run();
+    }
+  } end_read{db_, *end};
+
+  WorldSnapshot world;
+  WorldParams params;
+  std::string stored_hash_hex;
+  {
+    Result<Statement> s = db_.prepare(
+        "SELECT tick, params, state_hash, next_army_id, next_war_id FROM game WHERE id = 1");
+    if (!s.ok()) return s.status().with_context(what);
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.status().with_context(what + ": read game row");
+    if (!*row) return fail(what, "the save holds no world");
+    world.meta.tick = s->column_int64(0);
+    status = params_from_json(s->column_text(1), params);
+    if (!status.ok()) return status.with_context(what);
+    stored_hash_hex = s->column_text(2);
+    world.meta.next_army_id = static_cast<ArmyId>(s->column_int64(3));
+    world.meta.next_war_id = static_cast<WarId>(s->column_int64(4));
+  }
+  const std::optional<uint64_t> stored_hash = hash_from_hex(stored_hash_hex);
+  if (!stored_hash) {
+    return fail(what, "game.state_hash is not 16 lowercase hex digits: '" + stored_hash_hex + "'");
+  }
+  world.meta.state_hash = *stored_hash;
+
+  std::vector<ProvinceInfo> province_info;
+  {
+    Result<Statement> s = db_.prepare(
+        "SELECT id, name, terrain, x, y, owner_id, controller_id, development, unrest,"
+        " siege_progress FROM provinces ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read provinces");
+      if (!*row) break;
+      ProvinceInfo info;
+      info.id = static_cast<ProvinceId>(s->column_int64(0));
+      if (info.id != static_cast<ProvinceId>(province_info.size() + 1)) {
+        return fail(what, "province ids are not 1..N (found " + std::to_string(info.id) +
+                              " where " + std::to_string(province_info.size() + 1) +
+                              " belongs)");
+      }
+      info.name = s->column_text(1);
+      const std::string terrain = s->column_text(2);
+      if (!terrain_from_name(terrain, info.terrain)) {
+        return fail(what, "province " + std::to_string(info.id) + " has unknown terrain '" +
+                              terrain + "'");
+      }
+      info.x = static_cast<int32_t>(s->column_int64(3));
+      info.y = static_cast<int32_t>(s->column_int64(4));
+      province_info.push_back(std::move(info));
+      Province p;
+      p.id = province_info.back().id;
+      p.owner = column_id(*s, 5);
+      p.controller = column_id(*s, 6);
+      p.development = static_cast<int32_t>(s->column_int64(7));
+      p.unrest = static_cast<int32_t>(s->column_int64(8));
+      p.siege_progress = static_cast<int32_t>(s->column_int64(9));
+      world.provinces.push_back(p);
+    }
+  }
+  {
+    // Primary-key order, so each neighbour list comes out sorted.
+    Result<Statement> s = db_.prepare(
+        "SELECT province_id, neighbor_id FROM adjacency ORDER BY province_id, neighbor_id");
+    if (!s.ok()) return s.status().with_context(what);
+    const auto count = static_cast<int64_t>(province_info.size());
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read adjacency");
+      if (!*row) break;
+      const int64_t a = s->column_int64(0);
+      const int64_t b = s->column_int64(1);
+      if (a < 1 || a > count || b < 1 || b > count) {
+        return fail(what, "adjacency " + std::to_string(a) + "-" + std::to_string(b) +
+                              " names a province that does not exist");
+      }
+      province_info[static_cast<size_t>(a - 1)].neighbors.push_back(static_cast<ProvinceId>(b));
+    }
+  }
+
+  std::vector<NationInfo> nation_info;
+  {
+    Result<Statement> s = db_.prepare(
+        "SELECT id, name, color, aggression, alive, capital_id, treasury, stability, manpower,"
+        " tax_level, war_id, last_peace_tick FROM nations ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read nations");
+      if (!*row) break;
+      NationInfo info;
+      info.id = static_cast<NationId>(s->column_int64(0));
+      if (info.id != static_cast<NationId>(nation_info.size() + 1)) {
+        return fail(what, "nation ids are not 1..N (found " + std::to_string(info.id) +
+                              " where " + std::to_string(nation_info.size() + 1) + " belongs)");
+      }
+      info.name = s->column_text(1);
+      const std::string color = s->column_text(2);
+      if (!color_from_hex(color, info.color)) {
+        return fail(what, "nation " + std::to_string(info.id) + " has colour '" + color +
+                              "', not '#rrggbb'");
+      }
+      info.aggression = static_cast<int32_t>(s->column_int64(3));
+      nation_info.push_back(std::move(info));
+      Nation n;
+      n.id = nation_info.back().id;
+      n.alive = s->column_int64(4) != 0;
+      n.capital = column_id(*s, 5);
+      n.treasury = s->column_int64(6);
+      n.stability = static_cast<int32_t>(s->column_int64(7));
+      n.manpower = static_cast<int32_t>(s->column_int64(8));
+      n.tax_level = static_cast<int32_t>(s->column_int64(9));
+      n.war = column_id(*s, 10);
+      n.last_peace_tick = column_tick(*s, 11);
+      world.nations.push_back(n);
+    }
+  }
+  {
+    Result<Statement> s = db_.prepare(
+        "SELECT id, nation_id, province_id, strength, morale, move_progress, path FROM armies"
+        " ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read armies");
+      if (!*row) break;
+      Army a;
+      a.id = static_cast<ArmyId>(s->column_int64(0));
+      a.owner = column_id(*s, 1);
+      a.location = static_cast<ProvinceId>(s->column_int64(2));
+      a.strength = static_cast<int32_t>(s->column_int64(3));
+      a.morale = static_cast<int32_t>(s->column_int64(4));
+      a.move_progress = static_cast<int32_t>(s->column_int64(5));
+      status = path_from_json(s->column_text(6), a.path);
+      if (!status.ok()) return status.with_context(what + ": army " + std::to_string(a.id));
+      world.armies.push_back(std::move(a));
+    }
+  }
+  {
+    Result<Statement> s = db_.prepare(std::string("SELECT ") + kWarColumns +
+                                      " FROM wars WHERE end_tick IS NULL ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read wars");
+      if (!*row) break;
+      world.wars.push_back(read_war(*s));
+    }
+  }
+
+  world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info));
+  const uint64_t actual = full_state_hash(world);
+  if (actual != *stored_hash) {
+    return fail(what, "save is inconsistent at tick " + std::to_string(world.meta.tick) +
+                          ": stored hash " + stored_hash_hex + ", tables hash to " +
+                          hash_to_hex(actual));
+  }
+  return world;
+}
+
+// ---- commit ----
+
+Result<CommitOutcome> SaveFile::commit(const ChangeSet& cs) {
+  const std::string what = "commit tick " + std::to_string(cs.tick());
+  if (!has_world_) return fail(what, "the save holds no world");
+  if (cs.tick() <= last_tick_) return CommitOutcome::already_committed;
+  if (cs.tick() != last_tick_ + 1) {
+    return fail(what, "the save is at tick " + std::to_string(last_tick_) + ", so ticks " +
+                          std::to_string(last_tick_ + 1) + ".." + std::to_string(cs.tick() - 1) +
+                          " would be missing");
+  }
+  Result<Transaction> txn = Transaction::begin(db_);
+  if (!txn.ok()) return txn.status().with_context(what);
+  Status status = write_changes(cs);
+  if (!status.ok()) return status.with_context(what);  // ~Transaction rolls back
+  status = txn->commit();
+  if (!status.ok()) return status.with_context(what);
+  last_tick_ = cs.tick();
+  return CommitOutcome::committed;
+}
+
+// Writes every row of `cs` inside the caller's transaction. Error messages
+// name the row; the caller prefixes the tick.
+Status SaveFile::write_changes(const ChangeSet& cs) {
+  Status status;
+  for (const Province& p : cs.provinces) {
+    status = write_province_dynamic(stmts_.update_province, p);
+    if (status.ok() && db_.changes() != 1) status = Status::error("no such province in the save");
+    if (!status.ok()) return status.with_context("update province " + std::to_string(p.id));
+  }
+  for (const Nation& n : cs.nations) {
+    Statement& s = stmts_.update_nation;
+    s.bind_int64(1, n.id);
+    s.bind_int64(2, n.alive ? 1 : 0);
+    bind_id(s, 3, n.capital);
+    s.bind_int64(4, n.treasury);
+    s.bind_int64(5, n.stability);
+    s.bind_int64(6, n.manpower);
+    s.bind_int64(7, n.tax_level);
+    bind_id(s, 8, n.war);
+    bind_tick(s, 9, n.last_peace_tick);
+    status = s.run();
+    if (status.ok() && db_.changes() != 1) status = Status::error("no such nation in the save");
+    if (!status.ok()) return status.with_context("update nation " + std::to_string(n.id));
+  }
+  for (const Army& a : cs.armies) {
+    status = write_army(stmts_.upsert_army, a);
+    if (!status.ok()) return status.with_context("upsert army " + std::to_string(a.id));
+  }
+  // An army created and removed within the tick was never written: deleting
+  // nothing is fine.
+  for (ArmyId id : cs.removed_armies) {
+    stmts_.delete_army.bind_int64(1, id);
+    status = stmts_.delete_army.run();
+    if (!status.ok()) return status.with_context("delete army " + std::to_string(id));
+  }
+  for (const War& w : cs.wars) {
+    status = write_war(stmts_.upsert_war, w);
+    if (!status.ok()) return status.with_context("upsert war " + std::to_string(w.id));
+  }
+  for (const Event& e : cs.events) {
+    if (e.tick != cs.tick()) {
+      return Status::error("event '" + e.type + "' belongs to tick " + std::to_string(e.tick));
+    }
+    Statement& s = stmts_.insert_event;
+    s.bind_int64(1, e.tick);
+    s.bind_text(2, e.type);
+    s.bind_text(3, e.data);
+    status = s.run();
+    if (!status.ok()) return status.with_context("insert event '" + e.type + "'");
+  }
+  for (const ProvinceHistoryRow& h : cs.history) {
+    if (h.tick != cs.tick()) {
+      return Status::error("history row of province " + std::to_string(h.province) +
+                           " belongs to tick " + std::to_string(h.tick));
+    }
+    status = write_history(stmts_.insert_history, h);
+    if (!status.ok()) {
+      return status.with_context("insert history of province " + std::to_string(h.province));
+    }
+  }
+  status = write_tick(stmts_.insert_tick, cs.tick(), cs.date, cs.meta.state_hash);
+  if (!status.ok()) return status.with_context("insert ticks row");
+  {
+    Statement& s = stmts_.update_game;
+    s.bind_int64(1, cs.tick());
+    s.bind_text(2, cs.date);
+    s.bind_text(3, hash_to_hex(cs.meta.state_hash));
+    s.bind_int64(4, cs.meta.next_army_id);
+    s.bind_int64(5, cs.meta.next_war_id);
+    status = s.run();
+    if (status.ok() && db_.changes() != 1) status = Status::error("no game row");
+    if (!status.ok()) return status.with_context("update game row");
+  }
+  return Status();
+}
+
+// ---- maintenance ----
+
+Status SaveFile::checkpoint() {
+  int wal_frames = 0;
+  int checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                           &wal_frames, &checkpointed);
+  // SQLITE_BUSY: a reader kept old frames alive past the busy timeout; SQLite
+  // then checkpointed what it could, as PASSIVE would. Not an error (see .h).
+  if (rc == SQLITE_OK || rc == SQLITE_BUSY) return Status();
+  return fail("checkpoint " + path(), db_.errmsg());
+}
+
+namespace {
+struct BackupFinisher {
+  void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
+};
+}  // namespace
+
+Status SaveFile::backup_to(const std::string& dest_path) {
+  const std::string what = "back up " + path() + " to " + dest_path;
+  std::error_code ec;
+  if (fs::exists(dest_path, ec)) {
+    if (fs::equivalent(dest_path, path(), ec)) return fail(what, "that is the live save itself");
+  }
+  // Never clobber something that is not ours: the destination must be new,
+  // empty, or an earlier Hegemon save (typically an older backup).
+  Result<Database> dest = Database::open(dest_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!dest.ok()) return dest.status().with_context("back up " + path());
+  Result<SchemaInfo> info = read_schema_info(*dest);
+  if (!info.ok()) return info.status().with_context(what);
+  const bool empty = info->application_id == 0 && info->user_version == 0 &&
+                     info->object_count == 0;
+  if (!empty && info->application_id != kHegemonApplicationId) {
+    return fail(what, "the destination is an SQLite database but not a Hegemon save");
+  }
+  Status status = dest->set_busy_timeout(kBusyTimeoutMs);
+  if (!status.ok()) return status.with_context(what);
+
+  std::unique_ptr<sqlite3_backup, BackupFinisher> backup(
+      sqlite3_backup_init(dest->handle(), "main", db_.handle(), "main"));
+  if (!backup) return fail(what, dest->errmsg());
+  // -1: every page in one step, so the copy is one consistent read of the
+  // source and one write transaction on the destination.
+  const int step_rc = sqlite3_backup_step(backup.get(), -1);
+  const int finish_rc = sqlite3_backup_finish(backup.release());
+  if (step_rc != SQLITE_DONE) return fail(what, sqlite3_errstr(step_rc));
+  if (finish_rc != SQLITE_OK) return fail(what, dest->errmsg());
+  return Status();
+}
+
+Result<std::string> SaveFile::pragma(const std::string& name) const {
+  const bool bare = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
+                                         std::string::npos;
+  if (!bare) return Status::error("pragma: '" + name + "' is not a pragma name");
+  return db_.query_text("PRAGMA " + name);
+}
+
+}  // namespace hegemon

@@ -1,0 +1,132 @@
+// The save file's writer: the one connection that changes a save. A save is an
+// SQLite database (schema/001_initial.sql) holding the generated world and,
+// tick by tick, everything that changed since; each tick is committed as one
+// transaction, so a save is always exactly at some committed tick.
+//
+// Only the persistence actor uses a SaveFile, from one thread; it is not
+// thread-safe. Readers open their own read-only connections (SaveReader):
+// the save runs in WAL mode, so they never block the writer nor see a tick
+// half-written.
+//
+// Durability: Synchronous::normal (the default) survives a crash of the
+// process but may lose the last few committed ticks on power loss;
+// Synchronous::full survives both, for an fsync per tick.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "persistence/sqlite.h"
+#include "state/change_set.h"
+#include "state/ids.h"
+#include "state/status.h"
+#include "state/world_snapshot.h"
+
+namespace hegemon {
+
+enum class Synchronous { normal, full };
+
+struct SaveOptions {
+  Synchronous synchronous = Synchronous::normal;
+  bool create_if_missing = true;  // else a missing file is an error
+};
+
+enum class CommitOutcome {
+  committed,          // the change set is now in the save
+  already_committed,  // its tick was committed before; nothing was written
+};
+
+class SaveFile {
+ public:
+  // Opens (or creates) the save at `path` and migrates it to the latest
+  // schema. The directory must exist. Refuses files that are not Hegemon
+  // saves, and saves from a newer build, without modifying them.
+  static Result<std::unique_ptr<SaveFile>> open(const std::string& path,
+                                                const SaveOptions& options = {});
+
+  SaveFile(const SaveFile&) = delete;
+  SaveFile& operator=(const SaveFile&) = delete;
+  ~SaveFile();
+
+  const std::string& path() const { return db_.path(); }
+
+  // Whether a world has been created in this save.
+  bool has_world() const { return has_world_; }
+
+  // Writes a whole world (normally a freshly generated one at tick 0) in one
+  // transaction: the static map, every entity, the game row, the ticks row
+  // and one province_history row per province, all at world.meta.tick. The
+  // stored hash is recomputed from the entities (world.meta.state_hash is
+  // ignored, as World's constructor ignores it). Fails if the save already
+  // holds a world, or if the snapshot does not match its map (every province
+  // and nation exactly once, symmetric adjacency).
+  Status create_world(const WorldSnapshot& world);
+
+  // Reads the whole world back: the map, every province and nation, living
+  // armies and active wars (ended wars stay in the save but not in a
+  // snapshot). Verifies that the entities hash to the stored state hash, so
+  // a save edited by hand or half-restored is caught here and not 1000 ticks
+  // later.
+  Result<WorldSnapshot> load_world() const;
+
+  // The tick the save is at (game.tick); -1 while it holds no world.
+  Tick last_tick() const { return last_tick_; }
+
+  // Commits one tick's changes in one transaction: changed provinces and
+  // nations (their dynamic columns), created or changed armies, removed
+  // armies, declared/changed/ended wars, events, history rows, the ticks row
+  // and the game row. Ticks must come in order:
+  //  - cs.tick() == last_tick() + 1: written;
+  //  - cs.tick() <= last_tick(): already_committed, nothing written, so that a
+  //    coordinator may resend after a restart;
+  //  - cs.tick() > last_tick() + 1: an error (a tick would be missing).
+  // On any error the transaction is rolled back and the save stays exactly at
+  // last_tick(); the error names the tick and the row being written.
+  Result<CommitOutcome> commit(const ChangeSet& cs);
+
+  // Moves the WAL's content into the database file and truncates the WAL, so
+  // it does not grow without bound. Best effort with respect to readers: if a
+  // reader still needs old WAL frames after the busy timeout, everything
+  // possible is checkpointed (as in PASSIVE mode), the WAL is not truncated
+  // this time, and the call still succeeds; no data is at risk either way.
+  // (SQLite also checkpoints by itself, inside a commit, whenever the WAL
+  // exceeds 1000 pages; calling this at quiet moments keeps commits short.)
+  Status checkpoint();
+
+  // Writes a consistent copy of the save (as of the last commit) to
+  // `dest_path` through SQLite's online backup API, while this SaveFile stays
+  // open. An existing file at `dest_path` is replaced in one transaction;
+  // the live save itself is refused.
+  Status backup_to(const std::string& dest_path);
+
+  // The value of `PRAGMA <name>` on the writer's connection (for diagnostics
+  // and tests: journal_mode, synchronous, ... are per connection). `name`
+  // must be a bare identifier.
+  Result<std::string> pragma(const std::string& name) const;
+
+ private:
+  // Statements commit() runs every tick: prepared once in open(), reused.
+  struct CommitStatements {
+    Statement update_province;
+    Statement update_nation;
+    Statement upsert_army;
+    Statement delete_army;
+    Statement upsert_war;
+    Statement insert_event;
+    Statement insert_history;
+    Statement insert_tick;
+    Statement update_game;
+  };
+
+  explicit SaveFile(Database db);
+  Status prepare_commit_statements();
+  Status read_game_row();
+  Status write_changes(const ChangeSet& cs);
+
+  Database db_;
+  CommitStatements stmts_;  // declared after db_: finalized before it closes
+  bool has_world_ = false;
+  Tick last_tick_ = -1;
+};
+
+}  // namespace hegemon

@@ -1,0 +1,150 @@
+#include "persistence/save_reader.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "persistence/hash_hex.h"
+#include "persistence/migrate.h"
+#include "persistence/row_codec.h"
+
+namespace hegemon {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+const std::string kSelectWar = std::string("SELECT ") + kWarColumns + " FROM wars WHERE id = ?1";
+constexpr const char kSelectLastTick[] = "SELECT tick FROM game WHERE id = 1";
+constexpr const char kSelectTickHash[] = "SELECT state_hash FROM ticks WHERE tick = ?1";
+constexpr const char kCountAll[] = "SELECT count(*) FROM event_log";
+constexpr const char kCountType[] = "SELECT count(*) FROM event_log WHERE event_type = ?1";
+// idx_events_tick finds the range; id is the order of insertion.
+constexpr const char kSelectEvents[] =
+    "SELECT tick, event_type, event_data FROM event_log WHERE tick BETWEEN ?1 AND ?2"
+    " ORDER BY id";
+
+// Resets a statement on every return path: a statement left mid-way keeps
+// its read transaction open, which would stall the writer's checkpoints.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement* s) : s_(s) {}
+  ~ResetOnExit() { s_->reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Statement* s_;
+};
+
+// Runs a statement expected to return exactly one integer.
+Result<int64_t> single_int64(Statement& s) {
+  Result<bool> row = s.step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::error("no row");
+  return s.column_int64(0);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<SaveReader>> SaveReader::open(const std::string& path) {
+  // NOMUTEX is added by Database::open; our own mutex serialises callers.
+  Result<Database> db = Database::open(path, SQLITE_OPEN_READONLY);
+  if (!db.ok()) return db.status();
+  Status status = db->set_busy_timeout(kBusyTimeoutMs);
+  if (!status.ok()) return status.with_context("open " + path);
+  status = check_schema_current(*db);
+  if (!status.ok()) return status;
+  return std::shared_ptr<SaveReader>(new SaveReader(std::move(*db)));
+}
+
+SaveReader::~SaveReader() = default;
+
+Result<Statement*> SaveReader::statement(Statement& slot, const char* sql) {
+  if (!slot.valid()) {
+    Result<Statement> prepared = db_.prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    slot = std::move(*prepared);
+  }
+  return &slot;
+}
+
+std::optional<War> SaveReader::load_war(WarId id) {
+  Result<std::optional<War>> war = find_war(id);
+  return war.ok() ? *war : std::nullopt;
+}
+
+Result<std::optional<War>> SaveReader::find_war(WarId id) {
+  const std::string what = "read war " + std::to_string(id) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(war_, kSelectWar.c_str());
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, id);
+  Result<bool> row = (*s)->step();
+  if (!row.ok()) return row.status().with_context(what);
+  std::optional<War> war;
+  if (*row) war = read_war(**s);
+  return war;
+}
+
+Result<Tick> SaveReader::last_tick() {
+  const std::string what = "read last tick from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(last_tick_, kSelectLastTick);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  Result<bool> row = (*s)->step();
+  if (!row.ok()) return row.status().with_context(what);
+  const Tick tick = *row ? (*s)->column_int64(0) : -1;
+  return tick;
+}
+
+Result<std::optional<uint64_t>> SaveReader::tick_hash(Tick tick) {
+  const std::string what = "read hash of tick " + std::to_string(tick) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(tick_hash_, kSelectTickHash);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, tick);
+  Result<bool> row = (*s)->step();
+  if (!row.ok()) return row.status().with_context(what);
+  if (!*row) return std::optional<uint64_t>();
+  const std::string hex = (*s)->column_text(0);
+  const std::optional<uint64_t> hash = hash_from_hex(hex);
+  if (!hash) return Status::error(what + ": not 16 lowercase hex digits: '" + hex + "'");
+  return hash;
+}
+
+Result<int64_t> SaveReader::count_events(const std::string& type) {
+  const std::string what = "count events in " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s =
+      type.empty() ? statement(count_all_, kCountAll) : statement(count_type_, kCountType);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  if (!type.empty()) (*s)->bind_text(1, type);
+  Result<int64_t> count = single_int64(**s);
+  if (!count.ok()) return count.status().with_context(what);
+  return count;
+}
+
+Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
+  const std::string what = "read events of ticks " + std::to_string(from) + ".." +
+                           std::to_string(to) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(events_, kSelectEvents);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, from);
+  (*s)->bind_int64(2, to);
+  std::vector<Event> events;
+  for (;;) {
+    Result<bool> row = (*s)->step();
+    if (!row.ok()) return row.status().with_context(what);
+    if (!*row) break;
+    events.push_back(Event{(*s)->column_int64(0), (*s)->column_text(1), (*s)->column_text(2)});
+  }
+  return events;
+}
+
+}  // namespace hegemon

@@ -1,0 +1,64 @@
+// Read-only access to a save while the writer (SaveFile) keeps committing.
+// Opens its own SQLITE_OPEN_READONLY connection, so it can never write; the
+// save is in WAL mode, so each query sees the last tick committed before it
+// started and never blocks the writer. Thread-safe: queries from any thread
+// are serialised on one connection by an internal mutex (they are short).
+//
+// Also the hot cache's ColdStore: World::war() asks it for wars that ended
+// and left the cache.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "persistence/sqlite.h"
+#include "state/cold_store.h"
+#include "state/entities.h"
+#include "state/event.h"
+#include "state/ids.h"
+#include "state/status.h"
+
+namespace hegemon {
+
+class SaveReader final : public ColdStore {
+ public:
+  // Opens an existing save at the latest schema version. A save that still
+  // needs a migration is refused: only the writer migrates.
+  static Result<std::shared_ptr<SaveReader>> open(const std::string& path);
+
+  SaveReader(const SaveReader&) = delete;
+  SaveReader& operator=(const SaveReader&) = delete;
+  ~SaveReader() override;
+
+  const std::string& path() const { return db_.path(); }
+
+  // Any war, active or ended; nullopt if there is no such war. ColdStore has
+  // no error channel, so a read error also yields nullopt: callers that need
+  // to tell the two apart use find_war().
+  std::optional<War> load_war(WarId id) override;
+  Result<std::optional<War>> find_war(WarId id);
+
+  // The last committed tick (game.tick); -1 while the save holds no world.
+  Result<Tick> last_tick();
+  // The state hash recorded when `tick` was committed; nullopt if it was not.
+  Result<std::optional<uint64_t>> tick_hash(Tick tick);
+  // Events in the log, all of them or those of one type.
+  Result<int64_t> count_events(const std::string& type = "");
+  // Events with from <= tick <= to, in the order they happened.
+  Result<std::vector<Event>> events_between(Tick from, Tick to);
+
+ private:
+  explicit SaveReader(Database db) : db_(std::move(db)) {}
+  // `slot`, prepared from `sql` on first use.
+  Result<Statement*> statement(Statement& slot, const char* sql);
+
+  std::mutex mutex_;  // guards everything below
+  Database db_;
+  Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_;
+};
+
+}  // namespace hegemon

@@ -1,0 +1,249 @@
+#include "persistence/sqlite.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace hegemon {
+
+// ---- Statement ----
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      bind_error_(std::exchange(other.bind_error_, 0)),
+      bind_error_index_(std::exchange(other.bind_error_index_, 0)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    bind_error_ = std::exchange(other.bind_error_, 0);
+    bind_error_index_ = std::exchange(other.bind_error_index_, 0);
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }  // a no-op on nullptr
+
+const char* Statement::sql() const { return stmt_ ? sqlite3_sql(stmt_) : ""; }
+
+void Statement::note_bind(int rc, int index) {
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) {
+    bind_error_ = rc;
+    bind_error_index_ = index;
+  }
+}
+
+void Statement::bind_int64(int index, int64_t value) {
+  note_bind(sqlite3_bind_int64(stmt_, index, value), index);
+}
+
+void Statement::bind_text(int index, std::string_view value) {
+  // SQLITE_TRANSIENT: SQLite copies, so callers may pass temporaries. The copy
+  // is noise next to the B-tree work of the statement itself.
+  note_bind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                                SQLITE_UTF8),
+            index);
+}
+
+void Statement::bind_null(int index) { note_bind(sqlite3_bind_null(stmt_, index), index); }
+
+Result<bool> Statement::step() {
+  if (bind_error_ != SQLITE_OK) {
+    // Bind errors (SQLITE_RANGE, SQLITE_TOOBIG, ...) are not recorded in the
+    // connection's message, so describe the code itself.
+    return Status::error("bind parameter " + std::to_string(bind_error_index_) + ": " +
+                         sqlite3_errstr(bind_error_));
+  }
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Status failed = Status::error(sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+  sqlite3_reset(stmt_);  // release the cursor; the error is already captured
+  return failed;
+}
+
+Status Statement::run() {
+  Status status;
+  for (;;) {
+    Result<bool> row = step();
+    if (!row.ok()) {
+      status = row.status();
+      break;
+    }
+    if (!*row) break;
+  }
+  reset();
+  return status;
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = SQLITE_OK;
+  bind_error_index_ = 0;
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+
+bool Statement::column_is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+int64_t Statement::column_int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::column_text(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return std::string();
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+// ---- Database ----
+
+Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+Result<Database> Database::open(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    // Even a failed open usually allocates a handle, which holds the message.
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::error("open " + path + ": " + message);
+  }
+  return Database(db, path);
+}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      begin_(std::move(other.begin_)),
+      commit_(std::move(other.commit_)),
+      rollback_(std::move(other.rollback_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    close();
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+    begin_ = std::move(other.begin_);
+    commit_ = std::move(other.commit_);
+    rollback_ = std::move(other.rollback_);
+  }
+  return *this;
+}
+
+Database::~Database() { close(); }
+
+void Database::close() {
+  begin_ = Statement();
+  commit_ = Statement();
+  rollback_ = Statement();
+  // close_v2: should a caller still hold a Statement, the connection lingers
+  // until it is finalized instead of leaking (sqlite3_close would refuse).
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
+
+std::string Database::errmsg() const { return db_ ? sqlite3_errmsg(db_) : "no connection"; }
+
+int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+bool Database::in_transaction() const { return db_ && sqlite3_get_autocommit(db_) == 0; }
+
+Result<Statement> Database::prepare(std::string_view sql) const {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  const int rc =
+      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
+  if (rc != SQLITE_OK) {
+    return Status::error("prepare `" + std::string(sql) + "`: " + errmsg());
+  }
+  Statement statement(stmt);
+  // One statement per Statement: trailing SQL would otherwise be ignored silently.
+  for (const char* end = sql.data() + sql.size(); tail != nullptr && tail < end; ++tail) {
+    if (*tail != ' ' && *tail != '\n' && *tail != '\t' && *tail != '\r' && *tail != ';') {
+      return Status::error("prepare `" + std::string(sql) + "`: more than one statement");
+    }
+  }
+  if (!statement.valid()) {
+    return Status::error("prepare `" + std::string(sql) + "`: no statement");
+  }
+  return statement;
+}
+
+Status Database::exec(const std::string& sql) {
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+  if (rc == SQLITE_OK) return Status();
+  std::string text = message ? message : sqlite3_errstr(rc);
+  sqlite3_free(message);
+  return Status::error(std::move(text));
+}
+
+Result<int64_t> Database::query_int64(std::string_view sql) const {
+  Result<Statement> stmt = prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return row.status().with_context(std::string(sql));
+  if (!*row) return Status::error(std::string(sql) + ": no row");
+  return stmt->column_int64(0);
+}
+
+Result<std::string> Database::query_text(std::string_view sql) const {
+  Result<Statement> stmt = prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return row.status().with_context(std::string(sql));
+  if (!*row) return Status::error(std::string(sql) + ": no row");
+  return stmt->column_text(0);
+}
+
+Status Database::set_busy_timeout(int milliseconds) {
+  if (sqlite3_busy_timeout(db_, milliseconds) != SQLITE_OK) {
+    return Status::error("set busy timeout: " + errmsg());
+  }
+  return Status();
+}
+
+Status Database::run_cached(Statement& slot, const char* sql) {
+  if (!slot.valid()) {
+    Result<Statement> stmt = prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    slot = std::move(*stmt);
+  }
+  return slot.run().with_context(sql);
+}
+
+Status Database::begin_immediate() { return run_cached(begin_, "BEGIN IMMEDIATE"); }
+Status Database::commit() { return run_cached(commit_, "COMMIT"); }
+Status Database::rollback() { return run_cached(rollback_, "ROLLBACK"); }
+
+// ---- Transaction ----
+
+Result<Transaction> Transaction::begin(Database& db) {
+  Status status = db.begin_immediate();
+  if (!status.ok()) return status;
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+Transaction::~Transaction() {
+  // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled SQLite back;
+  // ROLLBACK would then fail with "no transaction is active", so ask first.
+  // A failing ROLLBACK cannot be reported from a destructor; the next BEGIN
+  // then fails loudly, and closing the connection rolls back.
+  if (db_ != nullptr && db_->in_transaction()) (void)db_->rollback();
+}
+
+Status Transaction::commit() {
+  if (db_ == nullptr) return Status::error("COMMIT: transaction already finished");
+  Status status = db_->commit();
+  // On failure the transaction is still open and the destructor rolls it back.
+  if (status.ok()) db_ = nullptr;
+  return status;
+}
+
+}  // namespace hegemon

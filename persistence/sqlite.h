@@ -1,0 +1,129 @@
+// A thin RAII layer over the SQLite C API: a connection (Database), a prepared
+// statement (Statement) and a write transaction (Transaction). It adds
+// ownership and errors-as-values, nothing else; SQL stays visible at call
+// sites. Every error message carries sqlite3_errmsg() and says what was being
+// done, e.g. "prepare `SELECT ...`: no such table: foo".
+//
+// Threading: a Database and its Statements belong to one thread at a time
+// (connections are opened with SQLITE_OPEN_NOMUTEX; callers that share one
+// serialise access themselves, see SaveReader).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "state/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace hegemon {
+
+// A prepared statement. Parameters are 1-based, columns 0-based (as in SQLite).
+// Binding never fails loudly: the first bind error is remembered and returned
+// by the next step(), so a sequence of binds needs one check, not one per bind.
+class Statement {
+ public:
+  Statement() = default;  // empty; only useful as a placeholder to assign to
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  bool valid() const { return stmt_ != nullptr; }
+  const char* sql() const;
+
+  void bind_int64(int index, int64_t value);
+  void bind_text(int index, std::string_view value);  // copied by SQLite
+  void bind_null(int index);
+
+  // Runs one step: true when a row is ready to read, false when done.
+  Result<bool> step();
+  // Steps to completion (ignoring rows), then resets: for INSERT/UPDATE/DELETE.
+  Status run();
+  // Clears the cursor and all bindings so the statement can be reused.
+  void reset();
+
+  int column_count() const;
+  bool column_is_null(int column) const;
+  int64_t column_int64(int column) const;
+  std::string column_text(int column) const;  // "" for NULL
+
+ private:
+  friend class Database;
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  void note_bind(int rc, int index);
+
+  sqlite3_stmt* stmt_ = nullptr;
+  int bind_error_ = 0;       // first failing sqlite3_bind_* result since reset()
+  int bind_error_index_ = 0;
+};
+
+// An open connection. Move-only; the destructor closes it.
+class Database {
+ public:
+  // sqlite3_open_v2 with `flags` (SQLITE_OPEN_*). SQLITE_OPEN_NOMUTEX is always
+  // added. Note that SQLite opens lazily: a file that is not a database is
+  // only detected by the first statement that reads it.
+  static Result<Database> open(const std::string& path, int flags);
+
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+  std::string errmsg() const;
+  // Rows changed by the most recent INSERT, UPDATE or DELETE.
+  int64_t changes() const;
+  bool in_transaction() const;
+
+  // Compiles one statement. Logically const: it does not change the data.
+  Result<Statement> prepare(std::string_view sql) const;
+  // Runs a script of zero or more statements, discarding any rows.
+  Status exec(const std::string& sql);
+  // Runs a query returning one row with one column, e.g. a PRAGMA.
+  Result<int64_t> query_int64(std::string_view sql) const;
+  Result<std::string> query_text(std::string_view sql) const;
+
+  Status set_busy_timeout(int milliseconds);
+
+  // Transaction control, prepared once per connection (Transaction uses these).
+  Status begin_immediate();
+  Status commit();
+  Status rollback();
+
+ private:
+  Database(sqlite3* db, std::string path);
+  Status run_cached(Statement& slot, const char* sql);
+  void close();
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  Statement begin_, commit_, rollback_;  // prepared on first use
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back by the destructor unless commit()
+// succeeded. IMMEDIATE takes the write lock up front, so a transaction never
+// fails half-way for lock contention after it has started writing.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Database& db);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  Status commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_;  // null once committed or moved from
+};
+
+}  // namespace hegemon

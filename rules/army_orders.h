@@ -1,0 +1,23 @@
+// The AI's daily orders for a nation's armies. Each army has a mission:
+//  - attack (at war, strength >= kMinSiegeStrength, morale >= kAttackMinMorale):
+//    march to the nearest province the enemy controls (to besiege it, or to
+//    liberate our own) or to an enemy army it outnumbers, and stay there;
+//  - home (otherwise): return to the nearest province the nation holds.
+// Path-finding runs only when an army needs a destination: the day it
+// arrives, when its mission no longer fits where it is heading (war broke out
+// or ended, it lost a battle), or, while idle, once every kIdleSearchPeriod
+// days (staggered by army id). Then the army marches one day (movement.h).
+#pragma once
+
+#include "rules/nation_plan.h"
+
+namespace hegemon {
+
+enum class Mission { home, attack };
+
+Mission mission_for(const NationPlan& plan, const Army& army);
+
+// Morale, orders and one day's march for every army of the nation.
+void update_armies_daily(NationPlan& plan);
+
+}  // namespace hegemon

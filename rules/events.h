@@ -1,0 +1,37 @@
+// The catalogue of game events the rules emit (state/event.h: a type name and
+// a flat JSON object of integer fields). Rules and tests name types through
+// these constants so a typo is a compile error, not a silently missing row.
+//
+//   type                      fields                                      emitted by
+//   war_declared              war, attacker, defender                     nation merge
+//   war_declaration_refused   nation, target                              nation merge
+//   army_recruited            army, nation, province                      nation merge
+//   revolt                    province, nation                            nation phase (monthly)
+//   bankruptcy                nation                                      nation phase (monthly)
+//   battle                    war, province, attacker_losses,             war phase
+//                             defender_losses, winner (a nation id)
+//   army_destroyed            army, nation                                war phase
+//   siege_won                 war, province, nation (the new controller)  war phase
+//   province_transferred      province, from, to, war                     war phase (peace)
+//   capital_moved             nation, province                            war phase (peace)
+//   peace                     war, winner (0 = white peace), provinces    war phase, end of tick
+//                             (how many changed hands)
+//   nation_eliminated         nation, by (0 = unknown)                    end of tick
+#pragma once
+
+namespace hegemon::events {
+
+constexpr const char* kWarDeclared = "war_declared";
+constexpr const char* kWarDeclarationRefused = "war_declaration_refused";
+constexpr const char* kArmyRecruited = "army_recruited";
+constexpr const char* kRevolt = "revolt";
+constexpr const char* kBankruptcy = "bankruptcy";
+constexpr const char* kBattle = "battle";
+constexpr const char* kArmyDestroyed = "army_destroyed";
+constexpr const char* kSiegeWon = "siege_won";
+constexpr const char* kProvinceTransferred = "province_transferred";
+constexpr const char* kCapitalMoved = "capital_moved";
+constexpr const char* kPeace = "peace";
+constexpr const char* kNationEliminated = "nation_eliminated";
+
+}  // namespace hegemon::events

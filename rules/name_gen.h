@@ -1,0 +1,20 @@
+// Generated names, built from syllables so they sound of one (invented)
+// world: provinces like "Valmora" or "Kestrin", nations with a suffix like
+// "Dorvania". Deterministic in the seed. Province names may repeat (as real
+// place names do); nation names are all distinct.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "state/ids.h"
+
+namespace hegemon {
+
+std::string province_name(uint64_t seed, ProvinceId id);
+
+// names[i] is the name of nation i + 1.
+std::vector<std::string> nation_names(uint64_t seed, int32_t count);
+
+}  // namespace hegemon

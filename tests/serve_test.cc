@@ -1,0 +1,151 @@
+// `hegemon serve` as an operator runs it: a real process on a real save file,
+// checked afterwards with SQL.
+#define CAF_SUITE serve
+#include <caf/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include <sqlite3.h>
+
+#include "persistence/save_file.h"
+#include "test_support.h"
+
+using namespace hegemon;
+
+namespace {
+
+// Runs `hegemon <args>` with output in a log file; returns the exit code
+// (128 + signal when killed).
+int run_hegemon(const std::string& args, const std::string& log) {
+  const std::string cmd = std::string(HEGEMON_BINARY) + " " + args + " >" + log + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string query_text(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+int64_t query_int(const std::string& path, const std::string& sql) {
+  return std::stoll(query_text(path, sql));
+}
+
+const std::string kSmallWorld = "--provinces 300 --nations 20 --seed 5 --speed max";
+
+// The save's tables must hash to the hash recorded for its last tick.
+void check_consistent(const std::string& path) {
+  auto save = SaveFile::open(path, SaveOptions{});
+  CAF_REQUIRE(save.ok());
+  auto world = (*save)->load_world();
+  if (!world.ok()) CAF_FAIL("inconsistent save: " << world.status().message());
+}
+
+}  // namespace
+
+CAF_TEST(serve runs N ticks then commits them and resumes) {
+  test::TempDir dir;
+  const std::string save = dir.file("game.db");
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 400 " + kSmallWorld,
+                                dir.file("run1.log")),
+                    0);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 400);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM ticks"), 401);
+  CAF_CHECK_EQUAL(query_text(save, "SELECT date FROM game"), "1445-12-16");
+  CAF_CHECK_EQUAL(query_text(save, "PRAGMA integrity_check"), "ok");
+  CAF_CHECK_EQUAL(query_text(save, "PRAGMA journal_mode"), "wal");
+  CAF_CHECK_GREATER(query_int(save, "SELECT count(*) FROM event_log"), 0);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM provinces"), 300);
+  const std::string hash400 = query_text(save, "SELECT state_hash FROM ticks WHERE tick = 400");
+  CAF_CHECK_EQUAL(query_text(save, "SELECT state_hash FROM game"), hash400);
+  check_consistent(save);
+
+  // Resume: world options are ignored for an existing save; ticks continue.
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 100 --speed max --seed 999",
+                                dir.file("run2.log")),
+                    0);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 500);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT count(DISTINCT tick) FROM ticks"), 501);
+  CAF_CHECK_EQUAL(query_text(save, "SELECT state_hash FROM ticks WHERE tick = 400"), hash400);
+  CAF_CHECK_EQUAL(query_text(save, "PRAGMA integrity_check"), "ok");
+  check_consistent(save);
+}
+
+CAF_TEST(SIGTERM finishes the tick in flight then commits and exits 0) {
+  test::TempDir dir;
+  const std::string save = dir.file("game.db");
+  const std::string log = dir.file("serve.log");
+  const pid_t pid = fork();
+  CAF_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl(HEGEMON_BINARY, "hegemon", "serve", "--save", save.c_str(), "--provinces", "300",
+          "--nations", "20", "--speed", "max", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait (bounded) until some ticks are committed, then ask it to stop.
+  bool ticking = false;
+  for (int i = 0; i < 600 && !ticking; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (access(save.c_str(), F_OK) == 0) {
+      const std::string t = query_text(save, "SELECT tick FROM game");
+      ticking = !t.empty() && std::stoll(t) > 20;
+    }
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CAF_REQUIRE(ticking);
+  CAF_REQUIRE(WIFEXITED(status));
+  CAF_CHECK_EQUAL(WEXITSTATUS(status), 0);
+  const int64_t tick = query_int(save, "SELECT tick FROM game");
+  CAF_CHECK_EQUAL(query_int(save, "SELECT max(tick) FROM ticks"), tick);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM ticks"), tick + 1);
+  CAF_CHECK_EQUAL(query_text(save, "PRAGMA integrity_check"), "ok");
+  check_consistent(save);
+}
+
+CAF_TEST(bad arguments are refused with exit code 2 and no save is touched) {
+  test::TempDir dir;
+  const std::string save = dir.file("game.db");
+  CAF_CHECK_EQUAL(run_hegemon("serve --save " + save + " --speed 9", dir.file("a.log")), 2);
+  CAF_CHECK_EQUAL(run_hegemon("serve --save " + save + " --bogus 1", dir.file("b.log")), 2);
+  CAF_CHECK_EQUAL(run_hegemon("serve --save " + save + " --provinces 10", dir.file("c.log")), 2);
+  CAF_CHECK_EQUAL(run_hegemon("frobnicate", dir.file("d.log")), 2);
+  CAF_CHECK_EQUAL(access(save.c_str(), F_OK), -1);
+  CAF_CHECK_EQUAL(run_hegemon("serve --help", dir.file("e.log")), 0);
+}
+
+CAF_TEST(a file that is not a save is refused and not overwritten) {
+  test::TempDir dir;
+  const std::string path = dir.file("notes.db");
+  {
+    FILE* f = fopen(path.c_str(), "wb");
+    CAF_REQUIRE(f != nullptr);
+    fputs("these are my notes, not a database\n", f);
+    fclose(f);
+  }
+  CAF_CHECK_EQUAL(run_hegemon("serve --save " + path + " --ticks 5", dir.file("x.log")), 1);
+  FILE* f = fopen(path.c_str(), "rb");
+  char buf[64] = {0};
+  CAF_REQUIRE(fgets(buf, sizeof buf, f) != nullptr);
+  fclose(f);
+  CAF_CHECK_EQUAL(std::string(buf), "these are my notes, not a database\n");
+}

@@ -121,20 +121,24 @@ void World::index_remove(IdIndex& index, NationId key, int32_t id) {
   index.insert_or_assign(key, IdList(std::move(list)));
 }
 
-void World::put_province(const Province& p) {
-  Province old;
-  if (provinces_.find(p.id, old)) {
+// Replaces an entity in `map`, keeping the hash sum and the owner index right.
+template <class Map, class Entity>
+void World::put_owned(Map& map, IdIndex& index, const Entity& e) {
+  Entity old;
+  if (map.find(e.id, old)) {
     entity_sum_ -= entity_hash(old);
-    if (old.owner != p.owner) {
-      index_remove(provinces_by_owner_, old.owner, p.id);
-      index_add(provinces_by_owner_, p.owner, p.id);
+    if (old.owner != e.owner) {
+      index_remove(index, old.owner, e.id);
+      index_add(index, e.owner, e.id);
     }
   } else {
-    index_add(provinces_by_owner_, p.owner, p.id);
+    index_add(index, e.owner, e.id);
   }
-  entity_sum_ += entity_hash(p);
-  provinces_.insert_or_assign(p.id, p);
+  entity_sum_ += entity_hash(e);
+  map.insert_or_assign(e.id, e);
 }
+
+void World::put_province(const Province& p) { put_owned(provinces_, provinces_by_owner_, p); }
 
 void World::put_nation(const Nation& n) {
   Nation old;
@@ -143,20 +147,7 @@ void World::put_nation(const Nation& n) {
   nations_.insert_or_assign(n.id, n);
 }
 
-void World::put_army(const Army& a) {
-  Army old;
-  if (armies_.find(a.id, old)) {
-    entity_sum_ -= entity_hash(old);
-    if (old.owner != a.owner) {
-      index_remove(armies_by_owner_, old.owner, a.id);
-      index_add(armies_by_owner_, a.owner, a.id);
-    }
-  } else {
-    index_add(armies_by_owner_, a.owner, a.id);
-  }
-  entity_sum_ += entity_hash(a);
-  armies_.insert_or_assign(a.id, a);
-}
+void World::put_army(const Army& a) { put_owned(armies_, armies_by_owner_, a); }
 
 void World::remove_army(ArmyId id) {
   Army old;

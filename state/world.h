@@ -82,6 +82,8 @@ class World {
   static void index_add(IdIndex& index, NationId key, int32_t id);
   static void index_remove(IdIndex& index, NationId key, int32_t id);
   static IdList index_get(const IdIndex& index, NationId key);
+  template <class Map, class Entity>
+  void put_owned(Map& map, IdIndex& index, const Entity& e);
 
   WorldMapPtr map_;
   libcuckoo::cuckoohash_map<ProvinceId, Province, IdHash> provinces_;

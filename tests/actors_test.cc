@@ -181,6 +181,33 @@ CAF_TEST(stop commits everything and checkpoints) {
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM game"), stopped_at);
 }
 
+CAF_TEST(save as writes a consistent copy that opens at the committed tick) {
+  start(kMaxSpeed, 25);
+  run();
+  const std::string copy = dir.file("copy.db");
+  auto rh = self->request(game.coordinator, caf::infinite, save_as_atom::value, copy);
+  run();
+  bool saved = false;
+  rh.receive([&](caf::ok_atom) { saved = true; },
+             [&](caf::error& err) { CAF_FAIL("save as failed: " << describe(err)); });
+  CAF_REQUIRE(saved);
+  auto reopened = SaveFile::open(copy, SaveOptions{});
+  CAF_REQUIRE(reopened.ok());
+  auto world = (*reopened)->load_world();
+  CAF_REQUIRE(world.ok());
+  const Tick copy_tick = world->meta.tick;
+  CAF_CHECK_EQUAL(copy_tick, 25);
+  const uint64_t copy_hash = World(*world).meta().state_hash;
+  CAF_CHECK_EQUAL(copy_hash, game.world->meta().state_hash);
+  // "save" is a checkpoint of the live file.
+  auto ck = self->request(game.coordinator, caf::infinite, checkpt_atom::value);
+  run();
+  bool checkpointed = false;
+  ck.receive([&](caf::ok_atom) { checkpointed = true; },
+             [&](caf::error& err) { CAF_FAIL("save failed: " << describe(err)); });
+  CAF_CHECK(checkpointed);
+}
+
 CAF_TEST(speed requests are validated) {
   start(kPausedSpeed, 1);
   auto rh = self->request(game.coordinator, caf::infinite, speed_atom::value, int32_t{9});

@@ -42,6 +42,22 @@ std::string query_text(const std::string& path, const std::string& sql) {
   return out;
 }
 
+// The save's current tick, or -1 while it does not exist or has no world yet
+// (the server may be creating it right now).
+int64_t poll_tick(const std::string& path) {
+  sqlite3* db = nullptr;
+  int64_t tick = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT tick FROM game", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+      tick = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return tick;
+}
+
 int64_t query_int(const std::string& path, const std::string& sql) {
   return std::stoll(query_text(path, sql));
 }
@@ -86,7 +102,7 @@ CAF_TEST(serve runs N ticks then commits them and resumes) {
   check_consistent(save);
 }
 
-CAF_TEST(SIGTERM finishes the tick in flight then commits and exits 0) {
+CAF_TEST(a termination signal finishes the tick in flight then commits and exits 0) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
   const std::string log = dir.file("serve.log");
@@ -104,10 +120,7 @@ CAF_TEST(SIGTERM finishes the tick in flight then commits and exits 0) {
   bool ticking = false;
   for (int i = 0; i < 600 && !ticking; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (access(save.c_str(), F_OK) == 0) {
-      const std::string t = query_text(save, "SELECT tick FROM game");
-      ticking = !t.empty() && std::stoll(t) > 20;
-    }
+    ticking = poll_tick(save) > 20;
   }
   kill(pid, SIGTERM);
   int status = 0;
@@ -120,6 +133,24 @@ CAF_TEST(SIGTERM finishes the tick in flight then commits and exits 0) {
   CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM ticks"), tick + 1);
   CAF_CHECK_EQUAL(query_text(save, "PRAGMA integrity_check"), "ok");
   check_consistent(save);
+}
+
+CAF_TEST(options come from a config file and the command line overrides it) {
+  test::TempDir dir;
+  const std::string save = dir.file("game.db");
+  const std::string ini = dir.file("hegemon.ini");
+  {
+    FILE* f = fopen(ini.c_str(), "w");
+    CAF_REQUIRE(f != nullptr);
+    fprintf(f, "save=\"%s\"\nprovinces=240\nnations=12\nseed=77\nspeed=\"max\"\nticks=500\n",
+            save.c_str());
+    fclose(f);
+  }
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --config-file=" + ini + " --ticks 30", dir.file("run.log")), 0);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM provinces"), 240);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM nations"), 12);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT seed FROM game"), 77);
+  CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 30);  // --ticks beat ticks=500
 }
 
 CAF_TEST(bad arguments are refused with exit code 2 and no save is touched) {

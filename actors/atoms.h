@@ -18,4 +18,15 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using speed_atom = caf::atom_constant<caf::atom("speed")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;        // finish, commit, checkpoint
 
+// Supervision and the admin API.
+using spawn_kid_atom = caf::atom_constant<caf::atom("spawn_kid")>;  // start a child
+using retire_atom = caf::atom_constant<caf::atom("retire")>;        // stop a child for good
+using kill_atom = caf::atom_constant<caf::atom("kill")>;            // crash a child
+using restart_atom = caf::atom_constant<caf::atom("restart")>;      // new incarnation now
+using list_atom = caf::atom_constant<caf::atom("list")>;            // list actors
+using kid_started_atom = caf::atom_constant<caf::atom("kid_start")>;
+using kid_crashed_atom = caf::atom_constant<caf::atom("kid_crash")>;
+using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
+using incident_atom = caf::atom_constant<caf::atom("incident")>;    // write to event_log now
+
 }  // namespace hegemon

@@ -3,15 +3,18 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <set>
 #include <vector>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 #include <spdlog/spdlog.h>
 
 #include "actors/errors.h"
+#include "actors/incident.h"
 #include "actors/nation_actor.h"
 #include "actors/phase_collector.h"
 #include "actors/war_actor.h"
@@ -24,13 +27,24 @@ namespace {
 
 using Clock = caf::actor_clock;
 
+// The current incarnation of a supervised collaborator. A null handle means
+// it is down and a new incarnation is awaited.
+template <class Handle>
+struct ChildRef {
+  Handle handle;
+  uint64_t generation = 0;
+};
+
 struct coordinator_state {
   std::shared_ptr<World> world;
-  persistence_actor persistence;
+  CoordinatorLinks links;
   CoordinatorOptions options;
 
-  std::map<NationId, nation_actor> nations;
-  std::map<WarId, war_actor> wars;
+  ChildRef<persistence_actor> persistence;
+  std::map<NationId, ChildRef<nation_actor>> nations;
+  std::map<WarId, ChildRef<war_actor>> wars;
+  size_t pending_spawns = 0;         // spawn requests not yet answered
+  std::set<ActorKey> given_up;       // children whose supervisor escalated
 
   // Speed and the timer for the next tick. A timer carries the epoch it was
   // armed in; one from an older epoch (speed changed, paused) is ignored.
@@ -45,7 +59,6 @@ struct coordinator_state {
   std::unique_ptr<ChangeRecorder> recorder;
   PhaseCollector<NationProposal> nation_phase;
   PhaseCollector<WarProposal> war_phase;
-  bool phase_failed = false;
   std::chrono::steady_clock::time_point tick_started;
 
   // Change sets handed to persistence and not yet acknowledged, oldest first.
@@ -60,6 +73,7 @@ struct coordinator_state {
 
   std::deque<std::chrono::steady_clock::time_point> recent_ticks;  // last second
   double commit_ms = 0;
+  int32_t restarts = 0;
   std::string last_error;
 
   static const char* name;
@@ -72,41 +86,66 @@ using self_ptr = coordinator_actor::stateful_pointer<coordinator_state>;
 void maybe_start_tick(self_ptr self);
 void finish_tick(self_ptr self);
 
-// ---- actors per nation and war -------------------------------------------
+void pause_with_error(self_ptr self, const std::string& reason);
 
-std::shared_ptr<const World> world_view(self_ptr self) { return self->state.world; }
+// ---- supervised collaborators ---------------------------------------------
 
-nation_actor ensure_nation_actor(self_ptr self, NationId id) {
-  auto& slot = self->state.nations[id];
-  if (!slot) {
-    slot = self->spawn(nation_actor_impl, id, world_view(self));
-    self->monitor(slot);
-  }
-  return slot;
+const caf::actor& supervisor_of(self_ptr self, ActorKind kind) {
+  auto& links = self->state.links;
+  return kind == ActorKind::nation ? links.nations : kind == ActorKind::war ? links.wars : links.core;
 }
 
-war_actor ensure_war_actor(self_ptr self, WarId id) {
-  auto& slot = self->state.wars[id];
-  if (!slot) {
-    slot = self->spawn(war_actor_impl, id, world_view(self));
-    self->monitor(slot);
+void on_new_incarnation(self_ptr self, const ActorKey& key);
+
+// Adopts an incarnation if it is newer than the one known. Returns whether it was.
+bool adopt(self_ptr self, const ActorKey& key, uint64_t generation, const caf::actor& handle) {
+  auto& st = self->state;
+  auto take = [&](auto& ref) {
+    if (generation <= ref.generation) return false;  // stale: a former incarnation
+    ref.generation = generation;
+    ref.handle = caf::actor_cast<decltype(ref.handle)>(handle);
+    return true;
+  };
+  bool fresh = false;
+  switch (key.kind) {
+    case ActorKind::persistence: fresh = take(st.persistence); break;
+    case ActorKind::nation: fresh = take(st.nations[key.id]); break;
+    case ActorKind::war: fresh = take(st.wars[key.id]); break;
+    default: break;
   }
-  return slot;
+  if (fresh) st.given_up.erase(key);
+  if (fresh && generation > 1) ++st.restarts;
+  return fresh;
+}
+
+void maybe_start_tick(self_ptr self);
+
+// Asks the right supervisor for a child (started if not running); `then` runs
+// once every outstanding spawn request has been answered.
+void request_spawn(self_ptr self, const ActorKey& key, std::function<void()> then) {
+  ++self->state.pending_spawns;
+  self->request(supervisor_of(self, key.kind), caf::infinite, spawn_kid_atom::value, key)
+      .then(
+          [=](caf::actor& handle, uint64_t generation) {
+            if (adopt(self, key, generation, handle)) on_new_incarnation(self, key);
+            if (--self->state.pending_spawns == 0 && then) then();
+          },
+          [=](caf::error& err) {
+            --self->state.pending_spawns;
+            pause_with_error(self, "cannot start " + key.to_string() + ": " + describe(err));
+          });
 }
 
 // Stops the actors of wars that ended and nations that died this tick.
-template <class Handle>
-void stop_retired(self_ptr self, std::map<int32_t, Handle>& actors,
-                  const std::vector<int32_t>& live_ids) {
+template <class Ref>
+void retire_gone(self_ptr self, ActorKind kind, std::map<int32_t, Ref>& actors,
+                 const std::vector<int32_t>& live_ids) {
   for (auto it = actors.begin(); it != actors.end();) {
     if (std::binary_search(live_ids.begin(), live_ids.end(), it->first)) {
       ++it;
       continue;
     }
-    if (it->second) {
-      self->demonitor(it->second.address());
-      self->send_exit(it->second, caf::exit_reason::user_shutdown);
-    }
+    caf::anon_send(supervisor_of(self, kind), retire_atom::value, ActorKey{kind, it->first});
     it = actors.erase(it);
   }
 }
@@ -116,8 +155,13 @@ void stop_retired(self_ptr self, std::map<int32_t, Handle>& actors,
 void pause_with_error(self_ptr self, const std::string& reason) {
   auto& st = self->state;
   if (st.last_error.empty()) {
-    spdlog::error("game paused at tick {}: {}", st.world->meta().tick, reason);
+    const Tick tick = st.world->meta().tick + (st.in_tick ? 1 : 0);
+    spdlog::error("game paused at tick {}: {}", tick, reason);
     st.last_error = reason;
+    if (st.persistence.handle) {
+      self->send(st.persistence.handle, incident_atom::value, tick, std::string("game_paused"),
+                 incident_json({{"tick", tick}}, {{"reason", reason}}));
+    }
   }
   if (st.speed != kPausedSpeed) st.resume_speed = st.speed;
   st.speed = kPausedSpeed;
@@ -130,34 +174,61 @@ void pause_with_error(self_ptr self, const std::string& reason) {
 void on_phase_reply(self_ptr self, Tick tick, size_t slot, NationProposal proposal);
 void on_phase_reply(self_ptr self, Tick tick, size_t slot, WarProposal proposal);
 
-void on_phase_error(self_ptr self, Tick tick, const char* phase, int32_t id,
-                    const caf::error& err) {
-  auto& st = self->state;
-  if (!st.in_tick || st.recorder->tick() != tick) return;  // stale
-  st.phase_failed = true;
-  pause_with_error(self, std::string(phase) + " " + std::to_string(id) + " failed at tick " +
-                             std::to_string(tick) + ": " + describe(err));
+// A phase request failed: its actor crashed. Its supervisor either restarts it
+// (on_new_incarnation asks the new one) or gives up (the game pauses), so there
+// is nothing to do here but wait.
+void on_phase_error(self_ptr self, Tick tick, const ActorKey& key, const caf::error& err) {
+  spdlog::debug("{} failed tick {}: {}; awaiting its supervisor", key.to_string(), tick,
+                describe(err));
 }
 
+// Asks the current incarnation for slot `slot` of the nation phase. A reply
+// counts only if that incarnation is still the current one.
 void request_nation(self_ptr self, size_t slot) {
-  const Tick tick = self->state.recorder->tick();
-  const NationId id = self->state.nation_phase.ids()[slot];
-  self->request(ensure_nation_actor(self, id), caf::infinite, plan_atom::value, tick)
-      .then([=](NationProposal& p) { on_phase_reply(self, tick, slot, std::move(p)); },
-            [=](caf::error& err) { on_phase_error(self, tick, "nation", id, err); });
+  auto& st = self->state;
+  const Tick tick = st.recorder->tick();
+  const NationId id = st.nation_phase.ids()[slot];
+  const auto& ref = st.nations[id];
+  if (!ref.handle) return;  // down: asked again when a new incarnation starts
+  const uint64_t generation = ref.generation;
+  self->request(ref.handle, caf::infinite, plan_atom::value, tick)
+      .then(
+          [=](NationProposal& p) {
+            if (self->state.nations[id].generation != generation) return;  // stale
+            on_phase_reply(self, tick, slot, std::move(p));
+          },
+          [=](caf::error& err) { on_phase_error(self, tick, {ActorKind::nation, id}, err); });
 }
 
 void request_war(self_ptr self, size_t slot) {
-  const Tick tick = self->state.recorder->tick();
-  const WarId id = self->state.war_phase.ids()[slot];
-  self->request(ensure_war_actor(self, id), caf::infinite, resolve_atom::value, tick)
-      .then([=](WarProposal& p) { on_phase_reply(self, tick, slot, std::move(p)); },
-            [=](caf::error& err) { on_phase_error(self, tick, "war", id, err); });
+  auto& st = self->state;
+  const Tick tick = st.recorder->tick();
+  const WarId id = st.war_phase.ids()[slot];
+  const auto& ref = st.wars[id];
+  if (!ref.handle) return;
+  const uint64_t generation = ref.generation;
+  self->request(ref.handle, caf::infinite, resolve_atom::value, tick)
+      .then(
+          [=](WarProposal& p) {
+            if (self->state.wars[id].generation != generation) return;  // stale
+            on_phase_reply(self, tick, slot, std::move(p));
+          },
+          [=](caf::error& err) { on_phase_error(self, tick, {ActorKind::war, id}, err); });
 }
 
 void start_war_phase(self_ptr self) {
   auto& st = self->state;
-  st.war_phase.start(st.world->active_wars());
+  // Wars declared in the nation merge need their actors first.
+  const auto wars = st.world->active_wars();
+  bool spawning = false;
+  for (WarId id : wars) {
+    if (st.wars.count(id) == 0) {
+      spawning = true;
+      request_spawn(self, {ActorKind::war, id}, [self] { start_war_phase(self); });
+    }
+  }
+  if (spawning || st.pending_spawns > 0) return;
+  st.war_phase.start(wars);
   if (st.war_phase.complete()) return finish_tick(self);
   for (size_t i = 0; i < st.war_phase.ids().size(); ++i) request_war(self, i);
 }
@@ -178,17 +249,40 @@ void on_phase_reply(self_ptr self, Tick tick, size_t slot, WarProposal proposal)
   finish_tick(self);
 }
 
-// Re-asks exactly the actors whose replies a failure left missing (restarting
-// dead ones), so the tick in flight completes as if nothing had happened.
-void retry_failed_phase(self_ptr self) {
+// A new incarnation of `key` runs: ask it for whatever the tick in flight
+// still misses from it; a new persistence gets every unacknowledged change set.
+void resend_uncommitted(self_ptr self);
+
+void on_new_incarnation(self_ptr self, const ActorKey& key) {
   auto& st = self->state;
-  st.phase_failed = false;
+  if (key.kind == ActorKind::persistence) {
+    if (!st.uncommitted.empty()) resend_uncommitted(self);
+    return;
+  }
+  if (!st.in_tick) return;
   auto& nations = st.nation_phase;
   for (size_t i = 0; i < nations.ids().size(); ++i)
-    if (!nations.filled(i)) request_nation(self, i);
+    if (key.kind == ActorKind::nation && nations.ids()[i] == key.id && !nations.filled(i))
+      request_nation(self, i);
   auto& wars = st.war_phase;
   for (size_t i = 0; i < wars.ids().size(); ++i)
-    if (!wars.filled(i)) request_war(self, i);
+    if (key.kind == ActorKind::war && wars.ids()[i] == key.id && !wars.filled(i))
+      request_war(self, i);
+}
+
+// Asks the supervisors to bring back every child they gave up on.
+void restart_given_up(self_ptr self) {
+  auto& st = self->state;
+  for (const ActorKey& key : st.given_up) {
+    self->request(supervisor_of(self, key.kind), caf::infinite, restart_atom::value, key)
+        .then(
+            [=](caf::actor& handle, uint64_t generation) {
+              if (adopt(self, key, generation, handle)) on_new_incarnation(self, key);
+            },
+            [=](caf::error& err) {
+              pause_with_error(self, "cannot restart " + key.to_string() + ": " + describe(err));
+            });
+  }
 }
 
 // ---- commits ---------------------------------------------------------------
@@ -196,8 +290,11 @@ void retry_failed_phase(self_ptr self) {
 void check_stop_waiters(self_ptr self);
 
 void send_commit(self_ptr self, const ChangeSetPtr& changes) {
-  const uint64_t epoch = self->state.commit_epoch;
-  self->request(self->state.persistence, caf::infinite, commit_atom::value, changes)
+  auto& st = self->state;
+  if (!st.persistence.handle) return;  // down: resent to the next incarnation
+  const uint64_t epoch = st.commit_epoch;
+  const uint64_t generation = st.persistence.generation;
+  self->request(st.persistence.handle, caf::infinite, commit_atom::value, changes)
       .then(
           [=](Tick tick, int64_t micros) {
             auto& st = self->state;
@@ -210,7 +307,15 @@ void send_commit(self_ptr self, const ChangeSetPtr& changes) {
           },
           [=](caf::error& err) {
             auto& st = self->state;
-            if (epoch != st.commit_epoch) return;  // superseded by a resend
+            if (epoch != st.commit_epoch || generation != st.persistence.generation) return;
+            if (err.category() != caf::atom("hegemon") ||
+                err.code() != static_cast<uint8_t>(Errc::persistence_failed)) {
+              // Persistence crashed: its supervisor restarts it (and we resend)
+              // or gives up (and the game pauses).
+              spdlog::debug("commit of tick {} lost with persistence: {}", changes->tick(),
+                            describe(err));
+              return;
+            }
             st.commit_failed = true;
             pause_with_error(self, "commit of tick " + std::to_string(changes->tick()) +
                                        " failed: " + describe(err));
@@ -230,10 +335,10 @@ void resend_uncommitted(self_ptr self) {
 void check_stop_waiters(self_ptr self) {
   auto& st = self->state;
   if (!st.stopping || st.stop_waiters.empty()) return;
-  if (st.commit_failed || st.phase_failed) {
+  if (st.commit_failed || !st.given_up.empty()) {
+    const size_t lost = st.uncommitted.size() + (st.in_tick ? 1 : 0);
     auto err = make_error(Errc::cannot_stop_cleanly,
-                          std::to_string(st.uncommitted.size()) +
-                              " tick(s) not committed: " + st.last_error);
+                          std::to_string(lost) + " tick(s) not committed: " + st.last_error);
     for (auto& rp : st.stop_waiters) rp.deliver(err);
     st.stop_waiters.clear();
     return;
@@ -242,7 +347,7 @@ void check_stop_waiters(self_ptr self) {
   auto waiters = std::move(st.stop_waiters);
   st.stop_waiters.clear();
   const Tick committed = st.committed_tick;
-  self->request(st.persistence, caf::infinite, checkpt_atom::value)
+  self->request(st.persistence.handle, caf::infinite, checkpt_atom::value)
       .then(
           [=](caf::ok_atom) mutable {
             for (auto& rp : waiters) rp.deliver(committed);
@@ -266,7 +371,8 @@ void arm_timer(self_ptr self, Clock::time_point when) {
 
 bool may_start_tick(self_ptr self) {
   auto& st = self->state;
-  return !st.in_tick && st.speed != kPausedSpeed && !st.stopping &&
+  return !st.in_tick && st.pending_spawns == 0 && st.persistence.handle &&
+         st.speed != kPausedSpeed && !st.stopping &&
          (st.stop_at < 0 || st.world->meta().tick < st.stop_at) &&
          static_cast<int32_t>(st.uncommitted.size()) < st.options.max_uncommitted;
 }
@@ -316,8 +422,8 @@ void finish_tick(self_ptr self) {
   st.recorder.reset();
   st.in_tick = false;
 
-  stop_retired(self, st.wars, st.world->active_wars());
-  stop_retired(self, st.nations, st.world->living_nations());
+  retire_gone(self, ActorKind::war, st.wars, st.world->active_wars());
+  retire_gone(self, ActorKind::nation, st.nations, st.world->living_nations());
 
   const auto now = std::chrono::steady_clock::now();
   st.recent_ticks.push_back(now);
@@ -346,7 +452,7 @@ void resume(self_ptr self) {
   if (!st.last_error.empty()) spdlog::info("resuming after: {}", st.last_error);
   st.last_error.clear();
   if (st.commit_failed) resend_uncommitted(self);
-  if (st.phase_failed) retry_failed_phase(self);
+  restart_given_up(self);
   set_speed(self, st.resume_speed);
 }
 
@@ -368,6 +474,7 @@ GameStatus make_status(self_ptr self) {
   s.ticks_per_second = static_cast<double>(st.recent_ticks.size());
   s.commit_ms = st.commit_ms;
   s.state_hash = meta.state_hash;
+  s.restarts = st.restarts;
   s.last_error = st.last_error;
   s.finished = st.stop_at >= 0 && meta.tick >= st.stop_at && !st.in_tick &&
                st.uncommitted.empty();
@@ -375,53 +482,33 @@ GameStatus make_status(self_ptr self) {
 }
 
 coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr<World> world,
-                                                  persistence_actor persistence,
+                                                  CoordinatorLinks links,
                                                   CoordinatorOptions options) {
   auto& st = self->state;
   st.world = std::move(world);
-  st.persistence = std::move(persistence);
+  st.links = std::move(links);
   st.options = options;
   st.committed_tick = st.world->meta().tick;
   if (options.run_ticks > 0) st.stop_at = st.committed_tick + options.run_ticks;
-  for (NationId id : st.world->living_nations()) ensure_nation_actor(self, id);
-  for (WarId id : st.world->active_wars()) ensure_war_actor(self, id);
-  self->monitor(st.persistence);
-
-  self->set_down_handler([=](caf::down_msg& dm) {
-    auto& st = self->state;
-    if (dm.source == st.persistence.address()) {
-      st.commit_failed = true;
-      pause_with_error(self, "persistence actor stopped: " + describe(dm.reason));
-      return;
-    }
-    // A nation or war actor died. Forget it: the next request spawns a fresh
-    // incarnation, which rebuilds from the cache. A phase request it left
-    // unanswered fails and pauses the game until resumed.
-    auto forget = [&](auto& actors) {
-      for (auto it = actors.begin(); it != actors.end(); ++it) {
-        if (it->second.address() == dm.source) {
-          spdlog::warn("actor for id {} stopped: {}", it->first, describe(dm.reason));
-          actors.erase(it);
-          return;
-        }
-      }
-    };
-    forget(st.nations);
-    forget(st.wars);
-  });
-
-  // The coordinator owns its nation and war actors: when it is told to exit,
-  // they go with it (they are monitored, not linked, so that one crashing
-  // child cannot take the coordinator down).
-  self->set_exit_handler([=](caf::exit_msg& msg) {
-    for (auto& [id, h] : self->state.nations) self->send_exit(h, msg.reason);
-    for (auto& [id, h] : self->state.wars) self->send_exit(h, msg.reason);
-    self->quit(msg.reason);
-  });
+  // Collaborators come from the supervisors; ticking starts once all are here.
+  auto ready = [self] { maybe_start_tick(self); };
+  request_spawn(self, {ActorKind::persistence, 0}, ready);
+  for (NationId id : st.world->living_nations()) request_spawn(self, {ActorKind::nation, id}, ready);
+  for (WarId id : st.world->active_wars()) request_spawn(self, {ActorKind::war, id}, ready);
 
   set_speed(self, options.speed);
   return {
       [=](next_atom, uint64_t epoch) { on_timer(self, epoch); },
+      [=](kid_started_atom, const ActorKey& key, uint64_t generation, const caf::actor& handle,
+          const std::string&) {
+        if (adopt(self, key, generation, handle)) on_new_incarnation(self, key);
+      },
+      [=](escalate_atom, const ActorKey& key, const std::string& reason, Tick tick) {
+        self->state.given_up.insert(key);
+        pause_with_error(self, key.to_string() + " keeps crashing (tick " + std::to_string(tick) +
+                                   "): " + reason);
+        check_stop_waiters(self);
+      },
       [=](status_atom) { return make_status(self); },
       [=](pause_atom) {
         set_speed(self, kPausedSpeed);
@@ -443,9 +530,12 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
         }
         return caf::ok_atom::value;
       },
-      [=](checkpt_atom) { return self->delegate(self->state.persistence, checkpt_atom::value); },
+      [=](checkpt_atom) {
+        return self->delegate(self->state.persistence.handle, checkpt_atom::value);
+      },
       [=](save_as_atom, std::string& path) {
-        return self->delegate(self->state.persistence, save_as_atom::value, std::move(path));
+        return self->delegate(self->state.persistence.handle, save_as_atom::value,
+                              std::move(path));
       },
       [=](stop_atom) {
         auto rp = self->make_response_promise<Tick>();
@@ -459,9 +549,9 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
 
 }  // namespace
 
-coordinator_actor spawn_coordinator(caf::actor_system& sys, std::shared_ptr<World> world,
-                                    persistence_actor persistence, CoordinatorOptions options) {
-  return sys.spawn(coordinator_impl, std::move(world), std::move(persistence), options);
+coordinator_actor spawn_coordinator(caf::local_actor* parent, std::shared_ptr<World> world,
+                                    CoordinatorLinks links, CoordinatorOptions options) {
+  return parent->spawn(coordinator_impl, std::move(world), std::move(links), options);
 }
 
 }  // namespace hegemon

@@ -8,13 +8,21 @@
 //      persistence actor without waiting: tick N commits while N+1 computes, up
 //      to `max_uncommitted` change sets in flight, each kept until acknowledged.
 // Ticks start at ideal times (start + n * interval), not "now + interval", so
-// the rate does not drift. A failed phase or commit pauses the game with the
-// reason in its status; resume retries exactly what failed.
+// the rate does not drift.
+//
+// Failures: a nation or war actor that crashes mid-phase is restarted by its
+// supervisor; the coordinator hears of the new incarnation and asks it for the
+// same phase again (replies from a former incarnation are ignored by their
+// generation). A restarted persistence actor gets every unacknowledged change
+// set again, in order. When a supervisor gives up on a child, or SQLite refuses
+// a commit, the game pauses with the reason in its status; resume restarts what
+// was given up on and retries exactly what failed.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include "actors/game_speed.h"
@@ -23,13 +31,24 @@
 
 namespace hegemon {
 
+// The supervisors the coordinator gets its collaborators from: persistence
+// from `core`, nation actors from `nations`, war actors from `wars`.
+struct CoordinatorLinks {
+  caf::actor core;
+  caf::actor nations;
+  caf::actor wars;
+};
+
 struct CoordinatorOptions {
   int32_t speed = kDefaultSpeed;  // kPausedSpeed: start paused
   Tick run_ticks = 0;             // stop ticking after this many ticks; 0: never
   int32_t max_uncommitted = 4;    // change sets in flight to persistence at most
 };
 
-coordinator_actor spawn_coordinator(caf::actor_system& sys, std::shared_ptr<World> world,
-                                    persistence_actor persistence, CoordinatorOptions options);
+// Spawns the coordinator as a child of `parent`. It asks the supervisors for
+// persistence and one actor per living nation and active war, and starts
+// ticking once it has them all.
+coordinator_actor spawn_coordinator(caf::local_actor* parent, std::shared_ptr<World> world,
+                                    CoordinatorLinks links, CoordinatorOptions options);
 
 }  // namespace hegemon

@@ -15,6 +15,8 @@ const char* code_name(uint8_t code) {
     case Errc::phase_failed: return "phase failed";
     case Errc::invalid_request: return "invalid request";
     case Errc::cannot_stop_cleanly: return "cannot stop cleanly";
+    case Errc::killed: return "killed";
+    case Errc::crashed: return "crashed";
   }
   return "error";
 }
@@ -22,6 +24,16 @@ const char* code_name(uint8_t code) {
 
 caf::error make_error(Errc code, std::string context) {
   return caf::error(static_cast<uint8_t>(code), kCategory, caf::make_message(std::move(context)));
+}
+
+caf::error exception_to_error(std::exception_ptr& eptr) {
+  try {
+    std::rethrow_exception(eptr);
+  } catch (const std::exception& e) {
+    return make_error(Errc::crashed, e.what());
+  } catch (...) {
+    return make_error(Errc::crashed, "unknown exception");
+  }
 }
 
 std::string describe(const caf::error& err) {

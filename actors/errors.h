@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <string>
 
 #include <caf/error.hpp>
@@ -14,9 +15,16 @@ enum class Errc : uint8_t {
   phase_failed = 2,        // a nation or war actor failed to compute its phase
   invalid_request = 3,     // a request with bad arguments; nothing changed
   cannot_stop_cleanly = 4,  // stop requested while ticks cannot be committed
+  killed = 5,               // an actor crashed on purpose (admin kill, fault injection)
+  crashed = 6,              // an actor died of an exception
 };
 
 caf::error make_error(Errc code, std::string context);
+
+// For set_exception_handler: an exception escaping a handler becomes the
+// actor's exit reason (Errc::crashed with what()), one clear line for the
+// supervisor to log instead of CAF's default stack of noise.
+caf::error exception_to_error(std::exception_ptr& eptr);
 
 // A one-line, human-readable description of any caf::error (ours or CAF's).
 std::string describe(const caf::error& err);

@@ -1,12 +1,9 @@
 #include "actors/game.h"
 
 #include <caf/actor_system.hpp>
-#include <caf/spawn_options.hpp>
-#include <caf/stateful_actor.hpp>
-#include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/persistence_actor.h"
+#include "actors/game_supervisor.h"
 #include "persistence/save_reader.h"
 #include "rules/world_gen.h"
 #include "state/game_date.h"
@@ -14,9 +11,12 @@
 namespace hegemon {
 
 Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
+  // Create or load the world here, on the caller's thread, so that a bad save
+  // is reported before anything is spawned. The persistence actor then opens
+  // the save for itself.
   auto opened = SaveFile::open(options.save_path, options.save);
   if (!opened) return opened.status();
-  std::shared_ptr<SaveFile> save = std::move(*opened);
+  std::unique_ptr<SaveFile> save = std::move(*opened);
 
   Game game;
   if (!save->has_world()) {
@@ -43,11 +43,16 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   auto reader = SaveReader::open(options.save_path);
   if (!reader) return reader.status();
   game.world->set_cold_store(std::shared_ptr<SaveReader>(std::move(*reader)));
+  save.reset();
 
-  game.persistence = options.detached_persistence
-                         ? sys.spawn<caf::detached>(persistence_actor_impl, save)
-                         : sys.spawn(persistence_actor_impl, save);
-  game.coordinator = spawn_coordinator(sys, game.world, game.persistence, options.coordinator);
+  GameSupervisorConfig config;
+  config.world = game.world;
+  config.persistence = PersistenceConfig{options.save_path, options.save, options.faults};
+  config.detached_persistence = options.detached_persistence;
+  config.coordinator = options.coordinator;
+  config.intensity = options.intensity;
+  config.faults = options.faults;
+  game.root = spawn_game_supervisor(sys, std::move(config));
   return game;
 }
 

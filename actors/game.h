@@ -1,6 +1,6 @@
 // Starting a game: open (or create) a save, rebuild the hot cache from it, and
-// spawn the persistence actor and the coordinator (which spawns one actor per
-// living nation and per active war).
+// spawn the supervision tree (game_supervisor.h): persistence, the
+// coordinator, one actor per living nation and per active war.
 #pragma once
 
 #include <memory>
@@ -9,7 +9,9 @@
 #include <caf/fwd.hpp>
 
 #include "actors/coordinator.h"
+#include "actors/fault_plan.h"
 #include "actors/interfaces.h"
+#include "actors/supervisor.h"
 #include "persistence/save_file.h"
 #include "state/status.h"
 #include "state/world.h"
@@ -24,12 +26,13 @@ struct GameOptions {
   // Persistence blocks on disk I/O, so it normally gets its own thread. Tests
   // on CAF's deterministic test scheduler turn this off.
   bool detached_persistence = true;
+  RestartIntensity intensity;  // per supervisor and child
+  FaultPlanPtr faults;         // injected crashes; may be null
 };
 
 struct Game {
   std::shared_ptr<World> world;
-  persistence_actor persistence;
-  coordinator_actor coordinator;
+  caf::actor root;  // the game supervisor: the admin API and the way in (game_supervisor.h)
   bool created = false;  // a new world was generated into the save
 };
 

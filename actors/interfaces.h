@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/actor_key.h"
 #include "actors/atoms.h"
 #include "actors/game_status.h"
 #include "actors/messages.h"
@@ -20,15 +22,21 @@ using nation_actor = caf::typed_actor<caf::replies_to<plan_atom, Tick>::with<Nat
 using war_actor = caf::typed_actor<caf::replies_to<resolve_atom, Tick>::with<WarProposal>>;
 
 // Sole owner of the save's write connection. Replies to a commit with the
-// committed tick and the transaction's duration in microseconds.
+// committed tick and the transaction's duration in microseconds. An incident
+// (tick, type, JSON data) goes to event_log at once, outside any tick.
 using persistence_actor = caf::typed_actor<
     caf::replies_to<commit_atom, ChangeSetPtr>::with<Tick, int64_t>,
     caf::replies_to<checkpt_atom>::with<caf::ok_atom>,
-    caf::replies_to<save_as_atom, std::string>::with<caf::ok_atom>>;
+    caf::replies_to<save_as_atom, std::string>::with<caf::ok_atom>,
+    caf::reacts_to<incident_atom, Tick, std::string, std::string>>;
 
 // Runs the tick loop; the game's control surface.
 using coordinator_actor = caf::typed_actor<
     caf::reacts_to<next_atom, uint64_t>,  // internal: timer for the next tick (epoch)
+    // From the game supervisor: a child (nation, war, persistence) incarnation
+    // is running, or its supervisor gave up on it (the game pauses).
+    caf::reacts_to<kid_started_atom, ActorKey, uint64_t, caf::actor, std::string>,
+    caf::reacts_to<escalate_atom, ActorKey, std::string, Tick>,
     caf::replies_to<status_atom>::with<GameStatus>,
     caf::replies_to<pause_atom>::with<caf::ok_atom>,
     caf::replies_to<resume_atom>::with<caf::ok_atom>,

@@ -5,12 +5,14 @@
 
 #include <memory>
 
+#include "actors/fault_plan.h"
 #include "actors/interfaces.h"
 #include "state/world.h"
 
 namespace hegemon {
 
 nation_actor::behavior_type nation_actor_impl(nation_actor::pointer self, NationId nation,
-                                              std::shared_ptr<const World> world);
+                                              std::shared_ptr<const World> world,
+                                              FaultPlanPtr faults);
 
 }  // namespace hegemon

@@ -7,15 +7,28 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/errors.h"
-#include "persistence/save_file.h"
 
 namespace hegemon {
 
 const char* persistence_state::name = "persistence";
 
 persistence_actor::behavior_type persistence_actor_impl(
-    persistence_actor::stateful_pointer<persistence_state> self, std::shared_ptr<SaveFile> save) {
-  self->state.save = std::move(save);
+    persistence_actor::stateful_pointer<persistence_state> self, PersistenceConfig config) {
+  self->set_exception_handler(exception_to_error);
+  SaveOptions options = config.options;
+  options.create_if_missing = false;  // a vanished save must not silently become a new one
+  auto opened = SaveFile::open(config.path, options);
+  if (!opened) {
+    // Counts as a crash: the supervisor retries within its restart intensity.
+    self->quit(make_error(Errc::persistence_failed, opened.status().message()));
+  } else {
+    self->state.save = std::move(*opened);
+    if (auto faults = config.faults) {
+      self->state.save->set_commit_hook([faults](const ChangeSet& cs) {
+        faults->maybe_crash({ActorKind::persistence, 0}, cs.tick());
+      });
+    }
+  }
   return {
       [=](commit_atom, const ChangeSetPtr& changes) -> caf::result<Tick, int64_t> {
         const auto start = std::chrono::steady_clock::now();
@@ -38,6 +51,10 @@ persistence_actor::behavior_type persistence_actor_impl(
         if (auto st = self->state.save->backup_to(path); !st.ok())
           return make_error(Errc::persistence_failed, st.message());
         return caf::ok_atom::value;
+      },
+      [=](incident_atom, Tick tick, const std::string& type, const std::string& data) {
+        if (auto st = self->state.save->log_incident(Event{tick, type, data}); !st.ok())
+          spdlog::error("cannot write {} to event_log: {}", type, st.message());
       },
   };
 }

@@ -5,12 +5,13 @@
 
 #include <memory>
 
+#include "actors/fault_plan.h"
 #include "actors/interfaces.h"
 #include "state/world.h"
 
 namespace hegemon {
 
 war_actor::behavior_type war_actor_impl(war_actor::pointer self, WarId war,
-                                        std::shared_ptr<const World> world);
+                                        std::shared_ptr<const World> world, FaultPlanPtr faults);
 
 }  // namespace hegemon

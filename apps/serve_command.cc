@@ -40,6 +40,9 @@ class ServeConfig : public caf::actor_system_config {
   int32_t max_uncommitted = 4;
   std::string log_level = "info";
   std::string log_file;
+  std::string inject_crash;
+  int32_t max_restarts = 3;
+  int64_t restart_window_ms = 5000;
 
   ServeConfig() {
     opt_group{custom_options_, "global"}
@@ -53,7 +56,13 @@ class ServeConfig : public caf::actor_system_config {
         .add(synchronous, "synchronous", "SQLite synchronous mode: normal or full")
         .add(max_uncommitted, "max-uncommitted", "ticks computed ahead of the last commit, at most")
         .add(log_level, "log-level", "trace, debug, info, warn, error, critical or off")
-        .add(log_file, "log-file", "also log to this file");
+        .add(log_file, "log-file", "also log to this file")
+        .add(max_restarts, "max-restarts",
+             "restarts of one actor within --restart-window before its supervisor gives up")
+        .add(restart_window_ms, "restart-window", "restart intensity window in milliseconds")
+        .add(inject_crash, "inject-crash",
+             "crash actors on purpose: KIND[:ID]@TICK[:poison], comma-separated "
+             "(e.g. nation:12@500,persistence@800)");
   }
   const caf::config_option_set& options() const { return custom_options_; }
 };
@@ -95,6 +104,22 @@ std::string build_options(const ServeConfig& cfg, GameOptions& options) {
            std::to_string(kMaxNations);
   if (cfg.provinces < 4 * cfg.nations) return "--provinces must be at least 4 x --nations";
   if (cfg.save.empty()) return "--save must not be empty";
+  if (cfg.max_restarts < 0) return "--max-restarts must be >= 0";
+  if (cfg.restart_window_ms < 1) return "--restart-window must be >= 1 ms";
+  options.intensity.max_restarts = cfg.max_restarts;
+  options.intensity.window = std::chrono::milliseconds(cfg.restart_window_ms);
+  if (!cfg.inject_crash.empty()) {
+    auto plan = std::make_shared<FaultPlan>();
+    size_t begin = 0;
+    while (begin <= cfg.inject_crash.size()) {
+      const size_t comma = std::min(cfg.inject_crash.find(',', begin), cfg.inject_crash.size());
+      auto fault = FaultPlan::parse(cfg.inject_crash.substr(begin, comma - begin));
+      if (!fault) return fault.status().message();
+      plan->add(*fault);
+      begin = comma + 1;
+    }
+    options.faults = plan;
+  }
   options.save_path = cfg.save;
   options.new_world = WorldParams{static_cast<uint64_t>(cfg.seed), cfg.provinces, cfg.nations};
   options.coordinator.speed = *speed;
@@ -110,6 +135,7 @@ void log_status(const GameStatus& s) {
                      std::to_string(s.active_wars) + " wars, " + std::to_string(s.armies) +
                      " armies  " + fmt::format("commit {:.2f} ms", s.commit_ms) +
                      (s.uncommitted > 1 ? "  uncommitted " + std::to_string(s.uncommitted) : "") +
+                     (s.restarts > 0 ? "  restarts " + std::to_string(s.restarts) : "") +
                      "  speed " + speed_name(s.speed);
   if (!s.last_error.empty()) line += "  PAUSED: " + s.last_error;
   spdlog::info("{}", line);
@@ -124,7 +150,7 @@ bool supervise(caf::actor_system& sys, const Game& game) {
     if (std::chrono::steady_clock::now() >= next_status) {
       next_status += std::chrono::seconds(1);
       bool ok = true, finished = false;
-      self->request(game.coordinator, std::chrono::seconds(10), status_atom::value)
+      self->request(game.root, std::chrono::seconds(10), status_atom::value)
           .receive(
               [&](const GameStatus& s) {
                 log_status(s);
@@ -147,15 +173,14 @@ bool supervise(caf::actor_system& sys, const Game& game) {
 bool stop_game(caf::actor_system& sys, const Game& game) {
   caf::scoped_actor self{sys};
   bool ok = false;
-  self->request(game.coordinator, std::chrono::minutes(5), stop_atom::value)
+  self->request(game.root, std::chrono::minutes(5), stop_atom::value)
       .receive(
           [&](Tick tick) {
             spdlog::info("stopped at tick {}; every tick committed, save checkpointed", tick);
             ok = true;
           },
           [&](const caf::error& err) { spdlog::error("unclean stop: {}", describe(err)); });
-  caf::anon_send_exit(game.coordinator, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(game.persistence, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(game.root, caf::exit_reason::user_shutdown);
   return ok;
 }
 

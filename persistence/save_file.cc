@@ -564,10 +564,25 @@ Result<CommitOutcome> SaveFile::commit(const ChangeSet& cs) {
   if (!txn.ok()) return txn.status().with_context(what);
   Status status = write_changes(cs);
   if (!status.ok()) return status.with_context(what);  // ~Transaction rolls back
+  if (commit_hook_) commit_hook_(cs);  // may throw: ~Transaction rolls back
   status = txn->commit();
   if (!status.ok()) return status.with_context(what);
   last_tick_ = cs.tick();
   return CommitOutcome::committed;
+}
+
+Status SaveFile::insert_event(const Event& e) {
+  Statement& s = stmts_.insert_event;
+  s.bind_int64(1, e.tick);
+  s.bind_text(2, e.type);
+  s.bind_text(3, e.data);
+  const Status status = s.run();
+  return status.with_context("insert event '" + e.type + "'");
+}
+
+Status SaveFile::log_incident(const Event& e) {
+  if (!has_world_) return Status::error("log event '" + e.type + "': the save holds no world");
+  return insert_event(e);  // autocommit: its own transaction
 }
 
 // Writes every row of `cs` inside the caller's transaction. Error messages
@@ -613,12 +628,8 @@ Status SaveFile::write_changes(const ChangeSet& cs) {
     if (e.tick != cs.tick()) {
       return Status::error("event '" + e.type + "' belongs to tick " + std::to_string(e.tick));
     }
-    Statement& s = stmts_.insert_event;
-    s.bind_int64(1, e.tick);
-    s.bind_text(2, e.type);
-    s.bind_text(3, e.data);
-    status = s.run();
-    if (!status.ok()) return status.with_context("insert event '" + e.type + "'");
+    status = insert_event(e);
+    if (!status.ok()) return status;
   }
   for (const ProvinceHistoryRow& h : cs.history) {
     if (h.tick != cs.tick()) {

@@ -13,6 +13,7 @@
 // Synchronous::full survives both, for an fsync per tick.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -99,6 +100,19 @@ class SaveFile {
   // the live save itself is refused.
   Status backup_to(const std::string& dest_path);
 
+  // Writes one event to event_log at once, in its own transaction, outside
+  // any tick: operational incidents (an actor crashed, the game paused) that
+  // must reach the log even while the tick they happened in stays
+  // uncommitted. Never use it for game events: those belong to a tick.
+  Status log_incident(const Event& e);
+
+  // Fault injection: called inside every commit's transaction after all rows
+  // are written and before COMMIT. A hook that throws aborts the commit (the
+  // transaction is rolled back) and the exception propagates to the caller,
+  // as a crash mid-transaction would.
+  using CommitHook = std::function<void(const ChangeSet&)>;
+  void set_commit_hook(CommitHook hook) { commit_hook_ = std::move(hook); }
+
   // The value of `PRAGMA <name>` on the writer's connection (for diagnostics
   // and tests: journal_mode, synchronous, ... are per connection). `name`
   // must be a bare identifier.
@@ -122,8 +136,10 @@ class SaveFile {
   Status prepare_commit_statements();
   Status read_game_row();
   Status write_changes(const ChangeSet& cs);
+  Status insert_event(const Event& e);
 
   Database db_;
+  CommitHook commit_hook_;
   CommitStatements stmts_;  // declared after db_: finalized before it closes
   bool has_world_ = false;
   Tick last_tick_ = -1;

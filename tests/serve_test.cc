@@ -17,6 +17,8 @@
 #include "test_support.h"
 
 using namespace hegemon;
+using test::query_int;
+using test::query_text;
 
 namespace {
 
@@ -27,19 +29,6 @@ int run_hegemon(const std::string& args, const std::string& log) {
   const int status = std::system(cmd.c_str());
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-std::string query_text(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  CAF_REQUIRE_EQUAL(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  CAF_REQUIRE_EQUAL(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
-  std::string out;
-  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr)
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
 }
 
 // The save's current tick, or -1 while it does not exist or has no world yet
@@ -56,10 +45,6 @@ int64_t poll_tick(const std::string& path) {
   }
   sqlite3_close(db);
   return tick;
-}
-
-int64_t query_int(const std::string& path, const std::string& sql) {
-  return std::stoll(query_text(path, sql));
 }
 
 const std::string kSmallWorld = "--provinces 300 --nations 20 --seed 5 --speed max";

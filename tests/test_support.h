@@ -26,4 +26,11 @@ class TempDir {
 // A small world (200 provinces, 12 nations) for tests that simulate.
 WorldParams small_world(uint64_t seed = 7);
 
+// SQL on a connection of its own, as an operator with sqlite3 would. They
+// throw std::runtime_error (failing the test) when the SQL fails.
+void exec_sql(const std::string& path, const std::string& sql);
+int64_t query_int(const std::string& path, const std::string& sql);
+// The first column of the first row as text; "" when there is no row or NULL.
+std::string query_text(const std::string& path, const std::string& sql);
+
 }  // namespace hegemon::test

@@ -1,0 +1,18 @@
+// Incidents: operational events (actor_crashed, actor_restarted,
+// supervisor_escalated, game_paused) written to event_log as they happen,
+// outside any tick, so the log tells what happened even to a tick that was
+// never committed.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+namespace hegemon {
+
+// A JSON object with the given integer fields, then the given string fields.
+std::string incident_json(std::initializer_list<std::pair<const char*, int64_t>> numbers,
+                          std::initializer_list<std::pair<const char*, std::string>> texts);
+
+}  // namespace hegemon

@@ -1,0 +1,178 @@
+#include "actors/supervisor.h"
+
+#include <deque>
+#include <map>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/system_messages.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/errors.h"
+
+namespace hegemon {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct Child {
+  caf::actor handle;  // null while down (given up on)
+  uint64_t generation = 0;
+  int32_t restarts = 0;
+  std::deque<SteadyClock::time_point> recent_restarts;  // within the intensity window
+  std::string last_crash;
+  Tick last_crash_tick = -1;
+};
+
+struct SupervisorState {
+  SupervisorConfig config;
+  SupervisorListener listener;
+  std::map<ActorKey, Child> children;
+
+  Tick tick_in_flight() const { return config.world ? config.world->meta().tick + 1 : -1; }
+};
+
+void start_child(caf::event_based_actor* self, SupervisorState& st, const ActorKey& key,
+                 Child& child, const std::string& crash_reason) {
+  ++child.generation;
+  child.handle = st.config.factory(self, key, child.generation);
+  self->monitor(child.handle);
+  if (st.listener.started) st.listener.started(key, child.generation, child.handle, crash_reason);
+}
+
+// Whether another restart stays within the intensity; records it if so.
+bool admit_restart(const RestartIntensity& intensity, Child& child) {
+  const auto now = SteadyClock::now();
+  while (!child.recent_restarts.empty() && now - child.recent_restarts.front() > intensity.window)
+    child.recent_restarts.pop_front();
+  if (static_cast<int32_t>(child.recent_restarts.size()) >= intensity.max_restarts) return false;
+  child.recent_restarts.push_back(now);
+  return true;
+}
+
+void on_down(caf::event_based_actor* self, SupervisorState& st, const caf::down_msg& dm) {
+  auto it = st.children.begin();
+  while (it != st.children.end() && it->second.handle.address() != dm.source) ++it;
+  if (it == st.children.end()) return;  // a former incarnation, or retired: stale
+  const ActorKey key = it->first;
+  Child& child = it->second;
+  child.handle = nullptr;
+  if (dm.reason == caf::exit_reason::normal) {  // finished its job (e.g. peace)
+    st.children.erase(it);
+    return;
+  }
+  const Tick tick = st.tick_in_flight();
+  child.last_crash = describe(dm.reason);
+  child.last_crash_tick = tick;
+  if (st.listener.crashed) st.listener.crashed(key, child.generation, child.last_crash, tick);
+  if (!admit_restart(st.config.intensity, child)) {
+    spdlog::error("{}: {} crashed {} times within {} ms, giving up (last: {})", st.config.name,
+                  key.to_string(), st.config.intensity.max_restarts + 1,
+                  st.config.intensity.window.count(), child.last_crash);
+    if (st.listener.escalated) st.listener.escalated(key, child.last_crash, tick);
+    return;
+  }
+  ++child.restarts;
+  spdlog::warn("{} (generation {}) crashed at tick {}: {}; restarting", key.to_string(),
+               child.generation, tick, child.last_crash);
+  start_child(self, st, key, child, child.last_crash);
+}
+
+ActorInfo info_of(const SupervisorState& st, const ActorKey& key, const Child& child) {
+  ActorInfo info;
+  info.kind = kind_name(key.kind);
+  info.id = key.id;
+  info.supervisor = st.config.name;
+  info.generation = child.generation;
+  info.restarts = child.restarts;
+  info.running = static_cast<bool>(child.handle);
+  info.last_crash = child.last_crash;
+  info.last_crash_tick = child.last_crash_tick;
+  return info;
+}
+
+}  // namespace
+
+caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig config,
+                                  SupervisorListener listener) {
+  auto st = std::make_shared<SupervisorState>();
+  st->config = std::move(config);
+  st->listener = std::move(listener);
+  self->set_down_handler([self, st](caf::down_msg& dm) { on_down(self, *st, dm); });
+  // Children go down with their supervisor.
+  self->attach_functor([st](const caf::error& reason) {
+    for (auto& [key, child] : st->children)
+      if (child.handle) caf::anon_send_exit(child.handle, caf::exit_reason::user_shutdown);
+  });
+  auto unknown = [st](const ActorKey& key) {
+    return make_error(Errc::invalid_request, st->config.name + " supervises no " + key.to_string());
+  };
+  return {
+      [self, st](spawn_kid_atom, const ActorKey& key) -> caf::result<caf::actor, uint64_t> {
+        Child& child = st->children[key];
+        if (!child.handle) start_child(self, *st, key, child, "");
+        return {child.handle, child.generation};
+      },
+      [self, st](retire_atom, const ActorKey& key) {
+        auto it = st->children.find(key);
+        if (it != st->children.end()) {
+          if (it->second.handle) {
+            self->demonitor(it->second.handle.address());
+            self->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
+          }
+          st->children.erase(it);
+        }
+        return caf::ok_atom::value;
+      },
+      [self, st, unknown](kill_atom, const ActorKey& key,
+                          const std::string& reason) -> caf::result<caf::ok_atom> {
+        auto it = st->children.find(key);
+        if (it == st->children.end() || !it->second.handle) return unknown(key);
+        self->send_exit(it->second.handle, make_error(Errc::killed, reason));
+        return caf::ok_atom::value;
+      },
+      [self, st, unknown](restart_atom,
+                          const ActorKey& key) -> caf::result<caf::actor, uint64_t> {
+        auto it = st->children.find(key);
+        if (it == st->children.end()) return unknown(key);
+        Child& child = it->second;
+        if (child.handle) {  // replace a running incarnation: its down is now stale
+          self->demonitor(child.handle.address());
+          self->send_exit(child.handle, caf::exit_reason::kill);
+        }
+        child.recent_restarts.clear();
+        ++child.restarts;
+        spdlog::info("{}: restarting {} on request", st->config.name, key.to_string());
+        start_child(self, *st, key, child, "restart requested");
+        return {child.handle, child.generation};
+      },
+      [st](list_atom) {
+        std::vector<ActorInfo> out;
+        for (const auto& [key, child] : st->children) out.push_back(info_of(*st, key, child));
+        return out;
+      },
+  };
+}
+
+caf::actor spawn_supervisor(caf::local_actor* parent, SupervisorConfig config) {
+  caf::actor parent_handle = caf::actor_cast<caf::actor>(parent);
+  return parent->spawn([config = std::move(config), parent_handle](caf::event_based_actor* self) {
+    SupervisorListener listener;
+    listener.started = [self, parent_handle](const ActorKey& key, uint64_t generation,
+                                             const caf::actor& handle, const std::string& reason) {
+      self->send(parent_handle, kid_started_atom::value, key, generation, handle, reason);
+    };
+    listener.crashed = [self, parent_handle](const ActorKey& key, uint64_t generation,
+                                             const std::string& reason, Tick tick) {
+      self->send(parent_handle, kid_crashed_atom::value, key, generation, reason, tick);
+    };
+    listener.escalated = [self, parent_handle](const ActorKey& key, const std::string& reason,
+                                               Tick tick) {
+      self->send(parent_handle, escalate_atom::value, key, reason, tick);
+    };
+    return supervisor_behavior(self, config, std::move(listener));
+  });
+}
+
+}  // namespace hegemon

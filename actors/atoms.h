@@ -27,6 +27,7 @@ using list_atom = caf::atom_constant<caf::atom("list")>;            // list acto
 using kid_started_atom = caf::atom_constant<caf::atom("kid_start")>;
 using kid_crashed_atom = caf::atom_constant<caf::atom("kid_crash")>;
 using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
+using load_atom = caf::atom_constant<caf::atom("load")>;            // the world as committed
 using incident_atom = caf::atom_constant<caf::atom("incident")>;    // write to event_log now
 
 }  // namespace hegemon

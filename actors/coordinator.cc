@@ -39,6 +39,7 @@ struct coordinator_state {
   std::shared_ptr<World> world;
   CoordinatorLinks links;
   CoordinatorOptions options;
+  FaultPlanPtr faults;
 
   ChildRef<persistence_actor> persistence;
   std::map<NationId, ChildRef<nation_actor>> nations;
@@ -379,6 +380,7 @@ bool may_start_tick(self_ptr self) {
 
 void start_tick(self_ptr self) {
   auto& st = self->state;
+  if (st.faults) st.faults->maybe_crash({ActorKind::coordinator, 0}, st.world->meta().tick + 1);
   st.in_tick = true;
   st.tick_started = std::chrono::steady_clock::now();
   st.recorder = std::make_unique<ChangeRecorder>(*st.world, st.world->meta().tick + 1);
@@ -483,13 +485,16 @@ GameStatus make_status(self_ptr self) {
 
 coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr<World> world,
                                                   CoordinatorLinks links,
-                                                  CoordinatorOptions options) {
+                                                  CoordinatorOptions options,
+                                                  FaultPlanPtr faults) {
+  self->set_exception_handler(exception_to_error);
   auto& st = self->state;
+  st.faults = std::move(faults);
   st.world = std::move(world);
   st.links = std::move(links);
   st.options = options;
   st.committed_tick = st.world->meta().tick;
-  if (options.run_ticks > 0) st.stop_at = st.committed_tick + options.run_ticks;
+  st.stop_at = options.stop_at;
   // Collaborators come from the supervisors; ticking starts once all are here.
   auto ready = [self] { maybe_start_tick(self); };
   request_spawn(self, {ActorKind::persistence, 0}, ready);
@@ -497,6 +502,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
   for (WarId id : st.world->active_wars()) request_spawn(self, {ActorKind::war, id}, ready);
 
   set_speed(self, options.speed);
+  if (!options.paused_because.empty()) pause_with_error(self, options.paused_because);
   return {
       [=](next_atom, uint64_t epoch) { on_timer(self, epoch); },
       [=](kid_started_atom, const ActorKey& key, uint64_t generation, const caf::actor& handle,
@@ -550,8 +556,10 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
 }  // namespace
 
 coordinator_actor spawn_coordinator(caf::local_actor* parent, std::shared_ptr<World> world,
-                                    CoordinatorLinks links, CoordinatorOptions options) {
-  return parent->spawn(coordinator_impl, std::move(world), std::move(links), options);
+                                    CoordinatorLinks links, CoordinatorOptions options,
+                                    FaultPlanPtr faults) {
+  return parent->spawn(coordinator_impl, std::move(world), std::move(links), std::move(options),
+                       std::move(faults));
 }
 
 }  // namespace hegemon

@@ -21,10 +21,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/fault_plan.h"
 #include "actors/game_speed.h"
 #include "actors/interfaces.h"
 #include "state/world.h"
@@ -41,14 +43,17 @@ struct CoordinatorLinks {
 
 struct CoordinatorOptions {
   int32_t speed = kDefaultSpeed;  // kPausedSpeed: start paused
-  Tick run_ticks = 0;             // stop ticking after this many ticks; 0: never
+  Tick stop_at = -1;              // no tick after this one starts; -1: no limit
   int32_t max_uncommitted = 4;    // change sets in flight to persistence at most
+  // Non-empty: start paused with this as the reason (a restart that gave up).
+  std::string paused_because;
 };
 
 // Spawns the coordinator as a child of `parent`. It asks the supervisors for
 // persistence and one actor per living nation and active war, and starts
 // ticking once it has them all.
 coordinator_actor spawn_coordinator(caf::local_actor* parent, std::shared_ptr<World> world,
-                                    CoordinatorLinks links, CoordinatorOptions options);
+                                    CoordinatorLinks links, CoordinatorOptions options,
+                                    FaultPlanPtr faults);
 
 }  // namespace hegemon

@@ -25,15 +25,15 @@ Result<FaultPlan::Fault> FaultPlan::parse(const std::string& spec) {
     who.resize(colon);
   }
   const auto kind = kind_from_name(who);
-  if (!kind || *kind == ActorKind::coordinator || *kind == ActorKind::supervisor)
-    return bad("KIND must be nation, war or persistence");
+  if (!kind || *kind == ActorKind::supervisor)
+    return bad("KIND must be nation, war, persistence or coordinator");
   fault.target.kind = *kind;
   try {
     size_t used = 0;
     fault.tick = std::stoll(when, &used);
     if (used != when.size() || fault.tick < 1) return bad("TICK must be a positive integer");
-    if (*kind == ActorKind::persistence) {
-      if (!id_text.empty()) return bad("persistence takes no ID");
+    if (*kind == ActorKind::persistence || *kind == ActorKind::coordinator) {
+      if (!id_text.empty()) return bad(who + " takes no ID");
     } else {
       if (id_text.empty()) return bad("nation and war need an ID");
       fault.target.id = std::stoi(id_text, &used);

@@ -2,7 +2,8 @@
 // throws when computing tick 500", once or every time (a poison tick).
 // Parsed from `--inject-crash KIND[:ID]@TICK[:poison]`, e.g. nation:12@500,
 // war:3@800:poison, persistence@250 (persistence crashes inside the
-// transaction of that tick, before COMMIT).
+// transaction of that tick, before COMMIT), coordinator@300 (the coordinator
+// crashes as it starts that tick).
 #pragma once
 
 #include <atomic>

@@ -50,6 +50,7 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   config.persistence = PersistenceConfig{options.save_path, options.save, options.faults};
   config.detached_persistence = options.detached_persistence;
   config.coordinator = options.coordinator;
+  if (options.run_ticks > 0) config.coordinator.stop_at = game.world->meta().tick + options.run_ticks;
   config.intensity = options.intensity;
   config.faults = options.faults;
   game.root = spawn_game_supervisor(sys, std::move(config));

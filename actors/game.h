@@ -22,7 +22,8 @@ struct GameOptions {
   std::string save_path = "saves/default.db";
   SaveOptions save;
   WorldParams new_world;  // used only when the save holds no world yet
-  CoordinatorOptions coordinator;
+  CoordinatorOptions coordinator;  // its stop_at is set from run_ticks
+  Tick run_ticks = 0;              // stop ticking after this many ticks; 0: never
   // Persistence blocks on disk I/O, so it normally gets its own thread. Tests
   // on CAF's deterministic test scheduler turn this off.
   bool detached_persistence = true;

@@ -1,5 +1,8 @@
 #include "actors/game_supervisor.h"
 
+#include <chrono>
+#include <deque>
+#include <functional>
 #include <tuple>
 #include <vector>
 
@@ -20,11 +23,24 @@ namespace hegemon {
 namespace {
 
 struct game_state {
+  GameSupervisorConfig config;  // to start a coordinator again
   caf::actor core;     // supervises persistence
   caf::actor nations;  // supervises nation actors
   caf::actor wars;     // supervises war actors
   caf::actor coordinator;
   std::shared_ptr<const World> world;
+
+  // The coordinator is supervised here, with the same intensity as the rest.
+  uint64_t coordinator_generation = 1;
+  int32_t coordinator_restarts = 0;
+  std::deque<std::chrono::steady_clock::time_point> coordinator_recent;
+  std::string coordinator_last_crash;
+  Tick coordinator_last_crash_tick = -1;
+  int32_t speed = kDefaultSpeed;  // the speed last asked for, for a new coordinator
+  // Requests for the coordinator that arrived while it was being restarted;
+  // sent to the new incarnation as soon as it runs.
+  std::vector<std::function<void()>> awaiting_coordinator;
+  bool coordinator_down = false;
 
   // Incidents go to the current persistence incarnation; while it is down
   // they wait here.
@@ -76,9 +92,134 @@ ChildFactory persistence_factory(PersistenceConfig config, bool detached) {
   };
 }
 
+bool receiver_down(const caf::error& err) {
+  return err == caf::sec::request_receiver_down;
+}
+
+// Asks the coordinator on a client's behalf. A request that meets a crashed
+// coordinator waits for its next incarnation instead of failing, so clients
+// (the status line, the admin API) ride through a restart.
+template <class R, class... Ts>
+void ask_coordinator(game_ptr self, std::shared_ptr<caf::typed_response_promise<R>> rp,
+                     std::tuple<Ts...> request) {
+  auto& st = self->state;
+  std::function<void()> retry = [self, rp, request] { ask_coordinator<R>(self, rp, request); };
+  if (st.coordinator_down) {
+    st.awaiting_coordinator.push_back(std::move(retry));
+    return;
+  }
+  auto handle = std::apply(
+      [&](const Ts&... xs) { return self->request(st.coordinator, caf::infinite, xs...); }, request);
+  handle.then([rp](R& result) { rp->deliver(std::move(result)); },
+              [self, rp, retry](caf::error& err) {
+                if (receiver_down(err)) {
+                  self->state.awaiting_coordinator.push_back(retry);
+                } else {
+                  rp->deliver(std::move(err));
+                }
+              });
+}
+
+template <class R, class... Ts>
+caf::typed_response_promise<R> ask(game_ptr self, Ts... xs) {
+  auto rp = std::make_shared<caf::typed_response_promise<R>>(self->make_response_promise<R>());
+  ask_coordinator<R>(self, rp, std::make_tuple(xs...));
+  return *rp;
+}
+
+// Stops the whole tree (children are monitored, not linked) and then itself.
+void shut_down(game_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  for (const auto& h : {st.coordinator, st.nations, st.wars, st.core})
+    if (h) self->send_exit(h, caf::exit_reason::user_shutdown);
+  self->quit(reason);
+}
+
+void start_coordinator(game_ptr self, const std::string& paused_because) {
+  auto& st = self->state;
+  CoordinatorOptions options = st.config.coordinator;
+  options.speed = paused_because.empty() ? st.speed : kPausedSpeed;
+  options.paused_because = paused_because;
+  st.coordinator = caf::actor_cast<caf::actor>(
+      spawn_coordinator(self, st.config.world, CoordinatorLinks{st.core, st.nations, st.wars},
+                        std::move(options), st.config.faults));
+  self->monitor(st.coordinator);
+  st.coordinator_down = false;
+  auto waiting = std::move(st.awaiting_coordinator);
+  st.awaiting_coordinator.clear();
+  for (auto& retry : waiting) retry();
+}
+
+// The coordinator died mid-game. Its cache may be half-way through a tick, so
+// the dependent part restarts from the last committed tick (one_for_all over
+// coordinator, nations and wars): retire every nation and war actor, let
+// persistence finish the commits already sent to it and read the world back,
+// reset the cache to it, and start a new coordinator, which asks for fresh
+// nation and war actors. Deterministic rules recompute the lost ticks exactly.
+void restart_coordinator(game_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  st.coordinator_down = true;
+  const Tick tick = st.world->meta().tick + 1;
+  st.coordinator_last_crash = describe(reason);
+  st.coordinator_last_crash_tick = tick;
+  log_incident(self, tick, "actor_crashed",
+               incident_json({{"id", 0},
+                              {"generation", static_cast<int64_t>(st.coordinator_generation)},
+                              {"tick", tick}},
+                             {{"kind", "coordinator"}, {"reason", st.coordinator_last_crash}}));
+  // Beyond the intensity, the new coordinator starts paused with the reason.
+  const auto now = std::chrono::steady_clock::now();
+  while (!st.coordinator_recent.empty() &&
+         now - st.coordinator_recent.front() > st.config.intensity.window)
+    st.coordinator_recent.pop_front();
+  std::string paused_because;
+  if (static_cast<int32_t>(st.coordinator_recent.size()) >= st.config.intensity.max_restarts) {
+    paused_because = "coordinator keeps crashing (tick " + std::to_string(tick) +
+                     "): " + st.coordinator_last_crash;
+    spdlog::error("game: {}; restarting it paused", paused_because);
+    log_incident(self, tick, "supervisor_escalated",
+                 incident_json({{"id", 0}, {"tick", tick}},
+                               {{"kind", "coordinator"}, {"reason", st.coordinator_last_crash}}));
+    st.coordinator_recent.clear();
+  } else {
+    st.coordinator_recent.push_back(now);
+    spdlog::warn("coordinator (generation {}) crashed at tick {}: {}; restarting from the last "
+                 "committed tick",
+                 st.coordinator_generation, tick, st.coordinator_last_crash);
+  }
+  caf::anon_send(st.nations, retire_atom::value);
+  caf::anon_send(st.wars, retire_atom::value);
+  if (!st.persistence) {
+    spdlog::critical("game: cannot restart the coordinator while persistence is down");
+    return shut_down(self, reason);
+  }
+  self->request(caf::actor_cast<persistence_actor>(st.persistence), caf::infinite,
+                load_atom::value)
+      .then(
+          [=](WorldSnapshotPtr& committed) {
+            auto& st = self->state;
+            st.config.world->reset(*committed);
+            ++st.coordinator_generation;
+            ++st.coordinator_restarts;
+            start_coordinator(self, paused_because);
+            log_incident(self, committed->meta.tick + 1, "actor_restarted",
+                         incident_json({{"id", 0},
+                                        {"generation",
+                                         static_cast<int64_t>(st.coordinator_generation)}},
+                                       {{"kind", "coordinator"}}));
+          },
+          [=](caf::error& err) {
+            spdlog::critical("game: cannot reload the world to restart the coordinator: {}",
+                             describe(err));
+            shut_down(self, err);
+          });
+}
+
 caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   auto& st = self->state;
+  st.config = config;
   st.world = config.world;
+  st.speed = config.coordinator.speed;
   auto sup = [&](std::string name, ChildFactory factory) {
     SupervisorConfig c{std::move(name), config.intensity, std::move(factory), config.world};
     auto h = spawn_supervisor(self, std::move(c));
@@ -88,23 +229,22 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   st.core = sup("game", persistence_factory(config.persistence, config.detached_persistence));
   st.nations = sup("nations", nation_factory(config.world, config.faults));
   st.wars = sup("wars", war_factory(config.world, config.faults));
-  st.coordinator = caf::actor_cast<caf::actor>(spawn_coordinator(
-      self, config.world, CoordinatorLinks{st.core, st.nations, st.wars}, config.coordinator));
-  self->monitor(st.coordinator);
+  start_coordinator(self, "");
 
-  // The tree goes down as a whole; a part that dies on its own takes the game
-  // with it (supervisors do not crash; a crashed coordinator cannot yet be
-  // restarted with its cache rebuilt from the save).
+  // A crashed coordinator is restarted from the last committed tick. The
+  // supervisors do not crash (no game code runs in them); should one die
+  // anyway, the game shuts down and the save keeps every committed tick.
   self->set_down_handler([=](caf::down_msg& dm) {
-    spdlog::critical("game: a core actor stopped ({}); shutting the game down",
-                     describe(dm.reason));
-    self->quit(dm.reason ? dm.reason : caf::error(caf::exit_reason::user_shutdown));
+    auto& st = self->state;
+    const bool orderly = dm.reason == caf::exit_reason::normal ||
+                         dm.reason == caf::exit_reason::user_shutdown;
+    if (dm.source == st.coordinator.address() && !orderly) return restart_coordinator(self, dm.reason);
+    if (dm.source == st.coordinator.address()) return;
+    spdlog::critical("game: a supervisor stopped ({}); shutting the game down", describe(dm.reason));
+    shut_down(self, dm.reason ? dm.reason : caf::error(caf::exit_reason::user_shutdown));
   });
-  // Handles captured now: the state is gone by the time this runs.
-  const std::vector<caf::actor> parts{st.coordinator, st.nations, st.wars, st.core};
-  self->attach_functor([parts](const caf::error&) {
-    for (const auto& h : parts) caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
-  });
+  // Told to exit (the server stops), the whole tree goes with it.
+  self->set_exit_handler([=](caf::exit_msg& msg) { shut_down(self, msg.reason); });
 
   return {
       // ---- from the supervisors ----
@@ -141,11 +281,15 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](list_atom) {
         auto rp = self->make_response_promise<std::vector<ActorInfo>>();
         auto all = std::make_shared<std::vector<ActorInfo>>();
+        const auto& st = self->state;
         ActorInfo coordinator;
         coordinator.kind = kind_name(ActorKind::coordinator);
         coordinator.supervisor = "game";
-        coordinator.generation = 1;
+        coordinator.generation = st.coordinator_generation;
+        coordinator.restarts = st.coordinator_restarts;
         coordinator.running = true;
+        coordinator.last_crash = st.coordinator_last_crash;
+        coordinator.last_crash_tick = st.coordinator_last_crash_tick;
         all->push_back(coordinator);
         auto remaining = std::make_shared<int>(3);
         for (const auto& h : {self->state.core, self->state.nations, self->state.wars}) {
@@ -169,17 +313,22 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](restart_atom atom, const ActorKey& key) {
         return self->delegate(supervisor_for(self, key.kind), atom, key);
       },
-      [=](status_atom atom) { return self->delegate(self->state.coordinator, atom); },
-      [=](pause_atom atom) { return self->delegate(self->state.coordinator, atom); },
-      [=](resume_atom atom) { return self->delegate(self->state.coordinator, atom); },
+      [=](status_atom atom) { return ask<GameStatus>(self, atom); },
+      [=](pause_atom atom) {
+        self->state.speed = kPausedSpeed;
+        return ask<caf::ok_atom>(self, atom);
+      },
+      [=](resume_atom atom) {
+        if (self->state.speed == kPausedSpeed) self->state.speed = kDefaultSpeed;
+        return ask<caf::ok_atom>(self, atom);
+      },
       [=](speed_atom atom, int32_t speed) {
-        return self->delegate(self->state.coordinator, atom, speed);
+        if (speed >= kPausedSpeed && speed <= kMaxSpeed) self->state.speed = speed;
+        return ask<caf::ok_atom>(self, atom, speed);
       },
-      [=](checkpt_atom atom) { return self->delegate(self->state.coordinator, atom); },
-      [=](save_as_atom atom, const std::string& path) {
-        return self->delegate(self->state.coordinator, atom, path);
-      },
-      [=](stop_atom atom) { return self->delegate(self->state.coordinator, atom); },
+      [=](checkpt_atom atom) { return ask<caf::ok_atom>(self, atom); },
+      [=](save_as_atom atom, const std::string& path) { return ask<caf::ok_atom>(self, atom, path); },
+      [=](stop_atom atom) { return ask<Tick>(self, atom); },
       // The current incarnation of an actor (tests and debugging tools).
       [=](caf::get_atom, const ActorKey& key) -> caf::result<caf::actor> {
         if (key.kind == ActorKind::coordinator) return self->state.coordinator;

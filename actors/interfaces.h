@@ -23,9 +23,11 @@ using war_actor = caf::typed_actor<caf::replies_to<resolve_atom, Tick>::with<War
 
 // Sole owner of the save's write connection. Replies to a commit with the
 // committed tick and the transaction's duration in microseconds. An incident
-// (tick, type, JSON data) goes to event_log at once, outside any tick.
+// (tick, type, JSON data) goes to event_log at once, outside any tick. `load`
+// reads the world back as committed (after every commit received before it).
 using persistence_actor = caf::typed_actor<
     caf::replies_to<commit_atom, ChangeSetPtr>::with<Tick, int64_t>,
+    caf::replies_to<load_atom>::with<WorldSnapshotPtr>,
     caf::replies_to<checkpt_atom>::with<caf::ok_atom>,
     caf::replies_to<save_as_atom, std::string>::with<caf::ok_atom>,
     caf::reacts_to<incident_atom, Tick, std::string, std::string>>;

@@ -11,11 +11,14 @@
 
 #include "rules/proposals.h"
 #include "state/change_set.h"
+#include "state/world_snapshot.h"
 
 namespace hegemon {
 using ChangeSetPtr = std::shared_ptr<const ChangeSet>;
+using WorldSnapshotPtr = std::shared_ptr<const WorldSnapshot>;
 }  // namespace hegemon
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::NationProposal)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::WarProposal)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::ChangeSetPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::WorldSnapshotPtr)

@@ -42,6 +42,11 @@ persistence_actor::behavior_type persistence_actor_impl(
         }
         return {changes->tick(), static_cast<int64_t>(micros)};
       },
+      [=](load_atom) -> caf::result<WorldSnapshotPtr> {
+        auto world = self->state.save->load_world();
+        if (!world) return make_error(Errc::persistence_failed, world.status().message());
+        return WorldSnapshotPtr(std::make_shared<WorldSnapshot>(std::move(*world)));
+      },
       [=](checkpt_atom) -> caf::result<caf::ok_atom> {
         if (auto st = self->state.save->checkpoint(); !st.ok())
           return make_error(Errc::persistence_failed, st.message());

@@ -125,6 +125,15 @@ caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig
         }
         return caf::ok_atom::value;
       },
+      [self, st](retire_atom) {  // every child, e.g. before the world is reloaded
+        for (auto& [key, child] : st->children) {
+          if (!child.handle) continue;
+          self->demonitor(child.handle.address());
+          self->send_exit(child.handle, caf::exit_reason::user_shutdown);
+        }
+        st->children.clear();
+        return caf::ok_atom::value;
+      },
       [self, st, unknown](kill_atom, const ActorKey& key,
                           const std::string& reason) -> caf::result<caf::ok_atom> {
         auto it = st->children.find(key);

@@ -16,6 +16,7 @@
 // Protocol (all requests; the key's kind must be the supervisor's):
 //   (spawn_kid, ActorKey)         -> (actor, generation)  start if not running
 //   (retire, ActorKey)            -> ok                   stop for good
+//   (retire)                      -> ok                   stop every child for good
 //   (kill, ActorKey, reason)      -> ok                   crash it (admin, tests)
 //   (restart, ActorKey)           -> (actor, generation)  new incarnation now;
 //                                                         resets its intensity

@@ -123,7 +123,7 @@ std::string build_options(const ServeConfig& cfg, GameOptions& options) {
   options.save_path = cfg.save;
   options.new_world = WorldParams{static_cast<uint64_t>(cfg.seed), cfg.provinces, cfg.nations};
   options.coordinator.speed = *speed;
-  options.coordinator.run_ticks = cfg.ticks;
+  options.run_ticks = cfg.ticks;
   options.coordinator.max_uncommitted = cfg.max_uncommitted;
   return {};
 }

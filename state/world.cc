@@ -48,11 +48,26 @@ World::World(const WorldSnapshot& s)
       wars_(64),
       provinces_by_owner_(s.nations.size() + 1),
       armies_by_owner_(s.nations.size() + 1) {
+  load(s);
+}
+
+void World::load(const WorldSnapshot& s) {
   for (const auto& p : s.provinces) put_province(p);
   for (const auto& n : s.nations) put_nation(n);
   for (const auto& a : s.armies) put_army(a);
   for (const auto& w : s.wars) put_war(w);
   set_meta(s.meta.tick, s.meta.next_army_id, s.meta.next_war_id);
+}
+
+void World::reset(const WorldSnapshot& s) {
+  provinces_.clear();
+  nations_.clear();
+  armies_.clear();
+  wars_.clear();
+  provinces_by_owner_.clear();
+  armies_by_owner_.clear();
+  entity_sum_ = 0;
+  load(s);
 }
 
 GameMeta World::meta() const {

@@ -76,12 +76,17 @@ class World {
   void retire_war(WarId id);    // an ended war leaves the cache
   // Sets the clock and counters and seals the state hash for them.
   void set_meta(Tick tick, ArmyId next_army_id, WarId next_war_id);
+  // Replaces every entity with those of `snapshot` (same map), e.g. to go back
+  // to the last committed tick after the writer crashed mid-tick. No phase may
+  // be running.
+  void reset(const WorldSnapshot& snapshot);
 
  private:
   using IdIndex = libcuckoo::cuckoohash_map<NationId, IdList, IdHash>;
   static void index_add(IdIndex& index, NationId key, int32_t id);
   static void index_remove(IdIndex& index, NationId key, int32_t id);
   static IdList index_get(const IdIndex& index, NationId key);
+  void load(const WorldSnapshot& snapshot);
   template <class Map, class Entity>
   void put_owned(Map& map, IdIndex& index, const Entity& e);
 

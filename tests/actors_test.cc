@@ -26,8 +26,9 @@ CAF_TEST(one tick plans every nation then merges and commits) {
 
   set_speed(kMaxSpeed);
   expect((speed_atom, int32_t), from(self).to(game.root).with(_, kMaxSpeed));
-  expect((speed_atom, int32_t), from(self).to(coordinator).with(_, kMaxSpeed));
+  expect((speed_atom, int32_t), from(game.root).to(coordinator).with(_, kMaxSpeed));
   expect((next_atom, uint64_t), from(coordinator).to(coordinator));
+  expect((caf::ok_atom), from(coordinator).to(game.root));  // the speed request's answer
   // The coordinator asks every living nation for its plan at once: one job
   // per nation actor is ready, and each of them plans.
   CAF_CHECK_EQUAL(sched.jobs.size(), nations.size());

@@ -36,7 +36,7 @@ std::vector<uint64_t> play(size_t threads, const std::string& save_path,
   options.save_path = save_path;
   options.new_world = test::small_world(99);
   options.coordinator.speed = kMaxSpeed;
-  options.coordinator.run_ticks = kTicks;
+  options.run_ticks = kTicks;
   options.coordinator.max_uncommitted = 3;
   options.faults = std::move(faults);
   auto game = start_game(sys, options);
@@ -94,11 +94,14 @@ CAF_TEST(same seed gives the same hash at every tick on 1 and 4 threads) {
 }
 
 CAF_TEST(crashes and restarts on the real scheduler change no hash) {
-  // Crashes of nations, of the first wars and of persistence (inside a commit
-  // transaction), on 2 threads: every tick's hash must equal the crash-free run.
+  // Crashes of nations, of the first wars, of persistence (inside a commit
+  // transaction) and of the coordinator (the game restarts from the last
+  // committed tick), on 2 threads: every tick's hash must equal the
+  // crash-free run's.
   auto plan = std::make_shared<FaultPlan>();
   for (const char* spec : {"nation:2@40", "nation:7@41", "nation:7@120", "war:1@90", "war:2@150",
-                           "war:3@200", "persistence@100", "persistence@250", "nation:11@300"}) {
+                           "war:3@200", "persistence@100", "persistence@250", "nation:11@300",
+                           "coordinator@170", "coordinator@330"}) {
     auto fault = FaultPlan::parse(spec);
     CAF_REQUIRE(fault.ok());
     plan->add(*fault);

@@ -30,7 +30,7 @@ struct game_fixture : test_coordinator_fixture<> {
     options.save_path = save_path;
     options.new_world = test::small_world();
     options.coordinator.speed = kPausedSpeed;
-    options.coordinator.run_ticks = run_ticks;
+    options.run_ticks = run_ticks;
     options.detached_persistence = false;
     options.faults = faults;
     auto started = start_game(sys, options);

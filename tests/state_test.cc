@@ -172,3 +172,26 @@ CAF_TEST(concurrent readers see whole entities while the writer writes) {
   reader.join();
   CAF_CHECK_EQUAL(torn.load(), 0);
 }
+
+CAF_TEST(reset goes back to a snapshot exactly) {
+  const WorldSnapshot start = tiny_world();
+  World w(start);
+  const uint64_t h0 = w.meta().state_hash;
+  ChangeRecorder rec(w, 1);
+  Province p = *w.province(2);
+  p.owner = 2;
+  rec.put(p);
+  rec.remove_army(1);
+  rec.put(War{1, 1, 2, 1, -1, 0, 0});
+  rec.finish();
+  CAF_REQUIRE_NOT_EQUAL(w.meta().state_hash, h0);
+  w.reset(start);
+  const uint64_t h1 = w.meta().state_hash;
+  CAF_CHECK_EQUAL(h1, h0);
+  CAF_CHECK_EQUAL(w.recompute_hash(), h0);
+  CAF_CHECK_EQUAL(*w.provinces_of(1), (std::vector<int32_t>{1, 2}));
+  CAF_CHECK_EQUAL(*w.armies_of(1), (std::vector<int32_t>{1}));
+  CAF_CHECK(w.active_wars().empty());
+  const Tick t = w.meta().tick;
+  CAF_CHECK_EQUAL(t, 0);
+}

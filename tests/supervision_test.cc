@@ -67,7 +67,7 @@ CAF_TEST(crash specs parse and bad ones are refused with the reason) {
   CAF_REQUIRE(persistence.ok());
   CAF_CHECK(persistence->target == (ActorKey{ActorKind::persistence, 0}));
   for (const char* bad : {"nation@5", "nation:x@5", "nation:1@", "nation:1@0", "king:1@5",
-                          "persistence:1@5", "nation:1", "coordinator@5"}) {
+                          "persistence:1@5", "nation:1", "coordinator:1@5", "supervisor@5"}) {
     auto r = FaultPlan::parse(bad);
     CAF_CHECK(!r.ok());
     if (!r.ok()) CAF_CHECK(r.status().message().find(bad) != std::string::npos);
@@ -222,6 +222,40 @@ CAF_TEST(a persistence crash mid-transaction loses and duplicates nothing) {
   auto reopened = SaveFile::open(save_path, SaveOptions{});
   CAF_REQUIRE(reopened.ok());
   CAF_CHECK((*reopened)->load_world().ok());  // tables hash to the recorded hash
+}
+
+CAF_TEST(a coordinator crash restarts the game from the last committed tick) {
+  start(20, faults({"coordinator@8", "nation:2@9"}));
+  const GameStatus s = play_to_end();
+  CAF_CHECK_EQUAL(s.committed_tick, 20);
+  CAF_CHECK(s.last_error.empty());
+  CAF_CHECK_EQUAL(s.state_hash, reference_hash(20));
+  CAF_CHECK_EQUAL(game.world->recompute_hash(), s.state_hash);
+  const ActorInfo c = info(ActorKind::coordinator, 0);
+  CAF_CHECK_EQUAL(c.generation, 2u);
+  CAF_CHECK_EQUAL(c.restarts, 1);
+  CAF_CHECK_EQUAL(c.last_crash_tick, 8);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM ticks"), 21);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(DISTINCT tick) FROM ticks"), 21);
+  CAF_CHECK_EQUAL(query_text(save_path,
+                             "SELECT group_concat(json_extract(event_data, '$.kind')) FROM "
+                             "(SELECT event_data FROM event_log WHERE event_type = 'actor_crashed' "
+                             "ORDER BY id)"),
+                  "coordinator,nation");
+  // Every living nation has exactly one actor again.
+  int nations = 0;
+  for (const auto& a : actors()) nations += a.kind == "nation" && a.running;
+  CAF_CHECK_EQUAL(nations, s.living_nations);
+}
+
+CAF_TEST(a coordinator that keeps crashing comes back paused) {
+  start(10, faults({"coordinator@4:poison"}));
+  GameStatus s = play_to_end();
+  CAF_CHECK_EQUAL(s.committed_tick, 3);
+  CAF_CHECK_EQUAL(s.speed, kPausedSpeed);
+  CAF_CHECK(s.last_error.find("coordinator keeps crashing") != std::string::npos);
+  CAF_CHECK_EQUAL(count_events(save_path, "supervisor_escalated"), 1);
+  CAF_CHECK_EQUAL(info(ActorKind::coordinator, 0).restarts, 4);
 }
 
 CAF_TEST(admin kill and restart bring actors back without changing the game) {

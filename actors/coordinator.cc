@@ -183,38 +183,35 @@ void on_phase_error(self_ptr self, Tick tick, const ActorKey& key, const caf::er
                 describe(err));
 }
 
-// Asks the current incarnation for slot `slot` of the nation phase. A reply
-// counts only if that incarnation is still the current one.
-void request_nation(self_ptr self, size_t slot) {
+// Asks the current incarnation of the actor behind `slot` of a phase for its
+// proposal. A reply counts only if that incarnation is still the current one.
+template <class Proposal, class Ref, class Atom>
+void request_slot(self_ptr self, std::map<int32_t, Ref> coordinator_state::*refs,
+                  PhaseCollector<Proposal> coordinator_state::*phase, ActorKind kind, Atom atom,
+                  size_t slot) {
   auto& st = self->state;
   const Tick tick = st.recorder->tick();
-  const NationId id = st.nation_phase.ids()[slot];
-  const auto& ref = st.nations[id];
+  const int32_t id = (st.*phase).ids()[slot];
+  const auto& ref = (st.*refs)[id];
   if (!ref.handle) return;  // down: asked again when a new incarnation starts
   const uint64_t generation = ref.generation;
-  self->request(ref.handle, caf::infinite, plan_atom::value, tick)
+  self->request(ref.handle, caf::infinite, atom, tick)
       .then(
-          [=](NationProposal& p) {
-            if (self->state.nations[id].generation != generation) return;  // stale
+          [=](Proposal& p) {
+            if ((self->state.*refs)[id].generation != generation) return;  // stale
             on_phase_reply(self, tick, slot, std::move(p));
           },
-          [=](caf::error& err) { on_phase_error(self, tick, {ActorKind::nation, id}, err); });
+          [=](caf::error& err) { on_phase_error(self, tick, {kind, id}, err); });
+}
+
+void request_nation(self_ptr self, size_t slot) {
+  request_slot(self, &coordinator_state::nations, &coordinator_state::nation_phase,
+               ActorKind::nation, plan_atom::value, slot);
 }
 
 void request_war(self_ptr self, size_t slot) {
-  auto& st = self->state;
-  const Tick tick = st.recorder->tick();
-  const WarId id = st.war_phase.ids()[slot];
-  const auto& ref = st.wars[id];
-  if (!ref.handle) return;
-  const uint64_t generation = ref.generation;
-  self->request(ref.handle, caf::infinite, resolve_atom::value, tick)
-      .then(
-          [=](WarProposal& p) {
-            if (self->state.wars[id].generation != generation) return;  // stale
-            on_phase_reply(self, tick, slot, std::move(p));
-          },
-          [=](caf::error& err) { on_phase_error(self, tick, {ActorKind::war, id}, err); });
+  request_slot(self, &coordinator_state::wars, &coordinator_state::war_phase, ActorKind::war,
+               resolve_atom::value, slot);
 }
 
 void start_war_phase(self_ptr self) {

@@ -4,12 +4,14 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_adder.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
@@ -19,6 +21,7 @@
 #include "actors/game.h"
 #include "apps/cli_args.h"
 #include "apps/logging.h"
+#include "net/gateway.h"
 #include "rules/world_gen.h"
 
 namespace hegemon {
@@ -41,10 +44,14 @@ class ServeConfig : public caf::actor_system_config {
   std::string log_level = "info";
   std::string log_file;
   std::string inject_crash;
+  std::string host = "127.0.0.1";
+  int32_t port = 4242;
+  std::string admin_token;
   int32_t max_restarts = 3;
   int64_t restart_window_ms = 5000;
 
   ServeConfig() {
+    load<caf::io::middleman>();
     opt_group{custom_options_, "global"}
         .add(save, "save", "save file; created with a new world if it has none")
         .add(seed, "seed", "world seed (new world only)")
@@ -57,6 +64,10 @@ class ServeConfig : public caf::actor_system_config {
         .add(max_uncommitted, "max-uncommitted", "ticks computed ahead of the last commit, at most")
         .add(log_level, "log-level", "trace, debug, info, warn, error, critical or off")
         .add(log_file, "log-file", "also log to this file")
+        .add(host, "host", "address the client gateway listens on (127.0.0.1: this machine only)")
+        .add(port, "port", "client gateway port; 0 picks a free one (the log says which)")
+        .add(admin_token, "admin-token",
+             "token for admin logins; if empty, a random one is generated and printed once")
         .add(max_restarts, "max-restarts",
              "restarts of one actor within --restart-window before its supervisor gives up")
         .add(restart_window_ms, "restart-window", "restart intensity window in milliseconds")
@@ -105,6 +116,7 @@ std::string build_options(const ServeConfig& cfg, GameOptions& options) {
   if (cfg.provinces < 4 * cfg.nations) return "--provinces must be at least 4 x --nations";
   if (cfg.save.empty()) return "--save must not be empty";
   if (cfg.max_restarts < 0) return "--max-restarts must be >= 0";
+  if (cfg.port < 0 || cfg.port > 65535) return "--port must be in 0..65535";
   if (cfg.restart_window_ms < 1) return "--restart-window must be >= 1 ms";
   options.intensity.max_restarts = cfg.max_restarts;
   options.intensity.window = std::chrono::milliseconds(cfg.restart_window_ms);
@@ -169,6 +181,16 @@ bool supervise(caf::actor_system& sys, const Game& game) {
   return true;
 }
 
+// 32 hex digits from the kernel's random source.
+std::string random_token() {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  unsigned char bytes[16] = {0};
+  urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+  std::string out;
+  for (unsigned char b : bytes) out += fmt::format("{:02x}", b);
+  return out;
+}
+
 // Finishes the tick in flight, waits for every commit and checkpoints.
 bool stop_game(caf::actor_system& sys, const Game& game) {
   caf::scoped_actor self{sys};
@@ -222,12 +244,26 @@ int run_serve(const std::vector<std::string>& args) {
     spdlog::critical("cannot start: {}", game.status().message());
     return 1;
   }
+  net::GatewayOptions gateway_options;
+  gateway_options.host = cfg.host;
+  gateway_options.port = static_cast<uint16_t>(cfg.port);
+  gateway_options.admin_token = cfg.admin_token.empty() ? random_token() : cfg.admin_token;
+  auto gateway = net::start_gateway(sys, game->root, game->world, gateway_options);
+  if (!gateway) {
+    spdlog::critical("cannot start the client gateway: {}", gateway.status().message());
+    caf::anon_send_exit(game->root, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  spdlog::info("gateway listening on {}:{}", cfg.host, gateway->port);
+  if (cfg.admin_token.empty())
+    spdlog::info("admin token (shown once): {}", gateway_options.admin_token);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   spdlog::info("serving {} (speed {}, {} scheduler threads)", options.save_path,
                speed_name(options.coordinator.speed),
                sys.scheduler().num_workers());
   const bool ran = supervise(sys, *game);
+  caf::anon_send_exit(gateway->acceptor, caf::exit_reason::user_shutdown);
   const bool stopped = stop_game(sys, *game);
   spdlog::shutdown();
   return ran && stopped ? 0 : 1;

@@ -47,7 +47,7 @@ int64_t poll_tick(const std::string& path) {
   return tick;
 }
 
-const std::string kSmallWorld = "--provinces 300 --nations 20 --seed 5 --speed max";
+const std::string kSmallWorld = "--provinces 300 --nations 20 --seed 5 --speed max --port 0";
 
 // The save's tables must hash to the hash recorded for its last tick.
 void check_consistent(const std::string& path) {
@@ -77,7 +77,7 @@ CAF_TEST(serve runs N ticks then commits them and resumes) {
   check_consistent(save);
 
   // Resume: world options are ignored for an existing save; ticks continue.
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 100 --speed max --seed 999",
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 100 --speed max --seed 999 --port 0",
                                 dir.file("run2.log")),
                     0);
   CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 500);
@@ -98,7 +98,7 @@ CAF_TEST(a termination signal finishes the tick in flight then commits and exits
     dup2(fd, 1);
     dup2(fd, 2);
     execl(HEGEMON_BINARY, "hegemon", "serve", "--save", save.c_str(), "--provinces", "300",
-          "--nations", "20", "--speed", "max", static_cast<char*>(nullptr));
+          "--nations", "20", "--speed", "max", "--port", "0", static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait (bounded) until some ticks are committed, then ask it to stop.
@@ -131,7 +131,7 @@ CAF_TEST(options come from a config file and the command line overrides it) {
             save.c_str());
     fclose(f);
   }
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --config-file=" + ini + " --ticks 30", dir.file("run.log")), 0);
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --config-file=" + ini + " --ticks 30 --port 0", dir.file("run.log")), 0);
   CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM provinces"), 240);
   CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM nations"), 12);
   CAF_CHECK_EQUAL(query_int(save, "SELECT seed FROM game"), 77);
@@ -158,7 +158,7 @@ CAF_TEST(a file that is not a save is refused and not overwritten) {
     fputs("these are my notes, not a database\n", f);
     fclose(f);
   }
-  CAF_CHECK_EQUAL(run_hegemon("serve --save " + path + " --ticks 5", dir.file("x.log")), 1);
+  CAF_CHECK_EQUAL(run_hegemon("serve --save " + path + " --ticks 5 --port 0", dir.file("x.log")), 1);
   FILE* f = fopen(path.c_str(), "rb");
   char buf[64] = {0};
   CAF_REQUIRE(fgets(buf, sizeof buf, f) != nullptr);

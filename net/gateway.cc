@@ -1,0 +1,287 @@
+#include "net/gateway.h"
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/broker.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/network/multiplexer.hpp>
+#include <caf/io/receive_policy.hpp>
+#include <caf/io/system_messages.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.h"
+#include "actors/errors.h"
+#include "actors/game_speed.h"
+#include "actors/game_status.h"
+#include "net/json_views.h"
+#include "net/listen_socket.h"
+#include "net/protocol.h"
+
+namespace hegemon::net {
+namespace {
+
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct GatewayContext {
+  caf::actor game;
+  std::shared_ptr<const World> world;
+  GatewayOptions options;
+};
+using ContextPtr = std::shared_ptr<const GatewayContext>;
+
+enum class Role { none, spectator, admin };
+
+const char* role_name(Role r) {
+  return r == Role::admin ? "admin" : r == Role::spectator ? "spectator" : "none";
+}
+
+// Compares in time independent of where the strings differ.
+bool same_secret(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const size_t n = std::max(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned char>(x ^ y);
+  }
+  return diff == 0;
+}
+
+// One client's session: framing, protocol state, rate limit.
+struct Session {
+  explicit Session(const GatewayOptions& o)
+      : decoder(o.max_frame_bytes), tokens(o.requests_per_second) {}
+  FrameDecoder decoder;
+  bool greeted = false;
+  Role role = Role::none;
+  double tokens;  // token bucket: one per request, refilled per second
+  Clock::time_point refilled = Clock::now();
+  Clock::time_point last_activity = Clock::now();
+};
+
+class Connection {
+ public:
+  Connection(caf::io::broker* self, caf::io::connection_handle hdl, ContextPtr ctx)
+      : self_(self), hdl_(hdl), ctx_(std::move(ctx)), session_(ctx_->options) {}
+
+  void on_data(const std::vector<char>& buf) {
+    session_.last_activity = Clock::now();
+    std::vector<std::string> frames;
+    if (!session_.decoder.feed(buf.data(), buf.size(), frames)) {
+      send(reply_error(nullptr, errc::kBadFrame,
+                       "frame of " + std::to_string(session_.decoder.announced_size()) +
+                           " bytes exceeds the maximum of " +
+                           std::to_string(ctx_->options.max_frame_bytes)));
+      return close("oversized frame");
+    }
+    for (const auto& frame : frames) handle(frame);
+  }
+
+  void on_idle_check() {
+    const auto idle = Clock::now() - session_.last_activity;
+    if (idle >= ctx_->options.idle_timeout) {
+      send(reply_error(nullptr, errc::kFailed, "idle timeout"));
+      return close("idle");
+    }
+    schedule_idle_check();
+  }
+
+  void schedule_idle_check() {
+    self_->delayed_send(self_, std::min<Clock::duration>(ctx_->options.idle_timeout,
+                                                         std::chrono::seconds(5)),
+                        idle_atom::value);
+  }
+
+  void close(const char* why) {
+    spdlog::debug("gateway: closing a connection ({})", why);
+    self_->flush(hdl_);
+    self_->close(hdl_);
+    self_->quit();
+  }
+
+ private:
+  void send(const std::string& payload) {
+    const std::string frame = encode_frame(payload);
+    self_->write(hdl_, frame.size(), frame.data());
+    self_->flush(hdl_);
+  }
+
+  bool take_token() {
+    const auto now = Clock::now();
+    const double rate = ctx_->options.requests_per_second;
+    const double elapsed = std::chrono::duration<double>(now - session_.refilled).count();
+    session_.refilled = now;
+    session_.tokens = std::min(rate, session_.tokens + elapsed * rate);
+    if (session_.tokens < 1.0) return false;
+    session_.tokens -= 1.0;
+    return true;
+  }
+
+  void handle(const std::string& frame) {
+    ParseFailure failure;
+    auto parsed = parse_request(frame, failure);
+    if (!parsed) return send(reply_error(failure.id, failure.code, failure.message));
+    const Request& r = *parsed;
+    if (!take_token()) return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
+    if (r.type == "hello") return hello(r);
+    if (!session_.greeted) return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
+    if (r.type == "login") return login(r);
+    dispatch(r);
+  }
+
+  void hello(const Request& r) {
+    auto version = int_field(r, "version");
+    if (!version) return send(reply_error(r.id, errc::kBadRequest, version.status().message()));
+    if (*version != kProtocolVersion) {
+      return send(reply_error(r.id, errc::kVersionMismatch,
+                              "this server speaks protocol version " +
+                                  std::to_string(kProtocolVersion) + ", not " +
+                                  std::to_string(*version)));
+    }
+    session_.greeted = true;
+    send(reply_result(r.id, {{"server", "hegemon"},
+                             {"version", kProtocolVersion},
+                             {"spectators", ctx_->options.allow_spectators}}));
+  }
+
+  void login(const Request& r) {
+    auto role = string_field(r, "role");
+    if (!role) return send(reply_error(r.id, errc::kBadRequest, role.status().message()));
+    if (*role == "spectator") {
+      if (!ctx_->options.allow_spectators)
+        return send(reply_error(r.id, errc::kUnauthorized, "this server admits no spectators"));
+      session_.role = Role::spectator;
+    } else if (*role == "admin") {
+      auto token = string_field(r, "token");
+      if (!token || ctx_->options.admin_token.empty() ||
+          !same_secret(*token, ctx_->options.admin_token)) {
+        spdlog::warn("gateway: failed admin login");
+        return send(reply_error(r.id, errc::kUnauthorized, "wrong admin token"));
+      }
+      session_.role = Role::admin;
+    } else {
+      return send(reply_error(r.id, errc::kBadRequest, "\"role\" must be admin or spectator"));
+    }
+    send(reply_result(r.id, {{"role", role_name(session_.role)}}));
+  }
+
+  // Requests a logged-in client may make; `admin` marks the admin-only ones.
+  void dispatch(const Request& r) {
+    static const std::vector<std::string> kReads{"status", "province", "nation"};
+    static const std::vector<std::string> kAdmin{"actors", "pause", "resume", "speed", "save"};
+    const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
+    const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
+    if (!read && !admin) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
+    if (session_.role == Role::none) return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
+    if (admin && session_.role != Role::admin)
+      return send(reply_error(r.id, errc::kForbidden, "'" + r.type + "' needs the admin role"));
+
+    if (r.type == "status") return ask_game<GameStatus>(r, [](GameStatus& s) { return status_json(s); }, status_atom::value);
+    if (r.type == "province" || r.type == "nation") return lookup(r);
+    if (r.type == "actors")
+      return ask_game<std::vector<ActorInfo>>(r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
+    auto ok = [](caf::ok_atom&) { return json{{"ok", true}}; };
+    if (r.type == "pause") return ask_game<caf::ok_atom>(r, ok, pause_atom::value);
+    if (r.type == "resume") return ask_game<caf::ok_atom>(r, ok, resume_atom::value);
+    if (r.type == "save") return ask_game<caf::ok_atom>(r, ok, checkpt_atom::value);
+    if (r.type == "speed") {
+      auto speed_text = string_field(r, "speed");
+      auto speed = speed_text ? parse_speed(*speed_text) : std::nullopt;
+      if (!speed) return send(reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
+      return ask_game<caf::ok_atom>(r, ok, speed_atom::value, *speed);
+    }
+  }
+
+  void lookup(const Request& r) {
+    auto id = int_field(r, r.type.c_str());  // {"type": "province", "province": 12}
+    if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
+    const auto v = static_cast<int32_t>(*id);
+    json found = r.type == "province" ? province_json(*ctx_->world, v) : nation_json(*ctx_->world, v);
+    if (found.is_null())
+      return send(reply_error(r.id, errc::kNotFound, "no " + r.type + " " + std::to_string(*id)));
+    send(reply_result(r.id, found));
+  }
+
+  // Asks the game supervisor and answers with `view(reply)`.
+  template <class Reply, class View, class... Ts>
+  void ask_game(const Request& r, View view, Ts... xs) {
+    auto id = r.id;
+    auto* self = this;
+    self_->request(ctx_->game, std::chrono::seconds(30), xs...)
+        .then([self, id, view](Reply& reply) { self->send(reply_result(id, view(reply))); },
+              [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
+  }
+
+  caf::io::broker* self_;
+  caf::io::connection_handle hdl_;
+  ContextPtr ctx_;
+  Session session_;
+};
+
+caf::behavior connection_broker(caf::io::broker* self, caf::io::connection_handle hdl,
+                                ContextPtr ctx) {
+  // The Connection lives as long as the broker's behavior (captured below).
+  auto conn = std::make_shared<Connection>(self, hdl, ctx);
+  self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
+  conn->schedule_idle_check();
+  return {
+      [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
+      [self](const caf::io::connection_closed_msg&) { self->quit(); },
+      [conn](idle_atom) { conn->on_idle_check(); },
+  };
+}
+
+caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, ContextPtr ctx) {
+  self->add_doorman(std::move(door));
+  // Open connections, to close them when the gateway is told to exit.
+  auto open = std::make_shared<std::vector<caf::actor>>();
+  self->set_down_handler([open](caf::down_msg& dm) {
+    open->erase(std::remove_if(open->begin(), open->end(),
+                               [&](const caf::actor& a) { return a.address() == dm.source; }),
+                open->end());
+  });
+  self->set_exit_handler([self, open](caf::exit_msg& msg) {
+    for (const auto& conn : *open) self->send_exit(conn, msg.reason);
+    self->quit(msg.reason);
+  });
+  return {
+      [=](const caf::io::new_connection_msg& msg) {
+        if (open->size() >= ctx->options.max_connections) {
+          const std::string frame = encode_frame(
+              reply_error(nullptr, errc::kFailed, "too many connections; try again later"));
+          self->write(msg.handle, frame.size(), frame.data());
+          self->flush(msg.handle);
+          self->close(msg.handle);
+          return;
+        }
+        auto conn = self->fork(connection_broker, msg.handle, ctx);
+        self->monitor(conn);
+        open->push_back(conn);
+      },
+      [self](const caf::io::acceptor_closed_msg&) { self->quit(); },
+  };
+}
+
+}  // namespace
+
+Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
+                              std::shared_ptr<const World> world, GatewayOptions options) {
+  auto listening = open_listen_socket(options.host, options.port);
+  if (!listening) return listening.status();
+  auto& mm = sys.middleman();
+  auto door = mm.backend().new_doorman(listening->first);
+  auto ctx = std::make_shared<const GatewayContext>(
+      GatewayContext{std::move(game), std::move(world), std::move(options)});
+  Gateway gw;
+  gw.port = listening->second;
+  gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), ctx);
+  return gw;
+}
+
+}  // namespace hegemon::net

@@ -1,0 +1,44 @@
+// The gateway: where game clients and operators connect. It speaks Hegemon's
+// own protocol (net/protocol.h, docs/PROTOCOL.md) over TCP, built on CAF's
+// network layer (libcaf_io brokers): one acceptor broker, and one broker per
+// connection, forked from it, so a connection that fails takes only itself
+// down. Clients never speak CAF's actor protocol (BASP) and no actor handle
+// ever crosses the wire: a connection turns requests into messages to the
+// game supervisor's admin API and reads the hot cache for queries.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "net/frame_codec.h"
+#include "state/status.h"
+#include "state/world.h"
+
+namespace hegemon::net {
+
+struct GatewayOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4242;             // 0: any free port
+  std::string admin_token;          // required to log in as admin; empty: nobody can
+  bool allow_spectators = true;     // read-only logins without a token
+  size_t max_connections = 256;
+  uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
+  int32_t requests_per_second = 200;  // per connection, with a burst of as many
+};
+
+struct Gateway {
+  caf::actor acceptor;
+  uint16_t port = 0;  // the port actually bound
+};
+
+// Binds host:port and starts accepting. `game` is the game supervisor.
+Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
+                              std::shared_ptr<const World> world, GatewayOptions options);
+
+}  // namespace hegemon::net

@@ -1,0 +1,88 @@
+#include "net/json_views.h"
+
+#include <cstdio>
+
+#include "actors/game_speed.h"
+
+namespace hegemon::net {
+namespace {
+std::string hex(uint64_t h) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+std::string color(uint32_t rgb) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%06x", rgb & 0xffffffu);
+  return buf;
+}
+}  // namespace
+
+nlohmann::json status_json(const GameStatus& s) {
+  return {{"tick", s.tick},
+          {"committed_tick", s.committed_tick},
+          {"date", s.date},
+          {"speed", speed_name(s.speed)},
+          {"living_nations", s.living_nations},
+          {"active_wars", s.active_wars},
+          {"armies", s.armies},
+          {"uncommitted", s.uncommitted},
+          {"ticks_per_second", s.ticks_per_second},
+          {"commit_ms", s.commit_ms},
+          {"state_hash", hex(s.state_hash)},
+          {"restarts", s.restarts},
+          {"last_error", s.last_error},
+          {"finished", s.finished}};
+}
+
+nlohmann::json actors_json(const std::vector<ActorInfo>& actors) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& a : actors) {
+    out.push_back({{"kind", a.kind},
+                   {"id", a.id},
+                   {"supervisor", a.supervisor},
+                   {"generation", a.generation},
+                   {"restarts", a.restarts},
+                   {"running", a.running},
+                   {"last_crash", a.last_crash},
+                   {"last_crash_tick", a.last_crash_tick}});
+  }
+  return out;
+}
+
+nlohmann::json province_json(const World& world, ProvinceId id) {
+  auto p = world.province(id);
+  if (!p || !world.map().has_province(id)) return nullptr;
+  const auto& info = world.map().province(id);
+  return {{"id", p->id},
+          {"name", info.name},
+          {"terrain", terrain_name(info.terrain)},
+          {"x", info.x},
+          {"y", info.y},
+          {"owner_id", p->owner},
+          {"controller_id", p->controller},
+          {"development", p->development},
+          {"unrest", p->unrest},
+          {"siege_progress", p->siege_progress},
+          {"neighbors", info.neighbors}};
+}
+
+nlohmann::json nation_json(const World& world, NationId id) {
+  auto n = world.nation(id);
+  if (!n || !world.map().has_nation(id)) return nullptr;
+  const auto& info = world.map().nation(id);
+  return {{"id", n->id},
+          {"name", info.name},
+          {"color", color(info.color)},
+          {"alive", n->alive},
+          {"capital_id", n->capital},
+          {"treasury", n->treasury},
+          {"stability", n->stability},
+          {"manpower", n->manpower},
+          {"tax_level", n->tax_level},
+          {"war_id", n->war},
+          {"provinces", world.provinces_of(id)->size()},
+          {"armies", world.armies_of(id)->size()}};
+}
+
+}  // namespace hegemon::net

@@ -1,0 +1,53 @@
+// Hegemon's client protocol, version 1 (docs/PROTOCOL.md): JSON requests
+// {"id": ..., "type": "...", ...fields} and replies {"id": ..., "result": ...}
+// or {"id": ..., "error": {"code": "...", "message": "..."}}. This file holds
+// the parts that need no actors: parsing, validation, reply building.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "state/status.h"
+
+namespace hegemon::net {
+
+constexpr int kProtocolVersion = 1;
+
+// Error codes (stable strings clients can switch on).
+namespace errc {
+constexpr const char* kBadFrame = "bad_frame";          // not JSON, or not an object
+constexpr const char* kBadRequest = "bad_request";      // a field missing or of the wrong type
+constexpr const char* kUnknownType = "unknown_type";    // no such request type
+constexpr const char* kVersionMismatch = "version_mismatch";
+constexpr const char* kHelloFirst = "hello_first";      // anything before hello
+constexpr const char* kUnauthorized = "unauthorized";   // bad or missing login
+constexpr const char* kForbidden = "forbidden";         // the role may not do this
+constexpr const char* kNotFound = "not_found";
+constexpr const char* kRateLimited = "rate_limited";
+constexpr const char* kFailed = "failed";               // the game could not do it
+}  // namespace errc
+
+struct Request {
+  nlohmann::json id;  // echoed in the reply; a number or a string
+  std::string type;
+  nlohmann::json body;  // the whole request object
+};
+
+// Parses one frame. On failure `error_code` is set (kBadFrame or kBadRequest)
+// and `id` holds the request id if one could be read (else null).
+struct ParseFailure {
+  const char* code;
+  std::string message;
+  nlohmann::json id;
+};
+Result<Request> parse_request(const std::string& frame, ParseFailure& failure);
+
+std::string reply_result(const nlohmann::json& id, const nlohmann::json& result);
+std::string reply_error(const nlohmann::json& id, const char* code, const std::string& message);
+
+// Typed access to request fields; the error names the field and what it wanted.
+Result<int64_t> int_field(const Request& r, const char* name);
+Result<std::string> string_field(const Request& r, const char* name);
+
+}  // namespace hegemon::net

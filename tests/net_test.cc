@@ -1,0 +1,335 @@
+// The client gateway on real sockets on 127.0.0.1: framing, the protocol's
+// handshake and roles, queries, admin commands, garbage, and many clients.
+#define CAF_SUITE net
+#include <caf/test/unit_test.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/send.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/game.h"
+#include "net/frame_codec.h"
+#include "net/gateway.h"
+#include "net/protocol.h"
+#include "test_support.h"
+
+using namespace hegemon;
+using namespace hegemon::net;
+using nlohmann::json;
+
+// CAF_CHECK_* may evaluate its arguments more than once, so every request is
+// made outside the macro and its reply checked from a local.
+
+namespace {
+
+// A blocking test client with a receive timeout, so a broken server fails
+// the test instead of hanging it.
+class Client {
+ public:
+  explicit Client(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    timeval tv{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() { ::close(fd_); }
+  bool connected() const { return connected_; }
+
+  void send_raw(const std::string& bytes) { ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+  void send(const json& request) { send_raw(encode_frame(request.dump())); }
+
+  // The next frame as JSON; null on timeout or when the server closed.
+  json receive() {
+    std::vector<std::string> frames;
+    while (pending_.empty()) {
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return nullptr;
+      decoder_.feed(buf, static_cast<size_t>(n), frames);
+      for (auto& f : frames) pending_.push_back(json::parse(f));
+      frames.clear();
+    }
+    json out = pending_.front();
+    pending_.erase(pending_.begin());
+    return out;
+  }
+
+  json call(json request) {
+    request["id"] = ++next_id_;
+    send(request);
+    return receive();
+  }
+
+  // True once the server has closed the connection (after any pending frames).
+  bool closed_by_server() {
+    char buf[256];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return true;
+      if (n < 0) return false;  // timeout: still open
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  FrameDecoder decoder_;
+  std::vector<json> pending_;
+  int next_id_ = 0;
+};
+
+std::string error_code(const json& reply) {
+  if (!reply.is_object() || !reply.contains("error")) return "";
+  return reply["error"]["code"].get<std::string>();
+}
+
+struct net_config : caf::actor_system_config {
+  net_config() { load<caf::io::middleman>(); }
+};
+
+// A paused game on a temporary save with a gateway on a free port.
+struct live_server {
+  test::TempDir dir;
+  net_config cfg;
+  caf::actor_system sys{cfg};
+  Game game;
+  Gateway gateway;
+
+  live_server() {
+    GameOptions options;
+    options.save_path = dir.file("game.db");
+    options.new_world = test::small_world();
+    options.coordinator.speed = kPausedSpeed;
+    auto started = start_game(sys, options);
+    CAF_REQUIRE(started.ok());
+    game = *started;
+    GatewayOptions gw;
+    gw.port = 0;
+    gw.admin_token = "sesame";
+    gw.max_frame_bytes = 4096;
+    auto opened = start_gateway(sys, game.root, game.world, gw);
+    CAF_REQUIRE(opened.ok());
+    gateway = *opened;
+  }
+  ~live_server() {
+    caf::anon_send_exit(gateway.acceptor, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(game.root, caf::exit_reason::user_shutdown);
+  }
+};
+
+json greet(Client& c) { return c.call({{"type", "hello"}, {"version", kProtocolVersion}}); }
+
+}  // namespace
+
+CAF_TEST(frames are reassembled from any split and oversize is refused) {
+  const std::string stream = encode_frame("{\"a\":1}") + encode_frame("") + encode_frame("xyz");
+  for (size_t chunk = 1; chunk <= stream.size(); ++chunk) {
+    FrameDecoder d(100);
+    std::vector<std::string> out;
+    for (size_t i = 0; i < stream.size(); i += chunk)
+      CAF_REQUIRE(d.feed(stream.data() + i, std::min(chunk, stream.size() - i), out));
+    CAF_REQUIRE_EQUAL(out.size(), 3u);
+    CAF_CHECK_EQUAL(out[0], "{\"a\":1}");
+    CAF_CHECK_EQUAL(out[1], "");
+    CAF_CHECK_EQUAL(out[2], "xyz");
+    CAF_CHECK_EQUAL(d.buffered(), 0u);
+  }
+  FrameDecoder d(100);
+  std::vector<std::string> out;
+  const std::string big = encode_frame(std::string(101, 'x'));
+  CAF_CHECK(!d.feed(big.data(), 4, out));  // refused on the header alone
+  CAF_CHECK_EQUAL(d.announced_size(), 101u);
+  CAF_CHECK(d.failed());
+  CAF_CHECK(!d.feed("more", 4, out));
+  CAF_CHECK(out.empty());
+}
+
+CAF_TEST(malformed requests get the right error codes) {
+  ParseFailure f;
+  CAF_CHECK(!parse_request("not json", f).ok());
+  CAF_CHECK_EQUAL(std::string(f.code), errc::kBadFrame);
+  CAF_CHECK(!parse_request("[1,2]", f).ok());
+  CAF_CHECK_EQUAL(std::string(f.code), errc::kBadFrame);
+  CAF_CHECK(!parse_request("{\"type\":\"status\"}", f).ok());
+  CAF_CHECK_EQUAL(std::string(f.code), errc::kBadRequest);
+  CAF_CHECK(!parse_request("{\"id\":7,\"type\":3}", f).ok());
+  CAF_CHECK_EQUAL(std::string(f.code), errc::kBadRequest);
+  CAF_CHECK_EQUAL(f.id, json(7));  // the id is echoed when it could be read
+  auto ok = parse_request("{\"id\":\"a\",\"type\":\"status\"}", f);
+  CAF_REQUIRE(ok.ok());
+  CAF_CHECK_EQUAL(ok->type, "status");
+}
+
+CAF_TEST(handshake roles queries and admin commands over a real socket) {
+  live_server server;
+  Client c(server.gateway.port);
+  CAF_REQUIRE(c.connected());
+  {
+    const auto got = error_code(c.call({{"type", "status"}}));
+    CAF_CHECK_EQUAL(got, errc::kHelloFirst);
+  }
+  {
+    const auto got = error_code(c.call({{"type", "hello"}, {"version", 99}}));
+    CAF_CHECK_EQUAL(got, errc::kVersionMismatch);
+  }
+  const json hello = greet(c);
+  CAF_CHECK_EQUAL(hello["result"]["version"], json(kProtocolVersion));
+  CAF_CHECK_EQUAL(hello["id"], json(3));  // replies echo the request id
+  {
+    const auto got = error_code(c.call({{"type", "status"}}));
+    CAF_CHECK_EQUAL(got, errc::kUnauthorized);
+  }
+  {
+    const auto got = error_code(c.call({{"type", "login"}, {"role", "admin"}, {"token", "wrong"}}));
+    CAF_CHECK_EQUAL(got, errc::kUnauthorized);
+  }
+  {
+    const auto got = c.call({{"type", "login"}, {"role", "spectator"}})["result"]["role"];
+    CAF_CHECK_EQUAL(got, json("spectator"));
+  }
+  const json status = c.call({{"type", "status"}});
+  CAF_CHECK_EQUAL(status["result"]["tick"], json(0));
+  CAF_CHECK_EQUAL(status["result"]["speed"], json("paused"));
+  {
+    const auto got = error_code(c.call({{"type", "speed"}, {"speed", "max"}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  {
+    const auto got = error_code(c.call({{"type", "actors"}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  const json p1 = c.call({{"type", "province"}, {"province", 1}});
+  CAF_CHECK_EQUAL(p1["result"]["id"], json(1));
+  CAF_CHECK(p1["result"]["name"].is_string());
+  {
+    const auto got = error_code(c.call({{"type", "province"}, {"province", 99999}}));
+    CAF_CHECK_EQUAL(got, errc::kNotFound);
+  }
+  {
+    const auto got = error_code(c.call({{"type", "province"}, {"province", "one"}}));
+    CAF_CHECK_EQUAL(got, errc::kBadRequest);
+  }
+  {
+    const auto got = c.call({{"type", "nation"}, {"nation", 2}})["result"]["id"];
+    CAF_CHECK_EQUAL(got, json(2));
+  }
+  {
+    const auto got = error_code(c.call({{"type", "frobnicate"}}));
+    CAF_CHECK_EQUAL(got, errc::kUnknownType);
+  }
+  // The spectator's refused command changed nothing.
+  {
+    const auto got = c.call({{"type", "status"}})["result"]["tick"];
+    CAF_CHECK_EQUAL(got, json(0));
+  }
+
+  Client admin(server.gateway.port);
+  greet(admin);
+  {
+    const auto got = admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}})["result"]["role"];
+    CAF_CHECK_EQUAL(got, json("admin"));
+  }
+  {
+    const auto got = error_code(admin.call({{"type", "speed"}, {"speed", "9"}}));
+    CAF_CHECK_EQUAL(got, errc::kBadRequest);
+  }
+  {
+    const auto got = admin.call({{"type", "speed"}, {"speed", "max"}})["result"]["ok"];
+    CAF_CHECK_EQUAL(got, json(true));
+  }
+  int64_t tick = 0;
+  for (int i = 0; i < 200 && tick < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    tick = c.call({{"type", "status"}})["result"]["tick"].get<int64_t>();
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(tick, 5);
+  {
+    const auto got = admin.call({{"type", "pause"}})["result"]["ok"];
+    CAF_CHECK_EQUAL(got, json(true));
+  }
+  const json actors = admin.call({{"type", "actors"}});
+  CAF_REQUIRE(actors["result"].is_array());
+  CAF_CHECK_GREATER(actors["result"].size(), 12u);
+  {
+    const auto got = admin.call({{"type", "save"}})["result"]["ok"];
+    CAF_CHECK_EQUAL(got, json(true));
+  }
+}
+
+CAF_TEST(garbage and oversized frames cost only their own connection) {
+  live_server server;
+  Client good(server.gateway.port);
+  greet(good);
+  good.call({{"type", "login"}, {"role", "spectator"}});
+
+  Client garbage(server.gateway.port);
+  garbage.send_raw(encode_frame("\x01\x02 definitely not json"));
+  {
+    const auto got = error_code(garbage.receive());  // answered; the connection stays open
+    CAF_CHECK_EQUAL(got, errc::kBadFrame);
+  }
+  {
+    const auto got = error_code(garbage.call({{"type", "hello"}, {"version", "one"}}));
+    CAF_CHECK_EQUAL(got, errc::kBadRequest);
+  }
+
+  Client oversized(server.gateway.port);
+  oversized.send_raw(std::string("\x7f\xff\xff\xff", 4));  // announces ~2 GiB
+  {
+    const auto got = error_code(oversized.receive());
+    CAF_CHECK_EQUAL(got, errc::kBadFrame);
+  }
+  CAF_CHECK(oversized.closed_by_server());
+
+  Client noise(server.gateway.port);
+  std::string bytes;
+  uint64_t x = 12345;
+  for (int i = 0; i < 3000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    bytes.push_back(static_cast<char>(x >> 56));
+  }
+  noise.send_raw(bytes);
+  // The well-behaved client is still served, and the game is untouched.
+  const json s = good.call({{"type", "status"}});
+  CAF_CHECK_EQUAL(s["result"]["tick"], json(0));
+  CAF_CHECK_EQUAL(s["result"]["last_error"], json(""));
+}
+
+CAF_TEST(fifty concurrent clients are all answered) {
+  live_server server;
+  constexpr int kClients = 50;
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      Client c(server.gateway.port);
+      if (!c.connected()) return;
+      greet(c);
+      c.call({{"type", "login"}, {"role", "spectator"}});
+      bool all = true;
+      for (int k = 0; k < 10; ++k) {
+        const json r = k % 2 ? c.call({{"type", "status"}})
+                             : c.call({{"type", "province"}, {"province", 1 + (i + k) % 200}});
+        all = all && r.is_object() && r.contains("result");
+      }
+      if (all) ++answered;
+    });
+  }
+  for (auto& t : threads) t.join();
+  CAF_CHECK_EQUAL(answered.load(), kClients);
+}

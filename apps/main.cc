@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/client_command.h"
 #include "apps/serve_command.h"
 
 namespace {
@@ -13,6 +14,7 @@ const char* const kUsage =
     "\n"
     "Commands:\n"
     "  serve    run the game server on a save (a new world is generated if needed)\n"
+    "  client   talk to a running server (status, province, nation, admin commands)\n"
     "  help     show this text\n"
     "\n"
     "Run 'hegemon <command> --help' for the options of a command.\n";
@@ -27,6 +29,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "serve") return hegemon::run_serve(args);
+  if (command == "client") return hegemon::run_client(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << kUsage;
     return 0;

@@ -9,8 +9,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include "persistence/save_file.h"
@@ -45,6 +48,48 @@ int64_t poll_tick(const std::string& path) {
   }
   sqlite3_close(db);
   return tick;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Starts `hegemon serve ARGS...` in the background with output to `log`.
+pid_t spawn_server(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv{const_cast<char*>("hegemon"), const_cast<char*>("serve")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(HEGEMON_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// The gateway port from the server's log, waiting (bounded) for it; 0 if never.
+int gateway_port(const std::string& log) {
+  const std::string marker = "gateway listening on 127.0.0.1:";
+  for (int i = 0; i < 600; ++i) {
+    const std::string text = read_file(log);
+    const auto at = text.find(marker);
+    if (at != std::string::npos) return std::atoi(text.c_str() + at + marker.size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
+
+// Runs a shell command; returns its exit code and puts its stdout in `out`.
+int run_capture(const std::string& cmd, const std::string& out_file, std::string& out) {
+  const int status = std::system((cmd + " >" + out_file + " 2>&1").c_str());
+  out = read_file(out_file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 const std::string kSmallWorld = "--provinces 300 --nations 20 --seed 5 --speed max --port 0";
@@ -164,4 +209,57 @@ CAF_TEST(a file that is not a save is refused and not overwritten) {
   CAF_REQUIRE(fgets(buf, sizeof buf, f) != nullptr);
   fclose(f);
   CAF_CHECK_EQUAL(std::string(buf), "these are my notes, not a database\n");
+}
+
+CAF_TEST(the C++ and Python clients talk to a running server) {
+  test::TempDir dir;
+  const std::string log = dir.file("serve.log");
+  const pid_t pid = spawn_server({"--save", dir.file("game.db"), "--provinces", "300", "--nations",
+                                  "20", "--speed", "0", "--port", "0", "--admin-token", "sesame"},
+                                 log);
+  const int port = gateway_port(log);
+  CAF_REQUIRE(port > 0);
+  const std::string cpp = std::string(HEGEMON_BINARY) + " client --port " + std::to_string(port);
+  const std::string py = "python3 " + std::string(HEGEMON_SOURCE_DIR) +
+                         "/clients/python/hegemon_client.py --port " + std::to_string(port);
+  const std::string out_file = dir.file("out.txt");
+  std::string out;
+
+  CAF_CHECK_EQUAL(run_capture(cpp + " --json status", out_file, out), 0);
+  auto status = nlohmann::json::parse(out, nullptr, false);
+  CAF_REQUIRE(status.is_object());
+  CAF_CHECK_EQUAL(status["tick"], nlohmann::json(0));
+  CAF_CHECK_EQUAL(status["speed"], nlohmann::json("paused"));
+
+  CAF_CHECK_EQUAL(run_capture(py + " --json province 7", out_file, out), 0);
+  auto province = nlohmann::json::parse(out, nullptr, false);
+  CAF_REQUIRE(province.is_object());
+  CAF_CHECK_EQUAL(province["id"], nlohmann::json(7));
+
+  // Spectators may not command; a wrong token is refused; nobody listens on port 1.
+  CAF_CHECK_EQUAL(run_capture(cpp + " speed max", out_file, out), 1);
+  CAF_CHECK(out.find("forbidden") != std::string::npos);
+  CAF_CHECK_EQUAL(run_capture(py + " --token wrong status", out_file, out), 1);
+  CAF_CHECK_EQUAL(run_capture(std::string(HEGEMON_BINARY) + " client --port 1 status", out_file, out), 3);
+
+  // The admin starts the clock; both clients see the game move.
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame speed max", out_file, out), 0);
+  int64_t tick = 0;
+  for (int i = 0; i < 200 && tick < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (run_capture(py + " --json status", out_file, out) == 0) {
+      auto s = nlohmann::json::parse(out, nullptr, false);
+      if (s.is_object()) tick = s["tick"].get<int64_t>();
+    }
+  }
+  CAF_CHECK_GREATER_OR_EQUAL(tick, 20);
+  CAF_CHECK_EQUAL(run_capture(py + " --token sesame actors", out_file, out), 0);
+  CAF_CHECK(out.find("coordinator") != std::string::npos);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame pause", out_file, out), 0);
+
+  kill(pid, SIGTERM);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  CAF_REQUIRE(WIFEXITED(wstatus));
+  CAF_CHECK_EQUAL(WEXITSTATUS(wstatus), 0);
 }

@@ -1,0 +1,149 @@
+#include "apps/client_command.h"
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "net/client.h"
+
+namespace hegemon {
+namespace {
+
+const char* const kUsage =
+    "Usage: hegemon client [--host H] [--port P] [--token T] [--json] COMMAND [ARG]\n"
+    "\n"
+    "Talks to a running `hegemon serve` through its gateway (docs/PROTOCOL.md).\n"
+    "Logs in as admin with --token, else as a spectator.\n"
+    "\n"
+    "Commands:\n"
+    "  status              date, tick, speed, nations, wars, commit latency, restarts\n"
+    "  province ID         one province\n"
+    "  nation ID           one nation\n"
+    "  actors              every supervised actor (admin)\n"
+    "  pause | resume      (admin)\n"
+    "  speed 0..5|max      (admin)\n"
+    "  save                checkpoint the save (admin)\n"
+    "\n"
+    "Options: --host (127.0.0.1), --port (4242), --token, --json (print the result as JSON).\n"
+    "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.\n";
+
+void print_human(const std::string& command, const nlohmann::json& r) {
+  if (command == "status") {
+    std::cout << fmt::format("{}  tick {} (committed {})  speed {}  {} nations, {} wars, {} armies  "
+                             "{:.0f} ticks/s  commit {:.2f} ms  hash {}  restarts {}",
+                             r.value("date", ""), r.value("tick", 0), r.value("committed_tick", 0),
+                             r.value("speed", ""), r.value("living_nations", 0),
+                             r.value("active_wars", 0), r.value("armies", 0),
+                             r.value("ticks_per_second", 0.0), r.value("commit_ms", 0.0),
+                             r.value("state_hash", ""), r.value("restarts", 0));
+    if (!r.value("last_error", std::string()).empty()) std::cout << "  PAUSED: " << r["last_error"];
+    std::cout << "\n";
+  } else if (command == "actors") {
+    for (const auto& a : r) {
+      std::cout << fmt::format("{:<12} {:>5}  {:<8} gen {:<3} restarts {:<3} {}", a.value("kind", ""),
+                               a.value("id", 0), a.value("supervisor", ""), a.value("generation", 0),
+                               a.value("restarts", 0), a.value("running", false) ? "running" : "DOWN");
+      if (!a.value("last_crash", std::string()).empty())
+        std::cout << "  last crash at tick " << a["last_crash_tick"] << ": " << a["last_crash"].get<std::string>();
+      std::cout << "\n";
+    }
+  } else if (r.is_object()) {
+    for (const auto& [key, value] : r.items()) std::cout << key << ": " << value.dump() << "\n";
+  } else {
+    std::cout << r.dump() << "\n";
+  }
+}
+
+}  // namespace
+
+int run_client(const std::vector<std::string>& args) {
+  std::string host = "127.0.0.1", token;
+  int port = 4242;
+  bool as_json = false;
+  std::vector<std::string> words;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> const std::string* {
+      if (i + 1 >= args.size()) {
+        std::cerr << "hegemon client: " << name << " needs a value\n";
+        return nullptr;
+      }
+      return &args[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--json") {
+      as_json = true;
+    } else if (a == "--host" || a == "--port" || a == "--token") {
+      const std::string* v = value(a.c_str());
+      if (v == nullptr) return 2;
+      if (a == "--host") host = *v;
+      if (a == "--token") token = *v;
+      if (a == "--port") {
+        try {
+          port = std::stoi(*v);
+        } catch (const std::exception&) {
+          port = -1;
+        }
+        if (port < 1 || port > 65535) {
+          std::cerr << "hegemon client: --port must be in 1..65535\n";
+          return 2;
+        }
+      }
+    } else if (a.rfind("--", 0) == 0) {
+      std::cerr << "hegemon client: unknown option " << a << "\n" << kUsage;
+      return 2;
+    } else {
+      words.push_back(a);
+    }
+  }
+  if (words.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string command = words[0];
+  nlohmann::json fields = nlohmann::json::object();
+  if (command == "province" || command == "nation") {
+    if (words.size() != 2 || words[1].find_first_not_of("0123456789") != std::string::npos) {
+      std::cerr << "hegemon client: " << command << " needs a numeric id\n";
+      return 2;
+    }
+    fields[command] = std::stoll(words[1]);
+  } else if (command == "speed") {
+    if (words.size() != 2) {
+      std::cerr << "hegemon client: speed needs 0..5 or max\n";
+      return 2;
+    }
+    fields["speed"] = words[1];
+  } else if (command != "status" && command != "actors" && command != "pause" &&
+             command != "resume" && command != "save") {
+    std::cerr << "hegemon client: unknown command '" << command << "'\n" << kUsage;
+    return 2;
+  }
+
+  auto client = net::Client::connect(host, static_cast<uint16_t>(port));
+  if (!client) {
+    std::cerr << "hegemon client: " << client.status().message() << "\n";
+    return 3;
+  }
+  auto login = token.empty() ? (*client)->request("login", {{"role", "spectator"}})
+                             : (*client)->request("login", {{"role", "admin"}, {"token", token}});
+  if (!login) {
+    std::cerr << "hegemon client: login: " << login.status().message() << "\n";
+    return (*client)->server_error() ? 1 : 3;
+  }
+  auto result = (*client)->request(command, fields);
+  if (!result) {
+    std::cerr << "hegemon client: " << command << ": " << result.status().message() << "\n";
+    return (*client)->server_error() ? 1 : 3;
+  }
+  if (as_json) {
+    std::cout << result->dump() << "\n";
+  } else {
+    print_human(command, *result);
+  }
+  return 0;
+}
+
+}  // namespace hegemon

@@ -1,0 +1,82 @@
+#include "net/client.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "net/protocol.h"
+
+namespace hegemon::net {
+
+Result<std::unique_ptr<Client>> Client::connect(const std::string& host, uint16_t port,
+                                                std::chrono::seconds timeout) {
+  const std::string where = host + ":" + std::to_string(port);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0)
+    return Status::error("connect to " + where + ": " + gai_strerror(rc));
+  int fd = -1;
+  std::string why = "no address";
+  for (addrinfo* a = found; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    timeval tv{static_cast<time_t>(timeout.count()), 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      why = std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(found);
+  if (fd < 0) return Status::error("connect to " + where + ": " + why);
+  std::unique_ptr<Client> client(new Client(fd));
+  auto hello = client->request("hello", {{"version", kProtocolVersion}});
+  if (!hello) return hello.status().with_context(where);
+  return client;
+}
+
+Client::~Client() { ::close(fd_); }
+
+Result<nlohmann::json> Client::request(const std::string& type, nlohmann::json fields) {
+  server_error_ = false;
+  fields["id"] = ++next_id_;
+  fields["type"] = type;
+  const std::string frame = encode_frame(fields.dump());
+  if (::send(fd_, frame.data(), frame.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(frame.size()))
+    return Status::error(std::string("send: ") + std::strerror(errno));
+  auto reply = receive();
+  if (!reply) return reply;
+  if (reply->contains("error")) {
+    server_error_ = true;
+    const auto& e = (*reply)["error"];
+    return Status::error(e.value("code", "?") + ": " + e.value("message", ""));
+  }
+  return (*reply)["result"];
+}
+
+Result<nlohmann::json> Client::receive() {
+  std::vector<std::string> frames;
+  while (frames.empty()) {
+    char buf[65536];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n == 0) return Status::error("the server closed the connection");
+    if (n < 0) return Status::error(std::string("receive: ") + std::strerror(errno));
+    if (!decoder_.feed(buf, static_cast<size_t>(n), frames))
+      return Status::error("the server sent an oversized frame");
+  }
+  // One request at a time: exactly one reply is outstanding.
+  auto doc = nlohmann::json::parse(frames.front(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return Status::error("the server sent malformed JSON");
+  return doc;
+}
+
+}  // namespace hegemon::net

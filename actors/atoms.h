@@ -28,6 +28,8 @@ using kid_started_atom = caf::atom_constant<caf::atom("kid_start")>;
 using kid_crashed_atom = caf::atom_constant<caf::atom("kid_crash")>;
 using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;            // the world as committed
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;  // watch committed ticks
+using delta_atom = caf::atom_constant<caf::atom("delta")>;          // one committed tick
 using incident_atom = caf::atom_constant<caf::atom("incident")>;    // write to event_log now
 
 }  // namespace hegemon

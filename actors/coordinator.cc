@@ -296,8 +296,11 @@ void send_commit(self_ptr self, const ChangeSetPtr& changes) {
       .then(
           [=](Tick tick, int64_t micros) {
             auto& st = self->state;
-            while (!st.uncommitted.empty() && st.uncommitted.front()->tick() <= tick)
+            while (!st.uncommitted.empty() && st.uncommitted.front()->tick() <= tick) {
+              if (st.links.publisher)
+                caf::anon_send(st.links.publisher, delta_atom::value, st.uncommitted.front());
               st.uncommitted.pop_front();
+            }
             st.committed_tick = std::max(st.committed_tick, tick);
             st.commit_ms = static_cast<double>(micros) / 1000.0;
             check_stop_waiters(self);

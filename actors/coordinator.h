@@ -39,6 +39,7 @@ struct CoordinatorLinks {
   caf::actor core;
   caf::actor nations;
   caf::actor wars;
+  caf::actor publisher;  // gets every committed change set; may be null
 };
 
 struct CoordinatorOptions {

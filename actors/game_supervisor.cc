@@ -17,6 +17,7 @@
 #include "actors/errors.h"
 #include "actors/incident.h"
 #include "actors/nation_actor.h"
+#include "actors/publisher.h"
 #include "actors/war_actor.h"
 
 namespace hegemon {
@@ -28,6 +29,7 @@ struct game_state {
   caf::actor nations;  // supervises nation actors
   caf::actor wars;     // supervises war actors
   caf::actor coordinator;
+  caf::actor publisher;  // committed ticks to watching clients
   std::shared_ptr<const World> world;
 
   // The coordinator is supervised here, with the same intensity as the rest.
@@ -130,7 +132,7 @@ caf::typed_response_promise<R> ask(game_ptr self, Ts... xs) {
 // Stops the whole tree (children are monitored, not linked) and then itself.
 void shut_down(game_ptr self, const caf::error& reason) {
   auto& st = self->state;
-  for (const auto& h : {st.coordinator, st.nations, st.wars, st.core})
+  for (const auto& h : {st.coordinator, st.nations, st.wars, st.core, st.publisher})
     if (h) self->send_exit(h, caf::exit_reason::user_shutdown);
   self->quit(reason);
 }
@@ -141,7 +143,8 @@ void start_coordinator(game_ptr self, const std::string& paused_because) {
   options.speed = paused_because.empty() ? st.speed : kPausedSpeed;
   options.paused_because = paused_because;
   st.coordinator = caf::actor_cast<caf::actor>(
-      spawn_coordinator(self, st.config.world, CoordinatorLinks{st.core, st.nations, st.wars},
+      spawn_coordinator(self, st.config.world,
+                        CoordinatorLinks{st.core, st.nations, st.wars, st.publisher},
                         std::move(options), st.config.faults));
   self->monitor(st.coordinator);
   st.coordinator_down = false;
@@ -229,6 +232,8 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   st.core = sup("game", persistence_factory(config.persistence, config.detached_persistence));
   st.nations = sup("nations", nation_factory(config.world, config.faults));
   st.wars = sup("wars", war_factory(config.world, config.faults));
+  st.publisher = spawn_publisher(self);
+  self->monitor(st.publisher);
   start_coordinator(self, "");
 
   // A crashed coordinator is restarted from the last committed tick. The
@@ -329,6 +334,7 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](checkpt_atom atom) { return ask<caf::ok_atom>(self, atom); },
       [=](save_as_atom atom, const std::string& path) { return ask<caf::ok_atom>(self, atom, path); },
       [=](stop_atom atom) { return ask<Tick>(self, atom); },
+      [=](subscribe_atom atom, const caf::actor& who) { self->send(self->state.publisher, atom, who); },
       // The current incarnation of an actor (tests and debugging tools).
       [=](caf::get_atom, const ActorKey& key) -> caf::result<caf::actor> {
         if (key.kind == ActorKind::coordinator) return self->state.coordinator;

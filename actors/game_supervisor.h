@@ -6,6 +6,7 @@
 //   +-- supervisor "wars"         one_for_one: one actor per active war (transient:
 //   |                             retired at peace, never restarted then)
 //   +-- coordinator
+//   +-- publisher                 committed ticks to watching clients
 //
 // A crashed nation, war or persistence actor is restarted by its supervisor
 // (at most `intensity` restarts per child per window); the coordinator is told
@@ -21,6 +22,7 @@
 //   (restart, ActorKey)          -> (actor, generation)
 //   (status) (pause) (resume) (speed, int32) (checkpt) (save_as, path) (stop)
 //                                -> as the coordinator answers them
+//   (subscribe, actor)           the actor receives (delta, ChangeSetPtr) per committed tick
 //   (get, ActorKey)              -> actor     the current incarnation (tests, tools);
 //                                             supervisor 0/1/2: core, nations, wars
 #pragma once

@@ -17,6 +17,7 @@
 #include "actors/errors.h"
 #include "actors/game_speed.h"
 #include "actors/game_status.h"
+#include "actors/messages.h"
 #include "net/json_views.h"
 #include "net/listen_socket.h"
 #include "net/protocol.h"
@@ -63,6 +64,11 @@ struct Session {
   double tokens;  // token bucket: one per request, refilled per second
   Clock::time_point refilled = Clock::now();
   Clock::time_point last_activity = Clock::now();
+  // Watching: deltas of committed ticks after `watched_tick` are pushed.
+  bool watching = false;
+  Tick watched_tick = 0;
+  bool resync_pending = false;  // deltas were dropped; a snapshot is owed
+  uint64_t outbox = 0;          // bytes written but not yet sent (estimate)
 };
 
 class Connection {
@@ -81,6 +87,29 @@ class Connection {
       return close("oversized frame");
     }
     for (const auto& frame : frames) handle(frame);
+  }
+
+  // A committed tick from the publisher.
+  void on_delta(const ChangeSetPtr& changes) {
+    if (!session_.watching || changes->tick() <= session_.watched_tick) return;
+    if (session_.resync_pending) return;  // dropping until the outbox drains
+    if (session_.outbox > ctx_->options.max_outbox_bytes) {
+      session_.resync_pending = true;
+      spdlog::debug("gateway: a watcher fell behind at tick {}; dropping deltas", changes->tick());
+      return;
+    }
+    session_.watched_tick = changes->tick();
+    send(delta_json(*changes).dump());
+  }
+
+  // The socket sent data: the outbox shrank. A watcher that fell behind gets a
+  // fresh snapshot once it has caught up.
+  void on_transferred(uint64_t remaining) {
+    session_.outbox = remaining;
+    if (session_.resync_pending && remaining <= ctx_->options.max_outbox_bytes / 4) {
+      session_.resync_pending = false;
+      push_snapshot("resync");
+    }
   }
 
   void on_idle_check() {
@@ -110,6 +139,27 @@ class Connection {
     const std::string frame = encode_frame(payload);
     self_->write(hdl_, frame.size(), frame.data());
     self_->flush(hdl_);
+    session_.outbox += frame.size();
+  }
+
+  void push_snapshot(const char* reason) {
+    json snapshot = snapshot_json(*ctx_->world);
+    session_.watched_tick = snapshot["tick"].get<Tick>();
+    snapshot["push"] = "snapshot";
+    snapshot["reason"] = reason;
+    send(snapshot.dump());
+  }
+
+  // Hot join: the current state now, then one delta per committed tick.
+  void watch(const Request& r) {
+    json snapshot = snapshot_json(*ctx_->world);
+    session_.watched_tick = snapshot["tick"].get<Tick>();
+    if (!session_.watching) {
+      session_.watching = true;
+      self_->ack_writes(hdl_, true);  // to learn how full the outbox is
+      self_->send(ctx_->game, subscribe_atom::value, caf::actor_cast<caf::actor>(self_));
+    }
+    send(reply_result(r.id, snapshot));
   }
 
   bool take_token() {
@@ -173,7 +223,7 @@ class Connection {
 
   // Requests a logged-in client may make; `admin` marks the admin-only ones.
   void dispatch(const Request& r) {
-    static const std::vector<std::string> kReads{"status", "province", "nation"};
+    static const std::vector<std::string> kReads{"status", "province", "nation", "watch"};
     static const std::vector<std::string> kAdmin{"actors", "pause", "resume", "speed", "save"};
     const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
     const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
@@ -184,6 +234,7 @@ class Connection {
 
     if (r.type == "status") return ask_game<GameStatus>(r, [](GameStatus& s) { return status_json(s); }, status_atom::value);
     if (r.type == "province" || r.type == "nation") return lookup(r);
+    if (r.type == "watch") return watch(r);
     if (r.type == "actors")
       return ask_game<std::vector<ActorInfo>>(r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
     auto ok = [](caf::ok_atom&) { return json{{"ok", true}}; };
@@ -234,6 +285,8 @@ caf::behavior connection_broker(caf::io::broker* self, caf::io::connection_handl
       [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
       [self](const caf::io::connection_closed_msg&) { self->quit(); },
       [conn](idle_atom) { conn->on_idle_check(); },
+      [conn](delta_atom, const ChangeSetPtr& changes) { conn->on_delta(changes); },
+      [conn](const caf::io::data_transferred_msg& msg) { conn->on_transferred(msg.remaining); },
   };
 }
 

@@ -30,6 +30,10 @@ struct GatewayOptions {
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
   int32_t requests_per_second = 200;  // per connection, with a burst of as many
+  // Bytes a watching connection may have waiting to be sent. Beyond it the
+  // connection's deltas are dropped and, once it has drained, it gets a fresh
+  // snapshot instead: a slow reader costs bounded memory, never more.
+  size_t max_outbox_bytes = 4 << 20;
 };
 
 struct Gateway {

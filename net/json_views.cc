@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "actors/game_speed.h"
+#include "state/game_date.h"
 
 namespace hegemon::net {
 namespace {
@@ -83,6 +84,69 @@ nlohmann::json nation_json(const World& world, NationId id) {
           {"war_id", n->war},
           {"provinces", world.provinces_of(id)->size()},
           {"armies", world.armies_of(id)->size()}};
+}
+
+namespace {
+nlohmann::json province_state(const Province& p) {
+  return {{"id", p.id},           {"owner_id", p.owner},       {"controller_id", p.controller},
+          {"development", p.development}, {"unrest", p.unrest}, {"siege_progress", p.siege_progress}};
+}
+nlohmann::json nation_state(const Nation& n) {
+  return {{"id", n.id},           {"alive", n.alive},         {"capital_id", n.capital},
+          {"treasury", n.treasury}, {"stability", n.stability}, {"manpower", n.manpower},
+          {"tax_level", n.tax_level}, {"war_id", n.war}};
+}
+nlohmann::json army_state(const Army& a) {
+  return {{"id", a.id},          {"nation_id", a.owner}, {"province_id", a.location},
+          {"strength", a.strength}, {"morale", a.morale}, {"path", a.path}};
+}
+nlohmann::json war_state(const War& w) {
+  return {{"id", w.id},
+          {"attacker_id", w.attacker},
+          {"defender_id", w.defender},
+          {"start_tick", w.start_tick},
+          {"end_tick", w.end_tick < 0 ? nlohmann::json(nullptr) : nlohmann::json(w.end_tick)},
+          {"war_score", w.war_score}};
+}
+}  // namespace
+
+nlohmann::json snapshot_json(const World& world) {
+  const WorldSnapshot s = world.snapshot();
+  nlohmann::json provinces = nlohmann::json::array();
+  for (const auto& p : s.provinces)
+    provinces.push_back(nlohmann::json::array({p.id, p.owner, p.controller, p.development}));
+  nlohmann::json nations = nlohmann::json::array();
+  for (const auto& n : s.nations)
+    if (n.alive) nations.push_back(nation_state(n));
+  nlohmann::json wars = nlohmann::json::array();
+  for (const auto& w : s.wars) wars.push_back(war_state(w));
+  return {{"tick", s.meta.tick},
+          {"date", date_of_tick(s.meta.tick).to_string()},
+          {"state_hash", hex(s.meta.state_hash)},
+          {"provinces", std::move(provinces)},
+          {"nations", std::move(nations)},
+          {"wars", std::move(wars)}};
+}
+
+nlohmann::json delta_json(const ChangeSet& cs) {
+  nlohmann::json out = {{"push", "delta"},
+                        {"tick", cs.tick()},
+                        {"date", cs.date},
+                        {"state_hash", hex(cs.meta.state_hash)}};
+  auto& provinces = out["provinces"] = nlohmann::json::array();
+  for (const auto& p : cs.provinces) provinces.push_back(province_state(p));
+  auto& nations = out["nations"] = nlohmann::json::array();
+  for (const auto& n : cs.nations) nations.push_back(nation_state(n));
+  auto& armies = out["armies"] = nlohmann::json::array();
+  for (const auto& a : cs.armies) armies.push_back(army_state(a));
+  out["removed_armies"] = cs.removed_armies;
+  auto& wars = out["wars"] = nlohmann::json::array();
+  for (const auto& w : cs.wars) wars.push_back(war_state(w));
+  auto& events = out["events"] = nlohmann::json::array();
+  for (const auto& e : cs.events) {
+    events.push_back({{"type", e.type}, {"data", nlohmann::json::parse(e.data, nullptr, false)}});
+  }
+  return out;
 }
 
 }  // namespace hegemon::net

@@ -8,6 +8,7 @@
 
 #include "actors/actor_key.h"
 #include "actors/game_status.h"
+#include "state/change_set.h"
 #include "state/world.h"
 
 namespace hegemon::net {
@@ -17,5 +18,14 @@ nlohmann::json actors_json(const std::vector<ActorInfo>& actors);
 // null when there is no such province / nation.
 nlohmann::json province_json(const World& world, ProvinceId id);
 nlohmann::json nation_json(const World& world, NationId id);
+
+// The whole current state for a client joining a running game: tick, date,
+// hash, provinces as compact [id, owner_id, controller_id, development] rows,
+// living nations, active wars.
+nlohmann::json snapshot_json(const World& world);
+
+// One committed tick: every entity it changed (whole), removed armies, its
+// events. The push frame's body: {"push": "delta", ...}.
+nlohmann::json delta_json(const ChangeSet& changes);
 
 }  // namespace hegemon::net

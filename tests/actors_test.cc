@@ -84,9 +84,9 @@ CAF_TEST(war actors are spawned at declaration and stopped at peace) {
   const int64_t ended = query_int(save_path, "SELECT count(*) FROM wars WHERE end_tick IS NOT NULL");
   CAF_CHECK_GREATER(ended, 0);
   // Running actors now: one per living nation and active war, plus the game
-  // supervisor, its three supervisors, the coordinator, persistence and the
+  // supervisor, its three supervisors, the coordinator, the publisher, persistence and the
   // test's own actor.
-  const size_t expected = static_cast<size_t>(s.living_nations + s.active_wars) + 7;
+  const size_t expected = static_cast<size_t>(s.living_nations + s.active_wars) + 8;
   CAF_CHECK_EQUAL(sys.registry().running(), expected);
   // Wars that ended at peace were retired, not restarted.
   int wars_listed = 0;

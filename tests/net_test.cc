@@ -37,8 +37,10 @@ namespace {
 // the test instead of hanging it.
 class Client {
  public:
-  explicit Client(uint16_t port) {
+  explicit Client(uint16_t port, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0)  // before connect, so the window stays small
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -110,7 +112,7 @@ struct live_server {
   Game game;
   Gateway gateway;
 
-  live_server() {
+  explicit live_server(size_t max_outbox_bytes = 4 << 20) {
     GameOptions options;
     options.save_path = dir.file("game.db");
     options.new_world = test::small_world();
@@ -122,6 +124,7 @@ struct live_server {
     gw.port = 0;
     gw.admin_token = "sesame";
     gw.max_frame_bytes = 4096;
+    gw.max_outbox_bytes = max_outbox_bytes;
     auto opened = start_gateway(sys, game.root, game.world, gw);
     CAF_REQUIRE(opened.ok());
     gateway = *opened;
@@ -332,4 +335,70 @@ CAF_TEST(fifty concurrent clients are all answered) {
   }
   for (auto& t : threads) t.join();
   CAF_CHECK_EQUAL(answered.load(), kClients);
+}
+
+namespace {
+
+void start_clock(uint16_t port) {
+  Client admin(port);
+  greet(admin);
+  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  const json ok = admin.call({{"type", "speed"}, {"speed", "max"}});
+  CAF_REQUIRE(ok.contains("result"));
+}
+
+}  // namespace
+
+CAF_TEST(watch sends a snapshot then one delta per committed tick) {
+  live_server server;
+  Client watcher(server.gateway.port);
+  greet(watcher);
+  watcher.call({{"type", "login"}, {"role", "spectator"}});
+  const json snapshot = watcher.call({{"type", "watch"}});
+  CAF_REQUIRE(snapshot.contains("result"));
+  const size_t provinces = snapshot["result"]["provinces"].size();
+  CAF_CHECK_EQUAL(provinces, 200u);
+  int64_t last = snapshot["result"]["tick"].get<int64_t>();
+  start_clock(server.gateway.port);
+  int consecutive = 0;
+  for (int i = 0; i < 40; ++i) {
+    const json push = watcher.receive();
+    CAF_REQUIRE(push.is_object());
+    const std::string kind = push.value("push", "");
+    CAF_REQUIRE_EQUAL(kind, "delta");
+    const int64_t tick = push["tick"].get<int64_t>();
+    if (tick == last + 1) ++consecutive;
+    last = tick;
+    CAF_CHECK_EQUAL(push["state_hash"].get<std::string>().size(), 16u);
+  }
+  CAF_CHECK_EQUAL(consecutive, 40);
+}
+
+CAF_TEST(a slow watcher gets a resync snapshot instead of unbounded memory) {
+  live_server server(16 * 1024);
+  Client slow(server.gateway.port, 4096);
+  greet(slow);
+  slow.call({{"type", "login"}, {"role", "spectator"}});
+  const json snapshot = slow.call({{"type", "watch"}});
+  CAF_REQUIRE(snapshot.contains("result"));
+  start_clock(server.gateway.port);
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // not reading: the outbox fills
+  bool resynced = false;
+  int64_t last = -1;
+  bool consecutive_after = true;
+  for (int i = 0; i < 20000 && !(resynced && last > 0 && i > 50); ++i) {
+    const json push = slow.receive();
+    if (!push.is_object()) break;
+    const std::string kind = push.value("push", "");
+    const int64_t tick = push["tick"].get<int64_t>();
+    if (kind == "snapshot") {
+      CAF_CHECK_EQUAL(push.value("reason", ""), "resync");
+      resynced = true;
+    } else if (resynced && last >= 0 && tick != last + 1) {
+      consecutive_after = false;
+    }
+    last = tick;
+  }
+  CAF_CHECK(resynced);
+  CAF_CHECK(consecutive_after);  // after the snapshot, deltas follow without a gap
 }

@@ -1,0 +1,34 @@
+#include "actors/publisher.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/system_messages.hpp>
+
+#include "actors/atoms.h"
+#include "actors/messages.h"
+
+namespace hegemon {
+
+caf::actor spawn_publisher(caf::local_actor* parent) {
+  return parent->spawn([](caf::event_based_actor* self) -> caf::behavior {
+    auto subscribers = std::make_shared<std::vector<caf::actor>>();
+    self->set_down_handler([subscribers](caf::down_msg& dm) {
+      subscribers->erase(std::remove_if(subscribers->begin(), subscribers->end(),
+                                        [&](const caf::actor& a) { return a.address() == dm.source; }),
+                         subscribers->end());
+    });
+    return {
+        [self, subscribers](subscribe_atom, const caf::actor& who) {
+          self->monitor(who);
+          subscribers->push_back(who);
+        },
+        [self, subscribers](delta_atom atom, const ChangeSetPtr& changes) {
+          for (const auto& who : *subscribers) self->send(who, atom, changes);
+        },
+    };
+  });
+}
+
+}  // namespace hegemon

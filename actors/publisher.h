@@ -1,0 +1,17 @@
+// The publisher: fans every committed tick's change set out to subscribers
+// (the gateway's watching connections). The coordinator hands it a change set
+// once persistence has acknowledged it, so subscribers only ever see ticks that
+// are in the save. Subscribers are monitored and forgotten when they stop.
+//
+//   (subscribe, actor)       the actor gets (delta, ChangeSetPtr) from now on
+//   (delta, ChangeSetPtr)    from the coordinator: forwarded to every subscriber
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+namespace hegemon {
+
+caf::actor spawn_publisher(caf::local_actor* parent);
+
+}  // namespace hegemon

@@ -23,6 +23,7 @@ const char* const kUsage =
     "  pause | resume      (admin)\n"
     "  speed 0..5|max      (admin)\n"
     "  save                checkpoint the save (admin)\n"
+    "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
     "\n"
     "Options: --host (127.0.0.1), --port (4242), --token, --json (print the result as JSON).\n"
     "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.\n";
@@ -116,6 +117,11 @@ int run_client(const std::vector<std::string>& args) {
       return 2;
     }
     fields["speed"] = words[1];
+  } else if (command == "watch") {
+    if (words.size() > 2 || (words.size() == 2 && words[1].find_first_not_of("0123456789") != std::string::npos)) {
+      std::cerr << "hegemon client: watch takes an optional number of ticks\n";
+      return 2;
+    }
   } else if (command != "status" && command != "actors" && command != "pause" &&
              command != "resume" && command != "save") {
     std::cerr << "hegemon client: unknown command '" << command << "'\n" << kUsage;
@@ -132,6 +138,35 @@ int run_client(const std::vector<std::string>& args) {
   if (!login) {
     std::cerr << "hegemon client: login: " << login.status().message() << "\n";
     return (*client)->server_error() ? 1 : 3;
+  }
+  if (command == "watch") {
+    const long long limit = words.size() == 2 ? std::stoll(words[1]) : -1;
+    auto snapshot = (*client)->request("watch");
+    if (!snapshot) {
+      std::cerr << "hegemon client: watch: " << snapshot.status().message() << "\n";
+      return (*client)->server_error() ? 1 : 3;
+    }
+    for (long long seen = 0; limit < 0 || seen < limit; ++seen) {
+      auto push = (*client)->next_push();
+      if (!push) {
+        std::cerr << "hegemon client: watch: " << push.status().message() << "\n";
+        return 3;
+      }
+      if (as_json) {
+        std::cout << push->dump() << "\n";
+      } else if (push->value("push", "") == "snapshot") {
+        std::cout << fmt::format("{}  tick {}  resynchronised (fell behind)\n", push->value("date", ""),
+                                 push->value("tick", 0));
+      } else {
+        std::cout << fmt::format("{}  tick {}  {} provinces, {} nations, {} armies changed, {} events  hash {}\n",
+                                 push->value("date", ""), push->value("tick", 0),
+                                 (*push)["provinces"].size(), (*push)["nations"].size(),
+                                 (*push)["armies"].size(), (*push)["events"].size(),
+                                 push->value("state_hash", ""));
+      }
+      std::cout.flush();
+    }
+    return 0;
   }
   auto result = (*client)->request(command, fields);
   if (!result) {

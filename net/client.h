@@ -27,6 +27,9 @@ class Client {
   Result<nlohmann::json> request(const std::string& type, nlohmann::json fields = nlohmann::json::object());
   bool server_error() const { return server_error_; }
 
+  // The next frame the server pushes (after a "watch": deltas and snapshots).
+  Result<nlohmann::json> next_push() { return receive(); }
+
  private:
   explicit Client(int fd) : fd_(fd) {}
   Result<nlohmann::json> receive();

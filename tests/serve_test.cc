@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -255,6 +256,11 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_GREATER_OR_EQUAL(tick, 20);
   CAF_CHECK_EQUAL(run_capture(py + " --token sesame actors", out_file, out), 0);
   CAF_CHECK(out.find("coordinator") != std::string::npos);
+  // watch: one line per committed tick, in both clients.
+  CAF_CHECK_EQUAL(run_capture(cpp + " watch 5", out_file, out), 0);
+  CAF_CHECK_EQUAL(std::count(out.begin(), out.end(), '\n'), 5);
+  CAF_CHECK_EQUAL(run_capture(py + " --json watch 3", out_file, out), 0);
+  CAF_CHECK(out.find("\"push\": \"delta\"") != std::string::npos);
   CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame pause", out_file, out), 0);
 
   kill(pid, SIGTERM);

@@ -41,6 +41,7 @@ class Client:
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._next_id = 0
         self._buffer = b""
+        self._pushes = []
         self.request("hello", version=PROTOCOL_VERSION)
 
     def __enter__(self):
@@ -65,9 +66,22 @@ class Client:
         payload = json.dumps(message).encode("utf-8")
         self._sock.sendall(struct.pack(">I", len(payload)) + payload)
         reply = self._receive()
+        while "push" in reply:  # a delta that arrived before the reply
+            self._pushes.append(reply)
+            reply = self._receive()
         if "error" in reply:
             raise ServerError(reply["error"]["code"], reply["error"]["message"])
         return reply["result"]
+
+    def watch(self):
+        """Subscribes; returns the snapshot. Then call next_push() for deltas."""
+        return self.request("watch")
+
+    def next_push(self):
+        """The next delta (or resync snapshot) pushed by the server."""
+        if self._pushes:
+            return self._pushes.pop(0)
+        return self._receive()
 
     def _receive(self):
         while True:
@@ -103,6 +117,24 @@ def _print_human(command, result):
         print(result)
 
 
+def _watch(client, args):
+    limit = int(args.argument) if args.argument else None
+    client.watch()
+    seen = 0
+    while limit is None or seen < limit:
+        push = client.next_push()
+        if args.json:
+            print(json.dumps(push), flush=True)
+        elif push["push"] == "snapshot":
+            print(f"{push['date']}  tick {push['tick']}  resynchronised (fell behind)", flush=True)
+        else:
+            print(f"{push['date']}  tick {push['tick']}  {len(push['provinces'])} provinces, "
+                  f"{len(push['nations'])} nations, {len(push['armies'])} armies changed, "
+                  f"{len(push['events'])} events  hash {push['state_hash']}", flush=True)
+        seen += 1
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Hegemon client (protocol version 1)")
     parser.add_argument("--host", default="127.0.0.1")
@@ -110,8 +142,9 @@ def main(argv=None):
     parser.add_argument("--token", help="admin token (logs in as admin; else as spectator)")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("command", choices=["status", "province", "nation", "actors", "pause",
-                                            "resume", "save", "speed"])
-    parser.add_argument("argument", nargs="?", help="province/nation id, or the speed")
+                                            "resume", "save", "speed", "watch"])
+    parser.add_argument("argument", nargs="?",
+                        help="province/nation id, the speed, or how many ticks to watch")
     args = parser.parse_args(argv)
 
     fields = {}
@@ -129,6 +162,8 @@ def main(argv=None):
                 client.login("admin", args.token)
             else:
                 client.login("spectator")
+            if args.command == "watch":
+                return _watch(client, args)
             result = client.request(args.command, **fields)
     except ServerError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -478,6 +478,7 @@ GameStatus make_status(self_ptr self) {
   s.state_hash = meta.state_hash;
   s.restarts = st.restarts;
   s.last_error = st.last_error;
+  s.stopping = st.stopping;
   s.finished = st.stop_at >= 0 && meta.tick >= st.stop_at && !st.in_tick &&
                st.uncommitted.empty();
   return s;

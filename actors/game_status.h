@@ -25,13 +25,14 @@ struct GameStatus {
   int32_t restarts = 0;        // actor incarnations started after a crash or on request
   std::string last_error;      // why the game paused, empty if it did not
   bool finished = false;       // reached --ticks and everything is committed
+  bool stopping = false;       // a stop was requested (signal or admin "shutdown")
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, GameStatus& x) {
   return f(caf::meta::type_name("game_status"), x.tick, x.committed_tick, x.date, x.speed,
            x.living_nations, x.active_wars, x.armies, x.uncommitted, x.ticks_per_second,
-           x.commit_ms, x.state_hash, x.restarts, x.last_error, x.finished);
+           x.commit_ms, x.state_hash, x.restarts, x.last_error, x.finished, x.stopping);
 }
 
 }  // namespace hegemon

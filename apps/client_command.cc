@@ -23,6 +23,10 @@ const char* const kUsage =
     "  pause | resume      (admin)\n"
     "  speed 0..5|max      (admin)\n"
     "  save                checkpoint the save (admin)\n"
+    "  save-as PATH        consistent copy of the live save, on the server's disk (admin)\n"
+    "  kill KIND [ID]      crash an actor: nation ID, war ID or persistence (admin)\n"
+    "  restart KIND [ID]   start a new incarnation of an actor (admin)\n"
+    "  shutdown            commit everything, checkpoint and stop the server (admin)\n"
     "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
     "\n"
     "Options: --host (127.0.0.1), --port (4242), --token, --json (print the result as JSON).\n"
@@ -117,13 +121,29 @@ int run_client(const std::vector<std::string>& args) {
       return 2;
     }
     fields["speed"] = words[1];
+  } else if (command == "save-as") {
+    if (words.size() != 2) {
+      std::cerr << "hegemon client: save-as needs a path\n";
+      return 2;
+    }
+    fields["path"] = words[1];
+  } else if (command == "kill" || command == "restart") {
+    const bool singleton = words.size() == 2 && words[1] == "persistence";
+    const bool with_id = words.size() == 3 && (words[1] == "nation" || words[1] == "war") &&
+                         words[2].find_first_not_of("0123456789") == std::string::npos;
+    if (!singleton && !with_id) {
+      std::cerr << "hegemon client: " << command << " needs: nation ID | war ID | persistence\n";
+      return 2;
+    }
+    fields["kind"] = words[1];
+    if (with_id) fields["actor"] = std::stoll(words[2]);
   } else if (command == "watch") {
     if (words.size() > 2 || (words.size() == 2 && words[1].find_first_not_of("0123456789") != std::string::npos)) {
       std::cerr << "hegemon client: watch takes an optional number of ticks\n";
       return 2;
     }
   } else if (command != "status" && command != "actors" && command != "pause" &&
-             command != "resume" && command != "save") {
+             command != "resume" && command != "save" && command != "shutdown") {
     std::cerr << "hegemon client: unknown command '" << command << "'\n" << kUsage;
     return 2;
   }
@@ -168,7 +188,7 @@ int run_client(const std::vector<std::string>& args) {
     }
     return 0;
   }
-  auto result = (*client)->request(command, fields);
+  auto result = (*client)->request(command == "save-as" ? "save_as" : command, fields);
   if (!result) {
     std::cerr << "hegemon client: " << command << ": " << result.status().message() << "\n";
     return (*client)->server_error() ? 1 : 3;

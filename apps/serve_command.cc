@@ -166,7 +166,8 @@ bool supervise(caf::actor_system& sys, const Game& game) {
           .receive(
               [&](const GameStatus& s) {
                 log_status(s);
-                finished = s.finished;
+                finished = s.finished || s.stopping;
+                if (s.stopping) spdlog::info("shutdown requested by an admin");
               },
               [&](const caf::error& err) {
                 spdlog::critical("coordinator does not answer: {}", describe(err));

@@ -224,7 +224,8 @@ class Connection {
   // Requests a logged-in client may make; `admin` marks the admin-only ones.
   void dispatch(const Request& r) {
     static const std::vector<std::string> kReads{"status", "province", "nation", "watch"};
-    static const std::vector<std::string> kAdmin{"actors", "pause", "resume", "speed", "save"};
+    static const std::vector<std::string> kAdmin{"actors", "pause",  "resume",  "speed",   "save",
+                                                 "save_as", "kill", "restart", "shutdown"};
     const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
     const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
     if (!read && !admin) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
@@ -241,6 +242,25 @@ class Connection {
     if (r.type == "pause") return ask_game<caf::ok_atom>(r, ok, pause_atom::value);
     if (r.type == "resume") return ask_game<caf::ok_atom>(r, ok, resume_atom::value);
     if (r.type == "save") return ask_game<caf::ok_atom>(r, ok, checkpt_atom::value);
+    if (r.type == "save_as") {
+      auto path = string_field(r, "path");
+      if (!path) return send(reply_error(r.id, errc::kBadRequest, path.status().message()));
+      return ask_game<caf::ok_atom>(r, ok, save_as_atom::value, *path);
+    }
+    if (r.type == "kill" || r.type == "restart") {
+      auto key = actor_key(r);
+      if (!key) return send(reply_error(r.id, errc::kBadRequest, key.status().message()));
+      spdlog::warn("gateway: admin {} of {}", r.type, key->to_string());
+      if (r.type == "kill")
+        return ask_game<caf::ok_atom>(r, ok, kill_atom::value, *key, std::string("killed by an admin"));
+      auto restarted = [](caf::actor&, uint64_t& generation) { return json{{"generation", generation}}; };
+      return ask_game2(r, restarted, restart_atom::value, *key);
+    }
+    if (r.type == "shutdown") {
+      spdlog::warn("gateway: an admin asked to shut the server down");
+      // The answer comes once every tick is committed and the save checkpointed.
+      return ask_game<Tick>(r, [](Tick& t) { return json{{"committed_tick", t}}; }, stop_atom::value);
+    }
     if (r.type == "speed") {
       auto speed_text = string_field(r, "speed");
       auto speed = speed_text ? parse_speed(*speed_text) : std::nullopt;
@@ -257,6 +277,32 @@ class Connection {
     if (found.is_null())
       return send(reply_error(r.id, errc::kNotFound, "no " + r.type + " " + std::to_string(*id)));
     send(reply_result(r.id, found));
+  }
+
+  // {"kind": "nation", "id": 12} (id omitted for persistence).
+  static Result<ActorKey> actor_key(const Request& r) {
+    auto kind_text = string_field(r, "kind");
+    if (!kind_text) return kind_text.status();
+    auto kind = kind_from_name(*kind_text);
+    if (!kind || (*kind != ActorKind::nation && *kind != ActorKind::war && *kind != ActorKind::persistence))
+      return Status::error("\"kind\" must be nation, war or persistence");
+    ActorKey key{*kind, 0};
+    if (*kind != ActorKind::persistence) {
+      auto id = int_field(r, "actor");
+      if (!id) return Status::error("\"actor\" must be an integer (the nation or war id)");
+      key.id = static_cast<int32_t>(*id);
+    }
+    return key;
+  }
+
+  // As ask_game, for requests answered with two values.
+  template <class View, class... Ts>
+  void ask_game2(const Request& r, View view, Ts... xs) {
+    auto id = r.id;
+    auto* self = this;
+    self_->request(ctx_->game, std::chrono::seconds(30), xs...)
+        .then([self, id, view](caf::actor& a, uint64_t& g) { self->send(reply_result(id, view(a, g))); },
+              [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
   }
 
   // Asks the game supervisor and answers with `view(reply)`.

@@ -269,6 +269,39 @@ CAF_TEST(handshake roles queries and admin commands over a real socket) {
   CAF_REQUIRE(actors["result"].is_array());
   CAF_CHECK_GREATER(actors["result"].size(), 12u);
   {
+    const auto got = error_code(c.call({{"type", "kill"}, {"kind", "nation"}, {"actor", 3}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  {
+    const auto got = admin.call({{"type", "kill"}, {"kind", "nation"}, {"actor", 3}})["result"]["ok"];
+    CAF_CHECK_EQUAL(got, json(true));
+  }
+  {
+    const auto got = admin.call({{"type", "restart"}, {"kind", "nation"}, {"actor", 4}})["result"]["generation"];
+    CAF_CHECK_EQUAL(got, json(2));
+  }
+  {
+    const auto got = error_code(admin.call({{"type", "kill"}, {"kind", "emperor"}}));
+    CAF_CHECK_EQUAL(got, errc::kBadRequest);
+  }
+  {
+    const auto got = error_code(admin.call({{"type", "kill"}, {"kind", "nation"}, {"actor", 999}}));
+    CAF_CHECK_EQUAL(got, errc::kFailed);
+  }
+  {
+    const std::string copy = server.dir.file("copy.db");
+    const auto got = admin.call({{"type", "save_as"}, {"path", copy}})["result"]["ok"];
+    CAF_CHECK_EQUAL(got, json(true));
+    CAF_CHECK_EQUAL(access(copy.c_str(), F_OK), 0);
+  }
+  {
+    bool nation3_restarted = false;
+    const json listed = admin.call({{"type", "actors"}});
+    for (const auto& a : listed["result"])
+      if (a["kind"] == "nation" && a["id"] == 3) nation3_restarted = a["generation"] == 2;
+    CAF_CHECK(nation3_restarted);
+  }
+  {
     const auto got = admin.call({{"type", "save"}})["result"]["ok"];
     CAF_CHECK_EQUAL(got, json(true));
   }

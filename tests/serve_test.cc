@@ -263,7 +263,9 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK(out.find("\"push\": \"delta\"") != std::string::npos);
   CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame pause", out_file, out), 0);
 
-  kill(pid, SIGTERM);
+  // An admin shuts the server down: everything committed, exit 0.
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame --json shutdown", out_file, out), 0);
+  CAF_CHECK(out.find("committed_tick") != std::string::npos);
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
   CAF_REQUIRE(WIFEXITED(wstatus));

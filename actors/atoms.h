@@ -30,6 +30,9 @@ using escalate_atom = caf::atom_constant<caf::atom("escalate")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;            // the world as committed
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;  // watch committed ticks
 using delta_atom = caf::atom_constant<caf::atom("delta")>;          // one committed tick
+using token_atom = caf::atom_constant<caf::atom("token")>;          // issue a gateway token
+using revoke_atom = caf::atom_constant<caf::atom("revoke")>;        // revoke a gateway token
+using tokens_atom = caf::atom_constant<caf::atom("tokens")>;        // list gateway tokens
 using incident_atom = caf::atom_constant<caf::atom("incident")>;    // write to event_log now
 
 }  // namespace hegemon

@@ -335,6 +335,12 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](save_as_atom atom, const std::string& path) { return ask<caf::ok_atom>(self, atom, path); },
       [=](stop_atom atom) { return ask<Tick>(self, atom); },
       [=](subscribe_atom atom, const caf::actor& who) { self->send(self->state.publisher, atom, who); },
+      // Gateway tokens live in the save: persistence's business.
+      [=](token_atom atom, const std::string& role, NationId nation, const std::string& hash) {
+        return self->delegate(self->state.persistence, atom, role, nation, hash);
+      },
+      [=](revoke_atom atom, int64_t id) { return self->delegate(self->state.persistence, atom, id); },
+      [=](tokens_atom atom) { return self->delegate(self->state.persistence, atom); },
       // The current incarnation of an actor (tests and debugging tools).
       [=](caf::get_atom, const ActorKey& key) -> caf::result<caf::actor> {
         if (key.kind == ActorKind::coordinator) return self->state.coordinator;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/replies_to.hpp>
@@ -28,6 +29,9 @@ using war_actor = caf::typed_actor<caf::replies_to<resolve_atom, Tick>::with<War
 using persistence_actor = caf::typed_actor<
     caf::replies_to<commit_atom, ChangeSetPtr>::with<Tick, int64_t>,
     caf::replies_to<load_atom>::with<WorldSnapshotPtr>,
+    caf::replies_to<token_atom, std::string, NationId, std::string>::with<int64_t>,
+    caf::replies_to<revoke_atom, int64_t>::with<caf::ok_atom>,
+    caf::replies_to<tokens_atom>::with<std::vector<TokenRecord>>,
     caf::replies_to<checkpt_atom>::with<caf::ok_atom>,
     caf::replies_to<save_as_atom, std::string>::with<caf::ok_atom>,
     caf::reacts_to<incident_atom, Tick, std::string, std::string>>;

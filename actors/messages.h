@@ -9,6 +9,9 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include <caf/meta/type_name.hpp>
+
+#include "persistence/token_store.h"
 #include "rules/proposals.h"
 #include "state/change_set.h"
 #include "state/world_snapshot.h"
@@ -16,6 +19,12 @@
 namespace hegemon {
 using ChangeSetPtr = std::shared_ptr<const ChangeSet>;
 using WorldSnapshotPtr = std::shared_ptr<const WorldSnapshot>;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TokenRecord& x) {
+  return f(caf::meta::type_name("token_record"), x.id, x.role, x.nation, x.created_at,
+           x.revoked_at);
+}
 }  // namespace hegemon
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::NationProposal)

@@ -47,6 +47,22 @@ persistence_actor::behavior_type persistence_actor_impl(
         if (!world) return make_error(Errc::persistence_failed, world.status().message());
         return WorldSnapshotPtr(std::make_shared<WorldSnapshot>(std::move(*world)));
       },
+      [=](token_atom, const std::string& role, NationId nation,
+          const std::string& hash) -> caf::result<int64_t> {
+        auto id = self->state.save->issue_token(role, nation, hash);
+        if (!id) return make_error(Errc::persistence_failed, id.status().message());
+        return *id;
+      },
+      [=](revoke_atom, int64_t id) -> caf::result<caf::ok_atom> {
+        if (auto st = self->state.save->revoke_token(id); !st.ok())
+          return make_error(Errc::invalid_request, st.message());
+        return caf::ok_atom::value;
+      },
+      [=](tokens_atom) -> caf::result<std::vector<TokenRecord>> {
+        auto list = self->state.save->tokens();
+        if (!list) return make_error(Errc::persistence_failed, list.status().message());
+        return *list;
+      },
       [=](checkpt_atom) -> caf::result<caf::ok_atom> {
         if (auto st = self->state.save->checkpoint(); !st.ok())
           return make_error(Errc::persistence_failed, st.message());

@@ -27,6 +27,8 @@ const char* const kUsage =
     "  kill KIND [ID]      crash an actor: nation ID, war ID or persistence (admin)\n"
     "  restart KIND [ID]   start a new incarnation of an actor (admin)\n"
     "  shutdown            commit everything, checkpoint and stop the server (admin)\n"
+    "  token issue player NATION | token issue admin   a new token, shown once (admin)\n"
+    "  token revoke ID | token list                    (admin)\n"
     "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
     "\n"
     "Options: --host (127.0.0.1), --port (4242), --token, --json (print the result as JSON).\n"
@@ -137,6 +139,23 @@ int run_client(const std::vector<std::string>& args) {
     }
     fields["kind"] = words[1];
     if (with_id) fields["actor"] = std::stoll(words[2]);
+  } else if (command == "token") {
+    const bool list = words.size() == 2 && words[1] == "list";
+    const bool revoke = words.size() == 3 && words[1] == "revoke";
+    const bool issue_admin = words.size() == 3 && words[1] == "issue" && words[2] == "admin";
+    const bool issue_player = words.size() == 4 && words[1] == "issue" && words[2] == "player";
+    if (!(list || revoke || issue_admin || issue_player)) {
+      std::cerr << "hegemon client: token issue player NATION | token issue admin | token revoke ID | token list\n";
+      return 2;
+    }
+    const std::string& number = revoke ? words[2] : issue_player ? words[3] : words[0];
+    if ((revoke || issue_player) && number.find_first_not_of("0123456789") != std::string::npos) {
+      std::cerr << "hegemon client: not a number: " << number << "\n";
+      return 2;
+    }
+    if (revoke) fields["token_id"] = std::stoll(words[2]);
+    if (issue_admin || issue_player) fields["role"] = words[2];
+    if (issue_player) fields["nation"] = std::stoll(words[3]);
   } else if (command == "watch") {
     if (words.size() > 2 || (words.size() == 2 && words[1].find_first_not_of("0123456789") != std::string::npos)) {
       std::cerr << "hegemon client: watch takes an optional number of ticks\n";
@@ -188,7 +207,9 @@ int run_client(const std::vector<std::string>& args) {
     }
     return 0;
   }
-  auto result = (*client)->request(command == "save-as" ? "save_as" : command, fields);
+  std::string type = command == "save-as" ? "save_as" : command;
+  if (command == "token") type = words[1] == "list" ? "tokens" : "token_" + words[1];
+  auto result = (*client)->request(type, fields);
   if (!result) {
     std::cerr << "hegemon client: " << command << ": " << result.status().message() << "\n";
     return (*client)->server_error() ? 1 : 3;

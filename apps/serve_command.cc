@@ -22,6 +22,8 @@
 #include "apps/cli_args.h"
 #include "apps/logging.h"
 #include "net/gateway.h"
+#include "persistence/save_reader.h"
+#include "persistence/token_store.h"
 #include "rules/world_gen.h"
 
 namespace hegemon {
@@ -67,7 +69,8 @@ class ServeConfig : public caf::actor_system_config {
         .add(host, "host", "address the client gateway listens on (127.0.0.1: this machine only)")
         .add(port, "port", "client gateway port; 0 picks a free one (the log says which)")
         .add(admin_token, "admin-token",
-             "token for admin logins; if empty, a random one is generated and printed once")
+             "an admin token (besides those in the save); without one, a save with no admin "
+             "token gets a new one, printed once")
         .add(max_restarts, "max-restarts",
              "restarts of one actor within --restart-window before its supervisor gives up")
         .add(restart_window_ms, "restart-window", "restart intensity window in milliseconds")
@@ -182,14 +185,20 @@ bool supervise(caf::actor_system& sys, const Game& game) {
   return true;
 }
 
-// 32 hex digits from the kernel's random source.
-std::string random_token() {
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  unsigned char bytes[16] = {0};
-  urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes);
-  std::string out;
-  for (unsigned char b : bytes) out += fmt::format("{:02x}", b);
-  return out;
+// The admin token: the configured one, or on a save without any, a new one
+// stored (as a hash) in the save and printed once. Empty when the save already
+// has admin tokens and none is configured.
+Result<std::string> bootstrap_admin_token(const GameOptions& options, const std::string& configured) {
+  if (!configured.empty()) return configured;
+  auto save = SaveFile::open(options.save_path, options.save);
+  if (!save) return save.status();
+  auto has = (*save)->has_admin_token();
+  if (!has) return has.status();
+  if (*has) return std::string();
+  const std::string token = random_token();
+  auto id = (*save)->issue_token("admin", kNoNation, token_hash(token));
+  if (!id) return id.status();
+  return token;
 }
 
 // Finishes the tick in flight, waits for every commit and checkpoints.
@@ -239,6 +248,11 @@ int run_serve(const std::vector<std::string>& args) {
   }
   if (cfg.threads > 0) cfg.set("scheduler.max-threads", cfg.threads);
 
+  auto admin_token = bootstrap_admin_token(options, cfg.admin_token);
+  if (!admin_token) {
+    spdlog::critical("cannot start: {}", admin_token.status().message());
+    return 1;
+  }
   caf::actor_system sys{cfg};
   auto game = start_game(sys, options);
   if (!game) {
@@ -248,16 +262,22 @@ int run_serve(const std::vector<std::string>& args) {
   net::GatewayOptions gateway_options;
   gateway_options.host = cfg.host;
   gateway_options.port = static_cast<uint16_t>(cfg.port);
-  gateway_options.admin_token = cfg.admin_token.empty() ? random_token() : cfg.admin_token;
-  auto gateway = net::start_gateway(sys, game->root, game->world, gateway_options);
+  gateway_options.admin_token = cfg.admin_token;  // besides the tokens in the save
+  auto tokens = SaveReader::open(options.save_path);
+  if (!tokens) {
+    spdlog::critical("cannot start the client gateway: {}", tokens.status().message());
+    caf::anon_send_exit(game->root, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  auto gateway = net::start_gateway(sys, game->root, game->world, *tokens, gateway_options);
   if (!gateway) {
     spdlog::critical("cannot start the client gateway: {}", gateway.status().message());
     caf::anon_send_exit(game->root, caf::exit_reason::user_shutdown);
     return 1;
   }
   spdlog::info("gateway listening on {}:{}", cfg.host, gateway->port);
-  if (cfg.admin_token.empty())
-    spdlog::info("admin token (shown once): {}", gateway_options.admin_token);
+  if (cfg.admin_token.empty() && !admin_token->empty())
+    spdlog::warn("new admin token, stored only as a hash, shown this once: {}", *admin_token);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   spdlog::info("serving {} (speed {}, {} scheduler threads)", options.save_path,

@@ -21,6 +21,7 @@
 #include "net/json_views.h"
 #include "net/listen_socket.h"
 #include "net/protocol.h"
+#include "persistence/token_store.h"
 
 namespace hegemon::net {
 namespace {
@@ -32,14 +33,20 @@ using nlohmann::json;
 struct GatewayContext {
   caf::actor game;
   std::shared_ptr<const World> world;
+  std::shared_ptr<SaveReader> tokens;
   GatewayOptions options;
 };
 using ContextPtr = std::shared_ptr<const GatewayContext>;
 
-enum class Role { none, spectator, admin };
+enum class Role { none, spectator, player, admin };
 
 const char* role_name(Role r) {
-  return r == Role::admin ? "admin" : r == Role::spectator ? "spectator" : "none";
+  switch (r) {
+    case Role::admin: return "admin";
+    case Role::player: return "player";
+    case Role::spectator: return "spectator";
+    default: return "none";
+  }
 }
 
 // Compares in time independent of where the strings differ.
@@ -61,6 +68,7 @@ struct Session {
   FrameDecoder decoder;
   bool greeted = false;
   Role role = Role::none;
+  NationId nation = kNoNation;  // a player's nation
   double tokens;  // token bucket: one per request, refilled per second
   Clock::time_point refilled = Clock::now();
   Clock::time_point last_activity = Clock::now();
@@ -203,29 +211,71 @@ class Connection {
   void login(const Request& r) {
     auto role = string_field(r, "role");
     if (!role) return send(reply_error(r.id, errc::kBadRequest, role.status().message()));
+    json result;
     if (*role == "spectator") {
       if (!ctx_->options.allow_spectators)
         return send(reply_error(r.id, errc::kUnauthorized, "this server admits no spectators"));
       session_.role = Role::spectator;
-    } else if (*role == "admin") {
+    } else if (*role == "admin" || *role == "player") {
       auto token = string_field(r, "token");
-      if (!token || ctx_->options.admin_token.empty() ||
-          !same_secret(*token, ctx_->options.admin_token)) {
-        spdlog::warn("gateway: failed admin login");
-        return send(reply_error(r.id, errc::kUnauthorized, "wrong admin token"));
+      if (!token) return send(reply_error(r.id, errc::kBadRequest, token.status().message()));
+      const bool configured = *role == "admin" && !ctx_->options.admin_token.empty() &&
+                              same_secret(*token, ctx_->options.admin_token);
+      std::optional<TokenRecord> stored;
+      if (!configured) {
+        auto found = ctx_->tokens->find_token(token_hash(*token));
+        if (!found) return send(reply_error(r.id, errc::kFailed, found.status().message()));
+        stored = *found;
       }
-      session_.role = Role::admin;
+      if (!configured && (!stored || stored->role != *role)) {
+        spdlog::warn("gateway: failed {} login", *role);
+        return send(reply_error(r.id, errc::kUnauthorized, "wrong " + *role + " token"));
+      }
+      session_.role = *role == "admin" ? Role::admin : Role::player;
+      if (stored && stored->role == "player") {
+        session_.nation = stored->nation;
+        result["nation"] = stored->nation;
+      }
     } else {
-      return send(reply_error(r.id, errc::kBadRequest, "\"role\" must be admin or spectator"));
+      return send(reply_error(r.id, errc::kBadRequest,
+                              "\"role\" must be admin, player or spectator"));
     }
-    send(reply_result(r.id, {{"role", role_name(session_.role)}}));
+    result["role"] = role_name(session_.role);
+    send(reply_result(r.id, result));
+  }
+
+  // Admin: a new token for a player's nation (or another admin). The token is
+  // shown in this reply only; the save keeps its hash.
+  void issue_token(const Request& r) {
+    auto role = string_field(r, "role");
+    if (!role || (*role != "admin" && *role != "player"))
+      return send(reply_error(r.id, errc::kBadRequest, "\"role\" must be admin or player"));
+    NationId nation = kNoNation;
+    if (*role == "player") {
+      auto n = int_field(r, "nation");
+      if (!n) return send(reply_error(r.id, errc::kBadRequest, n.status().message()));
+      if (!ctx_->world->map().has_nation(static_cast<NationId>(*n)))
+        return send(reply_error(r.id, errc::kNotFound, "no nation " + std::to_string(*n)));
+      nation = static_cast<NationId>(*n);
+    }
+    const std::string token = random_token();
+    const std::string role_text = *role;
+    ask_game<int64_t>(
+        r,
+        [token, role_text, nation](int64_t& id) {
+          json out{{"token_id", id}, {"token", token}, {"role", role_text}};
+          if (nation != kNoNation) out["nation"] = nation;
+          return out;
+        },
+        token_atom::value, role_text, nation, token_hash(token));
   }
 
   // Requests a logged-in client may make; `admin` marks the admin-only ones.
   void dispatch(const Request& r) {
     static const std::vector<std::string> kReads{"status", "province", "nation", "watch"};
-    static const std::vector<std::string> kAdmin{"actors", "pause",  "resume",  "speed",   "save",
-                                                 "save_as", "kill", "restart", "shutdown"};
+    static const std::vector<std::string> kAdmin{
+        "actors", "pause",   "resume",   "speed",       "save",        "save_as",
+        "kill",   "restart", "shutdown", "token_issue", "token_revoke", "tokens"};
     const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
     const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
     if (!read && !admin) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
@@ -255,6 +305,24 @@ class Connection {
         return ask_game<caf::ok_atom>(r, ok, kill_atom::value, *key, std::string("killed by an admin"));
       auto restarted = [](caf::actor&, uint64_t& generation) { return json{{"generation", generation}}; };
       return ask_game2(r, restarted, restart_atom::value, *key);
+    }
+    if (r.type == "token_issue") return issue_token(r);
+    if (r.type == "token_revoke") {
+      auto id = int_field(r, "token_id");
+      if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
+      return ask_game<caf::ok_atom>(r, ok, revoke_atom::value, *id);
+    }
+    if (r.type == "tokens") {
+      return ask_game<std::vector<TokenRecord>>(
+          r,
+          [](std::vector<TokenRecord>& list) {
+            json out = json::array();
+            for (const auto& t : list)
+              out.push_back({{"token_id", t.id}, {"role", t.role}, {"nation", t.nation},
+                             {"created_at", t.created_at}, {"revoked", t.revoked_at != 0}});
+            return out;
+          },
+          tokens_atom::value);
     }
     if (r.type == "shutdown") {
       spdlog::warn("gateway: an admin asked to shut the server down");
@@ -370,13 +438,14 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
 }  // namespace
 
 Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
-                              std::shared_ptr<const World> world, GatewayOptions options) {
+                              std::shared_ptr<const World> world,
+                              std::shared_ptr<SaveReader> tokens, GatewayOptions options) {
   auto listening = open_listen_socket(options.host, options.port);
   if (!listening) return listening.status();
   auto& mm = sys.middleman();
   auto door = mm.backend().new_doorman(listening->first);
   auto ctx = std::make_shared<const GatewayContext>(
-      GatewayContext{std::move(game), std::move(world), std::move(options)});
+      GatewayContext{std::move(game), std::move(world), std::move(tokens), std::move(options)});
   Gateway gw;
   gw.port = listening->second;
   gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), ctx);

@@ -16,6 +16,7 @@
 #include <caf/fwd.hpp>
 
 #include "net/frame_codec.h"
+#include "persistence/save_reader.h"
 #include "state/status.h"
 #include "state/world.h"
 
@@ -24,7 +25,7 @@ namespace hegemon::net {
 struct GatewayOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 4242;             // 0: any free port
-  std::string admin_token;          // required to log in as admin; empty: nobody can
+  std::string admin_token;          // accepted for admin logins besides the save's tokens
   bool allow_spectators = true;     // read-only logins without a token
   size_t max_connections = 256;
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
@@ -41,8 +42,10 @@ struct Gateway {
   uint16_t port = 0;  // the port actually bound
 };
 
-// Binds host:port and starts accepting. `game` is the game supervisor.
+// Binds host:port and starts accepting. `game` is the game supervisor;
+// `tokens` a read-only connection to the save for checking logins.
 Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
-                              std::shared_ptr<const World> world, GatewayOptions options);
+                              std::shared_ptr<const World> world,
+                              std::shared_ptr<SaveReader> tokens, GatewayOptions options);
 
 }  // namespace hegemon::net

@@ -580,6 +580,17 @@ Status SaveFile::insert_event(const Event& e) {
   return status.with_context("insert event '" + e.type + "'");
 }
 
+Result<int64_t> SaveFile::issue_token(const std::string& role, NationId nation,
+                                      const std::string& hash) {
+  return insert_token(db_, role, nation, hash);
+}
+
+Status SaveFile::revoke_token(int64_t id) { return hegemon::revoke_token(db_, id); }
+
+Result<std::vector<TokenRecord>> SaveFile::tokens() const { return list_tokens(db_); }
+
+Result<bool> SaveFile::has_admin_token() const { return hegemon::has_admin_token(db_); }
+
 Status SaveFile::log_incident(const Event& e) {
   if (!has_world_) return Status::error("log event '" + e.type + "': the save holds no world");
   return insert_event(e);  // autocommit: its own transaction

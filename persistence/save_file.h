@@ -16,8 +16,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "persistence/sqlite.h"
+#include "persistence/token_store.h"
 #include "state/change_set.h"
 #include "state/ids.h"
 #include "state/status.h"
@@ -105,6 +107,12 @@ class SaveFile {
   // must reach the log even while the tick they happened in stays
   // uncommitted. Never use it for game events: those belong to a tick.
   Status log_incident(const Event& e);
+
+  // Gateway access tokens (persistence/token_store.h), stored by hash only.
+  Result<int64_t> issue_token(const std::string& role, NationId nation, const std::string& hash);
+  Status revoke_token(int64_t id);
+  Result<std::vector<TokenRecord>> tokens() const;
+  Result<bool> has_admin_token() const;
 
   // Fault injection: called inside every commit's transaction after all rows
   // are written and before COMMIT. A hook that throws aborts the commit (the

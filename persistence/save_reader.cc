@@ -128,6 +128,11 @@ Result<int64_t> SaveReader::count_events(const std::string& type) {
   return count;
 }
 
+Result<std::optional<TokenRecord>> SaveReader::find_token(const std::string& hash) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return hegemon::find_token(db_, hash);
+}
+
 Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
   const std::string what = "read events of ticks " + std::to_string(from) + ".." +
                            std::to_string(to) + " from " + path();

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "persistence/sqlite.h"
+#include "persistence/token_store.h"
 #include "state/cold_store.h"
 #include "state/entities.h"
 #include "state/event.h"
@@ -46,6 +47,8 @@ class SaveReader final : public ColdStore {
   Result<Tick> last_tick();
   // The state hash recorded when `tick` was committed; nullopt if it was not.
   Result<std::optional<uint64_t>> tick_hash(Tick tick);
+  // A valid gateway token with this hash (token_store.h), if any.
+  Result<std::optional<TokenRecord>> find_token(const std::string& hash);
   // Events in the log, all of them or those of one type.
   Result<int64_t> count_events(const std::string& type = "");
   // Events with from <= tick <= to, in the order they happened.

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config python3 sqlite3
   libcaf-dev libcuckoo-dev libspdlog-dev libsqlite3-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libssl-dev
 )
 
 missing=()

@@ -22,6 +22,8 @@
 #include "net/frame_codec.h"
 #include "net/gateway.h"
 #include "net/protocol.h"
+#include "persistence/save_reader.h"
+#include "persistence/token_store.h"
 #include "test_support.h"
 
 using namespace hegemon;
@@ -125,7 +127,9 @@ struct live_server {
     gw.admin_token = "sesame";
     gw.max_frame_bytes = 4096;
     gw.max_outbox_bytes = max_outbox_bytes;
-    auto opened = start_gateway(sys, game.root, game.world, gw);
+    auto tokens = SaveReader::open(dir.file("game.db"));
+    CAF_REQUIRE(tokens.ok());
+    auto opened = start_gateway(sys, game.root, game.world, *tokens, gw);
     CAF_REQUIRE(opened.ok());
     gateway = *opened;
   }
@@ -434,4 +438,62 @@ CAF_TEST(a slow watcher gets a resync snapshot instead of unbounded memory) {
   }
   CAF_CHECK(resynced);
   CAF_CHECK(consecutive_after);  // after the snapshot, deltas follow without a gap
+}
+
+CAF_TEST(admins issue and revoke player tokens stored only as hashes) {
+  live_server server;
+  Client admin(server.gateway.port);
+  greet(admin);
+  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  const json issued = admin.call({{"type", "token_issue"}, {"role", "player"}, {"nation", 2}});
+  CAF_REQUIRE(issued.contains("result"));
+  const std::string token = issued["result"]["token"].get<std::string>();
+  const int64_t token_id = issued["result"]["token_id"].get<int64_t>();
+  CAF_CHECK_EQUAL(token.size(), 32u);
+  {
+    const auto got = error_code(admin.call({{"type", "token_issue"}, {"role", "player"}, {"nation", 999}}));
+    CAF_CHECK_EQUAL(got, errc::kNotFound);
+  }
+  // Only the hash is in the save.
+  const std::string save = server.dir.file("game.db");
+  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM tokens WHERE hash = '" + token + "'"), 0);
+  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM tokens WHERE hash = '" + token_hash(token) + "'"), 1);
+
+  Client player(server.gateway.port);
+  greet(player);
+  const json login = player.call({{"type", "login"}, {"role", "player"}, {"token", token}});
+  CAF_CHECK_EQUAL(login["result"]["role"], json("player"));
+  CAF_CHECK_EQUAL(login["result"]["nation"], json(2));
+  {
+    const auto got = player.call({{"type", "status"}})["result"]["tick"];
+    CAF_CHECK_EQUAL(got, json(0));
+  }
+  {
+    const auto got = error_code(player.call({{"type", "pause"}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  {  // a player token is not an admin token
+    Client c(server.gateway.port);
+    greet(c);
+    const auto got = error_code(c.call({{"type", "login"}, {"role", "admin"}, {"token", token}}));
+    CAF_CHECK_EQUAL(got, errc::kUnauthorized);
+  }
+  const json listed = admin.call({{"type", "tokens"}});
+  CAF_REQUIRE(listed["result"].is_array());
+  CAF_CHECK_EQUAL(listed["result"].size(), 1u);
+  CAF_CHECK(listed["result"][0].dump().find(token) == std::string::npos);  // never shown again
+  {
+    const auto got = admin.call({{"type", "token_revoke"}, {"token_id", token_id}})["result"]["ok"];
+    CAF_CHECK_EQUAL(got, json(true));
+  }
+  {
+    const auto got = error_code(admin.call({{"type", "token_revoke"}, {"token_id", token_id}}));
+    CAF_CHECK_EQUAL(got, errc::kFailed);
+  }
+  Client again(server.gateway.port);
+  greet(again);
+  {
+    const auto got = error_code(again.call({{"type", "login"}, {"role", "player"}, {"token", token}}));
+    CAF_CHECK_EQUAL(got, errc::kUnauthorized);
+  }
 }

@@ -271,3 +271,30 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_REQUIRE(WIFEXITED(wstatus));
   CAF_CHECK_EQUAL(WEXITSTATUS(wstatus), 0);
 }
+
+CAF_TEST(the first start creates an admin token that later starts accept) {
+  test::TempDir dir;
+  const std::string save = dir.file("game.db");
+  const std::string marker = "shown this once: ";
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 2 " + kSmallWorld, dir.file("1.log")), 0);
+  const std::string first = read_file(dir.file("1.log"));
+  const auto at = first.find(marker);
+  CAF_REQUIRE(at != std::string::npos);
+  const std::string token = first.substr(at + marker.size(), 32);
+  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM tokens WHERE role = 'admin'"), 1);
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 2 " + kSmallWorld, dir.file("2.log")), 0);
+  CAF_CHECK(read_file(dir.file("2.log")).find(marker) == std::string::npos);  // printed once only
+
+  const std::string log = dir.file("serve.log");
+  const pid_t pid = spawn_server({"--save", save, "--speed", "0", "--port", "0"}, log);
+  const int port = gateway_port(log);
+  CAF_REQUIRE(port > 0);
+  const std::string cpp = std::string(HEGEMON_BINARY) + " client --port " + std::to_string(port);
+  std::string out;
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token " + token + " actors", dir.file("out"), out), 0);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token not-the-token actors", dir.file("out"), out), 1);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token " + token + " shutdown", dir.file("out"), out), 0);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  CAF_CHECK(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+}

@@ -22,6 +22,7 @@
 #include "apps/cli_args.h"
 #include "apps/logging.h"
 #include "net/gateway.h"
+#include "net/metrics.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
 #include "rules/world_gen.h"
@@ -48,6 +49,7 @@ class ServeConfig : public caf::actor_system_config {
   std::string inject_crash;
   std::string host = "127.0.0.1";
   int32_t port = 4242;
+  int32_t metrics_port = -1;
   std::string admin_token;
   int32_t max_restarts = 3;
   int64_t restart_window_ms = 5000;
@@ -68,6 +70,8 @@ class ServeConfig : public caf::actor_system_config {
         .add(log_file, "log-file", "also log to this file")
         .add(host, "host", "address the client gateway listens on (127.0.0.1: this machine only)")
         .add(port, "port", "client gateway port; 0 picks a free one (the log says which)")
+        .add(metrics_port, "metrics-port",
+             "serve Prometheus metrics at http://HOST:PORT/metrics; -1: off, 0: any free port")
         .add(admin_token, "admin-token",
              "an admin token (besides those in the save); without one, a save with no admin "
              "token gets a new one, printed once")
@@ -120,6 +124,7 @@ std::string build_options(const ServeConfig& cfg, GameOptions& options) {
   if (cfg.save.empty()) return "--save must not be empty";
   if (cfg.max_restarts < 0) return "--max-restarts must be >= 0";
   if (cfg.port < 0 || cfg.port > 65535) return "--port must be in 0..65535";
+  if (cfg.metrics_port < -1 || cfg.metrics_port > 65535) return "--metrics-port must be in -1..65535";
   if (cfg.restart_window_ms < 1) return "--restart-window must be >= 1 ms";
   options.intensity.max_restarts = cfg.max_restarts;
   options.intensity.window = std::chrono::milliseconds(cfg.restart_window_ms);
@@ -276,6 +281,18 @@ int run_serve(const std::vector<std::string>& args) {
     return 1;
   }
   spdlog::info("gateway listening on {}:{}", cfg.host, gateway->port);
+  caf::actor metrics;
+  if (cfg.metrics_port >= 0) {
+    auto endpoint = net::start_metrics(sys, game->root, cfg.host, static_cast<uint16_t>(cfg.metrics_port));
+    if (!endpoint) {
+      spdlog::critical("cannot start the metrics endpoint: {}", endpoint.status().message());
+      caf::anon_send_exit(gateway->acceptor, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(game->root, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    metrics = endpoint->acceptor;
+    spdlog::info("metrics at http://{}:{}/metrics", cfg.host, endpoint->port);
+  }
   if (cfg.admin_token.empty() && !admin_token->empty())
     spdlog::warn("new admin token, stored only as a hash, shown this once: {}", *admin_token);
   std::signal(SIGINT, on_signal);
@@ -285,6 +302,7 @@ int run_serve(const std::vector<std::string>& args) {
                sys.scheduler().num_workers());
   const bool ran = supervise(sys, *game);
   caf::anon_send_exit(gateway->acceptor, caf::exit_reason::user_shutdown);
+  if (metrics) caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
   const bool stopped = stop_game(sys, *game);
   spdlog::shutdown();
   return ran && stopped ? 0 : 1;

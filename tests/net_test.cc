@@ -21,6 +21,7 @@
 #include "actors/game.h"
 #include "net/frame_codec.h"
 #include "net/gateway.h"
+#include "net/metrics.h"
 #include "net/protocol.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
@@ -55,6 +56,7 @@ class Client {
   bool connected() const { return connected_; }
 
   void send_raw(const std::string& bytes) { ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+  ssize_t recv_raw(char* buf, size_t size) { return ::recv(fd_, buf, size, 0); }
   void send(const json& request) { send_raw(encode_frame(request.dump())); }
 
   // The next frame as JSON; null on timeout or when the server closed.
@@ -496,4 +498,31 @@ CAF_TEST(admins issue and revoke player tokens stored only as hashes) {
     const auto got = error_code(again.call({{"type", "login"}, {"role", "player"}, {"token", token}}));
     CAF_CHECK_EQUAL(got, errc::kUnauthorized);
   }
+}
+
+CAF_TEST(the metrics endpoint serves Prometheus text over HTTP) {
+  live_server server;
+  auto endpoint = start_metrics(server.sys, server.game.root, "127.0.0.1", 0);
+  CAF_REQUIRE(endpoint.ok());
+  auto http_get = [&](const std::string& path) {
+    Client c(endpoint->port);
+    c.send_raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    std::string response;
+    char buf[4096];
+    for (;;) {
+      // Client wraps a plain socket; read raw bytes until the server closes.
+      const ssize_t n = c.recv_raw(buf, sizeof buf);
+      if (n <= 0) break;
+      response.append(buf, static_cast<size_t>(n));
+    }
+    return response;
+  };
+  const std::string ok = http_get("/metrics");
+  CAF_CHECK(ok.rfind("HTTP/1.0 200 OK", 0) == 0);
+  CAF_CHECK(ok.find("\nhegemon_tick 0\n") != std::string::npos);
+  CAF_CHECK(ok.find("# TYPE hegemon_actor_restarts_total counter") != std::string::npos);
+  CAF_CHECK(ok.find("hegemon_living_nations 12") != std::string::npos);
+  const std::string missing = http_get("/secrets");
+  CAF_CHECK(missing.rfind("HTTP/1.0 404", 0) == 0);
+  caf::anon_send_exit(endpoint->acceptor, caf::exit_reason::user_shutdown);
 }

@@ -116,7 +116,8 @@ struct live_server {
   Game game;
   Gateway gateway;
 
-  explicit live_server(size_t max_outbox_bytes = 4 << 20) {
+  explicit live_server(size_t max_outbox_bytes = 4 << 20, size_t max_connections = 256,
+                       std::chrono::milliseconds idle = std::chrono::minutes(5)) {
     GameOptions options;
     options.save_path = dir.file("game.db");
     options.new_world = test::small_world();
@@ -129,6 +130,8 @@ struct live_server {
     gw.admin_token = "sesame";
     gw.max_frame_bytes = 4096;
     gw.max_outbox_bytes = max_outbox_bytes;
+    gw.max_connections = max_connections;
+    gw.idle_timeout = idle;
     auto tokens = SaveReader::open(dir.file("game.db"));
     CAF_REQUIRE(tokens.ok());
     auto opened = start_gateway(sys, game.root, game.world, *tokens, gw);
@@ -525,4 +528,37 @@ CAF_TEST(the metrics endpoint serves Prometheus text over HTTP) {
   const std::string missing = http_get("/secrets");
   CAF_CHECK(missing.rfind("HTTP/1.0 404", 0) == 0);
   caf::anon_send_exit(endpoint->acceptor, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(connection limit and idle timeout are enforced) {
+  live_server server(4 << 20, 2, std::chrono::milliseconds(300));
+  Client a(server.gateway.port);
+  Client b(server.gateway.port);
+  {
+    const auto got = greet(a).contains("result");
+    CAF_CHECK(got);
+  }
+  {
+    const auto got = greet(b).contains("result");
+    CAF_CHECK(got);
+  }
+  Client third(server.gateway.port);  // one too many: an error frame, then closed
+  {
+    const auto got = error_code(third.receive());
+    CAF_CHECK_EQUAL(got, errc::kFailed);
+  }
+  CAF_CHECK(third.closed_by_server());
+  // An idle client is told and disconnected; its slot is free again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  {
+    const auto got = error_code(a.receive());
+    CAF_CHECK_EQUAL(got, errc::kFailed);
+  }
+  CAF_CHECK(a.closed_by_server());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Client fourth(server.gateway.port);
+  {
+    const auto got = greet(fourth).contains("result");
+    CAF_CHECK(got);
+  }
 }

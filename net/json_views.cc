@@ -3,19 +3,38 @@
 #include <cstdio>
 
 #include "actors/game_speed.h"
+#include "persistence/hash_hex.h"
 #include "state/game_date.h"
 
 namespace hegemon::net {
 namespace {
-std::string hex(uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 std::string color(uint32_t rgb) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "#%06x", rgb & 0xffffffu);
   return buf;
+}
+
+// The dynamic fields of each entity, as views and deltas show them.
+nlohmann::json province_state(const Province& p) {
+  return {{"id", p.id},           {"owner_id", p.owner},       {"controller_id", p.controller},
+          {"development", p.development}, {"unrest", p.unrest}, {"siege_progress", p.siege_progress}};
+}
+nlohmann::json nation_state(const Nation& n) {
+  return {{"id", n.id},           {"alive", n.alive},         {"capital_id", n.capital},
+          {"treasury", n.treasury}, {"stability", n.stability}, {"manpower", n.manpower},
+          {"tax_level", n.tax_level}, {"war_id", n.war}};
+}
+nlohmann::json army_state(const Army& a) {
+  return {{"id", a.id},          {"nation_id", a.owner}, {"province_id", a.location},
+          {"strength", a.strength}, {"morale", a.morale}, {"path", a.path}};
+}
+nlohmann::json war_state(const War& w) {
+  return {{"id", w.id},
+          {"attacker_id", w.attacker},
+          {"defender_id", w.defender},
+          {"start_tick", w.start_tick},
+          {"end_tick", w.end_tick < 0 ? nlohmann::json(nullptr) : nlohmann::json(w.end_tick)},
+          {"war_score", w.war_score}};
 }
 }  // namespace
 
@@ -30,7 +49,7 @@ nlohmann::json status_json(const GameStatus& s) {
           {"uncommitted", s.uncommitted},
           {"ticks_per_second", s.ticks_per_second},
           {"commit_ms", s.commit_ms},
-          {"state_hash", hex(s.state_hash)},
+          {"state_hash", hash_to_hex(s.state_hash)},
           {"restarts", s.restarts},
           {"last_error", s.last_error},
           {"finished", s.finished}};
@@ -55,60 +74,26 @@ nlohmann::json province_json(const World& world, ProvinceId id) {
   auto p = world.province(id);
   if (!p || !world.map().has_province(id)) return nullptr;
   const auto& info = world.map().province(id);
-  return {{"id", p->id},
-          {"name", info.name},
-          {"terrain", terrain_name(info.terrain)},
-          {"x", info.x},
-          {"y", info.y},
-          {"owner_id", p->owner},
-          {"controller_id", p->controller},
-          {"development", p->development},
-          {"unrest", p->unrest},
-          {"siege_progress", p->siege_progress},
-          {"neighbors", info.neighbors}};
+  nlohmann::json out = province_state(*p);
+  out["name"] = info.name;
+  out["terrain"] = terrain_name(info.terrain);
+  out["x"] = info.x;
+  out["y"] = info.y;
+  out["neighbors"] = info.neighbors;
+  return out;
 }
 
 nlohmann::json nation_json(const World& world, NationId id) {
   auto n = world.nation(id);
   if (!n || !world.map().has_nation(id)) return nullptr;
   const auto& info = world.map().nation(id);
-  return {{"id", n->id},
-          {"name", info.name},
-          {"color", color(info.color)},
-          {"alive", n->alive},
-          {"capital_id", n->capital},
-          {"treasury", n->treasury},
-          {"stability", n->stability},
-          {"manpower", n->manpower},
-          {"tax_level", n->tax_level},
-          {"war_id", n->war},
-          {"provinces", world.provinces_of(id)->size()},
-          {"armies", world.armies_of(id)->size()}};
+  nlohmann::json out = nation_state(*n);
+  out["name"] = info.name;
+  out["color"] = color(info.color);
+  out["provinces"] = world.provinces_of(id)->size();
+  out["armies"] = world.armies_of(id)->size();
+  return out;
 }
-
-namespace {
-nlohmann::json province_state(const Province& p) {
-  return {{"id", p.id},           {"owner_id", p.owner},       {"controller_id", p.controller},
-          {"development", p.development}, {"unrest", p.unrest}, {"siege_progress", p.siege_progress}};
-}
-nlohmann::json nation_state(const Nation& n) {
-  return {{"id", n.id},           {"alive", n.alive},         {"capital_id", n.capital},
-          {"treasury", n.treasury}, {"stability", n.stability}, {"manpower", n.manpower},
-          {"tax_level", n.tax_level}, {"war_id", n.war}};
-}
-nlohmann::json army_state(const Army& a) {
-  return {{"id", a.id},          {"nation_id", a.owner}, {"province_id", a.location},
-          {"strength", a.strength}, {"morale", a.morale}, {"path", a.path}};
-}
-nlohmann::json war_state(const War& w) {
-  return {{"id", w.id},
-          {"attacker_id", w.attacker},
-          {"defender_id", w.defender},
-          {"start_tick", w.start_tick},
-          {"end_tick", w.end_tick < 0 ? nlohmann::json(nullptr) : nlohmann::json(w.end_tick)},
-          {"war_score", w.war_score}};
-}
-}  // namespace
 
 nlohmann::json snapshot_json(const World& world) {
   const WorldSnapshot s = world.snapshot();
@@ -122,7 +107,7 @@ nlohmann::json snapshot_json(const World& world) {
   for (const auto& w : s.wars) wars.push_back(war_state(w));
   return {{"tick", s.meta.tick},
           {"date", date_of_tick(s.meta.tick).to_string()},
-          {"state_hash", hex(s.meta.state_hash)},
+          {"state_hash", hash_to_hex(s.meta.state_hash)},
           {"provinces", std::move(provinces)},
           {"nations", std::move(nations)},
           {"wars", std::move(wars)}};
@@ -132,7 +117,7 @@ nlohmann::json delta_json(const ChangeSet& cs) {
   nlohmann::json out = {{"push", "delta"},
                         {"tick", cs.tick()},
                         {"date", cs.date},
-                        {"state_hash", hex(cs.meta.state_hash)}};
+                        {"state_hash", hash_to_hex(cs.meta.state_hash)}};
   auto& provinces = out["provinces"] = nlohmann::json::array();
   for (const auto& p : cs.provinces) provinces.push_back(province_state(p));
   auto& nations = out["nations"] = nlohmann::json::array();

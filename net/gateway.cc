@@ -33,7 +33,7 @@ using nlohmann::json;
 struct GatewayContext {
   caf::actor game;
   std::shared_ptr<const World> world;
-  std::shared_ptr<SaveReader> tokens;
+  std::shared_ptr<SaveReader> save;  // read-only: token checks and history
   GatewayOptions options;
 };
 using ContextPtr = std::shared_ptr<const GatewayContext>;
@@ -64,12 +64,12 @@ bool same_secret(const std::string& a, const std::string& b) {
 // One client's session: framing, protocol state, rate limit.
 struct Session {
   explicit Session(const GatewayOptions& o)
-      : decoder(o.max_frame_bytes), tokens(o.requests_per_second) {}
+      : decoder(o.max_frame_bytes), credit(o.requests_per_second) {}
   FrameDecoder decoder;
   bool greeted = false;
   Role role = Role::none;
   NationId nation = kNoNation;  // a player's nation
-  double tokens;  // token bucket: one per request, refilled per second
+  double credit;  // rate limit bucket: one per request, refilled per second
   Clock::time_point refilled = Clock::now();
   Clock::time_point last_activity = Clock::now();
   // Watching: deltas of committed ticks after `watched_tick` are pushed.
@@ -175,9 +175,9 @@ class Connection {
     const double rate = ctx_->options.requests_per_second;
     const double elapsed = std::chrono::duration<double>(now - session_.refilled).count();
     session_.refilled = now;
-    session_.tokens = std::min(rate, session_.tokens + elapsed * rate);
-    if (session_.tokens < 1.0) return false;
-    session_.tokens -= 1.0;
+    session_.credit = std::min(rate, session_.credit + elapsed * rate);
+    if (session_.credit < 1.0) return false;
+    session_.credit -= 1.0;
     return true;
   }
 
@@ -223,7 +223,7 @@ class Connection {
                               same_secret(*token, ctx_->options.admin_token);
       std::optional<TokenRecord> stored;
       if (!configured) {
-        auto found = ctx_->tokens->find_token(token_hash(*token));
+        auto found = ctx_->save->find_token(token_hash(*token));
         if (!found) return send(reply_error(r.id, errc::kFailed, found.status().message()));
         stored = *found;
       }
@@ -272,7 +272,9 @@ class Connection {
 
   // Requests a logged-in client may make; `admin` marks the admin-only ones.
   void dispatch(const Request& r) {
-    static const std::vector<std::string> kReads{"status", "province", "nation", "watch"};
+    static const std::vector<std::string> kReads{
+        "status", "province", "nation", "watch", "map", "provinces_of", "wars_of", "events",
+        "province_at"};
     static const std::vector<std::string> kAdmin{
         "actors", "pause",   "resume",   "speed",       "save",        "save_as",
         "kill",   "restart", "shutdown", "token_issue", "token_revoke", "tokens"};
@@ -286,6 +288,8 @@ class Connection {
     if (r.type == "status") return ask_game<GameStatus>(r, [](GameStatus& s) { return status_json(s); }, status_atom::value);
     if (r.type == "province" || r.type == "nation") return lookup(r);
     if (r.type == "watch") return watch(r);
+    if (r.type == "map" || r.type == "provinces_of") return from_cache(r);
+    if (r.type == "wars_of" || r.type == "events" || r.type == "province_at") return from_save(r);
     if (r.type == "actors")
       return ask_game<std::vector<ActorInfo>>(r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
     auto ok = [](caf::ok_atom&) { return json{{"ok", true}}; };
@@ -345,6 +349,69 @@ class Connection {
     if (found.is_null())
       return send(reply_error(r.id, errc::kNotFound, "no " + r.type + " " + std::to_string(*id)));
     send(reply_result(r.id, found));
+  }
+
+  // Lists answered from the hot cache.
+  void from_cache(const Request& r) {
+    const World& world = *ctx_->world;
+    if (r.type == "map") {  // owner and controller of every province
+      json rows = json::array();
+      for (ProvinceId id = 1; id <= world.map().province_count(); ++id) {
+        if (auto p = world.province(id)) rows.push_back(json::array({p->id, p->owner, p->controller}));
+      }
+      return send(reply_result(r.id, {{"tick", world.meta().tick}, {"provinces", rows}}));
+    }
+    auto nation = int_field(r, "nation");
+    if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
+    if (!world.map().has_nation(static_cast<NationId>(*nation)))
+      return send(reply_error(r.id, errc::kNotFound, "no nation " + std::to_string(*nation)));
+    send(reply_result(r.id, *world.provinces_of(static_cast<NationId>(*nation))));
+  }
+
+  // History, answered from the save on the gateway's read-only connection
+  // (WAL readers never block the persistence actor's commits).
+  void from_save(const Request& r) {
+    SaveReader& save = *ctx_->save;
+    const Tick now = ctx_->world->meta().tick;
+    if (r.type == "events") {  // {"from": T1, "to": T2}, both optional: the last 30 days
+      constexpr Tick kMaxSpan = 3650;
+      auto field_or = [&](const char* name, Tick fallback) -> Result<Tick> {
+        if (!r.body.contains(name)) return fallback;
+        return int_field(r, name);
+      };
+      auto to = field_or("to", now);
+      auto from = to ? field_or("from", std::max<Tick>(0, *to - 30)) : to;
+      if (!to || !from) return send(reply_error(r.id, errc::kBadRequest, "\"from\" and \"to\" must be integers"));
+      if (*from > *to || *to - *from > kMaxSpan)
+        return send(reply_error(r.id, errc::kBadRequest, "need from <= to, at most 3650 ticks apart"));
+      auto events = save.events_between(*from, *to);
+      if (!events) return send(reply_error(r.id, errc::kFailed, events.status().message()));
+      json out = json::array();
+      for (const auto& e : *events)
+        out.push_back({{"tick", e.tick}, {"type", e.type}, {"data", json::parse(e.data, nullptr, false)}});
+      return send(reply_result(r.id, out));
+    }
+    if (r.type == "province_at") {  // {"province": P, "tick": T}
+      auto id = int_field(r, "province");
+      auto tick = int_field(r, "tick");
+      if (!id || !tick) return send(reply_error(r.id, errc::kBadRequest, "\"province\" and \"tick\" must be integers"));
+      auto row = save.province_at(static_cast<ProvinceId>(*id), *tick);
+      if (!row) return send(reply_error(r.id, errc::kFailed, row.status().message()));
+      if (!*row) return send(reply_error(r.id, errc::kNotFound, "no history for province " + std::to_string(*id)));
+      const auto& h = **row;
+      return send(reply_result(r.id, {{"province", h.province}, {"since_tick", h.tick}, {"owner_id", h.owner},
+                                      {"controller_id", h.controller}, {"development", h.development}}));
+    }
+    auto nation = int_field(r, "nation");  // wars_of
+    if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
+    auto wars = save.wars_of(static_cast<NationId>(*nation));
+    if (!wars) return send(reply_error(r.id, errc::kFailed, wars.status().message()));
+    json out = json::array();
+    for (const auto& w : *wars)
+      out.push_back({{"id", w.id}, {"attacker_id", w.attacker}, {"defender_id", w.defender},
+                     {"start_tick", w.start_tick}, {"end_tick", w.end_tick < 0 ? json(nullptr) : json(w.end_tick)},
+                     {"war_score", w.war_score}});
+    send(reply_result(r.id, out));
   }
 
   // {"kind": "nation", "id": 12} (id omitted for persistence).
@@ -439,13 +506,13 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
 
 Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
                               std::shared_ptr<const World> world,
-                              std::shared_ptr<SaveReader> tokens, GatewayOptions options) {
+                              std::shared_ptr<SaveReader> save, GatewayOptions options) {
   auto listening = open_listen_socket(options.host, options.port);
   if (!listening) return listening.status();
   auto& mm = sys.middleman();
   auto door = mm.backend().new_doorman(listening->first);
   auto ctx = std::make_shared<const GatewayContext>(
-      GatewayContext{std::move(game), std::move(world), std::move(tokens), std::move(options)});
+      GatewayContext{std::move(game), std::move(world), std::move(save), std::move(options)});
   Gateway gw;
   gw.port = listening->second;
   gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), ctx);

@@ -43,9 +43,9 @@ struct Gateway {
 };
 
 // Binds host:port and starts accepting. `game` is the game supervisor;
-// `tokens` a read-only connection to the save for checking logins.
+// `save` a read-only connection to the save, for logins and history.
 Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
                               std::shared_ptr<const World> world,
-                              std::shared_ptr<SaveReader> tokens, GatewayOptions options);
+                              std::shared_ptr<SaveReader> save, GatewayOptions options);
 
 }  // namespace hegemon::net

@@ -23,6 +23,13 @@ constexpr const char kSelectEvents[] =
     "SELECT tick, event_type, event_data FROM event_log WHERE tick BETWEEN ?1 AND ?2"
     " ORDER BY id";
 
+// "Who owned province P at tick T": the latest history row at or before T.
+constexpr const char kSelectProvinceAt[] =
+    "SELECT tick, province_id, owner_id, controller_id, development FROM province_history"
+    " WHERE province_id = ?1 AND tick <= ?2 ORDER BY tick DESC LIMIT 1";
+const std::string kSelectWarsOf = std::string("SELECT ") + kWarColumns +
+                                  " FROM wars WHERE attacker_id = ?1 OR defender_id = ?1 ORDER BY id";
+
 // Resets a statement on every return path: a statement left mid-way keeps
 // its read transaction open, which would stall the writer's checkpoints.
 class ResetOnExit {
@@ -85,6 +92,42 @@ Result<std::optional<War>> SaveReader::find_war(WarId id) {
   std::optional<War> war;
   if (*row) war = read_war(**s);
   return war;
+}
+
+Result<std::optional<ProvinceHistoryRow>> SaveReader::province_at(ProvinceId id, Tick tick) {
+  const std::string what = "read province " + std::to_string(id) + " at tick " +
+                           std::to_string(tick) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(province_at_, kSelectProvinceAt);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, id);
+  (*s)->bind_int64(2, tick);
+  Result<bool> row = (*s)->step();
+  if (!row.ok()) return row.status().with_context(what);
+  if (!*row) return std::optional<ProvinceHistoryRow>();
+  const Statement& r = **s;
+  auto nation = [&](int col) { return r.column_is_null(col) ? kNoNation : static_cast<NationId>(r.column_int64(col)); };
+  return std::optional<ProvinceHistoryRow>(ProvinceHistoryRow{
+      r.column_int64(0), static_cast<ProvinceId>(r.column_int64(1)), nation(2), nation(3),
+      static_cast<int32_t>(r.column_int64(4))});
+}
+
+Result<std::vector<War>> SaveReader::wars_of(NationId nation) {
+  const std::string what = "read wars of nation " + std::to_string(nation) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(wars_of_, kSelectWarsOf.c_str());
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, nation);
+  std::vector<War> wars;
+  for (;;) {
+    Result<bool> row = (*s)->step();
+    if (!row.ok()) return row.status().with_context(what);
+    if (!*row) break;
+    wars.push_back(read_war(**s));
+  }
+  return wars;
 }
 
 Result<Tick> SaveReader::last_tick() {

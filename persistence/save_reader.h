@@ -17,6 +17,7 @@
 
 #include "persistence/sqlite.h"
 #include "persistence/token_store.h"
+#include "state/change_set.h"
 #include "state/cold_store.h"
 #include "state/entities.h"
 #include "state/event.h"
@@ -47,6 +48,11 @@ class SaveReader final : public ColdStore {
   Result<Tick> last_tick();
   // The state hash recorded when `tick` was committed; nullopt if it was not.
   Result<std::optional<uint64_t>> tick_hash(Tick tick);
+  // Province `id` as it was after tick `tick` (its latest history row at or
+  // before it); nullopt before the province's first row.
+  Result<std::optional<ProvinceHistoryRow>> province_at(ProvinceId id, Tick tick);
+  // Every war nation `nation` fought or fights, as committed, by id.
+  Result<std::vector<War>> wars_of(NationId nation);
   // A valid gateway token with this hash (token_store.h), if any.
   Result<std::optional<TokenRecord>> find_token(const std::string& hash);
   // Events in the log, all of them or those of one type.
@@ -61,7 +67,7 @@ class SaveReader final : public ColdStore {
 
   std::mutex mutex_;  // guards everything below
   Database db_;
-  Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_;
+  Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_, province_at_, wars_of_;
 };
 
 }  // namespace hegemon

@@ -562,3 +562,57 @@ CAF_TEST(connection limit and idle timeout are enforced) {
     CAF_CHECK(got);
   }
 }
+
+CAF_TEST(lists and history come from the cache and the save) {
+  live_server server;
+  Client c(server.gateway.port);
+  greet(c);
+  c.call({{"type", "login"}, {"role", "spectator"}});
+  const json start = c.call({{"type", "province"}, {"province", 1}});
+  const NationId first_owner = start["result"]["owner_id"].get<NationId>();
+  start_clock(server.gateway.port);
+  int64_t committed = 0;
+  for (int i = 0; i < 400 && committed < 300; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    committed = c.call({{"type", "status"}})["result"]["committed_tick"].get<int64_t>();
+  }
+  CAF_REQUIRE_GREATER_OR_EQUAL(committed, 300);
+
+  const json map = c.call({{"type", "map"}});
+  CAF_REQUIRE(map["result"]["provinces"].is_array());
+  const size_t rows = map["result"]["provinces"].size();
+  CAF_CHECK_EQUAL(rows, 200u);
+  const json mine = c.call({{"type", "provinces_of"}, {"nation", 1}});
+  CAF_REQUIRE(mine["result"].is_array());
+  {
+    const auto got = error_code(c.call({{"type", "provinces_of"}, {"nation", 500}}));
+    CAF_CHECK_EQUAL(got, errc::kNotFound);
+  }
+  const json at0 = c.call({{"type", "province_at"}, {"province", 1}, {"tick", 0}});
+  {
+    const auto got = at0["result"]["owner_id"];
+    CAF_CHECK_EQUAL(got, json(first_owner));
+  }
+  const json events = c.call({{"type", "events"}, {"from", 1}, {"to", 300}});
+  CAF_REQUIRE(events["result"].is_array());
+  CAF_CHECK_GREATER(events["result"].size(), 0u);
+  bool in_range = true;
+  for (const auto& e : events["result"]) in_range = in_range && e["tick"] >= 1 && e["tick"] <= 300;
+  CAF_CHECK(in_range);
+  {
+    const auto got = error_code(c.call({{"type", "events"}, {"from", 10}, {"to", 5}}));
+    CAF_CHECK_EQUAL(got, errc::kBadRequest);
+  }
+  // Every war listed for a nation involves it.
+  bool involved = true;
+  size_t wars = 0;
+  for (int n = 1; n <= 12; ++n) {
+    const json listed = c.call({{"type", "wars_of"}, {"nation", n}});
+    for (const auto& w : listed["result"]) {
+      ++wars;
+      involved = involved && (w["attacker_id"] == n || w["defender_id"] == n);
+    }
+  }
+  CAF_CHECK(involved);
+  CAF_MESSAGE("wars listed: " << wars);
+}

@@ -1,5 +1,6 @@
 #include "apps/client_command.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -19,6 +20,10 @@ const char* const kUsage =
     "  status              date, tick, speed, nations, wars, commit latency, restarts\n"
     "  province ID         one province\n"
     "  nation ID           one nation\n"
+    "  map                 owner and controller of every province\n"
+    "  events [FROM TO]    game events of those ticks (default: the last 30 days)\n"
+    "  wars-of NATION      every war a nation fought or fights\n"
+    "  province-at ID TICK who held a province after a tick\n"
     "  actors              every supervised actor (admin)\n"
     "  pause | resume      (admin)\n"
     "  speed 0..5|max      (admin)\n"
@@ -45,6 +50,19 @@ void print_human(const std::string& command, const nlohmann::json& r) {
                              r.value("state_hash", ""), r.value("restarts", 0));
     if (!r.value("last_error", std::string()).empty()) std::cout << "  PAUSED: " << r["last_error"];
     std::cout << "\n";
+  } else if (command == "events") {
+    for (const auto& e : r)
+      std::cout << fmt::format("tick {:>6}  {:<24} {}\n", e.value("tick", 0), e.value("type", ""),
+                               e["data"].dump());
+  } else if (command == "map") {
+    for (const auto& p : r["provinces"])
+      std::cout << fmt::format("{} {} {}\n", p[0].get<int>(), p[1].get<int>(), p[2].get<int>());
+  } else if (command == "wars-of") {
+    for (const auto& w : r)
+      std::cout << fmt::format("war {:>4}  {} vs {}  from tick {}  {}  score {}\n", w.value("id", 0),
+                               w.value("attacker_id", 0), w.value("defender_id", 0), w.value("start_tick", 0),
+                               w["end_tick"].is_null() ? std::string("ongoing") : "ended at tick " + w["end_tick"].dump(),
+                               w.value("war_score", 0));
   } else if (command == "actors") {
     for (const auto& a : r) {
       std::cout << fmt::format("{:<12} {:>5}  {:<8} gen {:<3} restarts {:<3} {}", a.value("kind", ""),
@@ -123,6 +141,24 @@ int run_client(const std::vector<std::string>& args) {
       return 2;
     }
     fields["speed"] = words[1];
+  } else if (command == "events" || command == "wars-of" || command == "province-at") {
+    const size_t want = command == "events" ? (words.size() == 1 ? 1 : 3) : command == "wars-of" ? 2 : 3;
+    bool numeric = words.size() == want;
+    for (size_t i = 1; numeric && i < words.size(); ++i)
+      numeric = !words[i].empty() && words[i].find_first_not_of("0123456789") == std::string::npos;
+    if (!numeric) {
+      std::cerr << "hegemon client: usage: events [FROM TO] | wars-of NATION | province-at ID TICK\n";
+      return 2;
+    }
+    if (command == "events" && words.size() == 3) {
+      fields["from"] = std::stoll(words[1]);
+      fields["to"] = std::stoll(words[2]);
+    }
+    if (command == "wars-of") fields["nation"] = std::stoll(words[1]);
+    if (command == "province-at") {
+      fields["province"] = std::stoll(words[1]);
+      fields["tick"] = std::stoll(words[2]);
+    }
   } else if (command == "save-as") {
     if (words.size() != 2) {
       std::cerr << "hegemon client: save-as needs a path\n";
@@ -162,7 +198,7 @@ int run_client(const std::vector<std::string>& args) {
       return 2;
     }
   } else if (command != "status" && command != "actors" && command != "pause" &&
-             command != "resume" && command != "save" && command != "shutdown") {
+             command != "resume" && command != "save" && command != "shutdown" && command != "map") {
     std::cerr << "hegemon client: unknown command '" << command << "'\n" << kUsage;
     return 2;
   }
@@ -207,7 +243,8 @@ int run_client(const std::vector<std::string>& args) {
     }
     return 0;
   }
-  std::string type = command == "save-as" ? "save_as" : command;
+  std::string type = command;
+  std::replace(type.begin(), type.end(), '-', '_');  // save-as -> save_as, wars-of -> wars_of
   if (command == "token") type = words[1] == "list" ? "tokens" : "token_" + words[1];
   auto result = (*client)->request(type, fields);
   if (!result) {

@@ -256,6 +256,13 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_GREATER_OR_EQUAL(tick, 20);
   CAF_CHECK_EQUAL(run_capture(py + " --token sesame actors", out_file, out), 0);
   CAF_CHECK(out.find("coordinator") != std::string::npos);
+  CAF_CHECK_EQUAL(run_capture(cpp + " map", out_file, out), 0);
+  CAF_CHECK_EQUAL(std::count(out.begin(), out.end(), '\n'), 300);  // one line per province
+  CAF_CHECK_EQUAL(run_capture(cpp + " --json events 0 20", out_file, out), 0);
+  CAF_CHECK(out.front() == '[');
+  CAF_CHECK_EQUAL(run_capture(cpp + " province-at 1 0", out_file, out), 0);
+  CAF_CHECK(out.find("owner_id") != std::string::npos);
+  CAF_CHECK_EQUAL(run_capture(cpp + " events 5", out_file, out), 2);  // FROM without TO
   // watch: one line per committed tick, in both clients.
   CAF_CHECK_EQUAL(run_capture(cpp + " watch 5", out_file, out), 0);
   CAF_CHECK_EQUAL(std::count(out.begin(), out.end(), '\n'), 5);

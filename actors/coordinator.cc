@@ -15,9 +15,7 @@
 
 #include "actors/errors.h"
 #include "actors/incident.h"
-#include "actors/nation_actor.h"
 #include "actors/phase_collector.h"
-#include "actors/war_actor.h"
 #include "rules/phases.h"
 #include "state/change_recorder.h"
 #include "state/game_date.h"
@@ -60,7 +58,6 @@ struct coordinator_state {
   std::unique_ptr<ChangeRecorder> recorder;
   PhaseCollector<NationProposal> nation_phase;
   PhaseCollector<WarProposal> war_phase;
-  std::chrono::steady_clock::time_point tick_started;
 
   // Change sets handed to persistence and not yet acknowledged, oldest first.
   std::deque<ChangeSetPtr> uncommitted;
@@ -250,11 +247,13 @@ void on_phase_reply(self_ptr self, Tick tick, size_t slot, WarProposal proposal)
 // A new incarnation of `key` runs: ask it for whatever the tick in flight
 // still misses from it; a new persistence gets every unacknowledged change set.
 void resend_uncommitted(self_ptr self);
+void check_stop_waiters(self_ptr self);
 
 void on_new_incarnation(self_ptr self, const ActorKey& key) {
   auto& st = self->state;
   if (key.kind == ActorKind::persistence) {
     if (!st.uncommitted.empty()) resend_uncommitted(self);
+    check_stop_waiters(self);  // a stop may have waited for persistence
     return;
   }
   if (!st.in_tick) return;
@@ -344,7 +343,7 @@ void check_stop_waiters(self_ptr self) {
     st.stop_waiters.clear();
     return;
   }
-  if (st.in_tick || !st.uncommitted.empty()) return;  // not yet
+  if (st.in_tick || !st.uncommitted.empty() || !st.persistence.handle) return;  // not yet
   auto waiters = std::move(st.stop_waiters);
   st.stop_waiters.clear();
   const Tick committed = st.committed_tick;
@@ -382,7 +381,6 @@ void start_tick(self_ptr self) {
   auto& st = self->state;
   if (st.faults) st.faults->maybe_crash({ActorKind::coordinator, 0}, st.world->meta().tick + 1);
   st.in_tick = true;
-  st.tick_started = std::chrono::steady_clock::now();
   st.recorder = std::make_unique<ChangeRecorder>(*st.world, st.world->meta().tick + 1);
   st.nation_phase.start(st.world->living_nations());
   st.war_phase.start({});
@@ -537,10 +535,14 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
         }
         return caf::ok_atom::value;
       },
-      [=](checkpt_atom) {
+      [=](checkpt_atom) -> caf::result<caf::ok_atom> {
+        if (!self->state.persistence.handle)
+          return make_error(Errc::persistence_failed, "persistence is not running yet");
         return self->delegate(self->state.persistence.handle, checkpt_atom::value);
       },
-      [=](save_as_atom, std::string& path) {
+      [=](save_as_atom, std::string& path) -> caf::result<caf::ok_atom> {
+        if (!self->state.persistence.handle)
+          return make_error(Errc::persistence_failed, "persistence is not running yet");
         return self->delegate(self->state.persistence.handle, save_as_atom::value,
                               std::move(path));
       },

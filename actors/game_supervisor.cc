@@ -129,6 +129,29 @@ caf::typed_response_promise<R> ask(game_ptr self, Ts... xs) {
   return *rp;
 }
 
+// Asks the current persistence incarnation; before the first one is known
+// (start-up) its supervisor is asked for it.
+template <class R, class... Ts>
+caf::typed_response_promise<R> ask_persistence(game_ptr self, Ts... xs) {
+  auto rp = std::make_shared<caf::typed_response_promise<R>>(self->make_response_promise<R>());
+  auto request = std::make_tuple(xs...);
+  auto go = [self, rp, request](const caf::actor& persistence) {
+    std::apply([&](const Ts&... args) { return self->request(persistence, caf::infinite, args...); },
+               request)
+        .then([rp](R& result) { rp->deliver(std::move(result)); },
+              [rp](caf::error& err) { rp->deliver(std::move(err)); });
+  };
+  if (self->state.persistence) {
+    go(self->state.persistence);
+  } else {
+    self->request(self->state.core, caf::infinite, spawn_kid_atom::value,
+                  ActorKey{ActorKind::persistence, 0})
+        .then([go](caf::actor& handle, uint64_t) { go(handle); },
+              [rp](caf::error& err) { rp->deliver(std::move(err)); });
+  }
+  return *rp;
+}
+
 // Stops the whole tree (children are monitored, not linked) and then itself.
 void shut_down(game_ptr self, const caf::error& reason) {
   auto& st = self->state;
@@ -337,10 +360,10 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](subscribe_atom atom, const caf::actor& who) { self->send(self->state.publisher, atom, who); },
       // Gateway tokens live in the save: persistence's business.
       [=](token_atom atom, const std::string& role, NationId nation, const std::string& hash) {
-        return self->delegate(self->state.persistence, atom, role, nation, hash);
+        return ask_persistence<int64_t>(self, atom, role, nation, hash);
       },
-      [=](revoke_atom atom, int64_t id) { return self->delegate(self->state.persistence, atom, id); },
-      [=](tokens_atom atom) { return self->delegate(self->state.persistence, atom); },
+      [=](revoke_atom atom, int64_t id) { return ask_persistence<caf::ok_atom>(self, atom, id); },
+      [=](tokens_atom atom) { return ask_persistence<std::vector<TokenRecord>>(self, atom); },
       // The current incarnation of an actor (tests and debugging tools).
       [=](caf::get_atom, const ActorKey& key) -> caf::result<caf::actor> {
         if (key.kind == ActorKind::coordinator) return self->state.coordinator;

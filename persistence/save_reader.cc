@@ -107,9 +107,8 @@ Result<std::optional<ProvinceHistoryRow>> SaveReader::province_at(ProvinceId id,
   if (!row.ok()) return row.status().with_context(what);
   if (!*row) return std::optional<ProvinceHistoryRow>();
   const Statement& r = **s;
-  auto nation = [&](int col) { return r.column_is_null(col) ? kNoNation : static_cast<NationId>(r.column_int64(col)); };
   return std::optional<ProvinceHistoryRow>(ProvinceHistoryRow{
-      r.column_int64(0), static_cast<ProvinceId>(r.column_int64(1)), nation(2), nation(3),
+      r.column_int64(0), column_id(r, 1), column_id(r, 2), column_id(r, 3),
       static_cast<int32_t>(r.column_int64(4))});
 }
 

@@ -1,5 +1,7 @@
 #include "persistence/token_store.h"
 
+#include "persistence/row_codec.h"
+
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -24,7 +26,7 @@ TokenRecord read_record(const Statement& s) {
   TokenRecord t;
   t.id = s.column_int64(0);
   t.role = s.column_text(1);
-  t.nation = s.column_is_null(2) ? kNoNation : static_cast<NationId>(s.column_int64(2));
+  t.nation = column_id(s, 2);
   t.created_at = s.column_int64(3);
   t.revoked_at = s.column_is_null(4) ? 0 : s.column_int64(4);
   return t;

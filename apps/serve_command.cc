@@ -253,8 +253,8 @@ int run_serve(const std::vector<std::string>& args) {
     std::filesystem::create_directories(parent, ec);
   }
   // CAF's default of max(cores, 4) oversubscribes small machines: on 2 cores,
-  // 1,000 ticks of a 5,000-province world took 9.1 s with 4 threads and 6.1 s
-  // with 2 (see the session notes); one thread per core is the better default.
+  // a 5,000-province world ran slower with 4 threads than with 2 (measured in
+  // docs/BENCHMARKS.md); one thread per core is the better default.
   const size_t threads =
       cfg.threads > 0 ? cfg.threads : std::max<size_t>(1, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", threads);

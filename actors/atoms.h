@@ -34,5 +34,6 @@ using token_atom = caf::atom_constant<caf::atom("token")>;          // issue a g
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;        // revoke a gateway token
 using tokens_atom = caf::atom_constant<caf::atom("tokens")>;        // list gateway tokens
 using incident_atom = caf::atom_constant<caf::atom("incident")>;    // write to event_log now
+using command_atom = caf::atom_constant<caf::atom("command")>;      // a player command
 
 }  // namespace hegemon

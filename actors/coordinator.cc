@@ -1,5 +1,6 @@
 #include "actors/coordinator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -16,6 +17,7 @@
 #include "actors/errors.h"
 #include "actors/incident.h"
 #include "actors/phase_collector.h"
+#include "rules/commands.h"
 #include "rules/phases.h"
 #include "state/change_recorder.h"
 #include "state/game_date.h"
@@ -52,6 +54,10 @@ struct coordinator_state {
   uint64_t timer_epoch = 0;
   bool timer_armed = false;
   Clock::time_point next_due;
+
+  // Accepted commands by the tick they apply at, and those of the tick in flight.
+  std::map<Tick, std::vector<Command>> scheduled;
+  std::vector<Command> tick_commands;  // sorted by command_order
 
   // The tick in flight.
   bool in_tick = false;
@@ -185,14 +191,14 @@ void on_phase_error(self_ptr self, Tick tick, const ActorKey& key, const caf::er
 template <class Proposal, class Ref, class Atom>
 void request_slot(self_ptr self, std::map<int32_t, Ref> coordinator_state::*refs,
                   PhaseCollector<Proposal> coordinator_state::*phase, ActorKind kind, Atom atom,
-                  size_t slot) {
+                  size_t slot, std::vector<Command> commands) {
   auto& st = self->state;
   const Tick tick = st.recorder->tick();
   const int32_t id = (st.*phase).ids()[slot];
   const auto& ref = (st.*refs)[id];
   if (!ref.handle) return;  // down: asked again when a new incarnation starts
   const uint64_t generation = ref.generation;
-  self->request(ref.handle, caf::infinite, atom, tick)
+  self->request(ref.handle, caf::infinite, atom, tick, std::move(commands))
       .then(
           [=](Proposal& p) {
             if ((self->state.*refs)[id].generation != generation) return;  // stale
@@ -202,13 +208,20 @@ void request_slot(self_ptr self, std::map<int32_t, Ref> coordinator_state::*refs
 }
 
 void request_nation(self_ptr self, size_t slot) {
+  auto& st = self->state;
+  const NationId id = st.nation_phase.ids()[slot];
   request_slot(self, &coordinator_state::nations, &coordinator_state::nation_phase,
-               ActorKind::nation, plan_atom::value, slot);
+               ActorKind::nation, plan_atom::value, slot,
+               commands_of_nation(st.tick_commands, id));
 }
 
 void request_war(self_ptr self, size_t slot) {
+  auto& st = self->state;
+  const WarId id = st.war_phase.ids()[slot];
+  const std::optional<War> war = st.world->war(id);
   request_slot(self, &coordinator_state::wars, &coordinator_state::war_phase, ActorKind::war,
-               resolve_atom::value, slot);
+               resolve_atom::value, slot,
+               war ? commands_of_war(*st.world, st.tick_commands, *war) : std::vector<Command>{});
 }
 
 void start_war_phase(self_ptr self) {
@@ -382,6 +395,13 @@ void start_tick(self_ptr self) {
   if (st.faults) st.faults->maybe_crash({ActorKind::coordinator, 0}, st.world->meta().tick + 1);
   st.in_tick = true;
   st.recorder = std::make_unique<ChangeRecorder>(*st.world, st.world->meta().tick + 1);
+  st.tick_commands.clear();
+  if (auto due = st.scheduled.find(st.recorder->tick()); due != st.scheduled.end()) {
+    st.tick_commands = std::move(due->second);
+    st.scheduled.erase(due);
+    std::sort(st.tick_commands.begin(), st.tick_commands.end(), command_order);
+  }
+  record_commands(*st.recorder, st.tick_commands);
   st.nation_phase.start(st.world->living_nations());
   st.war_phase.start({});
   if (st.nation_phase.complete()) {  // no nation left: nothing to plan
@@ -421,6 +441,7 @@ void finish_tick(self_ptr self) {
   auto changes = std::make_shared<const ChangeSet>(st.recorder->finish());
   st.recorder.reset();
   st.in_tick = false;
+  st.tick_commands.clear();
 
   retire_gone(self, ActorKind::war, st.wars, st.world->active_wars());
   retire_gone(self, ActorKind::nation, st.nations, st.world->living_nations());
@@ -454,6 +475,17 @@ void resume(self_ptr self) {
   if (st.commit_failed) resend_uncommitted(self);
   restart_given_up(self);
   set_speed(self, st.resume_speed);
+}
+
+// On receipt: checked against the world as it is now (between phases, the
+// cache holds the last merge), then scheduled for the next tick to start.
+caf::result<Command> accept_command(self_ptr self, Command command) {
+  auto& st = self->state;
+  if (Status ok = check_command(*st.world, command); !ok.ok())
+    return make_error(Errc::command_refused, ok.message());
+  command.tick = st.world->meta().tick + (st.in_tick ? 2 : 1);
+  st.scheduled[command.tick].push_back(command);
+  return command;
 }
 
 GameStatus make_status(self_ptr self) {
@@ -494,6 +526,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
   st.options = options;
   st.committed_tick = st.world->meta().tick;
   st.stop_at = options.stop_at;
+  for (const Command& c : options.pending_commands)
+    if (c.tick > st.committed_tick) st.scheduled[c.tick].push_back(c);
   // Collaborators come from the supervisors; ticking starts once all are here.
   auto ready = [self] { maybe_start_tick(self); };
   request_spawn(self, {ActorKind::persistence, 0}, ready);
@@ -515,6 +549,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
         check_stop_waiters(self);
       },
       [=](status_atom) { return make_status(self); },
+      [=](command_atom, Command& command) { return accept_command(self, std::move(command)); },
       [=](pause_atom) {
         set_speed(self, kPausedSpeed);
         return caf::ok_atom::value;

@@ -10,6 +10,11 @@
 // Ticks start at ideal times (start + n * interval), not "now + interval", so
 // the rate does not drift.
 //
+// Commands: a player command is checked on receipt (rules/commands.h) and
+// scheduled for the next tick to start; at that tick it is recorded as the
+// tick's first events and handed to its nation's (or for peace, its war's)
+// actor with the phase request.
+//
 // Failures: a nation or war actor that crashes mid-phase is restarted by its
 // supervisor; the coordinator hears of the new incarnation and asks it for the
 // same phase again (replies from a former incarnation are ignored by their
@@ -22,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -48,6 +54,9 @@ struct CoordinatorOptions {
   int32_t max_uncommitted = 4;    // change sets in flight to persistence at most
   // Non-empty: start paused with this as the reason (a restart that gave up).
   std::string paused_because;
+  // Commands accepted by a former incarnation for ticks not yet committed;
+  // each applies at the tick it was given, as if nothing had happened.
+  std::vector<Command> pending_commands;
 };
 
 // Spawns the coordinator as a child of `parent`. It asks the supervisors for

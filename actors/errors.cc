@@ -17,6 +17,7 @@ const char* code_name(uint8_t code) {
     case Errc::cannot_stop_cleanly: return "cannot stop cleanly";
     case Errc::killed: return "killed";
     case Errc::crashed: return "crashed";
+    case Errc::command_refused: return "command refused";
   }
   return "error";
 }

@@ -17,6 +17,7 @@ enum class Errc : uint8_t {
   cannot_stop_cleanly = 4,  // stop requested while ticks cannot be committed
   killed = 5,               // an actor crashed on purpose (admin kill, fault injection)
   crashed = 6,              // an actor died of an exception
+  command_refused = 7,      // a player command that cannot apply; the message says why
 };
 
 caf::error make_error(Errc code, std::string context);

@@ -42,6 +42,8 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   }
   auto reader = SaveReader::open(options.save_path);
   if (!reader) return reader.status();
+  auto last_seq = (*reader)->last_command_seq();
+  if (!last_seq) return last_seq.status();
   game.world->set_cold_store(std::shared_ptr<SaveReader>(std::move(*reader)));
   save.reset();
 
@@ -53,6 +55,7 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   if (options.run_ticks > 0) config.coordinator.stop_at = game.world->meta().tick + options.run_ticks;
   config.intensity = options.intensity;
   config.faults = options.faults;
+  config.last_command_seq = *last_seq;
   game.root = spawn_game_supervisor(sys, std::move(config));
   return game;
 }

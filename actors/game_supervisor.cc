@@ -1,5 +1,6 @@
 #include "actors/game_supervisor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -43,6 +44,10 @@ struct game_state {
   // sent to the new incarnation as soon as it runs.
   std::vector<std::function<void()>> awaiting_coordinator;
   bool coordinator_down = false;
+
+  // Accepted commands whose tick is not committed yet, for a new coordinator.
+  int64_t next_command_seq = 1;
+  std::vector<Command> command_journal;
 
   // Incidents go to the current persistence incarnation; while it is down
   // they wait here.
@@ -101,18 +106,25 @@ bool receiver_down(const caf::error& err) {
 // Asks the coordinator on a client's behalf. A request that meets a crashed
 // coordinator waits for its next incarnation instead of failing, so clients
 // (the status line, the admin API) ride through a restart.
+// `on_result` sees a successful answer before the client does.
 template <class R, class... Ts>
 void ask_coordinator(game_ptr self, std::shared_ptr<caf::typed_response_promise<R>> rp,
-                     std::tuple<Ts...> request) {
+                     std::tuple<Ts...> request,
+                     std::function<void(const R&)> on_result = nullptr) {
   auto& st = self->state;
-  std::function<void()> retry = [self, rp, request] { ask_coordinator<R>(self, rp, request); };
+  std::function<void()> retry = [self, rp, request, on_result] {
+    ask_coordinator<R>(self, rp, request, on_result);
+  };
   if (st.coordinator_down) {
     st.awaiting_coordinator.push_back(std::move(retry));
     return;
   }
   auto handle = std::apply(
       [&](const Ts&... xs) { return self->request(st.coordinator, caf::infinite, xs...); }, request);
-  handle.then([rp](R& result) { rp->deliver(std::move(result)); },
+  handle.then([rp, on_result](R& result) {
+                if (on_result) on_result(result);
+                rp->deliver(std::move(result));
+              },
               [self, rp, retry](caf::error& err) {
                 if (receiver_down(err)) {
                   self->state.awaiting_coordinator.push_back(retry);
@@ -160,11 +172,34 @@ void shut_down(game_ptr self, const caf::error& reason) {
   self->quit(reason);
 }
 
+// A command gets its number here, where numbering survives coordinator
+// crashes, and enters the journal once the coordinator has scheduled it.
+caf::typed_response_promise<Command> submit_command(game_ptr self, Command command) {
+  command.seq = self->state.next_command_seq++;
+  auto rp = std::make_shared<caf::typed_response_promise<Command>>(
+      self->make_response_promise<Command>());
+  ask_coordinator<Command>(self, rp, std::make_tuple(command_atom::value, command),
+                           [self](const Command& scheduled) {
+                             self->state.command_journal.push_back(scheduled);
+                           });
+  return *rp;
+}
+
+// Commands whose ticks are committed are in the save; the journal lets go.
+void forget_committed_commands(game_ptr self, Tick committed) {
+  auto& journal = self->state.command_journal;
+  journal.erase(std::remove_if(journal.begin(), journal.end(),
+                               [&](const Command& c) { return c.tick <= committed; }),
+                journal.end());
+}
+
 void start_coordinator(game_ptr self, const std::string& paused_because) {
   auto& st = self->state;
   CoordinatorOptions options = st.config.coordinator;
   options.speed = paused_because.empty() ? st.speed : kPausedSpeed;
   options.paused_because = paused_because;
+  forget_committed_commands(self, st.config.world->meta().tick);
+  options.pending_commands = st.command_journal;
   st.coordinator = caf::actor_cast<caf::actor>(
       spawn_coordinator(self, st.config.world,
                         CoordinatorLinks{st.core, st.nations, st.wars, st.publisher},
@@ -257,6 +292,8 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   st.wars = sup("wars", war_factory(config.world, config.faults));
   st.publisher = spawn_publisher(self);
   self->monitor(st.publisher);
+  st.next_command_seq = config.last_command_seq + 1;
+  self->send(st.publisher, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   start_coordinator(self, "");
 
   // A crashed coordinator is restarted from the last committed tick. The
@@ -358,8 +395,24 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](save_as_atom atom, const std::string& path) { return ask<caf::ok_atom>(self, atom, path); },
       [=](stop_atom atom) { return ask<Tick>(self, atom); },
       [=](subscribe_atom atom, const caf::actor& who) { self->send(self->state.publisher, atom, who); },
+      [=](delta_atom, const ChangeSetPtr& committed) {
+        forget_committed_commands(self, committed->tick());
+      },
+      [=](command_atom, const Command& command) { return submit_command(self, command); },
       // Gateway tokens live in the save: persistence's business.
       [=](token_atom atom, const std::string& role, NationId nation, const std::string& hash) {
+        if (role == "player") {
+          Command hand_over;
+          hand_over.kind = CommandKind::set_player;
+          hand_over.nation = nation;
+          hand_over.player = true;
+          self->request(caf::actor_cast<caf::actor>(self), caf::infinite, command_atom::value,
+                        hand_over)
+              .then([](const Command&) {},
+                    [nation](caf::error& err) {
+                      spdlog::warn("game: nation {} stays with the AI: {}", nation, describe(err));
+                    });
+        }
         return ask_persistence<int64_t>(self, atom, role, nation, hash);
       },
       [=](revoke_atom atom, int64_t id) { return ask_persistence<caf::ok_atom>(self, atom, id); },

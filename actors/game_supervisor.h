@@ -23,6 +23,16 @@
 //   (status) (pause) (resume) (speed, int32) (checkpt) (save_as, path) (stop)
 //                                -> as the coordinator answers them
 //   (subscribe, actor)           the actor receives (delta, ChangeSetPtr) per committed tick
+//   (command, Command)           -> Command   a player command, numbered here and
+//                                             scheduled by the coordinator (its
+//                                             tick set); Errc::command_refused if
+//                                             it cannot apply
+//   (token, "player", nation, hash) also hands the nation to its player (a
+//                                set_player command), so its AI stands aside
+//
+// Commands survive a coordinator crash: every accepted command stays in this
+// actor's journal until its tick is committed, and a new coordinator gets the
+// journal's uncommitted part, to apply each command at the tick it was given.
 //   (get, ActorKey)              -> actor     the current incarnation (tests, tools);
 //                                             supervisor 0/1/2: core, nations, wars
 #pragma once
@@ -47,6 +57,7 @@ struct GameSupervisorConfig {
   CoordinatorOptions coordinator;
   RestartIntensity intensity;
   FaultPlanPtr faults;  // may be null
+  int64_t last_command_seq = 0;  // the save's highest; new commands number on from it
 };
 
 caf::actor spawn_game_supervisor(caf::actor_system& sys, GameSupervisorConfig config);

@@ -16,11 +16,15 @@
 
 namespace hegemon {
 
-// One per living nation: computes its nation's proposal for a tick.
-using nation_actor = caf::typed_actor<caf::replies_to<plan_atom, Tick>::with<NationProposal>>;
+// One per living nation: computes its nation's proposal for a tick, given
+// the nation's commands for that tick.
+using nation_actor = caf::typed_actor<
+    caf::replies_to<plan_atom, Tick, std::vector<Command>>::with<NationProposal>>;
 
-// One per active war: resolves battles, sieges, war score and peace for a tick.
-using war_actor = caf::typed_actor<caf::replies_to<resolve_atom, Tick>::with<WarProposal>>;
+// One per active war: resolves battles, sieges, war score and peace for a
+// tick, given its belligerents' peace commands for that tick.
+using war_actor = caf::typed_actor<
+    caf::replies_to<resolve_atom, Tick, std::vector<Command>>::with<WarProposal>>;
 
 // Sole owner of the save's write connection. Replies to a commit with the
 // committed tick and the transaction's duration in microseconds. An incident
@@ -44,6 +48,10 @@ using coordinator_actor = caf::typed_actor<
     caf::reacts_to<kid_started_atom, ActorKey, uint64_t, caf::actor, std::string>,
     caf::reacts_to<escalate_atom, ActorKey, std::string, Tick>,
     caf::replies_to<status_atom>::with<GameStatus>,
+    // A player command (seq and nation set): checked against the world now,
+    // then scheduled for the next tick to start. Replies with the command as
+    // scheduled (its tick set), or Errc::command_refused saying why not.
+    caf::replies_to<command_atom, Command>::with<Command>,
     caf::replies_to<pause_atom>::with<caf::ok_atom>,
     caf::replies_to<resume_atom>::with<caf::ok_atom>,
     caf::replies_to<speed_atom, int32_t>::with<caf::ok_atom>,

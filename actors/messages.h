@@ -1,4 +1,4 @@
-// Payload types of actor messages. Proposals and change sets are bulky and
+// Payload types of actor messages. Proposals, commands and change sets are bulky and
 // never leave the process (clients speak Hegemon's own protocol, not CAF's), so
 // they travel as local-only types and are never serialized. A change set is
 // immutable once sealed and shared by pointer between the coordinator (which
@@ -14,6 +14,7 @@
 #include "persistence/token_store.h"
 #include "rules/proposals.h"
 #include "state/change_set.h"
+#include "state/command.h"
 #include "state/world_snapshot.h"
 
 namespace hegemon {
@@ -31,3 +32,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::NationProposal)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::WarProposal)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::ChangeSetPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::WorldSnapshotPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(hegemon::Command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<hegemon::Command>)

@@ -12,9 +12,9 @@ nation_actor::behavior_type nation_actor_impl(nation_actor::pointer self, Nation
                                               FaultPlanPtr faults) {
   self->set_exception_handler(exception_to_error);
   return {
-      [=](plan_atom, Tick tick) {
+      [=](plan_atom, Tick tick, const std::vector<Command>& commands) {
         if (faults) faults->maybe_crash({ActorKind::nation, nation}, tick);
-        return plan_nation(*world, nation, tick);
+        return plan_nation(*world, nation, tick, commands);
       },
   };
 }

@@ -11,19 +11,34 @@ namespace hegemon {
 namespace {
 
 const char* const kUsage =
-    "Usage: hegemon client [--host H] [--port P] [--token T] [--json] COMMAND [ARG]\n"
+    "Usage: hegemon client [--host H] [--port P] [--token T [--role R]] [--nation N] [--json]\n"
+    "                      COMMAND [ARG...]\n"
     "\n"
     "Talks to a running `hegemon serve` through its gateway (docs/PROTOCOL.md).\n"
-    "Logs in as admin with --token, else as a spectator.\n"
+    "Logs in with --token as --role (admin, the default, or player), else as a spectator.\n"
     "\n"
-    "Commands:\n"
+    "Queries:\n"
     "  status              date, tick, speed, nations, wars, commit latency, restarts\n"
     "  province ID         one province\n"
     "  nation ID           one nation\n"
+    "  army ID             one army\n"
+    "  war ID              one war, active or ended\n"
     "  map                 owner and controller of every province\n"
     "  events [FROM TO]    game events of those ticks (default: the last 30 days)\n"
     "  wars-of NATION      every war a nation fought or fights\n"
     "  province-at ID TICK who held a province after a tick\n"
+    "\n"
+    "Commands for your nation (a player's own; an admin names it with --nation N).\n"
+    "Each applies at the next tick; its outcome shows in that tick's events:\n"
+    "  declare-war NATION\n"
+    "  offer-peace white|win|concede   (win: you annex what you occupy; concede: they do)\n"
+    "  accept-peace        the enemy's standing offer\n"
+    "  recruit PROVINCE    a regiment, in a province you hold\n"
+    "  move-army ARMY P1 [P2...]   march along adjacent provinces\n"
+    "  set-tax 0..4\n"
+    "  set-player on|off   hand the nation to a player or back to the AI (admin)\n"
+    "\n"
+    "Administration:\n"
     "  actors              every supervised actor (admin)\n"
     "  pause | resume      (admin)\n"
     "  speed 0..5|max      (admin)\n"
@@ -36,7 +51,8 @@ const char* const kUsage =
     "  token revoke ID | token list                    (admin)\n"
     "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
     "\n"
-    "Options: --host (127.0.0.1), --port (4242), --token, --json (print the result as JSON).\n"
+    "Options: --host (127.0.0.1), --port (4242), --token, --role, --nation, --json (print the\n"
+    "result as JSON).\n"
     "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.\n";
 
 void print_human(const std::string& command, const nlohmann::json& r) {
@@ -79,10 +95,51 @@ void print_human(const std::string& command, const nlohmann::json& r) {
   }
 }
 
+bool is_number(const std::string& s) {
+  return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// The request fields of a game command (`hegemon client move-army 7 12 13`),
+// or an error message for bad usage.
+Result<nlohmann::json> command_fields(const std::vector<std::string>& words) {
+  const std::string& c = words[0];
+  auto usage = [&](const char* args) { return Status::error(c + " needs " + args); };
+  nlohmann::json f = nlohmann::json::object();
+  if (c == "declare-war" || c == "recruit" || c == "set-tax") {
+    if (words.size() != 2 || !is_number(words[1])) return usage("one number");
+    const char* field = c == "declare-war" ? "target" : c == "recruit" ? "province" : "level";
+    f[field] = std::stoll(words[1]);
+  } else if (c == "offer-peace") {
+    if (words.size() != 2) return usage("white, win or concede");
+    f["terms"] = words[1];
+  } else if (c == "accept-peace") {
+    if (words.size() != 1) return usage("no arguments");
+  } else if (c == "move-army") {
+    if (words.size() < 3 || !std::all_of(words.begin() + 1, words.end(), is_number))
+      return usage("an army id and one or more province ids");
+    f["army"] = std::stoll(words[1]);
+    f["path"] = nlohmann::json::array();
+    for (size_t i = 2; i < words.size(); ++i) f["path"].push_back(std::stoll(words[i]));
+  } else if (c == "set-player") {
+    if (words.size() != 2 || (words[1] != "on" && words[1] != "off")) return usage("on or off");
+    f["player"] = words[1] == "on";
+  } else {
+    return Status::error("not a game command: " + c);
+  }
+  return f;
+}
+
+bool is_game_command(const std::string& c) {
+  static const std::vector<std::string> kCommands{"declare-war", "offer-peace", "accept-peace",
+                                                  "recruit",     "move-army",   "set-tax",
+                                                  "set-player"};
+  return std::find(kCommands.begin(), kCommands.end(), c) != kCommands.end();
+}
+
 }  // namespace
 
 int run_client(const std::vector<std::string>& args) {
-  std::string host = "127.0.0.1", token;
+  std::string host = "127.0.0.1", token, role = "admin", nation;
   int port = 4242;
   bool as_json = false;
   std::vector<std::string> words;
@@ -100,11 +157,19 @@ int run_client(const std::vector<std::string>& args) {
       return 0;
     } else if (a == "--json") {
       as_json = true;
-    } else if (a == "--host" || a == "--port" || a == "--token") {
+    } else if (a == "--host" || a == "--port" || a == "--token" || a == "--role" ||
+               a == "--nation") {
       const std::string* v = value(a.c_str());
       if (v == nullptr) return 2;
       if (a == "--host") host = *v;
       if (a == "--token") token = *v;
+      if (a == "--role") role = *v;
+      if (a == "--nation") nation = *v;
+      if ((a == "--role" && role != "admin" && role != "player") ||
+          (a == "--nation" && !is_number(nation))) {
+        std::cerr << "hegemon client: --role must be admin or player, --nation a nation id\n";
+        return 2;
+      }
       if (a == "--port") {
         try {
           port = std::stoi(*v);
@@ -129,8 +194,16 @@ int run_client(const std::vector<std::string>& args) {
   }
   const std::string command = words[0];
   nlohmann::json fields = nlohmann::json::object();
-  if (command == "province" || command == "nation") {
-    if (words.size() != 2 || words[1].find_first_not_of("0123456789") != std::string::npos) {
+  if (is_game_command(command)) {
+    auto f = command_fields(words);
+    if (!f) {
+      std::cerr << "hegemon client: " << f.status().message() << "\n";
+      return 2;
+    }
+    fields = std::move(*f);
+    if (!nation.empty()) fields["nation"] = std::stoll(nation);
+  } else if (command == "province" || command == "nation" || command == "army" || command == "war") {
+    if (words.size() != 2 || !is_number(words[1])) {
       std::cerr << "hegemon client: " << command << " needs a numeric id\n";
       return 2;
     }
@@ -209,7 +282,7 @@ int run_client(const std::vector<std::string>& args) {
     return 3;
   }
   auto login = token.empty() ? (*client)->request("login", {{"role", "spectator"}})
-                             : (*client)->request("login", {{"role", "admin"}, {"token", token}});
+                             : (*client)->request("login", {{"role", role}, {"token", token}});
   if (!login) {
     std::cerr << "hegemon client: login: " << login.status().message() << "\n";
     return (*client)->server_error() ? 1 : 3;
@@ -253,6 +326,10 @@ int run_client(const std::vector<std::string>& args) {
   }
   if (as_json) {
     std::cout << result->dump() << "\n";
+  } else if (is_game_command(command)) {
+    std::cout << fmt::format("command {} ({}) for nation {} accepted: applies at tick {}\n",
+                             result->value("seq", 0), result->value("kind", ""),
+                             result->value("nation", 0), result->value("tick", 0));
   } else {
     print_human(command, *result);
   }

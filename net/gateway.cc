@@ -22,6 +22,7 @@
 #include "net/listen_socket.h"
 #include "net/protocol.h"
 #include "persistence/token_store.h"
+#include "state/command_json.h"
 
 namespace hegemon::net {
 namespace {
@@ -270,11 +271,46 @@ class Connection {
         token_atom::value, role_text, nation, token_hash(token));
   }
 
+  // A command for a nation: a player's own, or any nation's ("nation" field)
+  // for an admin. Answered once the game has scheduled it, with the tick it
+  // applies at; its outcome shows in that tick's events.
+  void command(const Request& r, CommandKind kind) {
+    if (session_.role == Role::spectator)
+      return send(reply_error(r.id, errc::kForbidden, "spectators cannot give commands"));
+    if (kind == CommandKind::set_player && session_.role != Role::admin)
+      return send(reply_error(r.id, errc::kForbidden, "'set_player' needs the admin role"));
+    auto parsed = command_from_json(kind, r.body);
+    if (!parsed) return send(reply_error(r.id, errc::kBadRequest, parsed.status().message()));
+    Command c = std::move(*parsed);
+    c.seq = 0;  // numbered by the game, never by a client
+    if (session_.role == Role::player) {
+      if (r.body.contains("nation") && c.nation != session_.nation)
+        return send(reply_error(r.id, errc::kForbidden,
+                                "a player commands only its own nation (" +
+                                    std::to_string(session_.nation) + ")"));
+      c.nation = session_.nation;
+    } else if (!r.body.contains("nation")) {
+      return send(reply_error(r.id, errc::kBadRequest, "\"nation\" must be an integer (the nation to command)"));
+    }
+    ask_game<Command>(
+        r,
+        [](Command& scheduled) {
+          json out = command_to_json(scheduled);
+          out["tick"] = scheduled.tick;
+          return out;
+        },
+        command_atom::value, c);
+  }
+
   // Requests a logged-in client may make; `admin` marks the admin-only ones.
   void dispatch(const Request& r) {
+    if (auto kind = command_kind_from_name(r.type)) {
+      if (session_.role == Role::none) return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
+      return command(r, *kind);
+    }
     static const std::vector<std::string> kReads{
-        "status", "province", "nation", "watch", "map", "provinces_of", "wars_of", "events",
-        "province_at"};
+        "status", "province", "nation", "army", "war", "watch", "map", "provinces_of", "wars_of",
+        "events", "province_at"};
     static const std::vector<std::string> kAdmin{
         "actors", "pause",   "resume",   "speed",       "save",        "save_as",
         "kill",   "restart", "shutdown", "token_issue", "token_revoke", "tokens"};
@@ -286,7 +322,8 @@ class Connection {
       return send(reply_error(r.id, errc::kForbidden, "'" + r.type + "' needs the admin role"));
 
     if (r.type == "status") return ask_game<GameStatus>(r, [](GameStatus& s) { return status_json(s); }, status_atom::value);
-    if (r.type == "province" || r.type == "nation") return lookup(r);
+    if (r.type == "province" || r.type == "nation" || r.type == "army" || r.type == "war")
+      return lookup(r);
     if (r.type == "watch") return watch(r);
     if (r.type == "map" || r.type == "provinces_of") return from_cache(r);
     if (r.type == "wars_of" || r.type == "events" || r.type == "province_at") return from_save(r);
@@ -345,7 +382,11 @@ class Connection {
     auto id = int_field(r, r.type.c_str());  // {"type": "province", "province": 12}
     if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
     const auto v = static_cast<int32_t>(*id);
-    json found = r.type == "province" ? province_json(*ctx_->world, v) : nation_json(*ctx_->world, v);
+    const World& world = *ctx_->world;
+    json found = r.type == "province" ? province_json(world, v)
+                 : r.type == "nation" ? nation_json(world, v)
+                 : r.type == "army"   ? army_json(world, v)
+                                      : war_json(world, v);
     if (found.is_null())
       return send(reply_error(r.id, errc::kNotFound, "no " + r.type + " " + std::to_string(*id)));
     send(reply_result(r.id, found));
@@ -447,7 +488,13 @@ class Connection {
     auto* self = this;
     self_->request(ctx_->game, std::chrono::seconds(30), xs...)
         .then([self, id, view](Reply& reply) { self->send(reply_result(id, view(reply))); },
-              [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
+              [self, id](caf::error& err) { self->send(reply_error(id, error_code(err), describe(err))); });
+  }
+
+  static const char* error_code(const caf::error& err) {
+    const bool refused = err.category() == caf::atom("hegemon") &&
+                         err.code() == static_cast<uint8_t>(Errc::command_refused);
+    return refused ? errc::kRefused : errc::kFailed;
   }
 
   caf::io::broker* self_;

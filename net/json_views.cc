@@ -22,19 +22,25 @@ nlohmann::json province_state(const Province& p) {
 nlohmann::json nation_state(const Nation& n) {
   return {{"id", n.id},           {"alive", n.alive},         {"capital_id", n.capital},
           {"treasury", n.treasury}, {"stability", n.stability}, {"manpower", n.manpower},
-          {"tax_level", n.tax_level}, {"war_id", n.war}};
+          {"tax_level", n.tax_level}, {"war_id", n.war}, {"player", n.player}};
 }
 nlohmann::json army_state(const Army& a) {
   return {{"id", a.id},          {"nation_id", a.owner}, {"province_id", a.location},
           {"strength", a.strength}, {"morale", a.morale}, {"path", a.path}};
 }
 nlohmann::json war_state(const War& w) {
-  return {{"id", w.id},
-          {"attacker_id", w.attacker},
-          {"defender_id", w.defender},
-          {"start_tick", w.start_tick},
-          {"end_tick", w.end_tick < 0 ? nlohmann::json(nullptr) : nlohmann::json(w.end_tick)},
-          {"war_score", w.war_score}};
+  nlohmann::json out{
+      {"id", w.id},
+      {"attacker_id", w.attacker},
+      {"defender_id", w.defender},
+      {"start_tick", w.start_tick},
+      {"end_tick", w.end_tick < 0 ? nlohmann::json(nullptr) : nlohmann::json(w.end_tick)},
+      {"war_score", w.war_score},
+      {"peace_offer", nullptr}};
+  if (w.has_peace_offer())
+    out["peace_offer"] = {{"by", w.peace_offer_by}, {"winner", w.peace_offer_winner},
+                          {"tick", w.peace_offer_tick}};
+  return out;
 }
 }  // namespace
 
@@ -93,6 +99,20 @@ nlohmann::json nation_json(const World& world, NationId id) {
   out["provinces"] = world.provinces_of(id)->size();
   out["armies"] = world.armies_of(id)->size();
   return out;
+}
+
+nlohmann::json army_json(const World& world, ArmyId id) {
+  auto a = world.army(id);
+  if (!a) return nullptr;
+  nlohmann::json out = army_state(*a);
+  out["move_progress"] = a->move_progress;
+  return out;
+}
+
+nlohmann::json war_json(const World& world, WarId id) {
+  auto w = world.war(id);
+  if (!w) return nullptr;
+  return war_state(*w);
 }
 
 nlohmann::json snapshot_json(const World& world) {

@@ -18,6 +18,9 @@ nlohmann::json actors_json(const std::vector<ActorInfo>& actors);
 // null when there is no such province / nation.
 nlohmann::json province_json(const World& world, ProvinceId id);
 nlohmann::json nation_json(const World& world, NationId id);
+// A living army; a war, active or ended (ended ones come from the save).
+nlohmann::json army_json(const World& world, ArmyId id);
+nlohmann::json war_json(const World& world, WarId id);
 
 // The whole current state for a client joining a running game: tick, date,
 // hash, provinces as compact [id, owner_id, controller_id, development] rows,

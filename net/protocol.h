@@ -25,6 +25,7 @@ constexpr const char* kUnauthorized = "unauthorized";   // bad or missing login
 constexpr const char* kForbidden = "forbidden";         // the role may not do this
 constexpr const char* kNotFound = "not_found";
 constexpr const char* kRateLimited = "rate_limited";
+constexpr const char* kRefused = "refused";             // a command the game refuses; the message says why
 constexpr const char* kFailed = "failed";               // the game could not do it
 }  // namespace errc
 

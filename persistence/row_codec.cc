@@ -112,7 +112,8 @@ Status params_from_json(const std::string& json, WorldParams& params) {
 }
 
 const char kWarColumns[] =
-    "id, attacker_id, defender_id, start_tick, end_tick, war_score, battle_score";
+    "id, attacker_id, defender_id, start_tick, end_tick, war_score, battle_score,"
+    " peace_offer_by, peace_offer_winner, peace_offer_tick";
 
 War read_war(const Statement& stmt) {
   War w;
@@ -123,6 +124,9 @@ War read_war(const Statement& stmt) {
   w.end_tick = column_tick(stmt, 4);
   w.war_score = static_cast<int32_t>(stmt.column_int64(5));
   w.battle_score = static_cast<int32_t>(stmt.column_int64(6));
+  w.peace_offer_by = column_id(stmt, 7);
+  w.peace_offer_winner = column_id(stmt, 8);
+  w.peace_offer_tick = column_tick(stmt, 9);
   return w;
 }
 

@@ -31,7 +31,7 @@ constexpr const char kUpdateProvince[] =
     " siege_progress = ?6 WHERE id = ?1";
 constexpr const char kUpdateNation[] =
     "UPDATE nations SET alive = ?2, capital_id = ?3, treasury = ?4, stability = ?5,"
-    " manpower = ?6, tax_level = ?7, war_id = ?8, last_peace_tick = ?9 WHERE id = ?1";
+    " manpower = ?6, tax_level = ?7, war_id = ?8, last_peace_tick = ?9, player = ?10 WHERE id = ?1";
 constexpr const char kUpsertArmy[] =
     "INSERT INTO armies (id, nation_id, province_id, strength, morale, move_progress, path)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -41,11 +41,14 @@ constexpr const char kUpsertArmy[] =
 constexpr const char kDeleteArmy[] = "DELETE FROM armies WHERE id = ?1";
 constexpr const char kUpsertWar[] =
     "INSERT INTO wars (id, attacker_id, defender_id, start_tick, end_tick, war_score,"
-    " battle_score) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " battle_score, peace_offer_by, peace_offer_winner, peace_offer_tick)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
     " ON CONFLICT (id) DO UPDATE SET attacker_id = excluded.attacker_id,"
     " defender_id = excluded.defender_id, start_tick = excluded.start_tick,"
     " end_tick = excluded.end_tick, war_score = excluded.war_score,"
-    " battle_score = excluded.battle_score";
+    " battle_score = excluded.battle_score, peace_offer_by = excluded.peace_offer_by,"
+    " peace_offer_winner = excluded.peace_offer_winner,"
+    " peace_offer_tick = excluded.peace_offer_tick";
 constexpr const char kInsertEvent[] =
     "INSERT INTO event_log (tick, event_type, event_data) VALUES (?1, ?2, ?3)";
 constexpr const char kInsertHistory[] =
@@ -65,8 +68,8 @@ constexpr const char kInsertAdjacency[] =
     "INSERT INTO adjacency (province_id, neighbor_id) VALUES (?1, ?2)";
 constexpr const char kInsertNation[] =
     "INSERT INTO nations (id, name, color, aggression, alive, capital_id, treasury, stability,"
-    " manpower, tax_level, war_id, last_peace_tick)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    " manpower, tax_level, war_id, last_peace_tick, player)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 constexpr const char kInsertGame[] =
     "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id)"
     " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -102,6 +105,9 @@ Status write_war(Statement& s, const War& w) {
   bind_tick(s, 5, w.end_tick);
   s.bind_int64(6, w.war_score);
   s.bind_int64(7, w.battle_score);
+  bind_id(s, 8, w.peace_offer_by);
+  bind_id(s, 9, w.has_peace_offer() ? w.peace_offer_winner : kNoNation);
+  bind_tick(s, 10, w.has_peace_offer() ? w.peace_offer_tick : -1);
   return s.run();
 }
 
@@ -333,6 +339,7 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
     s.bind_int64(10, n.tax_level);
     bind_id(s, 11, n.war);
     bind_tick(s, 12, n.last_peace_tick);
+    s.bind_int64(13, n.player ? 1 : 0);
     status = s.run();
     if (!status.ok()) return status.with_context(what + ": insert nation " + std::to_string(n.id));
   }
@@ -473,7 +480,7 @@ Result<WorldSnapshot> SaveFile::load_world() const {
   {
     Result<Statement> s = db_.prepare(
         "SELECT id, name, color, aggression, alive, capital_id, treasury, stability, manpower,"
-        " tax_level, war_id, last_peace_tick FROM nations ORDER BY id");
+        " tax_level, war_id, last_peace_tick, player FROM nations ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
@@ -503,6 +510,7 @@ Result<WorldSnapshot> SaveFile::load_world() const {
       n.tax_level = static_cast<int32_t>(s->column_int64(9));
       n.war = column_id(*s, 10);
       n.last_peace_tick = column_tick(*s, 11);
+      n.player = s->column_int64(12) != 0;
       world.nations.push_back(n);
     }
   }
@@ -616,6 +624,7 @@ Status SaveFile::write_changes(const ChangeSet& cs) {
     s.bind_int64(7, n.tax_level);
     bind_id(s, 8, n.war);
     bind_tick(s, 9, n.last_peace_tick);
+    s.bind_int64(10, n.player ? 1 : 0);
     status = s.run();
     if (status.ok() && db_.changes() != 1) status = Status::error("no such nation in the save");
     if (!status.ok()) return status.with_context("update nation " + std::to_string(n.id));

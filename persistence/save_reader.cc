@@ -7,6 +7,7 @@
 #include "persistence/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/row_codec.h"
+#include "state/command_json.h"
 
 namespace hegemon {
 namespace {
@@ -22,6 +23,14 @@ constexpr const char kCountType[] = "SELECT count(*) FROM event_log WHERE event_
 constexpr const char kSelectEvents[] =
     "SELECT tick, event_type, event_data FROM event_log WHERE tick BETWEEN ?1 AND ?2"
     " ORDER BY id";
+
+// idx_events_type (event_type, tick) finds them.
+constexpr const char kSelectCommands[] =
+    "SELECT tick, event_data FROM event_log WHERE event_type = 'command'"
+    " AND tick BETWEEN ?1 AND ?2 ORDER BY id";
+constexpr const char kSelectLastSeq[] =
+    "SELECT coalesce(max(json_extract(event_data, '$.seq')), 0) FROM event_log"
+    " WHERE event_type = 'command'";
 
 // "Who owned province P at tick T": the latest history row at or before T.
 constexpr const char kSelectProvinceAt[] =
@@ -192,6 +201,39 @@ Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
     events.push_back(Event{(*s)->column_int64(0), (*s)->column_text(1), (*s)->column_text(2)});
   }
   return events;
+}
+
+Result<std::vector<Command>> SaveReader::commands_between(Tick from, Tick to) {
+  const std::string what = "read commands of ticks " + std::to_string(from) + ".." +
+                           std::to_string(to) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(commands_, kSelectCommands);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, from);
+  (*s)->bind_int64(2, to);
+  std::vector<Command> commands;
+  for (;;) {
+    Result<bool> row = (*s)->step();
+    if (!row.ok()) return row.status().with_context(what);
+    if (!*row) break;
+    Result<Command> c = command_from_event_data((*s)->column_text(1));
+    if (!c.ok()) return c.status().with_context(what);
+    c->tick = (*s)->column_int64(0);
+    commands.push_back(std::move(*c));
+  }
+  return commands;
+}
+
+Result<int64_t> SaveReader::last_command_seq() {
+  const std::string what = "read the last command number from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(last_seq_, kSelectLastSeq);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  Result<bool> row = (*s)->step();
+  if (!row.ok()) return row.status().with_context(what);
+  return *row ? (*s)->column_int64(0) : int64_t{0};
 }
 
 }  // namespace hegemon

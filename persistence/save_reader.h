@@ -19,6 +19,7 @@
 #include "persistence/token_store.h"
 #include "state/change_set.h"
 #include "state/cold_store.h"
+#include "state/command.h"
 #include "state/entities.h"
 #include "state/event.h"
 #include "state/ids.h"
@@ -59,6 +60,11 @@ class SaveReader final : public ColdStore {
   Result<int64_t> count_events(const std::string& type = "");
   // Events with from <= tick <= to, in the order they happened.
   Result<std::vector<Event>> events_between(Tick from, Tick to);
+  // The commands applied at ticks from..to (their `command` events), in the
+  // order they were applied, each with its tick.
+  Result<std::vector<Command>> commands_between(Tick from, Tick to);
+  // The highest command sequence number in the log; 0 if none.
+  Result<int64_t> last_command_seq();
 
  private:
   explicit SaveReader(Database db) : db_(std::move(db)) {}
@@ -67,7 +73,8 @@ class SaveReader final : public ColdStore {
 
   std::mutex mutex_;  // guards everything below
   Database db_;
-  Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_, province_at_, wars_of_;
+  Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_, province_at_, wars_of_,
+      commands_, last_seq_;
 };
 
 }  // namespace hegemon

@@ -56,6 +56,10 @@ bool idle_turn(const NationPlan& plan, const Army& army) {
 void update_army(NationPlan& plan, ArmyRoster::Entry& e) {
   Army& army = e.now;
   recover_morale(army);
+  if (plan.nation.player) {  // a player's army marches only where it was sent
+    advance_army(army, plan.world.map());
+    return;
+  }
   const Mission m = mission_for(plan, army);
   if (!army.path.empty() && !heading_fits(plan, army, m)) give_new_path(plan, army, m);
   advance_army(army, plan.world.map());

@@ -7,6 +7,9 @@
 // arrives, when its mission no longer fits where it is heading (war broke out
 // or ended, it lost a battle), or, while idle, once every kIdleSearchPeriod
 // days (staggered by army id). Then the army marches one day (movement.h).
+// The armies of a nation a player holds get no orders from the AI: they march
+// along the paths the player's move_army commands gave them, and stand still
+// when they arrive.
 #pragma once
 
 #include "rules/nation_plan.h"

@@ -17,6 +17,13 @@
 //   peace                     war, winner (0 = white peace), provinces    war phase, end of tick
 //                             (how many changed hands)
 //   nation_eliminated         nation, by (0 = unknown)                    end of tick
+//   command                   the whole command: seq, nation, kind and    start of tick
+//                             its fields (state/command_json.h)
+//   command_failed            seq, nation, kind, reason (a sentence)      nation or war phase
+//   peace_offered             war, by, winner (0 = white peace)           war phase
+//   peace_refused             war, by, winner (an AI said no)             war phase
+//   peace_offer_expired       war, by                                     war phase
+// Only `command` and `command_failed` carry non-integer fields.
 #pragma once
 
 namespace hegemon::events {
@@ -33,5 +40,10 @@ constexpr const char* kProvinceTransferred = "province_transferred";
 constexpr const char* kCapitalMoved = "capital_moved";
 constexpr const char* kPeace = "peace";
 constexpr const char* kNationEliminated = "nation_eliminated";
+constexpr const char* kCommand = "command";
+constexpr const char* kCommandFailed = "command_failed";
+constexpr const char* kPeaceOffered = "peace_offered";
+constexpr const char* kPeaceRefused = "peace_refused";
+constexpr const char* kPeaceOfferExpired = "peace_offer_expired";
 
 }  // namespace hegemon::events

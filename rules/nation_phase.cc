@@ -1,6 +1,7 @@
 // The nation phase: plan_nation() (what one nation does today) and
 // merge_nation_phase() (applying every nation's plan in id order).
 #include "rules/army_orders.h"
+#include "rules/commands.h"
 #include "rules/diplomacy_ai.h"
 #include "rules/economy.h"
 #include "rules/events.h"
@@ -18,11 +19,13 @@ namespace {
 // Order matters: the books are kept on the month's provinces; stability is
 // bought from what the books left; armies refill before new ones are raised;
 // war is declared on the month's final strength.
+// A nation a player holds recruits and declares war only by command.
 void run_monthly(NationPlan& plan) {
   const ProvinceTotals totals = update_provinces_monthly(plan);
   run_economy_monthly(plan, totals);
   run_statecraft_monthly(plan, totals);
   reinforce_armies_monthly(plan, totals);
+  if (plan.nation.player) return;
   plan_recruitment_monthly(plan, totals);
   plan_war_declaration_monthly(plan);
 }
@@ -64,7 +67,8 @@ void apply_declaration(ChangeRecorder& rec, NationId attacker, NationId defender
 
 }  // namespace
 
-NationProposal plan_nation(const World& world, NationId id, Tick tick) {
+NationProposal plan_nation(const World& world, NationId id, Tick tick,
+                           const std::vector<Command>& commands) {
   const std::optional<Nation> nation = world.nation(id);
   if (!nation || !nation->alive) {
     NationProposal nothing;
@@ -72,6 +76,7 @@ NationProposal plan_nation(const World& world, NationId id, Tick tick) {
     return nothing;
   }
   NationPlan plan(world, *nation, tick);
+  apply_nation_commands(plan, commands);
   if (date_of_tick(tick).first_of_month()) run_monthly(plan);
   update_armies_daily(plan);
   return plan.to_proposal();

@@ -71,7 +71,10 @@ std::optional<NationId> peace_due(const WarPlan& plan, const Front* front) {
     if (att == 0 && def == 0) return score == 0 ? kNoNation : leader;
   }
   if (std::abs(score) >= kForcedPeaceScore) return leader;
-  if (std::abs(score) >= kPeaceOfferScore) {
+  // The loser's daily chance to give in is the AI's; a player decides itself.
+  const NationId loser = plan.enemy_of(leader);
+  const std::optional<Nation> loser_nation = plan.world.nation(loser);
+  if (std::abs(score) >= kPeaceOfferScore && !(loser_nation && loser_nation->player)) {
     Rng rng(plan.world.seed(), plan.tick, static_cast<uint64_t>(plan.war.id), RngPurpose::peace);
     if (rng.chance(kPeaceOfferPerMille)) return leader;
   }
@@ -88,6 +91,7 @@ void conclude_peace(WarPlan& plan, const Front& front, NationId winner) {
   std::sort(plan.nations.begin(), plan.nations.end(),
             [](const Nation& a, const Nation& b) { return a.id < b.id; });
   plan.war.end_tick = plan.tick;
+  plan.war.clear_peace_offer();  // whatever was on the table, it is settled now
   plan.events.push_back(make_event(
       plan.tick, events::kPeace,
       {{"war", plan.war.id},

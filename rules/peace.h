@@ -1,7 +1,8 @@
 // How wars end. A war ends today when
 //  - one side holds none of its own provinces (total defeat), or
 //  - the war score reaches kForcedPeaceScore for one side, or
-//  - it reaches kPeaceOfferScore and the loser accepts (a daily chance), or
+//  - it reaches kPeaceOfferScore and the loser accepts (a daily chance; a
+//    loser a player holds decides by command instead), or
 //  - it has lasted kMaxWarDays: the leading side wins, or white peace if the
 //    score is within kWhitePeaceBelow.
 // At peace the winner annexes every province of the loser it controls (owner

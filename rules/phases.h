@@ -1,4 +1,6 @@
 // The game rules, as pure functions of the hot cache. Each tick runs:
+//   0. record_commands() (rules/commands.h): the tick's player commands, in
+//      application order, become its first events;
 //   1. nation phase: plan_nation() for every living nation (concurrently), then
 //      merge_nation_phase() in ascending nation id;
 //   2. war phase: resolve_war() for every active war (concurrently), then
@@ -25,18 +27,24 @@
 
 #include "rules/proposals.h"
 #include "state/change_recorder.h"
+#include "state/command.h"
 #include "state/world.h"
 
 namespace hegemon {
 
-// Nation phase. Reads the world as of the end of the previous tick.
-NationProposal plan_nation(const World& world, NationId nation, Tick tick);
+// Nation phase. Reads the world as of the end of the previous tick. `commands`
+// are the tick's commands (all of them or the nation's own; others are
+// ignored), applied before the AI decides anything.
+NationProposal plan_nation(const World& world, NationId nation, Tick tick,
+                           const std::vector<Command>& commands = {});
 // Applies nation proposals; `proposals` must be sorted by nation id. Assigns
 // army ids to recruitments and accepts or refuses war declarations in order.
 void merge_nation_phase(ChangeRecorder& rec, const std::vector<NationProposal>& proposals);
 
-// War phase. Reads the world after the nation phase merge.
-WarProposal resolve_war(const World& world, WarId war, Tick tick);
+// War phase. Reads the world after the nation phase merge. `commands` are the
+// peace commands for this war (commands_of_war()).
+WarProposal resolve_war(const World& world, WarId war, Tick tick,
+                        const std::vector<Command>& commands = {});
 // Applies war proposals; `proposals` must be sorted by war id.
 void merge_war_phase(ChangeRecorder& rec, const std::vector<WarProposal>& proposals);
 

@@ -30,7 +30,7 @@ void run_statecraft_monthly(NationPlan& plan, const ProvinceTotals& totals) {
   Nation& n = plan.nation;
   if (totals.revolts > 0) n.stability = std::max(kMinStability, n.stability - 1);
   maybe_buy_stability(plan, totals.owned_development);
-  n.tax_level = std::clamp(chosen_tax_level(plan), kMinTaxLevel, kMaxTaxLevel);
+  if (!n.player) n.tax_level = std::clamp(chosen_tax_level(plan), kMinTaxLevel, kMaxTaxLevel);
 }
 
 }  // namespace hegemon

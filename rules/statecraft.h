@@ -2,7 +2,7 @@
 // revolts cost a point; the AI buys a point back when the treasury allows
 // (always first when stability is negative, otherwise keeping a reserve for
 // recruiting); taxes follow the situation (higher at war, lower when unstable,
-// since both raise unrest).
+// since both raise unrest), except where a player sets them.
 #pragma once
 
 #include <cstdint>

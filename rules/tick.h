@@ -4,10 +4,12 @@
 #pragma once
 
 #include "state/change_set.h"
+#include "state/command.h"
 #include "state/world.h"
 
 namespace hegemon {
 
-ChangeSet run_tick_sequential(World& world);
+// `commands`: the tick's player commands, sorted by command_order.
+ChangeSet run_tick_sequential(World& world, const std::vector<Command>& commands = {});
 
 }  // namespace hegemon

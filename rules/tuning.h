@@ -126,5 +126,10 @@ constexpr int32_t kPeaceOfferScore = 50;
 constexpr int32_t kPeaceOfferPerMille = 40;  // daily chance once the score allows it
 constexpr Tick kMaxWarDays = 3 * 365;
 constexpr int32_t kWhitePeaceBelow = 10;  // a timed-out war this close is a draw
+// A player's peace offer to another player stands this many days.
+constexpr Tick kPeaceOfferDays = 30;
+// The AI answers a player's white peace offer with yes unless its own side's
+// war score is at least this high.
+constexpr int32_t kAiRefusesWhitePeaceAt = 25;
 
 }  // namespace hegemon

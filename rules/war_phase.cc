@@ -1,6 +1,7 @@
 // The war phase: resolve_war() (one war's day: battles, sieges, score, peace)
 // and merge_war_phase() (applying every war's result in id order).
 #include "rules/battle.h"
+#include "rules/commands.h"
 #include "rules/front.h"
 #include "rules/peace.h"
 #include "rules/phases.h"
@@ -11,7 +12,8 @@
 
 namespace hegemon {
 
-WarProposal resolve_war(const World& world, WarId id, Tick tick) {
+WarProposal resolve_war(const World& world, WarId id, Tick tick,
+                        const std::vector<Command>& commands) {
   const std::optional<War> war = world.war(id);
   if (!war || !war->active()) {
     WarProposal none;
@@ -25,7 +27,9 @@ WarProposal resolve_war(const World& world, WarId id, Tick tick) {
   std::optional<Front> front;
   if (sieges.fallen > 0 || front_survey_due(plan)) front = sweep_front(plan, sieges.besieged);
   update_war_score(plan, front ? &*front : nullptr);
-  if (const std::optional<NationId> winner = peace_due(plan, front ? &*front : nullptr)) {
+  std::optional<NationId> winner = apply_peace_commands(plan, commands);
+  if (!winner) winner = peace_due(plan, front ? &*front : nullptr);
+  if (winner) {
     if (!front) front = sweep_front(plan, sieges.besieged);  // peace needs the lists
     conclude_peace(plan, *front, *winner);
   }

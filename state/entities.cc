@@ -11,9 +11,9 @@ bool operator==(const Province& a, const Province& b) {
 
 bool operator==(const Nation& a, const Nation& b) {
   return std::tie(a.id, a.alive, a.capital, a.treasury, a.stability, a.manpower, a.tax_level,
-                  a.war, a.last_peace_tick) ==
+                  a.war, a.last_peace_tick, a.player) ==
          std::tie(b.id, b.alive, b.capital, b.treasury, b.stability, b.manpower, b.tax_level,
-                  b.war, b.last_peace_tick);
+                  b.war, b.last_peace_tick, b.player);
 }
 
 bool operator==(const Army& a, const Army& b) {
@@ -23,8 +23,9 @@ bool operator==(const Army& a, const Army& b) {
 
 bool operator==(const War& a, const War& b) {
   return std::tie(a.id, a.attacker, a.defender, a.start_tick, a.end_tick, a.war_score,
-                  a.battle_score) == std::tie(b.id, b.attacker, b.defender, b.start_tick,
-                                              b.end_tick, b.war_score, b.battle_score);
+                  a.battle_score, a.peace_offer_by, a.peace_offer_winner, a.peace_offer_tick) ==
+         std::tie(b.id, b.attacker, b.defender, b.start_tick, b.end_tick, b.war_score,
+                  b.battle_score, b.peace_offer_by, b.peace_offer_winner, b.peace_offer_tick);
 }
 
 }  // namespace hegemon

@@ -30,6 +30,9 @@ struct Nation {
   int32_t tax_level = 2;  // 0..4; higher taxes raise income and unrest
   WarId war = 0;          // the war it fights, 0 at peace (at most one at a time)
   Tick last_peace_tick = -1;  // tick of its last peace, -1 if never
+  // Held by a player: the AI leaves its diplomacy, recruitment, taxes and army
+  // orders to the player's commands (state/command.h).
+  bool player = false;
 };
 
 struct Army {
@@ -50,6 +53,15 @@ struct War {
   Tick end_tick = -1;       // -1 while active
   int32_t war_score = 0;    // -100..100, positive favours the attacker
   int32_t battle_score = 0;  // the battles' share of war_score, -40..40
+  // A player's standing peace offer, awaiting the other side's answer.
+  NationId peace_offer_by = kNoNation;      // kNoNation: none
+  NationId peace_offer_winner = kNoNation;  // the winner it proposes; kNoNation: white peace
+  Tick peace_offer_tick = -1;               // when it was made
+  bool has_peace_offer() const { return peace_offer_by != kNoNation; }
+  void clear_peace_offer() {
+    peace_offer_by = peace_offer_winner = kNoNation;
+    peace_offer_tick = -1;
+  }
   bool active() const { return end_tick < 0; }
 };
 

@@ -28,10 +28,14 @@ uint64_t entity_hash(const Province& p) {
       .add(p.siege_progress).value();
 }
 
+// Fields added after schema version 2 are folded in only when they differ from
+// their default, so every hash recorded in an older save stays valid.
 uint64_t entity_hash(const Nation& n) {
-  return Hasher(2)
-      .add(n.id).add(n.alive).add(n.capital).add(n.treasury).add(n.stability).add(n.manpower)
-      .add(n.tax_level).add(n.war).add(n.last_peace_tick).value();
+  Hasher h(2);
+  h.add(n.id).add(n.alive).add(n.capital).add(n.treasury).add(n.stability).add(n.manpower)
+      .add(n.tax_level).add(n.war).add(n.last_peace_tick);
+  if (n.player) h.add(1);
+  return h.value();
 }
 
 uint64_t entity_hash(const Army& a) {
@@ -43,9 +47,11 @@ uint64_t entity_hash(const Army& a) {
 }
 
 uint64_t entity_hash(const War& w) {
-  return Hasher(4)
-      .add(w.id).add(w.attacker).add(w.defender).add(w.start_tick).add(w.end_tick)
-      .add(w.war_score).add(w.battle_score).value();
+  Hasher h(4);
+  h.add(w.id).add(w.attacker).add(w.defender).add(w.start_tick).add(w.end_tick)
+      .add(w.war_score).add(w.battle_score);
+  if (w.has_peace_offer()) h.add(w.peace_offer_by).add(w.peace_offer_winner).add(w.peace_offer_tick);
+  return h.value();
 }
 
 uint64_t combine_state_hash(uint64_t entity_sum, const GameMeta& meta) {

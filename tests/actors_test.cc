@@ -8,6 +8,8 @@
 #include "persistence/save_reader.h"
 #include "rules/tick.h"
 #include "rules/world_gen.h"
+#include "rules/commands.h"
+#include "state/command_json.h"
 #include "test_support.h"
 
 using namespace hegemon;
@@ -181,6 +183,62 @@ CAF_TEST(speed requests are validated) {
   CAF_CHECK(refused);
   const GameStatus s = status();
   CAF_CHECK_EQUAL(s.speed, kPausedSpeed);
+}
+
+CAF_TEST(commands through the in-process API apply at the next tick and are logged) {
+  start(5);
+  Command hand_over;
+  hand_over.kind = CommandKind::set_player;
+  hand_over.nation = 2;
+  hand_over.player = true;
+  Command taxes;
+  taxes.kind = CommandKind::set_tax;
+  taxes.nation = 2;
+  taxes.level = 0;
+  const Command first = request<Command>(game.root, command_atom::value, hand_over);
+  const Command second = request<Command>(game.root, command_atom::value, taxes);
+  CAF_CHECK_EQUAL(first.tick, 1);  // paused at tick 0: the next tick to start
+  CAF_CHECK_EQUAL(second.tick, 1);
+  CAF_CHECK_EQUAL(second.seq, first.seq + 1);
+
+  // A command that cannot apply is refused with the reason and changes nothing.
+  Command bad;
+  bad.kind = CommandKind::move_army;
+  bad.nation = 2;
+  bad.army = 99999;
+  bad.path = {1};
+  auto rh = self->request(game.root, caf::infinite, command_atom::value, bad);
+  run();
+  std::string reason;
+  rh.receive([](Command&) {}, [&](caf::error& err) { reason = describe(err); });
+  CAF_CHECK(reason.find("army 99999 is not an army of nation 2") != std::string::npos);
+
+  set_speed(kMaxSpeed);
+  run();
+  const GameStatus s = status();
+  CAF_REQUIRE_EQUAL(s.committed_tick, 5);
+  const Nation n2 = *game.world->nation(2);
+  CAF_CHECK(n2.player);
+  CAF_CHECK_EQUAL(n2.tax_level, 0);  // the AI no longer sets it
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                                       " AND tick = 1"), 2);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"), 2);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT player FROM nations WHERE id = 2"), 1);
+
+  // The reference: the same commands at the same tick, without actors.
+  World reference(generate_world(test::small_world()));
+  auto read = SaveReader::open(save_path);
+  CAF_REQUIRE(read.ok());
+  auto logged = (*read)->commands_between(0, 5);
+  CAF_REQUIRE(logged.ok());
+  CAF_REQUIRE_EQUAL(logged->size(), 2u);
+  CAF_CHECK((*logged)[0] == first);
+  CAF_CHECK((*logged)[1] == second);
+  auto last_seq = (*read)->last_command_seq();
+  CAF_REQUIRE(last_seq.ok());
+  CAF_CHECK_EQUAL(*last_seq, second.seq);
+  for (Tick t = 1; t <= 5; ++t) run_tick_sequential(reference, t == 1 ? *logged : std::vector<Command>{});
+  CAF_CHECK_EQUAL(s.state_hash, reference.meta().state_hash);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -616,3 +616,79 @@ CAF_TEST(lists and history come from the cache and the save) {
   CAF_CHECK(involved);
   CAF_MESSAGE("wars listed: " << wars);
 }
+
+CAF_TEST(a player commands its own nation and nothing else) {
+  live_server server;
+  Client admin(server.gateway.port);
+  greet(admin);
+  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  const json issued = admin.call({{"type", "token_issue"}, {"role", "player"}, {"nation", 2}});
+  CAF_REQUIRE(issued.contains("result"));
+  Client player(server.gateway.port);
+  greet(player);
+  player.call({{"type", "login"}, {"role", "player"}, {"token", issued["result"]["token"]}});
+  const json nation = player.call({{"type", "nation"}, {"nation", 2}});
+  CAF_REQUIRE(nation.contains("result"));
+  const int64_t capital = nation["result"]["capital_id"].get<int64_t>();
+
+  // Refusals change nothing: another nation, an admin-only command, a bad
+  // field, a province it does not hold, and any command from a spectator.
+  {
+    const auto got = error_code(player.call({{"type", "set_tax"}, {"nation", 3}, {"level", 1}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  {
+    const auto got = error_code(player.call({{"type", "set_player"}, {"player", false}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  {
+    const auto got = error_code(player.call({{"type", "move_army"}, {"army", "x"}, {"path", {1}}}));
+    CAF_CHECK_EQUAL(got, errc::kBadRequest);
+  }
+  const json foreign = player.call({{"type", "nation"}, {"nation", 3}});
+  const int64_t foreign_capital = foreign["result"]["capital_id"].get<int64_t>();
+  const json refused = player.call({{"type", "recruit"}, {"province", foreign_capital}});
+  CAF_CHECK_EQUAL(error_code(refused), errc::kRefused);
+  CAF_CHECK(refused.dump().find("not held by nation 2") != std::string::npos);
+  {
+    Client spectator(server.gateway.port);
+    greet(spectator);
+    spectator.call({{"type", "login"}, {"role", "spectator"}});
+    const auto got = error_code(spectator.call({{"type", "set_tax"}, {"level", 1}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+
+  // Accepted: scheduled for the next tick, applied there, and logged.
+  const json accepted = player.call({{"type", "recruit"}, {"province", capital}});
+  CAF_REQUIRE(accepted.contains("result"));
+  const int64_t tick = accepted["result"]["tick"].get<int64_t>();
+  CAF_CHECK_EQUAL(tick, 1);
+  CAF_CHECK_EQUAL(accepted["result"]["kind"], json("recruit"));
+  CAF_CHECK_EQUAL(accepted["result"]["nation"], json(2));
+  const json watching = player.call({{"type", "watch"}});
+  CAF_REQUIRE(watching.contains("result"));
+  start_clock(server.gateway.port);
+  json delta;
+  for (int i = 0; i < 10 && !(delta.is_object() && delta.value("tick", 0) >= tick); ++i)
+    delta = player.receive();
+  CAF_REQUIRE(delta.is_object());
+  CAF_REQUIRE_EQUAL(delta.value("tick", 0), tick);
+  int commands = 0, recruited = 0;
+  for (const json& e : delta["events"]) {
+    commands += e["type"] == "command" && e["data"]["kind"] == "recruit";
+    recruited += e["type"] == "army_recruited" && e["data"]["nation"] == 2;
+  }
+  CAF_CHECK_EQUAL(commands, 1);
+  CAF_CHECK_EQUAL(recruited, 1);
+  const std::string save = server.dir.file("game.db");
+  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                                        " AND tick = 1 AND json_extract(event_data, '$.kind') = 'recruit'"
+                                        " AND json_extract(event_data, '$.province') = " +
+                                            std::to_string(capital)),
+                  1);
+  // The token handed nation 2 to its player; the AI stands aside.
+  CAF_CHECK_EQUAL(test::query_int(save, "SELECT player FROM nations WHERE id = 2"), 1);
+  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                                        " AND json_extract(event_data, '$.kind') = 'recruit'"),
+                  1);
+}

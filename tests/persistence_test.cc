@@ -70,11 +70,11 @@ WorldSnapshot tiny_world() {
   };
   s.nations = {
       Nation{1, true, 1, 150, 1, 1000, 2, 1, -1},
-      Nation{2, true, 3, -20, -1, 800, 3, 1, -1},
+      Nation{2, true, 3, -20, -1, 800, 3, 1, -1, true},  // a player's
       Nation{3, false, 0, 0, -3, 0, 0, 0, 0},
   };
   s.armies = {Army{1, 1, 1, 1000, 90, 2, {2, 3}}, Army{2, 2, 4, 800, 100, 0, {}}};
-  s.wars = {War{1, 1, 2, 0, -1, 5, 2}};
+  s.wars = {War{1, 1, 2, 0, -1, 5, 2, 2, kNoNation, 0}};  // Bohemia offers white peace
   s.meta.next_army_id = 3;
   s.meta.next_war_id = 2;
   s.meta.state_hash = full_state_hash(s);
@@ -99,6 +99,7 @@ ChangeSet play_tick(World& w) {
   } else if (t == 2) {  // peace; Bohemia disbands one army and raises another
     War war = *w.war(1);
     war.end_tick = t;
+    war.clear_peace_offer();
     rec.put(war);
     for (NationId id : {1, 2}) {
       Nation n = *w.nation(id);
@@ -363,6 +364,9 @@ CAF_TEST(create_world then load_world round trips every field) {
   CAF_CHECK_EQUAL(sql_text(path, "SELECT terrain FROM provinces WHERE id = 3"), "mountains");
   CAF_CHECK_EQUAL(sql_text(path, "SELECT path FROM armies WHERE id = 1"), "[2,3]");
   CAF_CHECK_EQUAL(sql_int(path, "SELECT end_tick IS NULL FROM wars WHERE id = 1"), 1);
+  CAF_CHECK_EQUAL(sql_int(path, "SELECT player FROM nations WHERE id = 2"), 1);
+  CAF_CHECK_EQUAL(sql_int(path, "SELECT peace_offer_by FROM wars WHERE id = 1"), 2);
+  CAF_CHECK_EQUAL(sql_int(path, "SELECT peace_offer_winner IS NULL FROM wars WHERE id = 1"), 1);
 }
 
 CAF_TEST(create_world rejects a snapshot that does not match its map) {

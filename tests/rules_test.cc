@@ -16,61 +16,16 @@
 #include "rules/world_gen.h"
 #include "state/game_date.h"
 #include "state/state_hash.h"
+#include "line_world.h"
 #include "test_support.h"
 
 using namespace hegemon;
+using hegemon::test::add_army;
+using hegemon::test::add_war;
+using hegemon::test::count_events;
+using hegemon::test::line_world;
 
 namespace {
-
-// ---- hand-built worlds ----
-
-// Provinces 1..owners.size() in a row (each adjacent to the next), owned and
-// controlled by owners[i]; nations 1..max(owner), alive, at peace, capital at
-// their first province (0 if they own none), with aggression 0 so that the
-// AI never declares war by itself.
-WorldSnapshot line_world(const std::vector<NationId>& owners, const std::vector<Terrain>& terrain = {}) {
-  const ProvinceId n = static_cast<ProvinceId>(owners.size());
-  std::vector<ProvinceInfo> pinfo;
-  for (ProvinceId id = 1; id <= n; ++id) {
-    ProvinceInfo info;
-    info.id = id;
-    info.name = "P" + std::to_string(id);
-    info.x = id;
-    if (!terrain.empty()) info.terrain = terrain[static_cast<size_t>(id - 1)];
-    if (id > 1) info.neighbors.push_back(id - 1);
-    if (id < n) info.neighbors.push_back(id + 1);
-    pinfo.push_back(info);
-  }
-  const NationId nations = *std::max_element(owners.begin(), owners.end());
-  std::vector<NationInfo> ninfo;
-  for (NationId id = 1; id <= nations; ++id) ninfo.push_back({id, "N" + std::to_string(id), 0x808080, 0});
-  WorldSnapshot s;
-  s.map = std::make_shared<WorldMap>(WorldParams{1, n, nations}, pinfo, ninfo);
-  for (ProvinceId id = 1; id <= n; ++id) {
-    const NationId owner = owners[static_cast<size_t>(id - 1)];
-    s.provinces.push_back(Province{id, owner, owner, 4, 0, 0});
-  }
-  for (NationId id = 1; id <= nations; ++id) {
-    auto first = std::find(owners.begin(), owners.end(), id);
-    const ProvinceId capital = first == owners.end() ? 0 : static_cast<ProvinceId>(first - owners.begin()) + 1;
-    s.nations.push_back(Nation{id, true, capital, 1000, 1, 10000, 2, 0, -1});
-  }
-  return s;
-}
-
-// Adds an army and keeps the id counter ahead of it.
-void add_army(WorldSnapshot& s, Army a) {
-  s.meta.next_army_id = std::max(s.meta.next_army_id, a.id + 1);
-  s.armies.push_back(std::move(a));
-}
-
-// Puts nations `a` and `b` at war with each other as war 1.
-void add_war(WorldSnapshot& s, NationId a, NationId b, Tick start = 0) {
-  s.wars.push_back(War{1, a, b, start, -1, 0, 0});
-  s.nations[static_cast<size_t>(a - 1)].war = 1;
-  s.nations[static_cast<size_t>(b - 1)].war = 1;
-  s.meta.next_war_id = 2;
-}
 
 // One tick of just the war phase and the end of tick.
 ChangeSet war_tick(World& w) {
@@ -89,11 +44,6 @@ ChangeSet nation_tick(World& w) {
   for (NationId id : w.living_nations()) nations.push_back(plan_nation(w, id, rec.tick()));
   merge_nation_phase(rec, nations);
   return rec.finish();
-}
-
-size_t count_events(const std::vector<Event>& events, const std::string& type) {
-  return static_cast<size_t>(
-      std::count_if(events.begin(), events.end(), [&](const Event& e) { return e.type == type; }));
 }
 
 bool throws_invalid(int32_t provinces, int32_t nations) {

@@ -248,6 +248,34 @@ CAF_TEST(a coordinator crash restarts the game from the last committed tick) {
   CAF_CHECK_EQUAL(nations, s.living_nations);
 }
 
+CAF_TEST(commands accepted before a coordinator crash apply at their tick all the same) {
+  // The coordinator crashes as tick 1 starts, after accepting commands for it.
+  start(10, faults({"coordinator@1"}));
+  Command hand_over;
+  hand_over.kind = CommandKind::set_player;
+  hand_over.nation = 4;
+  hand_over.player = true;
+  Command taxes;
+  taxes.kind = CommandKind::set_tax;
+  taxes.nation = 4;
+  taxes.level = 4;
+  const Command a = request<Command>(game.root, command_atom::value, hand_over);
+  const Command b = request<Command>(game.root, command_atom::value, taxes);
+  CAF_REQUIRE_EQUAL(b.tick, 1);
+  const GameStatus s = play_to_end();
+  CAF_CHECK_EQUAL(s.committed_tick, 10);
+  CAF_CHECK_EQUAL(info(ActorKind::coordinator, 0).restarts, 1);
+  // Applied once, at tick 1, as if nothing had happened.
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"), 2);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT min(tick) FROM event_log WHERE event_type = 'command'"), 1);
+  World reference(generate_world(test::small_world()));
+  for (Tick t = 1; t <= 10; ++t)
+    run_tick_sequential(reference, t == 1 ? std::vector<Command>{a, b} : std::vector<Command>{});
+  CAF_CHECK_EQUAL(s.state_hash, reference.meta().state_hash);
+  const Nation n4 = *game.world->nation(4);
+  CAF_CHECK_EQUAL(n4.tax_level, 4);
+}
+
 CAF_TEST(a coordinator that keeps crashing comes back paused) {
   start(10, faults({"coordinator@4:poison"}));
   GameStatus s = play_to_end();

@@ -1,0 +1,261 @@
+#define CAF_SUITE commands
+#include <caf/test/unit_test.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include "line_world.h"
+#include "rules/commands.h"
+#include "rules/events.h"
+#include "rules/tick.h"
+#include "rules/tuning.h"
+#include "rules/world_gen.h"
+#include "state/command_json.h"
+#include "test_support.h"
+
+using namespace hegemon;
+using hegemon::test::add_army;
+using hegemon::test::add_war;
+using hegemon::test::count_events;
+using hegemon::test::line_world;
+
+namespace {
+
+int64_t next_seq = 1;
+
+Command make(CommandKind kind, NationId nation) {
+  Command c;
+  c.kind = kind;
+  c.nation = nation;
+  c.seq = next_seq++;
+  return c;
+}
+Command move(NationId nation, ArmyId army, std::vector<ProvinceId> path) {
+  Command c = make(CommandKind::move_army, nation);
+  c.army = army;
+  c.path = std::move(path);
+  return c;
+}
+Command recruit(NationId nation, ProvinceId province) {
+  Command c = make(CommandKind::recruit, nation);
+  c.province = province;
+  return c;
+}
+Command tax(NationId nation, int32_t level) {
+  Command c = make(CommandKind::set_tax, nation);
+  c.level = level;
+  return c;
+}
+Command declare(NationId nation, NationId target) {
+  Command c = make(CommandKind::declare_war, nation);
+  c.target = target;
+  return c;
+}
+Command offer(NationId nation, PeaceTerms terms) {
+  Command c = make(CommandKind::offer_peace, nation);
+  c.terms = terms;
+  return c;
+}
+Command accept(NationId nation) { return make(CommandKind::accept_peace, nation); }
+Command player(NationId nation, bool on = true) {
+  Command c = make(CommandKind::set_player, nation);
+  c.player = on;
+  return c;
+}
+
+// One whole tick with these commands, as the coordinator would schedule them.
+ChangeSet tick_with(World& w, std::vector<Command> commands = {}) {
+  for (Command& c : commands) c.tick = w.meta().tick + 1;
+  std::sort(commands.begin(), commands.end(), command_order);
+  return run_tick_sequential(w, commands);
+}
+
+std::string refusal(const World& w, const Command& c) {
+  const Status s = check_command(w, c);
+  return s.ok() ? std::string("accepted") : s.message();
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+const Event* find_event(const ChangeSet& cs, const char* type) {
+  for (const Event& e : cs.events)
+    if (e.type == type) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
+CAF_TEST(every command kind survives its JSON form) {
+  Command m = move(3, 7, {4, 5, 6});
+  Command p = offer(3, PeaceTerms::concede);
+  Command s = player(9, true);
+  for (const Command& c : {m, p, s, tax(2, 4), recruit(1, 12), declare(1, 2), accept(5)}) {
+    auto back = command_from_event_data(command_to_json(c).dump());
+    CAF_REQUIRE(back.ok());
+    CAF_CHECK_EQUAL(command_to_json(*back).dump(), command_to_json(c).dump());
+    CAF_CHECK(*back == c);
+  }
+}
+
+CAF_TEST(malformed command fields are errors that name the field) {
+  using nlohmann::json;
+  auto error_of = [](CommandKind kind, const json& fields) {
+    auto r = command_from_json(kind, fields);
+    return r.ok() ? std::string("parsed") : r.status().message();
+  };
+  CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", 3}}), "\"path\""));
+  CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", json::array()}}), "\"path\""));
+  CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", "x"}, {"path", {2}}}), "\"army\""));
+  CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", {2, 1.5}}}), "\"path\""));
+  CAF_CHECK(contains(error_of(CommandKind::offer_peace, {{"terms", "maybe"}}), "\"terms\""));
+  CAF_CHECK(contains(error_of(CommandKind::declare_war, json::object()), "\"target\""));
+  CAF_CHECK(contains(error_of(CommandKind::set_tax, {{"level", 5000000000LL}}), "\"level\""));
+  CAF_CHECK(contains(error_of(CommandKind::set_player, {{"player", 1}}), "\"player\""));
+  CAF_CHECK(!command_from_event_data("{\"kind\":\"fly\"}").ok());
+  CAF_CHECK(!command_from_event_data("not json").ok());
+}
+
+CAF_TEST(commands are checked against the world when received) {
+  WorldSnapshot s = line_world({1, 1, 1, 2, 2});
+  add_army(s, Army{1, 1, 1, 2000, 100, 0, {}});
+  add_army(s, Army{2, 2, 5, 2000, 100, 0, {}});
+  World w(s);
+  CAF_CHECK(contains(refusal(w, move(1, 2, {4})), "not an army of nation 1"));
+  CAF_CHECK(contains(refusal(w, move(1, 1, {3})), "not adjacent"));
+  CAF_CHECK(contains(refusal(w, move(1, 1, {2, 9})), "no province 9"));
+  CAF_CHECK_EQUAL(refusal(w, move(1, 1, {2, 3, 4})), "accepted");
+  CAF_CHECK_EQUAL(refusal(w, move(1, 1, {1, 2})), "accepted");  // may name its start
+  CAF_CHECK(contains(refusal(w, recruit(1, 4)), "not held by nation 1"));
+  CAF_CHECK_EQUAL(refusal(w, recruit(1, 2)), "accepted");
+  CAF_CHECK(contains(refusal(w, tax(1, kMaxTaxLevel + 1)), "tax level"));
+  CAF_CHECK(contains(refusal(w, declare(1, 1)), "itself"));
+  CAF_CHECK(contains(refusal(w, declare(1, 3)), "no nation 3"));
+  CAF_CHECK_EQUAL(refusal(w, declare(1, 2)), "accepted");
+  CAF_CHECK(contains(refusal(w, offer(1, PeaceTerms::white)), "not at war"));
+  CAF_CHECK(contains(refusal(w, tax(7, 1)), "no nation 7"));
+
+  Nation poor = *w.nation(1);
+  poor.treasury = kRecruitCost - 1;
+  w.put_nation(poor);
+  CAF_CHECK(contains(refusal(w, recruit(1, 2)), "ducats"));
+}
+
+CAF_TEST(a command is recorded first in its tick and a move is marched) {
+  WorldSnapshot s = line_world({1, 1, 1, 1});
+  add_army(s, Army{1, 1, 1, 2000, 100, 0, {}});
+  World w(s);
+  const Command hand_over = player(1);
+  const Command order = move(1, 1, {2, 3});  // numbered after hand_over: applied after it
+  ChangeSet first = tick_with(w, {order, hand_over});
+  CAF_REQUIRE(first.events.size() >= 2u);
+  CAF_CHECK_EQUAL(first.events[0].type, events::kCommand);
+  auto recorded = command_from_event_data(first.events[1].data);
+  CAF_REQUIRE(recorded.ok());
+  Command expected = order;
+  expected.tick = 0;  // the tick is the event's own
+  CAF_CHECK(*recorded == expected);
+  CAF_CHECK(w.nation(1)->player);
+  const std::vector<ProvinceId> path = w.army(1)->path;
+  CAF_CHECK_EQUAL(path, std::vector<ProvinceId>({2, 3}));
+  for (int day = 0; day < 40; ++day) tick_with(w);
+  // Arrived, and stays: a player's army gets no orders from the AI.
+  const Army there = *w.army(1);
+  CAF_CHECK_EQUAL(there.location, 3);
+  CAF_CHECK(there.path.empty());
+}
+
+CAF_TEST(a command that no longer holds at its tick fails and changes nothing) {
+  WorldSnapshot s = line_world({1, 1, 2});
+  s.nations[0].treasury = kRecruitCost;  // enough for one regiment
+  World w(s);
+  const ChangeSet cs = tick_with(w, {recruit(1, 1), recruit(1, 2)});
+  CAF_CHECK_EQUAL(count_events(cs.events, events::kArmyRecruited), 1u);
+  CAF_CHECK_EQUAL(count_events(cs.events, events::kCommandFailed), 1u);
+  const Event* failed = find_event(cs, events::kCommandFailed);
+  CAF_REQUIRE(failed != nullptr);
+  CAF_CHECK(contains(failed->data, "ducats"));
+  const Nation n = *w.nation(1);
+  CAF_CHECK_EQUAL(n.treasury, 0);
+  CAF_CHECK_EQUAL(w.armies_of(1)->size(), 1u);
+}
+
+CAF_TEST(the AI stands aside for a nation a player holds) {
+  // At war, rich and big enough to recruit: the AI side raises regiments on
+  // the first of the month and picks its taxes; the player's side does not.
+  WorldSnapshot s = line_world({1, 1, 1, 2, 2, 2});
+  for (auto& p : s.provinces) p.development = 20;
+  add_war(s, 1, 2);
+  World w(s);
+  tick_with(w, {player(1), tax(1, 4), tax(2, 4)});
+  while (w.meta().tick < 21) tick_with(w);  // past 1444-12-01
+  const Nation human = *w.nation(1), ai = *w.nation(2);
+  CAF_CHECK_EQUAL(human.tax_level, 4);
+  CAF_CHECK_EQUAL(ai.tax_level, kWarTaxLevel);
+  CAF_CHECK_EQUAL(w.armies_of(1)->size(), 0u);
+  CAF_CHECK_GREATER(w.armies_of(2)->size(), 0u);
+}
+
+CAF_TEST(an AI accepts a player's surrender and refuses a player's demands) {
+  WorldSnapshot s = line_world({1, 1, 2, 2});
+  add_war(s, 1, 2);
+  World w(s);
+  tick_with(w, {player(1)});
+  ChangeSet refused = tick_with(w, {offer(1, PeaceTerms::win)});
+  CAF_CHECK_EQUAL(count_events(refused.events, events::kPeaceRefused), 1u);
+  CAF_CHECK(w.war(1)->active());
+  ChangeSet conceded = tick_with(w, {offer(1, PeaceTerms::concede)});
+  const Event* peace = find_event(conceded, events::kPeace);
+  CAF_REQUIRE(peace != nullptr);
+  CAF_CHECK(contains(peace->data, "\"winner\":2"));
+  CAF_CHECK(!w.war(1)->active());
+  const Nation n1 = *w.nation(1);
+  CAF_CHECK_EQUAL(n1.war, 0);
+}
+
+CAF_TEST(between two players an offer stands until accepted or expired) {
+  WorldSnapshot s = line_world({1, 1, 2, 2});
+  add_war(s, 1, 2);
+  World w(s);
+  tick_with(w, {player(1), player(2)});
+  ChangeSet early = tick_with(w, {accept(2)});  // nothing to accept yet
+  CAF_CHECK_EQUAL(count_events(early.events, events::kCommandFailed), 1u);
+
+  ChangeSet offered = tick_with(w, {offer(1, PeaceTerms::white)});
+  CAF_CHECK_EQUAL(count_events(offered.events, events::kPeaceOffered), 1u);
+  const War pending = *w.war(1);
+  CAF_CHECK_EQUAL(pending.peace_offer_by, 1);
+  CAF_CHECK_EQUAL(pending.peace_offer_winner, kNoNation);
+  CAF_CHECK_EQUAL(refusal(w, accept(2)), "accepted");
+  CAF_CHECK(contains(refusal(w, accept(1)), "no peace offer"));  // its own offer
+
+  for (Tick d = 0; d < kPeaceOfferDays; ++d) tick_with(w);
+  CAF_CHECK(!w.war(1)->has_peace_offer());
+  CAF_CHECK(contains(refusal(w, accept(2)), "no peace offer"));
+
+  tick_with(w, {offer(2, PeaceTerms::white)});
+  ChangeSet accepted = tick_with(w, {accept(1)});
+  const Event* peace = find_event(accepted, events::kPeace);
+  CAF_REQUIRE(peace != nullptr);
+  CAF_CHECK(contains(peace->data, "\"winner\":0"));
+  CAF_CHECK(!w.war(1)->active());
+}
+
+CAF_TEST(the same commands give the same game and other commands another) {
+  auto play = [](bool with_commands) {
+    World w(generate_world(test::small_world(11)));
+    std::vector<uint64_t> hashes;
+    for (Tick t = 1; t <= 60; ++t) {
+      std::vector<Command> commands;
+      if (with_commands && t == 5) commands = {player(3), tax(3, 0)};
+      if (with_commands && t == 6) commands = {recruit(3, w.nation(3)->capital)};
+      hashes.push_back(tick_with(w, commands).meta.state_hash);
+    }
+    return hashes;
+  };
+  const auto a = play(true), b = play(true), c = play(false);
+  CAF_CHECK(a == b);
+  CAF_CHECK(a != c);
+  CAF_CHECK(std::equal(a.begin(), a.begin() + 4, c.begin()));  // nothing differs before tick 5
+}

@@ -52,7 +52,7 @@ const char* const kUsage =
     "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
     "\n"
     "Options: --host (127.0.0.1), --port (4242), --token, --role, --nation, --json (print the\n"
-    "result as JSON).\n"
+    "result as JSON), --msgpack (speak MessagePack on the wire instead of JSON).\n"
     "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.\n";
 
 void print_human(const std::string& command, const nlohmann::json& r) {
@@ -142,6 +142,7 @@ int run_client(const std::vector<std::string>& args) {
   std::string host = "127.0.0.1", token, role = "admin", nation;
   int port = 4242;
   bool as_json = false;
+  bool msgpack = false;
   std::vector<std::string> words;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -157,6 +158,8 @@ int run_client(const std::vector<std::string>& args) {
       return 0;
     } else if (a == "--json") {
       as_json = true;
+    } else if (a == "--msgpack") {
+      msgpack = true;
     } else if (a == "--host" || a == "--port" || a == "--token" || a == "--role" ||
                a == "--nation") {
       const std::string* v = value(a.c_str());
@@ -276,7 +279,8 @@ int run_client(const std::vector<std::string>& args) {
     return 2;
   }
 
-  auto client = net::Client::connect(host, static_cast<uint16_t>(port));
+  auto client = net::Client::connect(host, static_cast<uint16_t>(port), std::chrono::seconds(10),
+                                     msgpack ? net::Encoding::msgpack : net::Encoding::json);
   if (!client) {
     std::cerr << "hegemon client: " << client.status().message() << "\n";
     return 3;

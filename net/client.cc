@@ -14,7 +14,7 @@
 namespace hegemon::net {
 
 Result<std::unique_ptr<Client>> Client::connect(const std::string& host, uint16_t port,
-                                                std::chrono::seconds timeout) {
+                                                std::chrono::seconds timeout, Encoding encoding) {
   const std::string where = host + ":" + std::to_string(port);
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -39,8 +39,10 @@ Result<std::unique_ptr<Client>> Client::connect(const std::string& host, uint16_
   freeaddrinfo(found);
   if (fd < 0) return Status::error("connect to " + where + ": " + why);
   std::unique_ptr<Client> client(new Client(fd));
-  auto hello = client->request("hello", {{"version", kProtocolVersion}});
+  auto hello = client->request("hello", {{"version", kProtocolVersion},
+                                        {"encoding", encoding_name(encoding)}});
   if (!hello) return hello.status().with_context(where);
+  client->encoding_ = encoding;
   return client;
 }
 
@@ -50,10 +52,14 @@ Result<nlohmann::json> Client::request(const std::string& type, nlohmann::json f
   server_error_ = false;
   fields["id"] = ++next_id_;
   fields["type"] = type;
-  const std::string frame = encode_frame(fields.dump());
+  const std::string frame = encode_frame(encode_payload(fields, encoding_));
   if (::send(fd_, frame.data(), frame.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(frame.size()))
     return Status::error(std::string("send: ") + std::strerror(errno));
   auto reply = receive();
+  while (reply && reply->contains("push")) {
+    pushes_.push_back(std::move(*reply));
+    reply = receive();
+  }
   if (!reply) return reply;
   if (reply->contains("error")) {
     server_error_ = true;
@@ -63,20 +69,32 @@ Result<nlohmann::json> Client::request(const std::string& type, nlohmann::json f
   return (*reply)["result"];
 }
 
+Result<nlohmann::json> Client::next_push() {
+  if (pushes_.empty()) return receive();
+  nlohmann::json push = std::move(pushes_.front());
+  pushes_.pop_front();
+  return push;
+}
+
+// Frames that arrive together (pushes while watching) are kept for the next
+// calls, never dropped.
 Result<nlohmann::json> Client::receive() {
-  std::vector<std::string> frames;
-  while (frames.empty()) {
+  while (frames_.empty()) {
     char buf[65536];
     const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
     if (n == 0) return Status::error("the server closed the connection");
     if (n < 0) return Status::error(std::string("receive: ") + std::strerror(errno));
+    std::vector<std::string> frames;
     if (!decoder_.feed(buf, static_cast<size_t>(n), frames))
       return Status::error("the server sent an oversized frame");
+    for (auto& f : frames) frames_.push_back(std::move(f));
   }
-  // One request at a time: exactly one reply is outstanding.
-  auto doc = nlohmann::json::parse(frames.front(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return Status::error("the server sent malformed JSON");
-  return doc;
+  const std::string frame = std::move(frames_.front());
+  frames_.pop_front();
+  auto doc = decode_payload(frame, encoding_);
+  if (!doc || !doc->is_object())
+    return Status::error(std::string("the server sent a malformed ") + encoding_name(encoding_) + " frame");
+  return std::move(*doc);
 }
 
 }  // namespace hegemon::net

@@ -68,6 +68,7 @@ struct Session {
       : decoder(o.max_frame_bytes), credit(o.requests_per_second) {}
   FrameDecoder decoder;
   bool greeted = false;
+  Encoding encoding = Encoding::json;  // chosen in the hello
   Role role = Role::none;
   NationId nation = kNoNation;  // a player's nation
   double credit;  // rate limit bucket: one per request, refilled per second
@@ -108,7 +109,7 @@ class Connection {
       return;
     }
     session_.watched_tick = changes->tick();
-    send(delta_json(*changes).dump());
+    send(delta_json(*changes));
   }
 
   // The socket sent data: the outbox shrank. A watcher that fell behind gets a
@@ -144,8 +145,8 @@ class Connection {
   }
 
  private:
-  void send(const std::string& payload) {
-    const std::string frame = encode_frame(payload);
+  void send(const json& doc) {
+    const std::string frame = encode_frame(encode_payload(doc, session_.encoding));
     self_->write(hdl_, frame.size(), frame.data());
     self_->flush(hdl_);
     session_.outbox += frame.size();
@@ -156,7 +157,7 @@ class Connection {
     session_.watched_tick = snapshot["tick"].get<Tick>();
     snapshot["push"] = "snapshot";
     snapshot["reason"] = reason;
-    send(snapshot.dump());
+    send(snapshot);
   }
 
   // Hot join: the current state now, then one delta per committed tick.
@@ -184,7 +185,7 @@ class Connection {
 
   void handle(const std::string& frame) {
     ParseFailure failure;
-    auto parsed = parse_request(frame, failure);
+    auto parsed = parse_request(frame, failure, session_.encoding);
     if (!parsed) return send(reply_error(failure.id, failure.code, failure.message));
     const Request& r = *parsed;
     if (!take_token()) return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
@@ -203,10 +204,24 @@ class Connection {
                                   std::to_string(kProtocolVersion) + ", not " +
                                   std::to_string(*version)));
     }
+    if (session_.greeted)
+      return send(reply_error(r.id, errc::kBadRequest, "hello was already said"));
+    Encoding encoding = Encoding::json;
+    if (r.body.contains("encoding")) {
+      auto name = string_field(r, "encoding");
+      auto chosen = name ? encoding_from_name(*name) : std::nullopt;
+      if (!chosen)
+        return send(reply_error(r.id, errc::kBadRequest, "\"encoding\" must be \"json\" or \"msgpack\""));
+      encoding = *chosen;
+    }
     session_.greeted = true;
+    // The reply is in JSON, like the hello; every frame after it in the
+    // chosen encoding.
     send(reply_result(r.id, {{"server", "hegemon"},
                              {"version", kProtocolVersion},
+                             {"encoding", encoding_name(encoding)},
                              {"spectators", ctx_->options.allow_spectators}}));
+    session_.encoding = encoding;
   }
 
   void login(const Request& r) {
@@ -535,7 +550,7 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
       [=](const caf::io::new_connection_msg& msg) {
         if (open->size() >= ctx->options.max_connections) {
           const std::string frame = encode_frame(
-              reply_error(nullptr, errc::kFailed, "too many connections; try again later"));
+              reply_error(nullptr, errc::kFailed, "too many connections; try again later").dump());
           self->write(msg.handle, frame.size(), frame.data());
           self->flush(msg.handle);
           self->close(msg.handle);

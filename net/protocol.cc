@@ -2,14 +2,40 @@
 
 namespace hegemon::net {
 
-Result<Request> parse_request(const std::string& frame, ParseFailure& failure) {
-  nlohmann::json doc = nlohmann::json::parse(frame, nullptr, /*allow_exceptions=*/false);
+const char* encoding_name(Encoding e) { return e == Encoding::msgpack ? "msgpack" : "json"; }
+
+std::optional<Encoding> encoding_from_name(std::string_view name) {
+  if (name == "json") return Encoding::json;
+  if (name == "msgpack") return Encoding::msgpack;
+  return std::nullopt;
+}
+
+std::string encode_payload(const nlohmann::json& doc, Encoding encoding) {
+  if (encoding == Encoding::json) return doc.dump();
+  std::string out;
+  nlohmann::json::to_msgpack(doc, out);
+  return out;
+}
+
+std::optional<nlohmann::json> decode_payload(const std::string& payload, Encoding encoding) {
+  nlohmann::json doc =
+      encoding == Encoding::json
+          ? nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false)
+          : nlohmann::json::from_msgpack(payload, /*strict=*/true, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return std::nullopt;
+  return doc;
+}
+
+Result<Request> parse_request(const std::string& frame, ParseFailure& failure, Encoding encoding) {
+  std::optional<nlohmann::json> decoded = decode_payload(frame, encoding);
   failure.id = nullptr;
-  if (doc.is_discarded() || !doc.is_object()) {
+  if (!decoded || !decoded->is_object()) {
     failure.code = errc::kBadFrame;
-    failure.message = "a request must be a JSON object";
+    failure.message = std::string("a request must be a ") +
+                      (encoding == Encoding::json ? "JSON" : "MessagePack") + " object";
     return Status::error(failure.message);
   }
+  nlohmann::json doc = std::move(*decoded);
   auto id = doc.find("id");
   if (id != doc.end() && (id->is_number_integer() || id->is_string())) failure.id = *id;
   if (id == doc.end() || !(id->is_number_integer() || id->is_string())) {
@@ -30,12 +56,12 @@ Result<Request> parse_request(const std::string& frame, ParseFailure& failure) {
   return r;
 }
 
-std::string reply_result(const nlohmann::json& id, const nlohmann::json& result) {
-  return nlohmann::json{{"id", id}, {"result", result}}.dump();
+nlohmann::json reply_result(const nlohmann::json& id, const nlohmann::json& result) {
+  return nlohmann::json{{"id", id}, {"result", result}};
 }
 
-std::string reply_error(const nlohmann::json& id, const char* code, const std::string& message) {
-  return nlohmann::json{{"id", id}, {"error", {{"code", code}, {"message", message}}}}.dump();
+nlohmann::json reply_error(const nlohmann::json& id, const char* code, const std::string& message) {
+  return nlohmann::json{{"id", id}, {"error", {{"code", code}, {"message", message}}}};
 }
 
 Result<int64_t> int_field(const Request& r, const char* name) {

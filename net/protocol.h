@@ -1,10 +1,14 @@
-// Hegemon's client protocol, version 1 (docs/PROTOCOL.md): JSON requests
+// Hegemon's client protocol, version 1 (docs/PROTOCOL.md): requests
 // {"id": ..., "type": "...", ...fields} and replies {"id": ..., "result": ...}
-// or {"id": ..., "error": {"code": "...", "message": "..."}}. This file holds
+// or {"id": ..., "error": {"code": "...", "message": "..."}}, as JSON text or,
+// when the client asks for it in its hello, as MessagePack (the same
+// documents, binary). The hello and its reply are always JSON. This file holds
 // the parts that need no actors: parsing, validation, reply building.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +33,15 @@ constexpr const char* kRefused = "refused";             // a command the game re
 constexpr const char* kFailed = "failed";               // the game could not do it
 }  // namespace errc
 
+enum class Encoding { json, msgpack };
+const char* encoding_name(Encoding e);  // "json", "msgpack"
+std::optional<Encoding> encoding_from_name(std::string_view name);
+
+// A document as one frame's payload, and back (nullopt: not a document in
+// that encoding).
+std::string encode_payload(const nlohmann::json& doc, Encoding encoding);
+std::optional<nlohmann::json> decode_payload(const std::string& payload, Encoding encoding);
+
 struct Request {
   nlohmann::json id;  // echoed in the reply; a number or a string
   std::string type;
@@ -42,10 +55,11 @@ struct ParseFailure {
   std::string message;
   nlohmann::json id;
 };
-Result<Request> parse_request(const std::string& frame, ParseFailure& failure);
+Result<Request> parse_request(const std::string& frame, ParseFailure& failure,
+                              Encoding encoding = Encoding::json);
 
-std::string reply_result(const nlohmann::json& id, const nlohmann::json& result);
-std::string reply_error(const nlohmann::json& id, const char* code, const std::string& message);
+nlohmann::json reply_result(const nlohmann::json& id, const nlohmann::json& result);
+nlohmann::json reply_error(const nlohmann::json& id, const char* code, const std::string& message);
 
 // Typed access to request fields; the error names the field and what it wanted.
 Result<int64_t> int_field(const Request& r, const char* name);

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/game.h"
+#include "net/client.h"
 #include "net/frame_codec.h"
 #include "net/gateway.h"
 #include "net/metrics.h"
@@ -59,20 +60,26 @@ class Client {
   ssize_t recv_raw(char* buf, size_t size) { return ::recv(fd_, buf, size, 0); }
   void send(const json& request) { send_raw(encode_frame(request.dump())); }
 
-  // The next frame as JSON; null on timeout or when the server closed.
-  json receive() {
+  // The next frame's payload; empty on timeout or when the server closed.
+  std::string receive_frame() {
     std::vector<std::string> frames;
     while (pending_.empty()) {
       char buf[4096];
       const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return nullptr;
+      if (n <= 0) return "";
       decoder_.feed(buf, static_cast<size_t>(n), frames);
-      for (auto& f : frames) pending_.push_back(json::parse(f));
+      for (auto& f : frames) pending_.push_back(std::move(f));
       frames.clear();
     }
-    json out = pending_.front();
+    std::string out = std::move(pending_.front());
     pending_.erase(pending_.begin());
     return out;
+  }
+
+  // The next frame as JSON; null on timeout or when the server closed.
+  json receive() {
+    const std::string frame = receive_frame();
+    return frame.empty() ? json(nullptr) : json::parse(frame);
   }
 
   json call(json request) {
@@ -95,7 +102,7 @@ class Client {
   int fd_ = -1;
   bool connected_ = false;
   FrameDecoder decoder_;
-  std::vector<json> pending_;
+  std::vector<std::string> pending_;
   int next_id_ = 0;
 };
 
@@ -691,4 +698,56 @@ CAF_TEST(a player commands its own nation and nothing else) {
   CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
                                         " AND json_extract(event_data, '$.kind') = 'recruit'"),
                   1);
+}
+
+CAF_TEST(a client may speak MessagePack after a JSON hello) {
+  live_server server;
+  Client raw(server.gateway.port);
+  const json hello = raw.call({{"type", "hello"}, {"version", kProtocolVersion}, {"encoding", "msgpack"}});
+  CAF_CHECK_EQUAL(hello["result"]["encoding"], json("msgpack"));
+  // From now on every frame is MessagePack, both ways.
+  auto call_msgpack = [&](const json& request) {
+    std::string payload;
+    json::to_msgpack(request, payload);
+    raw.send_raw(encode_frame(payload));
+    const std::string reply = raw.receive_frame();
+    return json::from_msgpack(reply, true, false);
+  };
+  const json login = call_msgpack({{"id", 1}, {"type", "login"}, {"role", "spectator"}});
+  CAF_CHECK_EQUAL(login["result"]["role"], json("spectator"));
+  const json status = call_msgpack({{"id", 2}, {"type", "status"}});
+  CAF_CHECK_EQUAL(status["id"], json(2));
+  CAF_CHECK_EQUAL(status["result"]["tick"], json(0));
+  // JSON text is no longer a request on this connection.
+  raw.send(json{{"id", 3}, {"type", "status"}});
+  const json refused = json::from_msgpack(raw.receive_frame(), true, false);
+  CAF_CHECK_EQUAL(error_code(refused), errc::kBadFrame);
+  // A second hello cannot switch encodings mid-stream.
+  const json again = call_msgpack({{"id", 4}, {"type", "hello"}, {"version", kProtocolVersion}});
+  CAF_CHECK_EQUAL(error_code(again), errc::kBadRequest);
+  {
+    Client other(server.gateway.port);
+    const auto got = error_code(other.call({{"type", "hello"}, {"version", kProtocolVersion}, {"encoding", "xml"}}));
+    CAF_CHECK_EQUAL(got, errc::kBadRequest);
+  }
+
+  // The C++ client library speaks it too, watch pushes included.
+  auto client = hegemon::net::Client::connect("127.0.0.1", server.gateway.port,
+                                              std::chrono::seconds(10), Encoding::msgpack);
+  CAF_REQUIRE(client.ok());
+  auto logged_in = (*client)->request("login", {{"role", "admin"}, {"token", "sesame"}});
+  CAF_REQUIRE(logged_in.ok());
+  auto snapshot = (*client)->request("watch");
+  CAF_REQUIRE(snapshot.ok());
+  CAF_CHECK_EQUAL((*snapshot)["provinces"].size(), 200u);
+  auto sped = (*client)->request("speed", {{"speed", "max"}});
+  CAF_REQUIRE(sped.ok());
+  Tick last = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto push = (*client)->next_push();
+    CAF_REQUIRE(push.ok());
+    const Tick tick = (*push)["tick"].get<Tick>();
+    CAF_CHECK_EQUAL(tick, last + 1);
+    last = tick;
+  }
 }

@@ -243,6 +243,19 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_EQUAL(run_capture(py + " --token wrong status", out_file, out), 1);
   CAF_CHECK_EQUAL(run_capture(std::string(HEGEMON_BINARY) + " client --port 1 status", out_file, out), 3);
 
+  // A player token for nation 3; the player commands through either client.
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame --json token issue player 3", out_file, out), 0);
+  auto issued = nlohmann::json::parse(out, nullptr, false);
+  CAF_REQUIRE(issued.is_object() && issued.contains("token"));
+  const std::string as_player = " --role player --token " + issued["token"].get<std::string>();
+  CAF_CHECK_EQUAL(run_capture(py + as_player + " set-tax 1", out_file, out), 0);
+  CAF_CHECK(out.find("applies at tick 1") != std::string::npos);
+  CAF_CHECK_EQUAL(run_capture(cpp + as_player + " --json offer-peace white", out_file, out), 1);
+  CAF_CHECK(out.find("not at war") != std::string::npos);
+  CAF_CHECK_EQUAL(run_capture(py + as_player + " --nation 4 set-tax 1", out_file, out), 1);
+  CAF_CHECK(out.find("own nation") != std::string::npos);
+  CAF_CHECK_EQUAL(run_capture(cpp + as_player + " move-army 1", out_file, out), 2);  // no path
+
   // The admin starts the clock; both clients see the game move.
   CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame speed max", out_file, out), 0);
   int64_t tick = 0;
@@ -277,6 +290,12 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   waitpid(pid, &wstatus, 0);
   CAF_REQUIRE(WIFEXITED(wstatus));
   CAF_CHECK_EQUAL(WEXITSTATUS(wstatus), 0);
+  // The player's command is in the log at the tick it applied at.
+  CAF_CHECK_EQUAL(query_int(dir.file("game.db"),
+                            "SELECT count(*) FROM event_log WHERE event_type = 'command' AND tick = 1"
+                            " AND json_extract(event_data, '$.kind') = 'set_tax'"
+                            " AND json_extract(event_data, '$.nation') = 3"),
+                  1);
 }
 
 CAF_TEST(the first start creates an admin token that later starts accept) {

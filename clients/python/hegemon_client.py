@@ -13,6 +13,7 @@ or from the command line:
     hegemon_client.py --port 4242 status
     hegemon_client.py --port 4242 --token SECRET speed max
     hegemon_client.py --port 4242 --json province 12
+    hegemon_client.py --port 4242 --token PLAYER_TOKEN --role player move-army 7 12 13
 
 Exit codes: 0 success, 1 the server answered with an error, 2 bad usage,
 3 cannot connect or the connection broke.
@@ -135,36 +136,79 @@ def _watch(client, args):
     return 0
 
 
+# Commands for a nation: the request type and how to read the arguments.
+GAME_COMMANDS = {
+    "declare-war": ("declare_war", ["target"]),
+    "recruit": ("recruit", ["province"]),
+    "set-tax": ("set_tax", ["level"]),
+    "offer-peace": ("offer_peace", None),   # white | win | concede
+    "accept-peace": ("accept_peace", []),
+    "move-army": ("move_army", None),       # ARMY P1 [P2 ...]
+}
+
+
+def _command_fields(parser, command, words):
+    """Request type and fields of a game command, or a usage error."""
+    type_, names = GAME_COMMANDS[command]
+    if command == "offer-peace":
+        if len(words) != 1 or words[0] not in ("white", "win", "concede"):
+            parser.error("offer-peace needs white, win or concede")
+        return type_, {"terms": words[0]}
+    if not all(w.isdigit() for w in words):
+        parser.error(f"{command} takes numbers only")
+    if command == "move-army":
+        if len(words) < 2:
+            parser.error("move-army needs an army id and one or more province ids")
+        return type_, {"army": int(words[0]), "path": [int(w) for w in words[1:]]}
+    if len(words) != len(names):
+        parser.error(f"{command} needs {len(names)} argument(s): {' '.join(names).upper()}")
+    return type_, {name: int(w) for name, w in zip(names, words)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Hegemon client (protocol version 1)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4242)
-    parser.add_argument("--token", help="admin token (logs in as admin; else as spectator)")
+    parser.add_argument("--token", help="log in with this token (else as a spectator)")
+    parser.add_argument("--role", default="admin", choices=["admin", "player"],
+                        help="the role the token is for (default admin)")
+    parser.add_argument("--nation", type=int, help="the nation an admin's command is for")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
-    parser.add_argument("command", choices=["status", "province", "nation", "actors", "pause",
-                                            "resume", "save", "speed", "watch"])
-    parser.add_argument("argument", nargs="?",
-                        help="province/nation id, the speed, or how many ticks to watch")
+    parser.add_argument("command", choices=["status", "province", "nation", "army", "war",
+                                            "actors", "pause", "resume", "save", "speed",
+                                            "watch"] + sorted(GAME_COMMANDS))
+    parser.add_argument("arguments", nargs="*",
+                        help="an id, the speed, how many ticks to watch, or a command's arguments")
     args = parser.parse_args(argv)
 
     fields = {}
-    if args.command in ("province", "nation"):
-        if args.argument is None or not args.argument.isdigit():
+    type_ = args.command
+    words = args.arguments
+    if args.command in ("province", "nation", "army", "war"):
+        if len(words) != 1 or not words[0].isdigit():
             parser.error(f"{args.command} needs a numeric id")
-        fields[args.command] = int(args.argument)
+        fields[args.command] = int(words[0])
     elif args.command == "speed":
-        if args.argument is None:
+        if len(words) != 1:
             parser.error("speed needs 0..5 or max")
-        fields["speed"] = args.argument
+        fields["speed"] = words[0]
+    elif args.command == "watch":
+        if len(words) > 1 or (words and not words[0].isdigit()):
+            parser.error("watch takes an optional number of ticks")
+        args.argument = words[0] if words else None
+    elif args.command in GAME_COMMANDS:
+        type_, fields = _command_fields(parser, args.command, words)
+        if args.nation is not None:
+            fields["nation"] = args.nation
     try:
         with Client(args.host, args.port) as client:
             if args.token:
-                client.login("admin", args.token)
+                client.login(args.role, args.token)
             else:
                 client.login("spectator")
             if args.command == "watch":
                 return _watch(client, args)
-            result = client.request(args.command, **fields)
+            result = client.request(type_, **fields)
     except ServerError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -173,6 +217,9 @@ def main(argv=None):
         return 3
     if args.json:
         print(json.dumps(result))
+    elif args.command in GAME_COMMANDS:
+        print(f"command {result['seq']} ({result['kind']}) for nation {result['nation']} "
+              f"accepted: applies at tick {result['tick']}")
     else:
         _print_human(args.command, result)
     return 0

@@ -76,6 +76,8 @@ struct coordinator_state {
   std::vector<caf::typed_response_promise<Tick>> stop_waiters;
 
   std::deque<std::chrono::steady_clock::time_point> recent_ticks;  // last second
+  std::chrono::steady_clock::time_point lap_start;  // of the phase in flight
+  double nation_phase_ms = 0, war_phase_ms = 0, finish_phase_ms = 0;  // last tick's
   double commit_ms = 0;
   int32_t restarts = 0;
   std::string last_error;
@@ -91,6 +93,14 @@ void maybe_start_tick(self_ptr self);
 void finish_tick(self_ptr self);
 
 void pause_with_error(self_ptr self, const std::string& reason);
+
+// Milliseconds since the last lap (the start of the phase that just ended).
+double lap(coordinator_state& st) {
+  const auto now = std::chrono::steady_clock::now();
+  const double ms = std::chrono::duration<double, std::milli>(now - st.lap_start).count();
+  st.lap_start = now;
+  return ms;
+}
 
 // ---- supervised collaborators ---------------------------------------------
 
@@ -246,6 +256,7 @@ void on_phase_reply(self_ptr self, Tick tick, size_t slot, NationProposal propos
   if (!st.in_tick || st.recorder->tick() != tick) return;
   if (!st.nation_phase.store(slot, std::move(proposal)) || !st.nation_phase.complete()) return;
   merge_nation_phase(*st.recorder, st.nation_phase.take());
+  st.nation_phase_ms = lap(st);
   start_war_phase(self);
 }
 
@@ -394,6 +405,7 @@ void start_tick(self_ptr self) {
   auto& st = self->state;
   if (st.faults) st.faults->maybe_crash({ActorKind::coordinator, 0}, st.world->meta().tick + 1);
   st.in_tick = true;
+  lap(st);
   st.recorder = std::make_unique<ChangeRecorder>(*st.world, st.world->meta().tick + 1);
   st.tick_commands.clear();
   if (auto due = st.scheduled.find(st.recorder->tick()); due != st.scheduled.end()) {
@@ -406,6 +418,7 @@ void start_tick(self_ptr self) {
   st.war_phase.start({});
   if (st.nation_phase.complete()) {  // no nation left: nothing to plan
     merge_nation_phase(*st.recorder, st.nation_phase.take());
+    st.nation_phase_ms = lap(st);
     return start_war_phase(self);
   }
   for (size_t i = 0; i < st.nation_phase.ids().size(); ++i) request_nation(self, i);
@@ -437,6 +450,7 @@ void on_timer(self_ptr self, uint64_t epoch) {
 
 void finish_tick(self_ptr self) {
   auto& st = self->state;
+  st.war_phase_ms = lap(st);
   end_of_tick(*st.recorder);
   auto changes = std::make_shared<const ChangeSet>(st.recorder->finish());
   st.recorder.reset();
@@ -452,6 +466,7 @@ void finish_tick(self_ptr self) {
 
   st.uncommitted.push_back(changes);
   if (!st.commit_failed) send_commit(self, changes);
+  st.finish_phase_ms = lap(st);
   check_stop_waiters(self);
   maybe_start_tick(self);
 }
@@ -505,6 +520,9 @@ GameStatus make_status(self_ptr self) {
     st.recent_ticks.pop_front();
   s.ticks_per_second = static_cast<double>(st.recent_ticks.size());
   s.commit_ms = st.commit_ms;
+  s.nation_phase_ms = st.nation_phase_ms;
+  s.war_phase_ms = st.war_phase_ms;
+  s.finish_phase_ms = st.finish_phase_ms;
   s.state_hash = meta.state_hash;
   s.restarts = st.restarts;
   s.last_error = st.last_error;

@@ -26,13 +26,20 @@ struct GameStatus {
   std::string last_error;      // why the game paused, empty if it did not
   bool finished = false;       // reached --ticks and everything is committed
   bool stopping = false;       // a stop was requested (signal or admin "shutdown")
+  // Wall time of the last tick's phases: nation (plans and merge), war
+  // (spawning new war actors, resolutions and merge), finish (end of tick,
+  // sealing the change set, handing it to persistence).
+  double nation_phase_ms = 0;
+  double war_phase_ms = 0;
+  double finish_phase_ms = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, GameStatus& x) {
   return f(caf::meta::type_name("game_status"), x.tick, x.committed_tick, x.date, x.speed,
            x.living_nations, x.active_wars, x.armies, x.uncommitted, x.ticks_per_second,
-           x.commit_ms, x.state_hash, x.restarts, x.last_error, x.finished, x.stopping);
+           x.commit_ms, x.state_hash, x.restarts, x.last_error, x.finished, x.stopping,
+           x.nation_phase_ms, x.war_phase_ms, x.finish_phase_ms);
 }
 
 }  // namespace hegemon

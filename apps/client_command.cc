@@ -47,6 +47,8 @@ const char* const kUsage =
     "  kill KIND [ID]      crash an actor: nation ID, war ID or persistence (admin)\n"
     "  restart KIND [ID]   start a new incarnation of an actor (admin)\n"
     "  shutdown            commit everything, checkpoint and stop the server (admin)\n"
+    "  clients             who is connected (admin)\n"
+    "  kick CLIENT         disconnect a client, by the id `clients` shows (admin)\n"
     "  token issue player NATION | token issue admin   a new token, shown once (admin)\n"
     "  token revoke ID | token list                    (admin)\n"
     "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
@@ -88,6 +90,11 @@ void print_human(const std::string& command, const nlohmann::json& r) {
         std::cout << "  last crash at tick " << a["last_crash_tick"] << ": " << a["last_crash"].get<std::string>();
       std::cout << "\n";
     }
+  } else if (command == "clients") {
+    for (const auto& c : r)
+      std::cout << fmt::format("client {:>4}  {:<21} {:<9} nation {:<4} connected {} s\n",
+                               c.value("client", 0), c.value("peer", ""), c.value("role", ""),
+                               c.value("nation", 0), c.value("connected_seconds", 0));
   } else if (r.is_object()) {
     for (const auto& [key, value] : r.items()) std::cout << key << ": " << value.dump() << "\n";
   } else {
@@ -235,6 +242,12 @@ int run_client(const std::vector<std::string>& args) {
       fields["province"] = std::stoll(words[1]);
       fields["tick"] = std::stoll(words[2]);
     }
+  } else if (command == "kick") {
+    if (words.size() != 2 || !is_number(words[1])) {
+      std::cerr << "hegemon client: kick needs a client id (see `clients`)\n";
+      return 2;
+    }
+    fields["client"] = std::stoll(words[1]);
   } else if (command == "save-as") {
     if (words.size() != 2) {
       std::cerr << "hegemon client: save-as needs a path\n";
@@ -274,7 +287,8 @@ int run_client(const std::vector<std::string>& args) {
       return 2;
     }
   } else if (command != "status" && command != "actors" && command != "pause" &&
-             command != "resume" && command != "save" && command != "shutdown" && command != "map") {
+             command != "resume" && command != "save" && command != "shutdown" && command != "map" &&
+             command != "clients") {
     std::cerr << "hegemon client: unknown command '" << command << "'\n" << kUsage;
     return 2;
   }

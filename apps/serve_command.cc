@@ -289,7 +289,8 @@ int run_serve(const std::vector<std::string>& args) {
   spdlog::info("gateway listening on {}:{}", cfg.host, gateway->port);
   caf::actor metrics;
   if (cfg.metrics_port >= 0) {
-    auto endpoint = net::start_metrics(sys, game->root, cfg.host, static_cast<uint16_t>(cfg.metrics_port));
+    auto endpoint = net::start_metrics(sys, game->root, gateway->acceptor, cfg.host,
+                                       static_cast<uint16_t>(cfg.metrics_port));
     if (!endpoint) {
       spdlog::critical("cannot start the metrics endpoint: {}", endpoint.status().message());
       caf::anon_send_exit(gateway->acceptor, caf::exit_reason::user_shutdown);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -28,6 +29,8 @@ namespace hegemon::net {
 namespace {
 
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
+// A connection tells the acceptor who logged in: (session, id, role, nation).
+using session_atom = caf::atom_constant<caf::atom("session")>;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
@@ -83,8 +86,10 @@ struct Session {
 
 class Connection {
  public:
-  Connection(caf::io::broker* self, caf::io::connection_handle hdl, ContextPtr ctx)
-      : self_(self), hdl_(hdl), ctx_(std::move(ctx)), session_(ctx_->options) {}
+  Connection(caf::io::broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
+             caf::actor acceptor, uint64_t id)
+      : self_(self), hdl_(hdl), ctx_(std::move(ctx)), acceptor_(std::move(acceptor)), id_(id),
+        session_(ctx_->options) {}
 
   void on_data(const std::vector<char>& buf) {
     session_.last_activity = Clock::now();
@@ -135,6 +140,12 @@ class Connection {
     self_->delayed_send(self_, std::min<Clock::duration>(ctx_->options.idle_timeout,
                                                          std::chrono::seconds(5)),
                         idle_atom::value);
+  }
+
+  void on_kick() {
+    spdlog::info("gateway: client {} disconnected by an admin", id_);
+    send(reply_error(nullptr, errc::kFailed, "disconnected by an admin"));
+    close("kicked");
   }
 
   void close(const char* why) {
@@ -257,6 +268,8 @@ class Connection {
                               "\"role\" must be admin, player or spectator"));
     }
     result["role"] = role_name(session_.role);
+    self_->send(acceptor_, session_atom::value, id_, std::string(role_name(session_.role)),
+                session_.nation);
     send(reply_result(r.id, result));
   }
 
@@ -327,8 +340,8 @@ class Connection {
         "status", "province", "nation", "army", "war", "watch", "map", "provinces_of", "wars_of",
         "events", "province_at"};
     static const std::vector<std::string> kAdmin{
-        "actors", "pause",   "resume",   "speed",       "save",        "save_as",
-        "kill",   "restart", "shutdown", "token_issue", "token_revoke", "tokens"};
+        "actors", "pause",   "resume",   "speed",       "save",         "save_as", "kill",
+        "restart", "shutdown", "token_issue", "token_revoke", "tokens", "clients", "kick"};
     const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
     const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
     if (!read && !admin) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
@@ -362,6 +375,7 @@ class Connection {
       auto restarted = [](caf::actor&, uint64_t& generation) { return json{{"generation", generation}}; };
       return ask_game2(r, restarted, restart_atom::value, *key);
     }
+    if (r.type == "clients" || r.type == "kick") return manage_clients(r);
     if (r.type == "token_issue") return issue_token(r);
     if (r.type == "token_revoke") {
       auto id = int_field(r, "token_id");
@@ -391,6 +405,30 @@ class Connection {
       if (!speed) return send(reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
       return ask_game<caf::ok_atom>(r, ok, speed_atom::value, *speed);
     }
+  }
+
+  // Admin: who is connected, and disconnecting one of them.
+  void manage_clients(const Request& r) {
+    auto id = r.id;
+    auto* self = this;
+    if (r.type == "kick") {
+      auto failed = [self, id](caf::error& err) { self->send(reply_error(id, errc::kNotFound, describe(err))); };
+      auto client = int_field(r, "client");
+      if (!client || *client <= 0) return send(reply_error(r.id, errc::kBadRequest, "\"client\" must be a client id"));
+      self_->request(acceptor_, std::chrono::seconds(10), kick_atom::value, static_cast<uint64_t>(*client))
+          .then([self, id](caf::ok_atom) { self->send(reply_result(id, {{"ok", true}})); }, failed);
+      return;
+    }
+    self_->request(acceptor_, std::chrono::seconds(10), clients_atom::value)
+        .then(
+            [self, id](std::vector<ClientSummary>& clients) {
+              json out = json::array();
+              for (const auto& c : clients)
+                out.push_back({{"client", c.id}, {"peer", c.peer}, {"role", c.role},
+                               {"nation", c.nation}, {"connected_seconds", c.connected_seconds}});
+              self->send(reply_result(id, out));
+            },
+            [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
   }
 
   void lookup(const Request& r) {
@@ -515,13 +553,15 @@ class Connection {
   caf::io::broker* self_;
   caf::io::connection_handle hdl_;
   ContextPtr ctx_;
+  caf::actor acceptor_;
+  uint64_t id_;
   Session session_;
 };
 
 caf::behavior connection_broker(caf::io::broker* self, caf::io::connection_handle hdl,
-                                ContextPtr ctx) {
+                                ContextPtr ctx, caf::actor acceptor, uint64_t id) {
   // The Connection lives as long as the broker's behavior (captured below).
-  auto conn = std::make_shared<Connection>(self, hdl, ctx);
+  auto conn = std::make_shared<Connection>(self, hdl, ctx, std::move(acceptor), id);
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   conn->schedule_idle_check();
   return {
@@ -530,20 +570,33 @@ caf::behavior connection_broker(caf::io::broker* self, caf::io::connection_handl
       [conn](idle_atom) { conn->on_idle_check(); },
       [conn](delta_atom, const ChangeSetPtr& changes) { conn->on_delta(changes); },
       [conn](const caf::io::data_transferred_msg& msg) { conn->on_transferred(msg.remaining); },
+      [conn](kick_atom) { conn->on_kick(); },
   };
 }
 
+// The acceptor's record of one open connection.
+struct OpenConnection {
+  caf::actor broker;
+  ClientSummary summary;
+  Clock::time_point since;
+};
+
 caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, ContextPtr ctx) {
   self->add_doorman(std::move(door));
-  // Open connections, to close them when the gateway is told to exit.
-  auto open = std::make_shared<std::vector<caf::actor>>();
+  // Open connections by client id: for the admin's list and kick, and to
+  // close them all when the gateway is told to exit.
+  auto open = std::make_shared<std::map<uint64_t, OpenConnection>>();
+  auto next_id = std::make_shared<uint64_t>(1);
   self->set_down_handler([open](caf::down_msg& dm) {
-    open->erase(std::remove_if(open->begin(), open->end(),
-                               [&](const caf::actor& a) { return a.address() == dm.source; }),
-                open->end());
+    for (auto it = open->begin(); it != open->end(); ++it) {
+      if (it->second.broker.address() == dm.source) {
+        open->erase(it);
+        return;
+      }
+    }
   });
   self->set_exit_handler([self, open](caf::exit_msg& msg) {
-    for (const auto& conn : *open) self->send_exit(conn, msg.reason);
+    for (const auto& [id, conn] : *open) self->send_exit(conn.broker, msg.reason);
     self->quit(msg.reason);
   });
   return {
@@ -556,9 +609,38 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
           self->close(msg.handle);
           return;
         }
-        auto conn = self->fork(connection_broker, msg.handle, ctx);
-        self->monitor(conn);
-        open->push_back(conn);
+        const uint64_t id = (*next_id)++;
+        OpenConnection entry;
+        entry.summary.id = id;
+        entry.summary.peer = self->remote_addr(msg.handle) + ":" + std::to_string(self->remote_port(msg.handle));
+        entry.summary.role = "none";
+        entry.since = Clock::now();
+        entry.broker = self->fork(connection_broker, msg.handle, ctx, caf::actor_cast<caf::actor>(self), id);
+        self->monitor(entry.broker);
+        open->emplace(id, std::move(entry));
+      },
+      [open](session_atom, uint64_t id, const std::string& role, NationId nation) {
+        if (auto it = open->find(id); it != open->end()) {
+          it->second.summary.role = role;
+          it->second.summary.nation = nation;
+        }
+      },
+      [open](clients_atom) {
+        std::vector<ClientSummary> out;
+        const auto now = Clock::now();
+        for (const auto& [id, conn] : *open) {
+          out.push_back(conn.summary);
+          out.back().connected_seconds =
+              std::chrono::duration_cast<std::chrono::seconds>(now - conn.since).count();
+        }
+        return out;
+      },
+      [self, open](kick_atom atom, uint64_t id) -> caf::result<caf::ok_atom> {
+        auto it = open->find(id);
+        if (it == open->end())
+          return make_error(Errc::invalid_request, "no client " + std::to_string(id));
+        self->send(it->second.broker, atom);
+        return caf::ok_atom::value;
       },
       [self](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };

@@ -11,8 +11,11 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 
 #include "net/frame_codec.h"
@@ -37,6 +40,22 @@ struct GatewayOptions {
   size_t max_outbox_bytes = 4 << 20;
 };
 
+// One connected client, as the acceptor knows it.
+struct ClientSummary {
+  uint64_t id = 0;          // numbered from 1 in order of connection
+  std::string peer;         // "address:port"
+  std::string role;         // "none" until logged in, then admin/player/spectator
+  NationId nation = kNoNation;  // a player's nation
+  int64_t connected_seconds = 0;
+};
+
+// What the acceptor answers besides connections:
+//   (clients_atom)          -> std::vector<ClientSummary>, by id
+//   (kick_atom, uint64_t)   -> ok: that client is told why and disconnected;
+//                              an error if there is no such client
+using clients_atom = caf::atom_constant<caf::atom("clients")>;
+using kick_atom = caf::atom_constant<caf::atom("kick")>;
+
 struct Gateway {
   caf::actor acceptor;
   uint16_t port = 0;  // the port actually bound
@@ -49,3 +68,5 @@ Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
                               std::shared_ptr<SaveReader> save, GatewayOptions options);
 
 }  // namespace hegemon::net
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<hegemon::net::ClientSummary>)

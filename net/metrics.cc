@@ -25,6 +25,14 @@ void metric(std::string& out, const char* name, const char* type, const char* he
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
 }
 
+// A metric with one label and a sample per label value.
+void labelled_metric(std::string& out, const char* name, const char* type, const char* help,
+                     const char* label, const std::vector<std::pair<std::string, double>>& samples) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  for (const auto& [value, sample] : samples)
+    out += fmt::format("{}{{{}=\"{}\"}} {}\n", name, label, value, sample);
+}
+
 void respond(caf::io::broker* self, caf::io::connection_handle hdl, const char* status,
              const std::string& body) {
   const std::string response = fmt::format(
@@ -38,7 +46,7 @@ void respond(caf::io::broker* self, caf::io::connection_handle hdl, const char* 
 }
 
 caf::behavior request_broker(caf::io::broker* self, caf::io::connection_handle hdl,
-                             caf::actor game) {
+                             caf::actor game, caf::actor gateway) {
   self->configure_read(hdl, caf::io::receive_policy::at_most(kMaxRequestBytes));
   // A scraper that never finishes its request does not keep a broker alive.
   self->delayed_send(self, std::chrono::seconds(10), expire_atom::value);
@@ -51,27 +59,40 @@ caf::behavior request_broker(caf::io::broker* self, caf::io::connection_handle h
         if (request->find("\r\n\r\n") == std::string::npos) return;  // headers incomplete
         if (request->rfind("GET /metrics ", 0) != 0 && request->rfind("GET /metrics?", 0) != 0)
           return respond(self, hdl, "404 Not Found", "try GET /metrics\n");
+        auto unavailable = [=](caf::error& err) {
+          respond(self, hdl, "503 Service Unavailable", describe(err) + "\n");
+        };
         self->request(game, std::chrono::seconds(10), status_atom::value)
-            .then([=](GameStatus& s) { respond(self, hdl, "200 OK", prometheus_text(s)); },
-                  [=](caf::error& err) {
-                    respond(self, hdl, "503 Service Unavailable", describe(err) + "\n");
-                  });
+            .then(
+                [=](GameStatus& s) {
+                  if (!gateway) return respond(self, hdl, "200 OK", prometheus_text(s, {}));
+                  self->request(gateway, std::chrono::seconds(10), clients_atom::value)
+                      .then(
+                          [=](std::vector<ClientSummary>& clients) {
+                            respond(self, hdl, "200 OK", prometheus_text(s, clients));
+                          },
+                          unavailable);
+                },
+                unavailable);
       },
       [=](const caf::io::connection_closed_msg&) { self->quit(); },
   };
 }
 
-caf::behavior metrics_acceptor(caf::io::broker* self, caf::io::doorman_ptr door, caf::actor game) {
+caf::behavior metrics_acceptor(caf::io::broker* self, caf::io::doorman_ptr door, caf::actor game,
+                               caf::actor gateway) {
   self->add_doorman(std::move(door));
   return {
-      [=](const caf::io::new_connection_msg& msg) { self->fork(request_broker, msg.handle, game); },
+      [=](const caf::io::new_connection_msg& msg) {
+        self->fork(request_broker, msg.handle, game, gateway);
+      },
       [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };
 }
 
 }  // namespace
 
-std::string prometheus_text(const GameStatus& s) {
+std::string prometheus_text(const GameStatus& s, const std::vector<ClientSummary>& clients) {
   std::string out;
   metric(out, "hegemon_tick", "gauge", "Last completed tick (in the hot cache).", s.tick);
   metric(out, "hegemon_committed_tick", "gauge", "Last tick committed to the save.", s.committed_tick);
@@ -88,10 +109,22 @@ std::string prometheus_text(const GameStatus& s) {
   metric(out, "hegemon_armies", "gauge", "Armies in the hot cache.", s.armies);
   metric(out, "hegemon_actor_restarts_total", "counter",
          "Actor incarnations started after a crash or on request.", s.restarts);
+  labelled_metric(out, "hegemon_phase_seconds", "gauge", "Wall time of each phase of the last tick.",
+                  "phase",
+                  {{"nation", s.nation_phase_ms / 1000.0},
+                   {"war", s.war_phase_ms / 1000.0},
+                   {"finish", s.finish_phase_ms / 1000.0}});
+  std::vector<std::pair<std::string, double>> by_role{
+      {"admin", 0}, {"player", 0}, {"spectator", 0}, {"none", 0}};
+  for (const auto& c : clients)
+    for (auto& [role, count] : by_role)
+      if (role == c.role) ++count;
+  labelled_metric(out, "hegemon_clients", "gauge",
+                  "Clients connected to the gateway, by role (none: not logged in).", "role", by_role);
   return out;
 }
 
-Result<MetricsEndpoint> start_metrics(caf::actor_system& sys, caf::actor game,
+Result<MetricsEndpoint> start_metrics(caf::actor_system& sys, caf::actor game, caf::actor gateway,
                                       const std::string& host, uint16_t port) {
   auto listening = open_listen_socket(host, port);
   if (!listening) return listening.status();
@@ -99,7 +132,7 @@ Result<MetricsEndpoint> start_metrics(caf::actor_system& sys, caf::actor game,
   MetricsEndpoint m;
   m.port = listening->second;
   m.acceptor = mm.spawn_broker(metrics_acceptor, mm.backend().new_doorman(listening->first),
-                               std::move(game));
+                               std::move(game), std::move(gateway));
   return m;
 }
 

@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/game_status.h"
+#include "net/gateway.h"
 #include "state/status.h"
 
 namespace hegemon::net {
@@ -20,10 +21,11 @@ struct MetricsEndpoint {
   uint16_t port = 0;
 };
 
-Result<MetricsEndpoint> start_metrics(caf::actor_system& sys, caf::actor game,
+// `gateway` (its acceptor; may be null) is asked for the connected clients.
+Result<MetricsEndpoint> start_metrics(caf::actor_system& sys, caf::actor game, caf::actor gateway,
                                       const std::string& host, uint16_t port);
 
-// The exposition text for one status (exposed for tests).
-std::string prometheus_text(const GameStatus& s);
+// The exposition text for one status and the gateway's clients (exposed for tests).
+std::string prometheus_text(const GameStatus& s, const std::vector<ClientSummary>& clients);
 
 }  // namespace hegemon::net

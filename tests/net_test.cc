@@ -512,8 +512,11 @@ CAF_TEST(admins issue and revoke player tokens stored only as hashes) {
 
 CAF_TEST(the metrics endpoint serves Prometheus text over HTTP) {
   live_server server;
-  auto endpoint = start_metrics(server.sys, server.game.root, "127.0.0.1", 0);
+  auto endpoint = start_metrics(server.sys, server.game.root, server.gateway.acceptor, "127.0.0.1", 0);
   CAF_REQUIRE(endpoint.ok());
+  Client spectator(server.gateway.port);
+  greet(spectator);
+  spectator.call({{"type", "login"}, {"role", "spectator"}});
   auto http_get = [&](const std::string& path) {
     Client c(endpoint->port);
     c.send_raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
@@ -532,6 +535,9 @@ CAF_TEST(the metrics endpoint serves Prometheus text over HTTP) {
   CAF_CHECK(ok.find("\nhegemon_tick 0\n") != std::string::npos);
   CAF_CHECK(ok.find("# TYPE hegemon_actor_restarts_total counter") != std::string::npos);
   CAF_CHECK(ok.find("hegemon_living_nations 12") != std::string::npos);
+  CAF_CHECK(ok.find("\nhegemon_clients{role=\"spectator\"} 1\n") != std::string::npos);
+  CAF_CHECK(ok.find("\nhegemon_clients{role=\"admin\"} 0\n") != std::string::npos);
+  CAF_CHECK(ok.find("\nhegemon_phase_seconds{phase=\"nation\"} ") != std::string::npos);
   const std::string missing = http_get("/secrets");
   CAF_CHECK(missing.rfind("HTTP/1.0 404", 0) == 0);
   caf::anon_send_exit(endpoint->acceptor, caf::exit_reason::user_shutdown);
@@ -750,4 +756,47 @@ CAF_TEST(a client may speak MessagePack after a JSON hello) {
     CAF_CHECK_EQUAL(tick, last + 1);
     last = tick;
   }
+}
+
+CAF_TEST(an admin lists the connected clients and kicks one) {
+  live_server server;
+  Client admin(server.gateway.port);
+  greet(admin);
+  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  Client watcher(server.gateway.port);
+  greet(watcher);
+  watcher.call({{"type", "login"}, {"role", "spectator"}});
+  watcher.call({{"type", "watch"}});
+  {
+    const auto got = error_code(watcher.call({{"type", "clients"}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  const json listed = admin.call({{"type", "clients"}});
+  CAF_REQUIRE(listed["result"].is_array());
+  CAF_REQUIRE_EQUAL(listed["result"].size(), 2u);
+  const json& second = listed["result"][1];
+  CAF_CHECK_EQUAL(second["role"], json("spectator"));
+  CAF_CHECK(second["peer"].get<std::string>().rfind("127.0.0.1:", 0) == 0);
+  const int64_t victim = second["client"].get<int64_t>();
+
+  const json kicked = admin.call({{"type", "kick"}, {"client", victim}});
+  CAF_CHECK_EQUAL(kicked["result"]["ok"], json(true));
+  json last = watcher.receive();  // perhaps a delta first; then the reason
+  while (last.is_object() && last.contains("push")) last = watcher.receive();
+  CAF_CHECK(last.dump().find("disconnected by an admin") != std::string::npos);
+  CAF_CHECK(watcher.closed_by_server());
+  {
+    const auto got = error_code(admin.call({{"type", "kick"}, {"client", victim}}));
+    CAF_CHECK_EQUAL(got, errc::kNotFound);
+  }
+  json after;
+  for (int i = 0; i < 50; ++i) {  // the acceptor hears of the closed connection shortly
+    after = admin.call({{"type", "clients"}});
+    if (after["result"].size() == 1u) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CAF_CHECK_EQUAL(after["result"].size(), 1u);
+  // The game never noticed.
+  const json status = admin.call({{"type", "status"}});
+  CAF_CHECK(status["result"]["last_error"].get<std::string>().empty());
 }

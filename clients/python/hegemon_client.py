@@ -22,6 +22,7 @@ Exit codes: 0 success, 1 the server answered with an error, 2 bad usage,
 import argparse
 import json
 import socket
+import ssl
 import struct
 import sys
 
@@ -38,12 +39,27 @@ class ServerError(Exception):
 
 
 class Client:
-    def __init__(self, host="127.0.0.1", port=4242, timeout=10.0):
-        self._sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, host="127.0.0.1", port=4242, timeout=10.0, tls=False, cafile=None):
+        """Connects and says hello. With tls=True the connection is TLS, for a
+        server behind a TLS terminator (docs/PROTOCOL.md, "TLS"); the server's
+        certificate is checked against `cafile` (else the system's CAs)."""
+        sock = socket.create_connection((host, port), timeout=timeout)
+        if tls:
+            try:
+                context = ssl.create_default_context(cafile=cafile)
+                sock = context.wrap_socket(sock, server_hostname=host)
+            except BaseException:
+                sock.close()
+                raise
+        self._sock = sock
         self._next_id = 0
         self._buffer = b""
         self._pushes = []
-        self.request("hello", version=PROTOCOL_VERSION)
+        try:
+            self.request("hello", version=PROTOCOL_VERSION)
+        except BaseException:
+            self._sock.close()
+            raise
 
     def __enter__(self):
         return self
@@ -173,6 +189,9 @@ def main(argv=None):
     parser.add_argument("--role", default="admin", choices=["admin", "player"],
                         help="the role the token is for (default admin)")
     parser.add_argument("--nation", type=int, help="the nation an admin's command is for")
+    parser.add_argument("--tls", action="store_true",
+                        help="connect with TLS (a server behind a TLS terminator)")
+    parser.add_argument("--cafile", help="with --tls: the CA (or self-signed) certificate to trust")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("command", choices=["status", "province", "nation", "army", "war",
                                             "actors", "pause", "resume", "save", "speed",
@@ -201,7 +220,7 @@ def main(argv=None):
         if args.nation is not None:
             fields["nation"] = args.nation
     try:
-        with Client(args.host, args.port) as client:
+        with Client(args.host, args.port, tls=args.tls, cafile=args.cafile) as client:
             if args.token:
                 client.login(args.role, args.token)
             else:

@@ -349,7 +349,7 @@ class Connection {
     if (admin && session_.role != Role::admin)
       return send(reply_error(r.id, errc::kForbidden, "'" + r.type + "' needs the admin role"));
 
-    if (r.type == "status") return ask_game<GameStatus>(r, [](GameStatus& s) { return status_json(s); }, status_atom::value);
+    if (r.type == "status") return status(r);
     if (r.type == "province" || r.type == "nation" || r.type == "army" || r.type == "war")
       return lookup(r);
     if (r.type == "watch") return watch(r);
@@ -405,6 +405,26 @@ class Connection {
       if (!speed) return send(reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
       return ask_game<caf::ok_atom>(r, ok, speed_atom::value, *speed);
     }
+  }
+
+  // The game's status and the gateway's client count.
+  void status(const Request& r) {
+    auto id = r.id;
+    auto* self = this;
+    auto failed = [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); };
+    self_->request(ctx_->game, std::chrono::seconds(30), status_atom::value)
+        .then(
+            [self, id, failed](GameStatus& s) {
+              json out = status_json(s);
+              self->self_->request(self->acceptor_, std::chrono::seconds(10), clients_atom::value)
+                  .then(
+                      [self, id, out](std::vector<ClientSummary>& clients) mutable {
+                        out["clients"] = clients.size();
+                        self->send(reply_result(id, out));
+                      },
+                      failed);
+            },
+            failed);
   }
 
   // Admin: who is connected, and disconnecting one of them.
@@ -641,6 +661,12 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
           return make_error(Errc::invalid_request, "no client " + std::to_string(id));
         self->send(it->second.broker, atom);
         return caf::ok_atom::value;
+      },
+      [open](caf::get_atom, uint64_t id) -> caf::result<caf::actor> {
+        auto it = open->find(id);
+        if (it == open->end())
+          return make_error(Errc::invalid_request, "no client " + std::to_string(id));
+        return it->second.broker;
       },
       [self](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };

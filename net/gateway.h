@@ -53,6 +53,8 @@ struct ClientSummary {
 //   (clients_atom)          -> std::vector<ClientSummary>, by id
 //   (kick_atom, uint64_t)   -> ok: that client is told why and disconnected;
 //                              an error if there is no such client
+//   (get_atom, uint64_t)    -> actor: the client's connection broker, in
+//                              process only (tests and tools); never on the wire
 using clients_atom = caf::atom_constant<caf::atom("clients")>;
 using kick_atom = caf::atom_constant<caf::atom("kick")>;
 

@@ -58,7 +58,10 @@ nlohmann::json status_json(const GameStatus& s) {
           {"state_hash", hash_to_hex(s.state_hash)},
           {"restarts", s.restarts},
           {"last_error", s.last_error},
-          {"finished", s.finished}};
+          {"finished", s.finished},
+          {"phase_ms", {{"nation", s.nation_phase_ms},
+                        {"war", s.war_phase_ms},
+                        {"finish", s.finish_phase_ms}}}};
 }
 
 nlohmann::json actors_json(const std::vector<ActorInfo>& actors) {

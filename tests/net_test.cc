@@ -15,9 +15,11 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/errors.h"
 #include "actors/game.h"
 #include "net/client.h"
 #include "net/frame_codec.h"
@@ -224,6 +226,8 @@ CAF_TEST(handshake roles queries and admin commands over a real socket) {
   const json status = c.call({{"type", "status"}});
   CAF_CHECK_EQUAL(status["result"]["tick"], json(0));
   CAF_CHECK_EQUAL(status["result"]["speed"], json("paused"));
+  CAF_CHECK_EQUAL(status["result"]["clients"], json(1));
+  CAF_CHECK(status["result"]["phase_ms"].contains("nation"));
   {
     const auto got = error_code(c.call({{"type", "speed"}, {"speed", "max"}}));
     CAF_CHECK_EQUAL(got, errc::kForbidden);
@@ -799,4 +803,48 @@ CAF_TEST(an admin lists the connected clients and kicks one) {
   // The game never noticed.
   const json status = admin.call({{"type", "status"}});
   CAF_CHECK(status["result"]["last_error"].get<std::string>().empty());
+}
+
+CAF_TEST(a crashed or vanished connection costs only itself) {
+  live_server server;
+  Client admin(server.gateway.port);
+  greet(admin);
+  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  auto watcher = std::make_unique<Client>(server.gateway.port);
+  greet(*watcher);
+  watcher->call({{"type", "login"}, {"role", "spectator"}});
+  watcher->call({{"type", "watch"}});
+  Client doomed(server.gateway.port);
+  greet(doomed);
+  doomed.call({{"type", "login"}, {"role", "spectator"}});
+  start_clock(server.gateway.port);
+  auto client_count = [&](size_t want) {
+    size_t n = 0;
+    for (int i = 0; i < 100; ++i) {  // the acceptor hears of it shortly
+      n = admin.call({{"type", "clients"}})["result"].size();
+      if (n == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return n;
+  };
+  CAF_CHECK_EQUAL(client_count(3), 3u);
+
+  // A connection actor dies abnormally: only its client loses the connection.
+  caf::scoped_actor self{server.sys};
+  caf::actor broker;
+  self->request(server.gateway.acceptor, std::chrono::seconds(10), caf::get_atom::value, uint64_t{3})
+      .receive([&](caf::actor& a) { broker = a; }, [&](caf::error& err) { CAF_FAIL(describe(err)); });
+  CAF_REQUIRE(broker != nullptr);
+  self->send_exit(broker, caf::exit_reason::kill);
+  CAF_CHECK(doomed.closed_by_server());
+  CAF_CHECK_EQUAL(client_count(2), 2u);
+
+  // A watcher that just goes away is cleaned up too.
+  watcher.reset();
+  CAF_CHECK_EQUAL(client_count(1), 1u);
+  const json s1 = admin.call({{"type", "status"}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const json s2 = admin.call({{"type", "status"}});
+  CAF_CHECK_GREATER(s2["result"]["tick"].get<int64_t>(), s1["result"]["tick"].get<int64_t>());
+  CAF_CHECK_EQUAL(s2["result"]["last_error"], json(""));
 }

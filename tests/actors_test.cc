@@ -8,6 +8,7 @@
 #include "persistence/save_reader.h"
 #include "rules/tick.h"
 #include "rules/world_gen.h"
+#include "command_builders.h"
 #include "rules/commands.h"
 #include "state/command_json.h"
 #include "test_support.h"
@@ -187,27 +188,15 @@ CAF_TEST(speed requests are validated) {
 
 CAF_TEST(commands through the in-process API apply at the next tick and are logged) {
   start(5);
-  Command hand_over;
-  hand_over.kind = CommandKind::set_player;
-  hand_over.nation = 2;
-  hand_over.player = true;
-  Command taxes;
-  taxes.kind = CommandKind::set_tax;
-  taxes.nation = 2;
-  taxes.level = 0;
-  const Command first = request<Command>(game.root, command_atom::value, hand_over);
-  const Command second = request<Command>(game.root, command_atom::value, taxes);
+  const Command first = request<Command>(game.root, command_atom::value, test::set_player(2));
+  const Command second = request<Command>(game.root, command_atom::value, test::set_tax(2, 0));
   CAF_CHECK_EQUAL(first.tick, 1);  // paused at tick 0: the next tick to start
   CAF_CHECK_EQUAL(second.tick, 1);
   CAF_CHECK_EQUAL(second.seq, first.seq + 1);
 
   // A command that cannot apply is refused with the reason and changes nothing.
-  Command bad;
-  bad.kind = CommandKind::move_army;
-  bad.nation = 2;
-  bad.army = 99999;
-  bad.path = {1};
-  auto rh = self->request(game.root, caf::infinite, command_atom::value, bad);
+  auto rh = self->request(game.root, caf::infinite, command_atom::value,
+                          test::move_army(2, 99999, {1}));
   run();
   std::string reason;
   rh.receive([](Command&) {}, [&](caf::error& err) { reason = describe(err); });

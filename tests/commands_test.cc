@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "command_builders.h"
 #include "line_world.h"
 #include "rules/commands.h"
 #include "rules/events.h"
@@ -18,54 +19,24 @@ using hegemon::test::add_army;
 using hegemon::test::add_war;
 using hegemon::test::count_events;
 using hegemon::test::line_world;
+using hegemon::test::recruit;
+using hegemon::test::set_tax;
+using hegemon::test::declare_war;
+using hegemon::test::offer_peace;
+using hegemon::test::accept_peace;
+using hegemon::test::set_player;
+using hegemon::test::move_army;
 
 namespace {
 
+// One whole tick with these commands, as the coordinator would schedule them:
+// numbered in the order listed (unless numbered already).
 int64_t next_seq = 1;
-
-Command make(CommandKind kind, NationId nation) {
-  Command c;
-  c.kind = kind;
-  c.nation = nation;
-  c.seq = next_seq++;
-  return c;
-}
-Command move(NationId nation, ArmyId army, std::vector<ProvinceId> path) {
-  Command c = make(CommandKind::move_army, nation);
-  c.army = army;
-  c.path = std::move(path);
-  return c;
-}
-Command recruit(NationId nation, ProvinceId province) {
-  Command c = make(CommandKind::recruit, nation);
-  c.province = province;
-  return c;
-}
-Command tax(NationId nation, int32_t level) {
-  Command c = make(CommandKind::set_tax, nation);
-  c.level = level;
-  return c;
-}
-Command declare(NationId nation, NationId target) {
-  Command c = make(CommandKind::declare_war, nation);
-  c.target = target;
-  return c;
-}
-Command offer(NationId nation, PeaceTerms terms) {
-  Command c = make(CommandKind::offer_peace, nation);
-  c.terms = terms;
-  return c;
-}
-Command accept(NationId nation) { return make(CommandKind::accept_peace, nation); }
-Command player(NationId nation, bool on = true) {
-  Command c = make(CommandKind::set_player, nation);
-  c.player = on;
-  return c;
-}
-
-// One whole tick with these commands, as the coordinator would schedule them.
 ChangeSet tick_with(World& w, std::vector<Command> commands = {}) {
-  for (Command& c : commands) c.tick = w.meta().tick + 1;
+  for (Command& c : commands) {
+    c.tick = w.meta().tick + 1;
+    if (c.seq == 0) c.seq = next_seq++;
+  }
   std::sort(commands.begin(), commands.end(), command_order);
   return run_tick_sequential(w, commands);
 }
@@ -88,10 +59,10 @@ const Event* find_event(const ChangeSet& cs, const char* type) {
 }  // namespace
 
 CAF_TEST(every command kind survives its JSON form) {
-  Command m = move(3, 7, {4, 5, 6});
-  Command p = offer(3, PeaceTerms::concede);
-  Command s = player(9, true);
-  for (const Command& c : {m, p, s, tax(2, 4), recruit(1, 12), declare(1, 2), accept(5)}) {
+  int64_t seq = 40;
+  for (Command c : {move_army(3, 7, {4, 5, 6}), offer_peace(3, PeaceTerms::concede), set_player(9, true),
+                    set_tax(2, 4), recruit(1, 12), declare_war(1, 2), accept_peace(5)}) {
+    c.seq = ++seq;
     auto back = command_from_event_data(command_to_json(c).dump());
     CAF_REQUIRE(back.ok());
     CAF_CHECK_EQUAL(command_to_json(*back).dump(), command_to_json(c).dump());
@@ -122,19 +93,19 @@ CAF_TEST(commands are checked against the world when received) {
   add_army(s, Army{1, 1, 1, 2000, 100, 0, {}});
   add_army(s, Army{2, 2, 5, 2000, 100, 0, {}});
   World w(s);
-  CAF_CHECK(contains(refusal(w, move(1, 2, {4})), "not an army of nation 1"));
-  CAF_CHECK(contains(refusal(w, move(1, 1, {3})), "not adjacent"));
-  CAF_CHECK(contains(refusal(w, move(1, 1, {2, 9})), "no province 9"));
-  CAF_CHECK_EQUAL(refusal(w, move(1, 1, {2, 3, 4})), "accepted");
-  CAF_CHECK_EQUAL(refusal(w, move(1, 1, {1, 2})), "accepted");  // may name its start
+  CAF_CHECK(contains(refusal(w, move_army(1, 2, {4})), "not an army of nation 1"));
+  CAF_CHECK(contains(refusal(w, move_army(1, 1, {3})), "not adjacent"));
+  CAF_CHECK(contains(refusal(w, move_army(1, 1, {2, 9})), "no province 9"));
+  CAF_CHECK_EQUAL(refusal(w, move_army(1, 1, {2, 3, 4})), "accepted");
+  CAF_CHECK_EQUAL(refusal(w, move_army(1, 1, {1, 2})), "accepted");  // may name its start
   CAF_CHECK(contains(refusal(w, recruit(1, 4)), "not held by nation 1"));
   CAF_CHECK_EQUAL(refusal(w, recruit(1, 2)), "accepted");
-  CAF_CHECK(contains(refusal(w, tax(1, kMaxTaxLevel + 1)), "tax level"));
-  CAF_CHECK(contains(refusal(w, declare(1, 1)), "itself"));
-  CAF_CHECK(contains(refusal(w, declare(1, 3)), "no nation 3"));
-  CAF_CHECK_EQUAL(refusal(w, declare(1, 2)), "accepted");
-  CAF_CHECK(contains(refusal(w, offer(1, PeaceTerms::white)), "not at war"));
-  CAF_CHECK(contains(refusal(w, tax(7, 1)), "no nation 7"));
+  CAF_CHECK(contains(refusal(w, set_tax(1, kMaxTaxLevel + 1)), "tax level"));
+  CAF_CHECK(contains(refusal(w, declare_war(1, 1)), "itself"));
+  CAF_CHECK(contains(refusal(w, declare_war(1, 3)), "no nation 3"));
+  CAF_CHECK_EQUAL(refusal(w, declare_war(1, 2)), "accepted");
+  CAF_CHECK(contains(refusal(w, offer_peace(1, PeaceTerms::white)), "not at war"));
+  CAF_CHECK(contains(refusal(w, set_tax(7, 1)), "no nation 7"));
 
   Nation poor = *w.nation(1);
   poor.treasury = kRecruitCost - 1;
@@ -146,15 +117,15 @@ CAF_TEST(a command is recorded first in its tick and a move is marched) {
   WorldSnapshot s = line_world({1, 1, 1, 1});
   add_army(s, Army{1, 1, 1, 2000, 100, 0, {}});
   World w(s);
-  const Command hand_over = player(1);
-  const Command order = move(1, 1, {2, 3});  // numbered after hand_over: applied after it
+  const Command hand_over = set_player(1);
+  Command order = move_army(1, 1, {2, 3});
+  order.seq = 1000;  // numbered after hand_over, though listed first: applied after it
   ChangeSet first = tick_with(w, {order, hand_over});
   CAF_REQUIRE(first.events.size() >= 2u);
   CAF_CHECK_EQUAL(first.events[0].type, events::kCommand);
   auto recorded = command_from_event_data(first.events[1].data);
   CAF_REQUIRE(recorded.ok());
-  Command expected = order;
-  expected.tick = 0;  // the tick is the event's own
+  Command expected = order;  // the tick is the event's own, not in its data
   CAF_CHECK(*recorded == expected);
   CAF_CHECK(w.nation(1)->player);
   const std::vector<ProvinceId> path = w.army(1)->path;
@@ -188,7 +159,7 @@ CAF_TEST(the AI stands aside for a nation a player holds) {
   for (auto& p : s.provinces) p.development = 20;
   add_war(s, 1, 2);
   World w(s);
-  tick_with(w, {player(1), tax(1, 4), tax(2, 4)});
+  tick_with(w, {set_player(1), set_tax(1, 4), set_tax(2, 4)});
   while (w.meta().tick < 21) tick_with(w);  // past 1444-12-01
   const Nation human = *w.nation(1), ai = *w.nation(2);
   CAF_CHECK_EQUAL(human.tax_level, 4);
@@ -201,11 +172,11 @@ CAF_TEST(an AI accepts a player's surrender and refuses a player's demands) {
   WorldSnapshot s = line_world({1, 1, 2, 2});
   add_war(s, 1, 2);
   World w(s);
-  tick_with(w, {player(1)});
-  ChangeSet refused = tick_with(w, {offer(1, PeaceTerms::win)});
+  tick_with(w, {set_player(1)});
+  ChangeSet refused = tick_with(w, {offer_peace(1, PeaceTerms::win)});
   CAF_CHECK_EQUAL(count_events(refused.events, events::kPeaceRefused), 1u);
   CAF_CHECK(w.war(1)->active());
-  ChangeSet conceded = tick_with(w, {offer(1, PeaceTerms::concede)});
+  ChangeSet conceded = tick_with(w, {offer_peace(1, PeaceTerms::concede)});
   const Event* peace = find_event(conceded, events::kPeace);
   CAF_REQUIRE(peace != nullptr);
   CAF_CHECK(contains(peace->data, "\"winner\":2"));
@@ -218,24 +189,24 @@ CAF_TEST(between two players an offer stands until accepted or expired) {
   WorldSnapshot s = line_world({1, 1, 2, 2});
   add_war(s, 1, 2);
   World w(s);
-  tick_with(w, {player(1), player(2)});
-  ChangeSet early = tick_with(w, {accept(2)});  // nothing to accept yet
+  tick_with(w, {set_player(1), set_player(2)});
+  ChangeSet early = tick_with(w, {accept_peace(2)});  // nothing to accept yet
   CAF_CHECK_EQUAL(count_events(early.events, events::kCommandFailed), 1u);
 
-  ChangeSet offered = tick_with(w, {offer(1, PeaceTerms::white)});
+  ChangeSet offered = tick_with(w, {offer_peace(1, PeaceTerms::white)});
   CAF_CHECK_EQUAL(count_events(offered.events, events::kPeaceOffered), 1u);
   const War pending = *w.war(1);
   CAF_CHECK_EQUAL(pending.peace_offer_by, 1);
   CAF_CHECK_EQUAL(pending.peace_offer_winner, kNoNation);
-  CAF_CHECK_EQUAL(refusal(w, accept(2)), "accepted");
-  CAF_CHECK(contains(refusal(w, accept(1)), "no peace offer"));  // its own offer
+  CAF_CHECK_EQUAL(refusal(w, accept_peace(2)), "accepted");
+  CAF_CHECK(contains(refusal(w, accept_peace(1)), "no peace offer"));  // its own offer
 
   for (Tick d = 0; d < kPeaceOfferDays; ++d) tick_with(w);
   CAF_CHECK(!w.war(1)->has_peace_offer());
-  CAF_CHECK(contains(refusal(w, accept(2)), "no peace offer"));
+  CAF_CHECK(contains(refusal(w, accept_peace(2)), "no peace offer"));
 
-  tick_with(w, {offer(2, PeaceTerms::white)});
-  ChangeSet accepted = tick_with(w, {accept(1)});
+  tick_with(w, {offer_peace(2, PeaceTerms::white)});
+  ChangeSet accepted = tick_with(w, {accept_peace(1)});
   const Event* peace = find_event(accepted, events::kPeace);
   CAF_REQUIRE(peace != nullptr);
   CAF_CHECK(contains(peace->data, "\"winner\":0"));
@@ -248,7 +219,7 @@ CAF_TEST(the same commands give the same game and other commands another) {
     std::vector<uint64_t> hashes;
     for (Tick t = 1; t <= 60; ++t) {
       std::vector<Command> commands;
-      if (with_commands && t == 5) commands = {player(3), tax(3, 0)};
+      if (with_commands && t == 5) commands = {set_player(3), set_tax(3, 0)};
       if (with_commands && t == 6) commands = {recruit(3, w.nation(3)->capital)};
       hashes.push_back(tick_with(w, commands).meta.state_hash);
     }

@@ -5,6 +5,7 @@
 #include <caf/system_messages.hpp>
 
 #include "actors/fault_plan.h"
+#include "command_builders.h"
 #include "rules/tick.h"
 #include "rules/world_gen.h"
 
@@ -251,16 +252,8 @@ CAF_TEST(a coordinator crash restarts the game from the last committed tick) {
 CAF_TEST(commands accepted before a coordinator crash apply at their tick all the same) {
   // The coordinator crashes as tick 1 starts, after accepting commands for it.
   start(10, faults({"coordinator@1"}));
-  Command hand_over;
-  hand_over.kind = CommandKind::set_player;
-  hand_over.nation = 4;
-  hand_over.player = true;
-  Command taxes;
-  taxes.kind = CommandKind::set_tax;
-  taxes.nation = 4;
-  taxes.level = 4;
-  const Command a = request<Command>(game.root, command_atom::value, hand_over);
-  const Command b = request<Command>(game.root, command_atom::value, taxes);
+  const Command a = request<Command>(game.root, command_atom::value, test::set_player(4));
+  const Command b = request<Command>(game.root, command_atom::value, test::set_tax(4, 4));
   CAF_REQUIRE_EQUAL(b.tick, 1);
   const GameStatus s = play_to_end();
   CAF_CHECK_EQUAL(s.committed_tick, 10);

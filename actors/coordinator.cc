@@ -452,7 +452,10 @@ void finish_tick(self_ptr self) {
   auto& st = self->state;
   st.war_phase_ms = lap(st);
   end_of_tick(*st.recorder);
-  auto changes = std::make_shared<const ChangeSet>(st.recorder->finish());
+  ChangeSet sealed = st.recorder->finish();
+  if (snapshot_due(sealed.tick(), st.options.snapshot_every))
+    sealed.snapshot = std::make_shared<const WorldSnapshot>(st.world->snapshot());
+  auto changes = std::make_shared<const ChangeSet>(std::move(sealed));
   st.recorder.reset();
   st.in_tick = false;
   st.tick_commands.clear();

@@ -292,7 +292,12 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   st.wars = sup("wars", war_factory(config.world, config.faults));
   st.publisher = spawn_publisher(self);
   self->monitor(st.publisher);
+  // Commands handed in from outside (a rolled-back game continuing with the
+  // commands it had) are journaled like any accepted one.
+  st.command_journal = config.coordinator.pending_commands;
   st.next_command_seq = config.last_command_seq + 1;
+  for (const Command& c : st.command_journal)
+    st.next_command_seq = std::max(st.next_command_seq, c.seq + 1);
   self->send(st.publisher, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   start_coordinator(self, "");
 

@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "apps/client_command.h"
+#include "apps/inspect_command.h"
+#include "apps/map_command.h"
+#include "apps/replay_command.h"
 #include "apps/serve_command.h"
 
 namespace {
@@ -15,6 +18,11 @@ const char* const kUsage =
     "Commands:\n"
     "  serve    run the game server on a save (a new world is generated if needed)\n"
     "  client   talk to a running server (status, province, nation, admin commands)\n"
+    "  map      draw a save's world map as SVG, at one tick or as a timelapse\n"
+    "  inspect  a one-screen summary of a save\n"
+    "  replay   re-simulate a save and check every tick against it; find where runs diverge\n"
+    "  state    the world of a save as it was after any tick\n"
+    "  rollback restore a save to its state after an earlier tick\n"
     "  help     show this text\n"
     "\n"
     "Run 'hegemon <command> --help' for the options of a command.\n";
@@ -30,6 +38,11 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "serve") return hegemon::run_serve(args);
   if (command == "client") return hegemon::run_client(args);
+  if (command == "map") return hegemon::run_map(args);
+  if (command == "inspect") return hegemon::run_inspect(args);
+  if (command == "replay") return hegemon::run_replay(args);
+  if (command == "state") return hegemon::run_state(args);
+  if (command == "rollback") return hegemon::run_rollback(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << kUsage;
     return 0;

@@ -45,6 +45,7 @@ class ServeConfig : public caf::actor_system_config {
   size_t threads = 0;
   std::string synchronous = "normal";
   int32_t max_uncommitted = 4;
+  int64_t snapshot_every = kDefaultSnapshotEvery;
   std::string log_level = "info";
   std::string log_file;
   std::string inject_crash;
@@ -67,6 +68,8 @@ class ServeConfig : public caf::actor_system_config {
         .add(threads, "threads", "scheduler threads; 0: one per core")
         .add(synchronous, "synchronous", "SQLite synchronous mode: normal or full")
         .add(max_uncommitted, "max-uncommitted", "ticks computed ahead of the last commit, at most")
+        .add(snapshot_every, "snapshot-every",
+             "store a full snapshot of the world every N ticks (0: never); replays start from them")
         .add(log_level, "log-level", "trace, debug, info, warn, error, critical or off")
         .add(log_file, "log-file", "also log to this file")
         .add(host, "host", "address the client gateway listens on (127.0.0.1: this machine only)")
@@ -115,6 +118,7 @@ std::string build_options(const ServeConfig& cfg, GameOptions& options) {
   }
   if (cfg.ticks < 0) return "--ticks must be >= 0";
   if (cfg.max_uncommitted < 1) return "--max-uncommitted must be >= 1";
+  if (cfg.snapshot_every < 0) return "--snapshot-every must be >= 0";
   if (cfg.provinces < kMinProvinces || cfg.provinces > kMaxProvinces)
     return "--provinces must be in " + std::to_string(kMinProvinces) + ".." +
            std::to_string(kMaxProvinces);
@@ -146,6 +150,7 @@ std::string build_options(const ServeConfig& cfg, GameOptions& options) {
   options.coordinator.speed = *speed;
   options.run_ticks = cfg.ticks;
   options.coordinator.max_uncommitted = cfg.max_uncommitted;
+  options.coordinator.snapshot_every = cfg.snapshot_every;
   return {};
 }
 

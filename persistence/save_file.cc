@@ -9,6 +9,8 @@
 #include "persistence/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/row_codec.h"
+#include "persistence/snapshot_codec.h"
+#include "persistence/world_reader.h"
 #include "state/game_date.h"
 #include "state/state_hash.h"
 
@@ -56,6 +58,8 @@ constexpr const char kInsertHistory[] =
     " VALUES (?1, ?2, ?3, ?4, ?5)";
 constexpr const char kInsertTick[] =
     "INSERT INTO ticks (tick, date, state_hash) VALUES (?1, ?2, ?3)";
+constexpr const char kInsertSnapshot[] =
+    "INSERT OR REPLACE INTO snapshots (tick, state_hash, format, data) VALUES (?1, ?2, ?3, ?4)";
 constexpr const char kUpdateGame[] =
     "UPDATE game SET tick = ?1, date = ?2, state_hash = ?3, next_army_id = ?4,"
     " next_war_id = ?5, updated_at = unixepoch() WHERE id = 1";
@@ -124,6 +128,14 @@ Status write_tick(Statement& s, Tick tick, const std::string& date, uint64_t has
   s.bind_int64(1, tick);
   s.bind_text(2, date);
   s.bind_text(3, hash_to_hex(hash));
+  return s.run();
+}
+
+Status write_snapshot(Statement& s, const WorldSnapshot& world, uint64_t hash) {
+  s.bind_int64(1, world.meta.tick);
+  s.bind_text(2, hash_to_hex(hash));
+  s.bind_int64(3, kSnapshotFormat);
+  s.bind_blob(4, encode_snapshot(world));
   return s.run();
 }
 
@@ -256,7 +268,7 @@ Status SaveFile::prepare_commit_statements() {
       {&stmts_.upsert_army, kUpsertArmy},         {&stmts_.delete_army, kDeleteArmy},
       {&stmts_.upsert_war, kUpsertWar},           {&stmts_.insert_event, kInsertEvent},
       {&stmts_.insert_history, kInsertHistory},   {&stmts_.insert_tick, kInsertTick},
-      {&stmts_.update_game, kUpdateGame},
+      {&stmts_.update_game, kUpdateGame},         {&stmts_.insert_snapshot, kInsertSnapshot},
   };
   for (const auto& [slot, sql] : all) {
     Result<Statement> stmt = db_.prepare(sql);
@@ -367,6 +379,9 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
   }
   status = write_tick(stmts_.insert_tick, world.meta.tick, date, hash);
   if (!status.ok()) return status.with_context(what + ": insert ticks row");
+  // The starting world itself, so a replay never depends on regenerating it.
+  status = write_snapshot(stmts_.insert_snapshot, world, hash);
+  if (!status.ok()) return status.with_context(what + ": insert snapshot");
 
   status = txn->commit();
   if (!status.ok()) return status.with_context(what);
@@ -378,183 +393,7 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
 // ---- load_world ----
 
 Result<WorldSnapshot> SaveFile::load_world() const {
-  const std::string what = "load world from " + path();
-  // One read transaction, so every table is read at the same tick (commit()
-  // runs on this same thread, so in practice nothing can interleave anyway).
-  // A read-only BEGIN cannot go through Transaction (which is IMMEDIATE).
-  Result<Statement> begin = db_.prepare("BEGIN DEFERRED");
-  Result<Statement> end = db_.prepare("COMMIT");
-  if (!begin.ok()) return begin.status().with_context(what);
-  if (!end.ok()) return end.status().with_context(what);
-  Status status = begin->run();
-  if (!status.ok()) return status.with_context(what);
-  struct EndRead {  // ends the read transaction on every return path
-    const Database& db;
-    Statement& end;
-    // An I/O error may already have ended it; COMMIT would then fail.
-    ~EndRead() {
-      if (db.in_transaction()) (void)end.run();
-    }
-  } end_read{db_, *end};
-
-  WorldSnapshot world;
-  WorldParams params;
-  std::string stored_hash_hex;
-  {
-    Result<Statement> s = db_.prepare(
-        "SELECT tick, params, state_hash, next_army_id, next_war_id FROM game WHERE id = 1");
-    if (!s.ok()) return s.status().with_context(what);
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.status().with_context(what + ": read game row");
-    if (!*row) return fail(what, "the save holds no world");
-    world.meta.tick = s->column_int64(0);
-    status = params_from_json(s->column_text(1), params);
-    if (!status.ok()) return status.with_context(what);
-    stored_hash_hex = s->column_text(2);
-    world.meta.next_army_id = static_cast<ArmyId>(s->column_int64(3));
-    world.meta.next_war_id = static_cast<WarId>(s->column_int64(4));
-  }
-  const std::optional<uint64_t> stored_hash = hash_from_hex(stored_hash_hex);
-  if (!stored_hash) {
-    return fail(what, "game.state_hash is not 16 lowercase hex digits: '" + stored_hash_hex + "'");
-  }
-  world.meta.state_hash = *stored_hash;
-
-  std::vector<ProvinceInfo> province_info;
-  {
-    Result<Statement> s = db_.prepare(
-        "SELECT id, name, terrain, x, y, owner_id, controller_id, development, unrest,"
-        " siege_progress FROM provinces ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read provinces");
-      if (!*row) break;
-      ProvinceInfo info;
-      info.id = static_cast<ProvinceId>(s->column_int64(0));
-      if (info.id != static_cast<ProvinceId>(province_info.size() + 1)) {
-        return fail(what, "province ids are not 1..N (found " + std::to_string(info.id) +
-                              " where " + std::to_string(province_info.size() + 1) +
-                              " belongs)");
-      }
-      info.name = s->column_text(1);
-      const std::string terrain = s->column_text(2);
-      if (!terrain_from_name(terrain, info.terrain)) {
-        return fail(what, "province " + std::to_string(info.id) + " has unknown terrain '" +
-                              terrain + "'");
-      }
-      info.x = static_cast<int32_t>(s->column_int64(3));
-      info.y = static_cast<int32_t>(s->column_int64(4));
-      province_info.push_back(std::move(info));
-      Province p;
-      p.id = province_info.back().id;
-      p.owner = column_id(*s, 5);
-      p.controller = column_id(*s, 6);
-      p.development = static_cast<int32_t>(s->column_int64(7));
-      p.unrest = static_cast<int32_t>(s->column_int64(8));
-      p.siege_progress = static_cast<int32_t>(s->column_int64(9));
-      world.provinces.push_back(p);
-    }
-  }
-  {
-    // Primary-key order, so each neighbour list comes out sorted.
-    Result<Statement> s = db_.prepare(
-        "SELECT province_id, neighbor_id FROM adjacency ORDER BY province_id, neighbor_id");
-    if (!s.ok()) return s.status().with_context(what);
-    const auto count = static_cast<int64_t>(province_info.size());
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read adjacency");
-      if (!*row) break;
-      const int64_t a = s->column_int64(0);
-      const int64_t b = s->column_int64(1);
-      if (a < 1 || a > count || b < 1 || b > count) {
-        return fail(what, "adjacency " + std::to_string(a) + "-" + std::to_string(b) +
-                              " names a province that does not exist");
-      }
-      province_info[static_cast<size_t>(a - 1)].neighbors.push_back(static_cast<ProvinceId>(b));
-    }
-  }
-
-  std::vector<NationInfo> nation_info;
-  {
-    Result<Statement> s = db_.prepare(
-        "SELECT id, name, color, aggression, alive, capital_id, treasury, stability, manpower,"
-        " tax_level, war_id, last_peace_tick, player FROM nations ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read nations");
-      if (!*row) break;
-      NationInfo info;
-      info.id = static_cast<NationId>(s->column_int64(0));
-      if (info.id != static_cast<NationId>(nation_info.size() + 1)) {
-        return fail(what, "nation ids are not 1..N (found " + std::to_string(info.id) +
-                              " where " + std::to_string(nation_info.size() + 1) + " belongs)");
-      }
-      info.name = s->column_text(1);
-      const std::string color = s->column_text(2);
-      if (!color_from_hex(color, info.color)) {
-        return fail(what, "nation " + std::to_string(info.id) + " has colour '" + color +
-                              "', not '#rrggbb'");
-      }
-      info.aggression = static_cast<int32_t>(s->column_int64(3));
-      nation_info.push_back(std::move(info));
-      Nation n;
-      n.id = nation_info.back().id;
-      n.alive = s->column_int64(4) != 0;
-      n.capital = column_id(*s, 5);
-      n.treasury = s->column_int64(6);
-      n.stability = static_cast<int32_t>(s->column_int64(7));
-      n.manpower = static_cast<int32_t>(s->column_int64(8));
-      n.tax_level = static_cast<int32_t>(s->column_int64(9));
-      n.war = column_id(*s, 10);
-      n.last_peace_tick = column_tick(*s, 11);
-      n.player = s->column_int64(12) != 0;
-      world.nations.push_back(n);
-    }
-  }
-  {
-    Result<Statement> s = db_.prepare(
-        "SELECT id, nation_id, province_id, strength, morale, move_progress, path FROM armies"
-        " ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read armies");
-      if (!*row) break;
-      Army a;
-      a.id = static_cast<ArmyId>(s->column_int64(0));
-      a.owner = column_id(*s, 1);
-      a.location = static_cast<ProvinceId>(s->column_int64(2));
-      a.strength = static_cast<int32_t>(s->column_int64(3));
-      a.morale = static_cast<int32_t>(s->column_int64(4));
-      a.move_progress = static_cast<int32_t>(s->column_int64(5));
-      status = path_from_json(s->column_text(6), a.path);
-      if (!status.ok()) return status.with_context(what + ": army " + std::to_string(a.id));
-      world.armies.push_back(std::move(a));
-    }
-  }
-  {
-    Result<Statement> s = db_.prepare(std::string("SELECT ") + kWarColumns +
-                                      " FROM wars WHERE end_tick IS NULL ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read wars");
-      if (!*row) break;
-      world.wars.push_back(read_war(*s));
-    }
-  }
-
-  world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info));
-  const uint64_t actual = full_state_hash(world);
-  if (actual != *stored_hash) {
-    return fail(what, "save is inconsistent at tick " + std::to_string(world.meta.tick) +
-                          ": stored hash " + stored_hash_hex + ", tables hash to " +
-                          hash_to_hex(actual));
-  }
-  return world;
+  return read_world(db_, "load world from " + path());
 }
 
 // ---- commit ----
@@ -606,14 +445,16 @@ Status SaveFile::log_incident(const Event& e) {
 
 // Writes every row of `cs` inside the caller's transaction. Error messages
 // name the row; the caller prefixes the tick.
-Status SaveFile::write_changes(const ChangeSet& cs) {
+Status SaveFile::write_entities(const std::vector<Province>& provinces,
+                                const std::vector<Nation>& nations,
+                                const std::vector<Army>& armies, const std::vector<War>& wars) {
   Status status;
-  for (const Province& p : cs.provinces) {
+  for (const Province& p : provinces) {
     status = write_province_dynamic(stmts_.update_province, p);
     if (status.ok() && db_.changes() != 1) status = Status::error("no such province in the save");
     if (!status.ok()) return status.with_context("update province " + std::to_string(p.id));
   }
-  for (const Nation& n : cs.nations) {
+  for (const Nation& n : nations) {
     Statement& s = stmts_.update_nation;
     s.bind_int64(1, n.id);
     s.bind_int64(2, n.alive ? 1 : 0);
@@ -629,20 +470,38 @@ Status SaveFile::write_changes(const ChangeSet& cs) {
     if (status.ok() && db_.changes() != 1) status = Status::error("no such nation in the save");
     if (!status.ok()) return status.with_context("update nation " + std::to_string(n.id));
   }
-  for (const Army& a : cs.armies) {
+  for (const Army& a : armies) {
     status = write_army(stmts_.upsert_army, a);
     if (!status.ok()) return status.with_context("upsert army " + std::to_string(a.id));
   }
+  for (const War& w : wars) {
+    status = write_war(stmts_.upsert_war, w);
+    if (!status.ok()) return status.with_context("upsert war " + std::to_string(w.id));
+  }
+  return Status();
+}
+
+Status SaveFile::write_game_row(const GameMeta& meta, const std::string& date) {
+  Statement& s = stmts_.update_game;
+  s.bind_int64(1, meta.tick);
+  s.bind_text(2, date);
+  s.bind_text(3, hash_to_hex(meta.state_hash));
+  s.bind_int64(4, meta.next_army_id);
+  s.bind_int64(5, meta.next_war_id);
+  Status status = s.run();
+  if (status.ok() && db_.changes() != 1) status = Status::error("no game row");
+  return status.with_context("update game row");
+}
+
+Status SaveFile::write_changes(const ChangeSet& cs) {
+  Status status = write_entities(cs.provinces, cs.nations, cs.armies, cs.wars);
+  if (!status.ok()) return status;
   // An army created and removed within the tick was never written: deleting
   // nothing is fine.
   for (ArmyId id : cs.removed_armies) {
     stmts_.delete_army.bind_int64(1, id);
     status = stmts_.delete_army.run();
     if (!status.ok()) return status.with_context("delete army " + std::to_string(id));
-  }
-  for (const War& w : cs.wars) {
-    status = write_war(stmts_.upsert_war, w);
-    if (!status.ok()) return status.with_context("upsert war " + std::to_string(w.id));
   }
   for (const Event& e : cs.events) {
     if (e.tick != cs.tick()) {
@@ -661,19 +520,44 @@ Status SaveFile::write_changes(const ChangeSet& cs) {
       return status.with_context("insert history of province " + std::to_string(h.province));
     }
   }
+  if (cs.snapshot) {
+    status = write_snapshot(stmts_.insert_snapshot, *cs.snapshot, cs.meta.state_hash);
+    if (!status.ok()) return status.with_context("insert snapshot");
+  }
   status = write_tick(stmts_.insert_tick, cs.tick(), cs.date, cs.meta.state_hash);
   if (!status.ok()) return status.with_context("insert ticks row");
-  {
-    Statement& s = stmts_.update_game;
-    s.bind_int64(1, cs.tick());
-    s.bind_text(2, cs.date);
-    s.bind_text(3, hash_to_hex(cs.meta.state_hash));
-    s.bind_int64(4, cs.meta.next_army_id);
-    s.bind_int64(5, cs.meta.next_war_id);
-    status = s.run();
-    if (status.ok() && db_.changes() != 1) status = Status::error("no game row");
-    if (!status.ok()) return status.with_context("update game row");
+  return write_game_row(cs.meta, cs.date);
+}
+
+// ---- rollback ----
+
+Status SaveFile::rollback_to(const WorldSnapshot& state) {
+  const Tick tick = state.meta.tick;
+  const std::string what = "roll " + path() + " back to tick " + std::to_string(tick);
+  if (!has_world_) return fail(what, "the save holds no world");
+  if (tick > last_tick_ || tick < 0)
+    return fail(what, "the save is at tick " + std::to_string(last_tick_));
+  Result<Transaction> txn = Transaction::begin(db_);
+  if (!txn.ok()) return txn.status().with_context(what);
+  // Everything recorded after the tick goes; the armies table is rebuilt
+  // whole (armies come and go), wars declared after the tick go, and every
+  // other row is rewritten to its value at the tick.
+  const std::string after = " WHERE tick > " + std::to_string(tick);
+  const std::string next_war = std::to_string(state.meta.next_war_id);
+  for (const std::string& sql :
+       {"DELETE FROM ticks" + after, "DELETE FROM event_log" + after,
+        "DELETE FROM province_history" + after, "DELETE FROM snapshots" + after,
+        std::string("DELETE FROM armies"), "DELETE FROM wars WHERE id >= " + next_war}) {
+    Result<Statement> s = db_.prepare(sql);
+    Status status = s.ok() ? s->run() : s.status();
+    if (!status.ok()) return status.with_context(what + ": " + sql);
   }
+  Status status = write_entities(state.provinces, state.nations, state.armies, state.wars);
+  if (status.ok()) status = write_game_row(state.meta, date_of_tick(tick).to_string());
+  if (!status.ok()) return status.with_context(what);
+  status = txn->commit();
+  if (!status.ok()) return status.with_context(what);
+  last_tick_ = tick;
   return Status();
 }
 

@@ -96,6 +96,15 @@ class SaveFile {
   // exceeds 1000 pages; calling this at quiet moments keeps commits short.)
   Status checkpoint();
 
+  // Rolls the save back to `state`, the world as it was after an earlier
+  // tick N (state.meta.tick; see tools/rollback.h for how it is obtained), in
+  // one transaction: every ticks, event_log, province_history and snapshots
+  // row after N is deleted, the armies table rebuilt, wars declared after N
+  // deleted, and every province, nation and active war rewritten to its value
+  // at N. The caller vouches for `state` (its hash is what the save recorded
+  // for N); afterwards load_world() checks the tables against it.
+  Status rollback_to(const WorldSnapshot& state);
+
   // Writes a consistent copy of the save (as of the last commit) to
   // `dest_path` through SQLite's online backup API, while this SaveFile stays
   // open. An existing file at `dest_path` is replaced in one transaction;
@@ -138,12 +147,16 @@ class SaveFile {
     Statement insert_history;
     Statement insert_tick;
     Statement update_game;
+    Statement insert_snapshot;
   };
 
   explicit SaveFile(Database db);
   Status prepare_commit_statements();
   Status read_game_row();
   Status write_changes(const ChangeSet& cs);
+  Status write_entities(const std::vector<Province>& provinces, const std::vector<Nation>& nations,
+                        const std::vector<Army>& armies, const std::vector<War>& wars);
+  Status write_game_row(const GameMeta& meta, const std::string& date);
   Status insert_event(const Event& e);
 
   Database db_;

@@ -7,7 +7,10 @@
 #include "persistence/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/row_codec.h"
+#include "persistence/snapshot_codec.h"
+#include "persistence/world_reader.h"
 #include "state/command_json.h"
+#include "state/state_hash.h"
 
 namespace hegemon {
 namespace {
@@ -31,6 +34,17 @@ constexpr const char kSelectCommands[] =
 constexpr const char kSelectLastSeq[] =
     "SELECT coalesce(max(json_extract(event_data, '$.seq')), 0) FROM event_log"
     " WHERE event_type = 'command'";
+
+constexpr const char kSelectHashes[] =
+    "SELECT tick, state_hash FROM ticks WHERE tick BETWEEN ?1 AND ?2 ORDER BY tick";
+// idx_history_tick finds the range.
+constexpr const char kSelectHistory[] =
+    "SELECT tick, province_id, owner_id, controller_id, development FROM province_history"
+    " WHERE tick BETWEEN ?1 AND ?2 ORDER BY tick, province_id";
+constexpr const char kSelectSnapshot[] =
+    "SELECT tick, state_hash, format, data FROM snapshots WHERE tick <= ?1"
+    " ORDER BY tick DESC LIMIT 1";
+constexpr const char kSelectSnapshotTicks[] = "SELECT tick FROM snapshots ORDER BY tick";
 
 // "Who owned province P at tick T": the latest history row at or before T.
 constexpr const char kSelectProvinceAt[] =
@@ -234,6 +248,102 @@ Result<int64_t> SaveReader::last_command_seq() {
   Result<bool> row = (*s)->step();
   if (!row.ok()) return row.status().with_context(what);
   return *row ? (*s)->column_int64(0) : int64_t{0};
+}
+
+Result<WorldSnapshot> SaveReader::load_world(bool verify_hash) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return read_world(db_, "load world from " + path(), verify_hash);
+}
+
+Result<std::vector<std::pair<Tick, uint64_t>>> SaveReader::tick_hashes(Tick from, Tick to) {
+  const std::string what = "read tick hashes " + std::to_string(from) + ".." +
+                           std::to_string(to) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(hashes_, kSelectHashes);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, from);
+  (*s)->bind_int64(2, to);
+  std::vector<std::pair<Tick, uint64_t>> out;
+  for (;;) {
+    Result<bool> row = (*s)->step();
+    if (!row.ok()) return row.status().with_context(what);
+    if (!*row) break;
+    const std::string hex = (*s)->column_text(1);
+    const std::optional<uint64_t> hash = hash_from_hex(hex);
+    if (!hash) return Status::error(what + ": tick " + std::to_string((*s)->column_int64(0)) +
+                                    " has hash '" + hex + "'");
+    out.emplace_back((*s)->column_int64(0), *hash);
+  }
+  return out;
+}
+
+Result<std::vector<ProvinceHistoryRow>> SaveReader::history_between(Tick from, Tick to) {
+  const std::string what = "read province history " + std::to_string(from) + ".." +
+                           std::to_string(to) + " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(history_, kSelectHistory);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, from);
+  (*s)->bind_int64(2, to);
+  std::vector<ProvinceHistoryRow> out;
+  for (;;) {
+    Result<bool> row = (*s)->step();
+    if (!row.ok()) return row.status().with_context(what);
+    if (!*row) break;
+    out.push_back(ProvinceHistoryRow{(*s)->column_int64(0),
+                                     static_cast<ProvinceId>((*s)->column_int64(1)),
+                                     column_id(**s, 2), column_id(**s, 3),
+                                     static_cast<int32_t>((*s)->column_int64(4))});
+  }
+  return out;
+}
+
+Result<std::optional<WorldSnapshot>> SaveReader::snapshot_at_or_before(Tick tick,
+                                                                       const WorldMapPtr& map) {
+  const std::string what = "read the snapshot at or before tick " + std::to_string(tick) +
+                           " from " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(snapshot_, kSelectSnapshot);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  (*s)->bind_int64(1, tick);
+  Result<bool> row = (*s)->step();
+  if (!row.ok()) return row.status().with_context(what);
+  if (!*row) return std::optional<WorldSnapshot>();
+  const Tick at = (*s)->column_int64(0);
+  const std::string where = what + ": snapshot of tick " + std::to_string(at);
+  const std::optional<uint64_t> hash = hash_from_hex((*s)->column_text(1));
+  if (!hash) return Status::error(where + " has a malformed hash");
+  if ((*s)->column_int64(2) != kSnapshotFormat)
+    return Status::error(where + " has format " + std::to_string((*s)->column_int64(2)) +
+                         ", this version reads format " + std::to_string(kSnapshotFormat));
+  WorldSnapshot snap;
+  snap.map = map;
+  if (Status ok = decode_snapshot((*s)->column_blob(3), *map, snap); !ok.ok())
+    return ok.with_context(where);
+  if (snap.meta.tick != at) return Status::error(where + " holds tick " + std::to_string(snap.meta.tick));
+  snap.meta.state_hash = full_state_hash(snap);
+  if (snap.meta.state_hash != *hash)
+    return Status::error(where + " does not match its recorded hash " + hash_to_hex(*hash));
+  return std::optional<WorldSnapshot>(std::move(snap));
+}
+
+Result<std::vector<Tick>> SaveReader::snapshot_ticks() {
+  const std::string what = "list snapshots in " + path();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement*> s = statement(snapshot_ticks_, kSelectSnapshotTicks);
+  if (!s.ok()) return s.status().with_context(what);
+  ResetOnExit reset(*s);
+  std::vector<Tick> out;
+  for (;;) {
+    Result<bool> row = (*s)->step();
+    if (!row.ok()) return row.status().with_context(what);
+    if (!*row) break;
+    out.push_back((*s)->column_int64(0));
+  }
+  return out;
 }
 
 }  // namespace hegemon

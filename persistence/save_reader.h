@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "persistence/sqlite.h"
@@ -24,6 +25,7 @@
 #include "state/event.h"
 #include "state/ids.h"
 #include "state/status.h"
+#include "state/world_snapshot.h"
 
 namespace hegemon {
 
@@ -66,6 +68,20 @@ class SaveReader final : public ColdStore {
   // The highest command sequence number in the log; 0 if none.
   Result<int64_t> last_command_seq();
 
+  // ---- for replay and time travel ----
+  // The whole world as of the last committed tick, checked against its hash
+  // (unless `verify_hash` is false: then meta.state_hash is the recorded one).
+  Result<WorldSnapshot> load_world(bool verify_hash = true);
+  // The recorded state hash of every committed tick from..to, in tick order.
+  Result<std::vector<std::pair<Tick, uint64_t>>> tick_hashes(Tick from, Tick to);
+  // province_history rows of ticks from..to, by tick then province.
+  Result<std::vector<ProvinceHistoryRow>> history_between(Tick from, Tick to);
+  // The latest stored snapshot at or before `tick`, decoded onto `map` and
+  // checked against its recorded hash; nullopt if there is none.
+  Result<std::optional<WorldSnapshot>> snapshot_at_or_before(Tick tick, const WorldMapPtr& map);
+  // The ticks that have a stored snapshot, ascending.
+  Result<std::vector<Tick>> snapshot_ticks();
+
  private:
   explicit SaveReader(Database db) : db_(std::move(db)) {}
   // `slot`, prepared from `sql` on first use.
@@ -74,7 +90,7 @@ class SaveReader final : public ColdStore {
   std::mutex mutex_;  // guards everything below
   Database db_;
   Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_, province_at_, wars_of_,
-      commands_, last_seq_;
+      commands_, last_seq_, hashes_, history_, snapshot_, snapshot_ticks_;
 };
 
 }  // namespace hegemon

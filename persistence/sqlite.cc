@@ -92,6 +92,17 @@ bool Statement::column_is_null(int column) const {
 
 int64_t Statement::column_int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+void Statement::bind_blob(int index, std::string_view bytes) {
+  note_bind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), index);
+}
+
+std::string Statement::column_blob(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  if (data == nullptr) return std::string();
+  return std::string(static_cast<const char*>(data),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
 std::string Statement::column_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return std::string();

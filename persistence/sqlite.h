@@ -37,6 +37,7 @@ class Statement {
 
   void bind_int64(int index, int64_t value);
   void bind_text(int index, std::string_view value);  // copied by SQLite
+  void bind_blob(int index, std::string_view bytes);  // copied by SQLite
   void bind_null(int index);
 
   // Runs one step: true when a row is ready to read, false when done.
@@ -50,6 +51,7 @@ class Statement {
   bool column_is_null(int column) const;
   int64_t column_int64(int column) const;
   std::string column_text(int column) const;  // "" for NULL
+  std::string column_blob(int column) const;  // "" for NULL
 
  private:
   friend class Database;

@@ -26,6 +26,8 @@
 // Only `command` and `command_failed` carry non-integer fields.
 #pragma once
 
+#include <string_view>
+
 namespace hegemon::events {
 
 constexpr const char* kWarDeclared = "war_declared";
@@ -45,5 +47,17 @@ constexpr const char* kCommandFailed = "command_failed";
 constexpr const char* kPeaceOffered = "peace_offered";
 constexpr const char* kPeaceRefused = "peace_refused";
 constexpr const char* kPeaceOfferExpired = "peace_offer_expired";
+
+// Whether `type` is one of the above: an event the rules emit as part of a
+// tick (as opposed to an operational incident such as actor_crashed, which
+// event_log also holds). Replays compare exactly these.
+inline bool is_game_event(std::string_view type) {
+  for (const char* t : {kWarDeclared, kWarDeclarationRefused, kArmyRecruited, kRevolt, kBankruptcy,
+                        kBattle, kArmyDestroyed, kSiegeWon, kProvinceTransferred, kCapitalMoved,
+                        kPeace, kNationEliminated, kCommand, kCommandFailed, kPeaceOffered,
+                        kPeaceRefused, kPeaceOfferExpired})
+    if (type == t) return true;
+  return false;
+}
 
 }  // namespace hegemon::events

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config python3 sqlite3
   libcaf-dev libcuckoo-dev libspdlog-dev libsqlite3-dev
-  nlohmann-json3-dev libssl-dev
+  nlohmann-json3-dev libssl-dev zlib1g-dev
   openssl stunnel4  # only for the TLS terminator test (docs/PROTOCOL.md, "TLS")
 )
 

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "state/entities.h"
 #include "state/event.h"
 #include "state/game_meta.h"
+#include "state/world_snapshot.h"
 
 namespace hegemon {
 
@@ -39,6 +41,9 @@ struct ChangeSet {
   std::vector<War> wars;            // declared, changed or ended, sorted by id
   std::vector<Event> events;        // in the order they happened
   std::vector<ProvinceHistoryRow> history;  // sorted by province
+  // On snapshot ticks (attach_snapshot_if_due): the whole world after this
+  // tick, stored with it so replays can start here.
+  std::shared_ptr<const WorldSnapshot> snapshot;
 
   Tick tick() const { return meta.tick; }
   size_t row_count() const {
@@ -46,5 +51,9 @@ struct ChangeSet {
            wars.size() + events.size() + history.size();
   }
 };
+
+// Snapshots are taken every `every` ticks (0: never); by default once a game year.
+constexpr Tick kDefaultSnapshotEvery = 365;
+inline bool snapshot_due(Tick tick, Tick every) { return every > 0 && tick % every == 0; }
 
 }  // namespace hegemon

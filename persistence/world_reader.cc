@@ -1,0 +1,197 @@
+#include "persistence/world_reader.h"
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "persistence/hash_hex.h"
+#include "persistence/row_codec.h"
+#include "state/state_hash.h"
+
+namespace hegemon {
+namespace {
+
+Status fail(const std::string& what, const std::string& message) {
+  return Status::error(what + ": " + message);
+}
+
+}  // namespace
+
+Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bool verify_hash) {
+  // A read-only BEGIN cannot go through Transaction (which is IMMEDIATE).
+  Result<Statement> begin = db.prepare("BEGIN DEFERRED");
+  Result<Statement> end = db.prepare("COMMIT");
+  if (!begin.ok()) return begin.status().with_context(what);
+  if (!end.ok()) return end.status().with_context(what);
+  Status status = begin->run();
+  if (!status.ok()) return status.with_context(what);
+  struct EndRead {  // ends the read transaction on every return path
+    const Database& db;
+    Statement& end;
+    // An I/O error may already have ended it; COMMIT would then fail.
+    ~EndRead() {
+      if (db.in_transaction()) (void)end.run();
+    }
+  } end_read{db, *end};
+
+  WorldSnapshot world;
+  WorldParams params;
+  std::string stored_hash_hex;
+  {
+    Result<Statement> s = db.prepare(
+        "SELECT tick, params, state_hash, next_army_id, next_war_id FROM game WHERE id = 1");
+    if (!s.ok()) return s.status().with_context(what);
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.status().with_context(what + ": read game row");
+    if (!*row) return fail(what, "the save holds no world");
+    world.meta.tick = s->column_int64(0);
+    status = params_from_json(s->column_text(1), params);
+    if (!status.ok()) return status.with_context(what);
+    stored_hash_hex = s->column_text(2);
+    world.meta.next_army_id = static_cast<ArmyId>(s->column_int64(3));
+    world.meta.next_war_id = static_cast<WarId>(s->column_int64(4));
+  }
+  const std::optional<uint64_t> stored_hash = hash_from_hex(stored_hash_hex);
+  if (!stored_hash) {
+    return fail(what, "game.state_hash is not 16 lowercase hex digits: '" + stored_hash_hex + "'");
+  }
+  world.meta.state_hash = *stored_hash;
+
+  std::vector<ProvinceInfo> province_info;
+  {
+    Result<Statement> s = db.prepare(
+        "SELECT id, name, terrain, x, y, owner_id, controller_id, development, unrest,"
+        " siege_progress FROM provinces ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read provinces");
+      if (!*row) break;
+      ProvinceInfo info;
+      info.id = static_cast<ProvinceId>(s->column_int64(0));
+      if (info.id != static_cast<ProvinceId>(province_info.size() + 1)) {
+        return fail(what, "province ids are not 1..N (found " + std::to_string(info.id) +
+                              " where " + std::to_string(province_info.size() + 1) +
+                              " belongs)");
+      }
+      info.name = s->column_text(1);
+      const std::string terrain = s->column_text(2);
+      if (!terrain_from_name(terrain, info.terrain)) {
+        return fail(what, "province " + std::to_string(info.id) + " has unknown terrain '" +
+                              terrain + "'");
+      }
+      info.x = static_cast<int32_t>(s->column_int64(3));
+      info.y = static_cast<int32_t>(s->column_int64(4));
+      province_info.push_back(std::move(info));
+      Province p;
+      p.id = province_info.back().id;
+      p.owner = column_id(*s, 5);
+      p.controller = column_id(*s, 6);
+      p.development = static_cast<int32_t>(s->column_int64(7));
+      p.unrest = static_cast<int32_t>(s->column_int64(8));
+      p.siege_progress = static_cast<int32_t>(s->column_int64(9));
+      world.provinces.push_back(p);
+    }
+  }
+  {
+    // Primary-key order, so each neighbour list comes out sorted.
+    Result<Statement> s = db.prepare(
+        "SELECT province_id, neighbor_id FROM adjacency ORDER BY province_id, neighbor_id");
+    if (!s.ok()) return s.status().with_context(what);
+    const auto count = static_cast<int64_t>(province_info.size());
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read adjacency");
+      if (!*row) break;
+      const int64_t a = s->column_int64(0);
+      const int64_t b = s->column_int64(1);
+      if (a < 1 || a > count || b < 1 || b > count) {
+        return fail(what, "adjacency " + std::to_string(a) + "-" + std::to_string(b) +
+                              " names a province that does not exist");
+      }
+      province_info[static_cast<size_t>(a - 1)].neighbors.push_back(static_cast<ProvinceId>(b));
+    }
+  }
+
+  std::vector<NationInfo> nation_info;
+  {
+    Result<Statement> s = db.prepare(
+        "SELECT id, name, color, aggression, alive, capital_id, treasury, stability, manpower,"
+        " tax_level, war_id, last_peace_tick, player FROM nations ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read nations");
+      if (!*row) break;
+      NationInfo info;
+      info.id = static_cast<NationId>(s->column_int64(0));
+      if (info.id != static_cast<NationId>(nation_info.size() + 1)) {
+        return fail(what, "nation ids are not 1..N (found " + std::to_string(info.id) +
+                              " where " + std::to_string(nation_info.size() + 1) + " belongs)");
+      }
+      info.name = s->column_text(1);
+      const std::string color = s->column_text(2);
+      if (!color_from_hex(color, info.color)) {
+        return fail(what, "nation " + std::to_string(info.id) + " has colour '" + color +
+                              "', not '#rrggbb'");
+      }
+      info.aggression = static_cast<int32_t>(s->column_int64(3));
+      nation_info.push_back(std::move(info));
+      Nation n;
+      n.id = nation_info.back().id;
+      n.alive = s->column_int64(4) != 0;
+      n.capital = column_id(*s, 5);
+      n.treasury = s->column_int64(6);
+      n.stability = static_cast<int32_t>(s->column_int64(7));
+      n.manpower = static_cast<int32_t>(s->column_int64(8));
+      n.tax_level = static_cast<int32_t>(s->column_int64(9));
+      n.war = column_id(*s, 10);
+      n.last_peace_tick = column_tick(*s, 11);
+      n.player = s->column_int64(12) != 0;
+      world.nations.push_back(n);
+    }
+  }
+  {
+    Result<Statement> s = db.prepare(
+        "SELECT id, nation_id, province_id, strength, morale, move_progress, path FROM armies"
+        " ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read armies");
+      if (!*row) break;
+      Army a;
+      a.id = static_cast<ArmyId>(s->column_int64(0));
+      a.owner = column_id(*s, 1);
+      a.location = static_cast<ProvinceId>(s->column_int64(2));
+      a.strength = static_cast<int32_t>(s->column_int64(3));
+      a.morale = static_cast<int32_t>(s->column_int64(4));
+      a.move_progress = static_cast<int32_t>(s->column_int64(5));
+      status = path_from_json(s->column_text(6), a.path);
+      if (!status.ok()) return status.with_context(what + ": army " + std::to_string(a.id));
+      world.armies.push_back(std::move(a));
+    }
+  }
+  {
+    Result<Statement> s = db.prepare(std::string("SELECT ") + kWarColumns +
+                                      " FROM wars WHERE end_tick IS NULL ORDER BY id");
+    if (!s.ok()) return s.status().with_context(what);
+    for (;;) {
+      Result<bool> row = s->step();
+      if (!row.ok()) return row.status().with_context(what + ": read wars");
+      if (!*row) break;
+      world.wars.push_back(read_war(*s));
+    }
+  }
+
+  world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info));
+  const uint64_t actual = full_state_hash(world);
+  if (verify_hash && actual != *stored_hash) {
+    return fail(what, "save is inconsistent at tick " + std::to_string(world.meta.tick) +
+                          ": stored hash " + stored_hash_hex + ", tables hash to " +
+                          hash_to_hex(actual));
+  }
+  return world;
+}
+
+}  // namespace hegemon

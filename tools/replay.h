@@ -1,0 +1,60 @@
+// Replay: re-simulate a saved game from its start (or from a stored
+// snapshot) with the commands it recorded, and check every tick against what
+// the save says happened: the state hash of the tick, its province_history
+// rows and its game events. The save is opened read-only and never changed.
+//
+// The ticks are run by run_tick_sequential (rules/tick.h): the same phase
+// functions and merges, in the same order, that the coordinator and the
+// nation and war actors run in the live server (determinism_test holds the
+// two to the same hash at every tick). Replay needs no actors, no network and
+// no commits, so it runs unthrottled.
+//
+// At the first tick that disagrees, replay stops and reports what differs
+// there: history rows and events entity by entity; for a difference only the
+// hash shows (a field province_history does not keep, such as a treasury),
+// the whole world against the recorded one where the save has it (a snapshot
+// of that tick, or the save's last tick), else at the next snapshot after it.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "state/change_set.h"
+#include "state/status.h"
+#include "state/world_snapshot.h"
+
+namespace hegemon {
+
+struct ReplayOptions {
+  Tick to_tick = -1;           // stop after this tick; -1: the save's last tick
+  bool from_snapshot = false;  // start at the latest snapshot at or before to_tick, not tick 0
+  std::string out_path;        // non-empty: write the replayed game to this new save
+  Tick snapshot_every = kDefaultSnapshotEvery;  // snapshots in the out save
+  std::function<void(Tick done, Tick last)> progress;  // after each tick; may be empty
+};
+
+struct Divergence {
+  Tick tick = 0;  // the first tick that disagrees
+  std::vector<std::string> differences;  // in words, most telling first
+};
+
+struct ReplayReport {
+  Tick start_tick = 0;  // the replay began from the state after this tick
+  Tick end_tick = 0;    // the last tick replayed
+  double seconds = 0;
+  std::optional<Divergence> divergence;  // none: every tick matched
+  WorldSnapshot final_state;  // the replayed world after end_tick
+};
+
+// Errors: the save cannot be read, or to_tick lies beyond its last tick. A
+// divergence is not an error: it is the report.
+Result<ReplayReport> replay_save(const std::string& save_path, const ReplayOptions& options);
+
+// The world of a save as it was after `tick`: from the nearest stored
+// snapshot, re-simulated and verified up to `tick`. An error if the save
+// diverges on the way (its history cannot be trusted there).
+Result<WorldSnapshot> state_at(const std::string& save_path, Tick tick);
+
+}  // namespace hegemon

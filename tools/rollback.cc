@@ -1,0 +1,39 @@
+#include "tools/rollback.h"
+
+#include <filesystem>
+
+#include "persistence/hash_hex.h"
+#include "persistence/save_file.h"
+#include "persistence/save_reader.h"
+#include "tools/replay.h"
+
+namespace hegemon {
+
+Result<RollbackReport> rollback_save(const std::string& path, Tick tick, bool backup) {
+  if (!std::filesystem::exists(path)) return Status::error("no save at " + path);
+  auto state = state_at(path, tick);  // verifies the history up to `tick`
+  if (!state) return state.status().with_context("cannot roll back");
+  auto opened = SaveFile::open(path, SaveOptions{});
+  if (!opened) return opened.status();
+  SaveFile& save = **opened;
+  RollbackReport report;
+  report.from_tick = save.last_tick();
+  report.to_tick = tick;
+  if (backup) {
+    report.backup_path = path + ".before-rollback-" + std::to_string(report.from_tick) + ".db";
+    if (std::filesystem::exists(report.backup_path))
+      return Status::error(report.backup_path + " exists already; move it away first");
+    if (Status ok = save.backup_to(report.backup_path); !ok.ok()) return ok;
+  }
+  if (Status ok = save.rollback_to(*state); !ok.ok()) return ok;
+  auto reloaded = save.load_world();  // the tables must hash to the recorded hash of `tick`
+  if (!reloaded) return reloaded.status().with_context("after the rollback");
+  if (reloaded->meta.tick != tick || reloaded->meta.state_hash != state->meta.state_hash)
+    return Status::error("after the rollback the save is at tick " +
+                         std::to_string(reloaded->meta.tick) + " with hash " +
+                         hash_to_hex(reloaded->meta.state_hash));
+  if (Status ok = save.checkpoint(); !ok.ok()) return ok;
+  return report;
+}
+
+}  // namespace hegemon

@@ -35,5 +35,7 @@ using revoke_atom = caf::atom_constant<caf::atom("revoke")>;        // revoke a 
 using tokens_atom = caf::atom_constant<caf::atom("tokens")>;        // list gateway tokens
 using incident_atom = caf::atom_constant<caf::atom("incident")>;    // write to event_log now
 using command_atom = caf::atom_constant<caf::atom("command")>;      // a player command
+using rollback_atom = caf::atom_constant<caf::atom("rollback")>;    // back to an earlier tick
+using rewound_atom = caf::atom_constant<caf::atom("rewound")>;      // to watchers: it was rolled back
 
 }  // namespace hegemon

@@ -276,6 +276,49 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
           });
 }
 
+// The admin's live rollback: stop the coordinator once every tick is
+// committed, roll the save back (persistence), reset the cache to the world
+// of `tick`, and start a new coordinator, paused, with fresh nation and war
+// actors. Watching clients get a fresh snapshot. If the rollback fails the
+// save is unchanged (one transaction) and the game continues, paused, where it
+// was, with the reason.
+void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
+  auto& st = self->state;
+  self->request(st.coordinator, caf::infinite, stop_atom::value)
+      .then(
+          [=](Tick committed) mutable {
+            auto& st = self->state;
+            st.coordinator_down = true;
+            self->demonitor(st.coordinator);  // its end is ours, not a crash
+            self->send_exit(st.coordinator, caf::exit_reason::user_shutdown);
+            caf::anon_send(st.nations, retire_atom::value);
+            caf::anon_send(st.wars, retire_atom::value);
+            st.speed = kPausedSpeed;
+            self->request(caf::actor_cast<persistence_actor>(st.persistence), caf::infinite,
+                          rollback_atom::value, tick)
+                .then(
+                    [=](WorldSnapshotPtr& world) mutable {
+                      auto& st = self->state;
+                      st.config.world->reset(*world);
+                      st.command_journal.clear();  // their ticks are undone
+                      start_coordinator(self, "");
+                      self->send(st.publisher, rewound_atom::value, tick);
+                      spdlog::warn("game: rolled back from tick {} to tick {} by an admin; paused",
+                                   committed, tick);
+                      log_incident(self, tick + 1, "rolled_back",
+                                   incident_json({{"from", committed}, {"to", tick}}, {}));
+                      rp.deliver(tick);
+                    },
+                    [=](caf::error& err) mutable {
+                      spdlog::error("game: rollback to tick {} failed: {}", tick, describe(err));
+                      start_coordinator(self, "rollback to tick " + std::to_string(tick) +
+                                                  " failed: " + describe(err));
+                      rp.deliver(err);
+                    });
+          },
+          [=](caf::error& err) mutable { rp.deliver(err); });
+}
+
 caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   auto& st = self->state;
   st.config = config;
@@ -403,7 +446,20 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](delta_atom, const ChangeSetPtr& committed) {
         forget_committed_commands(self, committed->tick());
       },
+      [=](rewound_atom, Tick) {},  // our own rollback, back from the publisher
       [=](command_atom, const Command& command) { return submit_command(self, command); },
+      [=](rollback_atom, Tick tick) -> caf::result<Tick> {
+        auto& st = self->state;
+        const Tick now = st.world->meta().tick;
+        if (tick < 0 || tick > now)
+          return make_error(Errc::invalid_request, "the game is at tick " + std::to_string(now) +
+                                                       "; roll back to 0.." + std::to_string(now));
+        if (st.coordinator_down || !st.persistence)
+          return make_error(Errc::invalid_request, "the game is restarting; try again");
+        auto rp = self->make_response_promise<Tick>();
+        roll_back(self, tick, rp);
+        return rp;
+      },
       // Gateway tokens live in the save: persistence's business.
       [=](token_atom atom, const std::string& role, NationId nation, const std::string& hash) {
         if (role == "player") {

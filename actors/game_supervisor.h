@@ -22,6 +22,9 @@
 //   (restart, ActorKey)          -> (actor, generation)
 //   (status) (pause) (resume) (speed, int32) (checkpt) (save_as, path) (stop)
 //                                -> as the coordinator answers them
+//   (rollback, Tick)             -> Tick     back to that tick, live: every commit
+//                                             finishes, the save is rolled back,
+//                                             the game restarts from it paused
 //   (subscribe, actor)           the actor receives (delta, ChangeSetPtr) per committed tick
 //   (command, Command)           -> Command   a player command, numbered here and
 //                                             scheduled by the coordinator (its

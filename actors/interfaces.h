@@ -38,7 +38,10 @@ using persistence_actor = caf::typed_actor<
     caf::replies_to<tokens_atom>::with<std::vector<TokenRecord>>,
     caf::replies_to<checkpt_atom>::with<caf::ok_atom>,
     caf::replies_to<save_as_atom, std::string>::with<caf::ok_atom>,
-    caf::reacts_to<incident_atom, Tick, std::string, std::string>>;
+    caf::reacts_to<incident_atom, Tick, std::string, std::string>,
+    // Rolls the save back to an earlier tick (tools/rollback.h) and replies
+    // with the world as it was then. Only while no commit is in flight.
+    caf::replies_to<rollback_atom, Tick>::with<WorldSnapshotPtr>>;
 
 // Runs the tick loop; the game's control surface.
 using coordinator_actor = caf::typed_actor<

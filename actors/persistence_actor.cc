@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/errors.h"
+#include "tools/replay.h"
 
 namespace hegemon {
 
@@ -72,6 +73,19 @@ persistence_actor::behavior_type persistence_actor_impl(
         if (auto st = self->state.save->backup_to(path); !st.ok())
           return make_error(Errc::persistence_failed, st.message());
         return caf::ok_atom::value;
+      },
+      [=](rollback_atom, Tick tick) -> caf::result<WorldSnapshotPtr> {
+        // The state at `tick`, rebuilt from the nearest snapshot and checked
+        // against the save's own hashes on the way, then written back whole.
+        auto state = state_at(config.path, tick);
+        if (!state) return make_error(Errc::invalid_request, state.status().message());
+        SaveFile& save = *self->state.save;
+        if (auto st = save.rollback_to(*state); !st.ok())
+          return make_error(Errc::persistence_failed, st.message());
+        auto world = save.load_world();
+        if (!world) return make_error(Errc::persistence_failed, world.status().message());
+        if (auto st = save.checkpoint(); !st.ok()) spdlog::warn("after the rollback: {}", st.message());
+        return WorldSnapshotPtr(std::make_shared<WorldSnapshot>(std::move(*world)));
       },
       [=](incident_atom, Tick tick, const std::string& type, const std::string& data) {
         if (auto st = self->state.save->log_incident(Event{tick, type, data}); !st.ok())

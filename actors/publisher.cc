@@ -27,6 +27,9 @@ caf::actor spawn_publisher(caf::local_actor* parent) {
         [self, subscribers](delta_atom atom, const ChangeSetPtr& changes) {
           for (const auto& who : *subscribers) self->send(who, atom, changes);
         },
+        [self, subscribers](rewound_atom atom, Tick tick) {
+          for (const auto& who : *subscribers) self->send(who, atom, tick);
+        },
     };
   });
 }

@@ -5,6 +5,8 @@
 //
 //   (subscribe, actor)       the actor gets (delta, ChangeSetPtr) from now on
 //   (delta, ChangeSetPtr)    from the coordinator: forwarded to every subscriber
+//   (rewound, Tick)          the game went back to that tick: forwarded, so that
+//                            watchers start again from a fresh snapshot
 #pragma once
 
 #include <caf/actor.hpp>

@@ -49,6 +49,7 @@ const char* const kUsage =
     "  shutdown            commit everything, checkpoint and stop the server (admin)\n"
     "  clients             who is connected (admin)\n"
     "  kick CLIENT         disconnect a client, by the id `clients` shows (admin)\n"
+    "  rollback TICK       back to an earlier tick, live; the game stays paused (admin)\n"
     "  token issue player NATION | token issue admin   a new token, shown once (admin)\n"
     "  token revoke ID | token list                    (admin)\n"
     "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
@@ -242,12 +243,12 @@ int run_client(const std::vector<std::string>& args) {
       fields["province"] = std::stoll(words[1]);
       fields["tick"] = std::stoll(words[2]);
     }
-  } else if (command == "kick") {
+  } else if (command == "kick" || command == "rollback") {
     if (words.size() != 2 || !is_number(words[1])) {
-      std::cerr << "hegemon client: kick needs a client id (see `clients`)\n";
+      std::cerr << "hegemon client: " << command << " needs a number\n";
       return 2;
     }
-    fields["client"] = std::stoll(words[1]);
+    fields[command == "kick" ? "client" : "tick"] = std::stoll(words[1]);
   } else if (command == "save-as") {
     if (words.size() != 2) {
       std::cerr << "hegemon client: save-as needs a path\n";

@@ -142,6 +142,14 @@ class Connection {
                         idle_atom::value);
   }
 
+  // The game went back to an earlier tick: a watcher starts again from a
+  // fresh snapshot (the deltas it has seen are undone).
+  void on_rollback() {
+    if (!session_.watching) return;
+    session_.resync_pending = false;
+    push_snapshot("rollback");
+  }
+
   void on_kick() {
     spdlog::info("gateway: client {} disconnected by an admin", id_);
     send(reply_error(nullptr, errc::kFailed, "disconnected by an admin"));
@@ -341,7 +349,7 @@ class Connection {
         "events", "province_at"};
     static const std::vector<std::string> kAdmin{
         "actors", "pause",   "resume",   "speed",       "save",         "save_as", "kill",
-        "restart", "shutdown", "token_issue", "token_revoke", "tokens", "clients", "kick"};
+        "restart", "shutdown", "token_issue", "token_revoke", "tokens", "clients", "kick", "rollback"};
     const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
     const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
     if (!read && !admin) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
@@ -376,6 +384,13 @@ class Connection {
       return ask_game2(r, restarted, restart_atom::value, *key);
     }
     if (r.type == "clients" || r.type == "kick") return manage_clients(r);
+    if (r.type == "rollback") {
+      auto tick = int_field(r, "tick");
+      if (!tick) return send(reply_error(r.id, errc::kBadRequest, tick.status().message()));
+      spdlog::warn("gateway: an admin rolls the game back to tick {}", *tick);
+      return ask_game<Tick>(r, [](Tick& t) { return json{{"tick", t}, {"speed", "paused"}}; },
+                            rollback_atom::value, *tick);
+    }
     if (r.type == "token_issue") return issue_token(r);
     if (r.type == "token_revoke") {
       auto id = int_field(r, "token_id");
@@ -591,6 +606,7 @@ caf::behavior connection_broker(caf::io::broker* self, caf::io::connection_handl
       [conn](delta_atom, const ChangeSetPtr& changes) { conn->on_delta(changes); },
       [conn](const caf::io::data_transferred_msg& msg) { conn->on_transferred(msg.remaining); },
       [conn](kick_atom) { conn->on_kick(); },
+      [conn](rewound_atom, Tick) { conn->on_rollback(); },
   };
 }
 

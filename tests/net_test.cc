@@ -848,3 +848,41 @@ CAF_TEST(a crashed or vanished connection costs only itself) {
   CAF_CHECK_GREATER(s2["result"]["tick"].get<int64_t>(), s1["result"]["tick"].get<int64_t>());
   CAF_CHECK_EQUAL(s2["result"]["last_error"], json(""));
 }
+
+CAF_TEST(a live rollback sends watchers a fresh snapshot) {
+  live_server server;
+  Client admin(server.gateway.port);
+  greet(admin);
+  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  Client watcher(server.gateway.port);
+  greet(watcher);
+  watcher.call({{"type", "login"}, {"role", "spectator"}});
+  watcher.call({{"type", "watch"}});
+  admin.call({{"type", "speed"}, {"speed", "max"}});
+  json push;
+  for (int i = 0; i < 30; ++i) push = watcher.receive();
+  CAF_REQUIRE(push.is_object());
+  CAF_REQUIRE_GREATER_OR_EQUAL(push.value("tick", 0), 30);
+  {
+    Client spectator(server.gateway.port);
+    greet(spectator);
+    spectator.call({{"type", "login"}, {"role", "spectator"}});
+    const auto got = error_code(spectator.call({{"type", "rollback"}, {"tick", 5}}));
+    CAF_CHECK_EQUAL(got, errc::kForbidden);
+  }
+  const json back = admin.call({{"type", "rollback"}, {"tick", 10}});
+  CAF_REQUIRE(back.contains("result"));
+  CAF_CHECK_EQUAL(back["result"]["tick"], json(10));
+  // Deltas already on their way may come first; then the snapshot of tick 10.
+  json snapshot;
+  for (int i = 0; i < 200; ++i) {
+    snapshot = watcher.receive();
+    if (!snapshot.is_object() || snapshot.value("push", "") == "snapshot") break;
+  }
+  CAF_REQUIRE(snapshot.is_object());
+  CAF_CHECK_EQUAL(snapshot.value("reason", ""), "rollback");
+  CAF_CHECK_EQUAL(snapshot.value("tick", 0), 10);
+  const json status = admin.call({{"type", "status"}});
+  CAF_CHECK_EQUAL(status["result"]["tick"], json(10));
+  CAF_CHECK_EQUAL(status["result"]["speed"], json("paused"));
+}

@@ -283,6 +283,39 @@ CAF_TEST(the replay state and rollback commands report in exit codes) {
   CAF_CHECK_EQUAL(run_cmd("replay " + save_path), 0);
 }
 
+CAF_TEST(an admin rolls a live game back and it replays the same future) {
+  start(600);
+  set_speed(kMaxSpeed);
+  run();
+  CAF_REQUIRE_EQUAL(status().committed_tick, 600);
+  const std::string all = "SELECT group_concat(state_hash, ' ') FROM (SELECT state_hash FROM ticks ORDER BY tick)";
+  const std::string before = test::query_text(save_path, all);
+
+  {  // Not forward, not below zero.
+    auto rh = self->request(game.root, caf::infinite, rollback_atom::value, Tick{601});
+    run();
+    bool refused = false;
+    rh.receive([](Tick) {}, [&](caf::error&) { refused = true; });
+    CAF_CHECK(refused);
+  }
+  const Tick back = request<Tick>(game.root, rollback_atom::value, Tick{300});
+  CAF_CHECK_EQUAL(back, 300);
+  const GameStatus paused = status();
+  CAF_CHECK_EQUAL(paused.tick, 300);
+  CAF_CHECK_EQUAL(paused.speed, kPausedSpeed);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM game"), 300);
+  CAF_CHECK_EQUAL(game.world->recompute_hash(), game.world->meta().state_hash);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'rolled_back'"), 1);
+
+  set_speed(kMaxSpeed);  // resume: the same 300 ticks again
+  run();
+  CAF_CHECK_EQUAL(status().committed_tick, 600);
+  CAF_CHECK_EQUAL(test::query_text(save_path, all), before);
+  auto report = replay_save(save_path, {});
+  CAF_REQUIRE(report.ok());
+  CAF_CHECK(!report->divergence);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(snapshots round trip and corruption is refused) {

@@ -266,6 +266,11 @@ CAF_TEST(the replay state and rollback commands report in exit codes) {
   };
   CAF_CHECK_EQUAL(run_cmd("replay " + save_path), 0);
   CAF_CHECK_EQUAL(run_cmd("replay " + save_path + " --to-tick 900 --from-snapshot --json"), 0);
+  // On the server's own actors, committing every tick to a new save.
+  const std::string on_actors = dir.file("on-actors.db");
+  CAF_CHECK_EQUAL(run_cmd("replay " + save_path + " --actors --out " + on_actors), 0);
+  CAF_CHECK_EQUAL(test::query_text(on_actors, "SELECT state_hash FROM game"),
+                  test::query_text(save_path, "SELECT state_hash FROM game"));
   CAF_CHECK_EQUAL(run_cmd("state " + save_path + " --tick 500 --nation 2 --json"), 0);
   CAF_CHECK_EQUAL(run_cmd("state " + save_path + " --tick 99999"), 1);
   CAF_CHECK_EQUAL(run_cmd("state " + save_path), 2);

@@ -71,6 +71,22 @@ void append(std::vector<std::string>& to, std::vector<std::string> lines, const 
   for (auto& l : lines) to.push_back(prefix + l);
 }
 
+// What differs between the records of one tick: the hash line, history rows
+// and events; empty if they agree.
+std::vector<std::string> tick_differences(Tick t, const Recorded& recorded, uint64_t replayed_hash,
+                                          const std::vector<ProvinceHistoryRow>& replayed_history,
+                                          const std::vector<Event>& replayed_events) {
+  std::vector<std::string> why;
+  auto hash = recorded.hashes.find(t);
+  if (hash == recorded.hashes.end() || hash->second != replayed_hash)
+    why.push_back("state hash: recorded " +
+                  (hash == recorded.hashes.end() ? std::string("nothing") : hash_to_hex(hash->second)) +
+                  ", replayed " + hash_to_hex(replayed_hash));
+  append(why, diff_history(Recorded::at(recorded.history, t), replayed_history));
+  append(why, diff_events(Recorded::at(recorded.events, t), replayed_events));
+  return why;
+}
+
 }  // namespace
 
 Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& options) {
@@ -122,15 +138,11 @@ Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& o
     for (Tick t = from; t <= to; ++t) {
       ChangeSet cs = run_tick_sequential(world, Recorded::at(recorded->commands, t));
       report.end_tick = t;
-      std::vector<std::string> why;
-      auto hash = recorded->hashes.find(t);
-      const bool hash_ok = hash != recorded->hashes.end() && hash->second == cs.meta.state_hash;
-      if (!hash_ok)
-        why.push_back("state hash: recorded " +
-                      (hash == recorded->hashes.end() ? std::string("nothing") : hash_to_hex(hash->second)) +
-                      ", replayed " + hash_to_hex(cs.meta.state_hash));
-      append(why, diff_history(Recorded::at(recorded->history, t), cs.history));
-      append(why, diff_events(Recorded::at(recorded->events, t), cs.events));
+      std::vector<Event> game_events;
+      for (const Event& e : cs.events)
+        if (events::is_game_event(e.type)) game_events.push_back(e);
+      std::vector<std::string> why =
+          tick_differences(t, *recorded, cs.meta.state_hash, cs.history, game_events);
       if (!why.empty()) {
         report.divergence = Divergence{t, std::move(why)};
         break;
@@ -202,6 +214,54 @@ Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& o
   report.final_state = world.snapshot();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   return report;
+}
+
+Result<ReplayPlan> plan_replay(const std::string& path, Tick to_tick, bool from_snapshot) {
+  auto opened = SaveReader::open(path);
+  if (!opened) return opened.status();
+  SaveReader& save = **opened;
+  auto last = save.load_world(/*verify_hash=*/false);
+  if (!last) return last.status();
+  ReplayPlan plan;
+  plan.end = to_tick < 0 ? last->meta.tick : to_tick;
+  if (plan.end > last->meta.tick)
+    return Status::error(path + " ends at tick " + std::to_string(last->meta.tick));
+  auto start = starting_world(save, *last, plan.end, from_snapshot);
+  if (!start) return start.status();
+  plan.start = std::move(*start);
+  const Tick from = plan.start.meta.tick;
+  auto recorded = save.tick_hashes(from, from);
+  if (!recorded) return recorded.status();
+  if (recorded->empty() || recorded->front().second != plan.start.meta.state_hash)
+    return Status::error(path + ": the starting world of tick " + std::to_string(from) +
+                         " does not match the hash the save recorded for it");
+  auto commands = save.commands_between(from + 1, plan.end);
+  if (!commands) return commands.status();
+  plan.commands = std::move(*commands);
+  return plan;
+}
+
+Result<std::optional<Divergence>> compare_saves(const std::string& recorded_path,
+                                                const std::string& replayed_path, Tick from, Tick to) {
+  auto a = SaveReader::open(recorded_path);
+  if (!a) return a.status();
+  auto b = SaveReader::open(replayed_path);
+  if (!b) return b.status();
+  for (Tick chunk = from; chunk <= to; chunk += kChunk) {
+    const Tick until = std::min(to, chunk + kChunk - 1);
+    auto recorded = Recorded::read(**a, chunk, until);
+    if (!recorded) return recorded.status();
+    auto replayed = Recorded::read(**b, chunk, until);
+    if (!replayed) return replayed.status();
+    for (Tick t = chunk; t <= until; ++t) {
+      auto hash = replayed->hashes.find(t);
+      std::vector<std::string> why = tick_differences(
+          t, *recorded, hash == replayed->hashes.end() ? 0 : hash->second,
+          Recorded::at(replayed->history, t), Recorded::at(replayed->events, t));
+      if (!why.empty()) return std::optional<Divergence>(Divergence{t, std::move(why)});
+    }
+  }
+  return std::optional<Divergence>();
 }
 
 Result<WorldSnapshot> state_at(const std::string& path, Tick tick) {

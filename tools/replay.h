@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "state/change_set.h"
+#include "state/command.h"
 #include "state/status.h"
 #include "state/world_snapshot.h"
 
@@ -51,6 +52,23 @@ struct ReplayReport {
 // Errors: the save cannot be read, or to_tick lies beyond its last tick. A
 // divergence is not an error: it is the report.
 Result<ReplayReport> replay_save(const std::string& save_path, const ReplayOptions& options);
+
+// What a replay of a save starts from: the world after `start.meta.tick`
+// (verified against its recorded hash), the last tick to replay, and every
+// command the save applied in between, in order. For replays that run
+// elsewhere (`hegemon replay --actors` runs them on the live server's actors).
+struct ReplayPlan {
+  WorldSnapshot start;
+  Tick end = 0;
+  std::vector<Command> commands;
+};
+Result<ReplayPlan> plan_replay(const std::string& save_path, Tick to_tick, bool from_snapshot);
+
+// Compares what two saves of the same game recorded for ticks from..to: the
+// state hash, province_history rows and game events of every tick. The
+// first tick that differs, with what differs; nullopt if none does.
+Result<std::optional<Divergence>> compare_saves(const std::string& recorded,
+                                                const std::string& replayed, Tick from, Tick to);
 
 // The world of a save as it was after `tick`: from the nearest stored
 // snapshot, re-simulated and verified up to `tick`. An error if the save

@@ -78,6 +78,7 @@ struct coordinator_state {
   std::deque<std::chrono::steady_clock::time_point> recent_ticks;  // last second
   std::chrono::steady_clock::time_point lap_start;  // of the phase in flight
   double nation_phase_ms = 0, war_phase_ms = 0, finish_phase_ms = 0;  // last tick's
+  GameStatus totals;  // only its cumulative fields are used
   double commit_ms = 0;
   int32_t restarts = 0;
   std::string last_error;
@@ -257,6 +258,7 @@ void on_phase_reply(self_ptr self, Tick tick, size_t slot, NationProposal propos
   if (!st.nation_phase.store(slot, std::move(proposal)) || !st.nation_phase.complete()) return;
   merge_nation_phase(*st.recorder, st.nation_phase.take());
   st.nation_phase_ms = lap(st);
+  st.totals.total_nation_ms += st.nation_phase_ms;
   start_war_phase(self);
 }
 
@@ -326,6 +328,8 @@ void send_commit(self_ptr self, const ChangeSetPtr& changes) {
             }
             st.committed_tick = std::max(st.committed_tick, tick);
             st.commit_ms = static_cast<double>(micros) / 1000.0;
+            ++st.totals.commits;
+            st.totals.total_commit_ms += st.commit_ms;
             check_stop_waiters(self);
             maybe_start_tick(self);
           },
@@ -419,6 +423,7 @@ void start_tick(self_ptr self) {
   if (st.nation_phase.complete()) {  // no nation left: nothing to plan
     merge_nation_phase(*st.recorder, st.nation_phase.take());
     st.nation_phase_ms = lap(st);
+    st.totals.total_nation_ms += st.nation_phase_ms;
     return start_war_phase(self);
   }
   for (size_t i = 0; i < st.nation_phase.ids().size(); ++i) request_nation(self, i);
@@ -451,6 +456,7 @@ void on_timer(self_ptr self, uint64_t epoch) {
 void finish_tick(self_ptr self) {
   auto& st = self->state;
   st.war_phase_ms = lap(st);
+  st.totals.total_war_ms += st.war_phase_ms;
   end_of_tick(*st.recorder);
   ChangeSet sealed = st.recorder->finish();
   if (snapshot_due(sealed.tick(), st.options.snapshot_every))
@@ -467,9 +473,16 @@ void finish_tick(self_ptr self) {
   st.recent_ticks.push_back(now);
   while (now - st.recent_ticks.front() > std::chrono::seconds(1)) st.recent_ticks.pop_front();
 
-  st.uncommitted.push_back(changes);
-  if (!st.commit_failed) send_commit(self, changes);
+  if (!st.options.persist) {
+    st.committed_tick = changes->tick();
+    if (st.links.publisher) caf::anon_send(st.links.publisher, delta_atom::value, changes);
+  } else {
+    st.uncommitted.push_back(changes);
+    if (!st.commit_failed) send_commit(self, changes);
+  }
   st.finish_phase_ms = lap(st);
+  st.totals.total_finish_ms += st.finish_phase_ms;
+  ++st.totals.ticks_run;
   check_stop_waiters(self);
   maybe_start_tick(self);
 }
@@ -526,6 +539,12 @@ GameStatus make_status(self_ptr self) {
   s.nation_phase_ms = st.nation_phase_ms;
   s.war_phase_ms = st.war_phase_ms;
   s.finish_phase_ms = st.finish_phase_ms;
+  s.ticks_run = st.totals.ticks_run;
+  s.total_nation_ms = st.totals.total_nation_ms;
+  s.total_war_ms = st.totals.total_war_ms;
+  s.total_finish_ms = st.totals.total_finish_ms;
+  s.commits = st.totals.commits;
+  s.total_commit_ms = st.totals.total_commit_ms;
   s.state_hash = meta.state_hash;
   s.restarts = st.restarts;
   s.last_error = st.last_error;

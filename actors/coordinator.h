@@ -53,6 +53,9 @@ struct CoordinatorOptions {
   Tick stop_at = -1;              // no tick after this one starts; -1: no limit
   int32_t max_uncommitted = 4;    // change sets in flight to persistence at most
   Tick snapshot_every = kDefaultSnapshotEvery;  // a full snapshot with every Nth tick; 0: never
+  // false: ticks are not committed at all (benchmarks of the simulation
+  // alone); the save stays where it was. Never for a real game.
+  bool persist = true;
   // Non-empty: start paused with this as the reason (a restart that gave up).
   std::string paused_because;
   // Commands accepted by a former incarnation for ticks not yet committed;

@@ -32,6 +32,13 @@ struct GameStatus {
   double nation_phase_ms = 0;
   double war_phase_ms = 0;
   double finish_phase_ms = 0;
+  // Sums since this coordinator started, for averages (hegemon bench).
+  int64_t ticks_run = 0;
+  double total_nation_ms = 0;
+  double total_war_ms = 0;
+  double total_finish_ms = 0;
+  int64_t commits = 0;
+  double total_commit_ms = 0;
 };
 
 template <class Inspector>
@@ -39,7 +46,8 @@ typename Inspector::result_type inspect(Inspector& f, GameStatus& x) {
   return f(caf::meta::type_name("game_status"), x.tick, x.committed_tick, x.date, x.speed,
            x.living_nations, x.active_wars, x.armies, x.uncommitted, x.ticks_per_second,
            x.commit_ms, x.state_hash, x.restarts, x.last_error, x.finished, x.stopping,
-           x.nation_phase_ms, x.war_phase_ms, x.finish_phase_ms);
+           x.nation_phase_ms, x.war_phase_ms, x.finish_phase_ms, x.ticks_run, x.total_nation_ms,
+           x.total_war_ms, x.total_finish_ms, x.commits, x.total_commit_ms);
 }
 
 }  // namespace hegemon

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/bench_command.h"
 #include "apps/client_command.h"
 #include "apps/inspect_command.h"
 #include "apps/map_command.h"
@@ -23,6 +24,7 @@ const char* const kUsage =
     "  replay   re-simulate a save and check every tick against it; find where runs diverge\n"
     "  state    the world of a save as it was after any tick\n"
     "  rollback restore a save to its state after an earlier tick\n"
+    "  bench    whole ticks on the actors at several sizes: ticks/s, phases, memory\n"
     "  help     show this text\n"
     "\n"
     "Run 'hegemon <command> --help' for the options of a command.\n";
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return hegemon::run_replay(args);
   if (command == "state") return hegemon::run_state(args);
   if (command == "rollback") return hegemon::run_rollback(args);
+  if (command == "bench") return hegemon::run_bench(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << kUsage;
     return 0;

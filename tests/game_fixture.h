@@ -12,10 +12,22 @@
 #include <vector>
 
 #include "actors/errors.h"
+#include "actors/fault_plan.h"
 #include "actors/game.h"
 #include "test_support.h"
 
 namespace hegemon::test {
+
+// A fault plan from `--inject-crash` specs ("nation:3@400", "coordinator@9").
+inline std::shared_ptr<FaultPlan> faults(std::initializer_list<const char*> specs) {
+  auto plan = std::make_shared<FaultPlan>();
+  for (const char* spec : specs) {
+    auto fault = FaultPlan::parse(spec);
+    CAF_REQUIRE(fault.ok());
+    plan->add(*fault);
+  }
+  return plan;
+}
 
 struct game_fixture : test_coordinator_fixture<> {
   test::TempDir dir;

@@ -22,22 +22,13 @@
 
 using namespace hegemon;
 using test::exec_sql;
+using test::faults;
 using test::query_int;
 
 namespace {
 
 constexpr Tick kTicks = 2000;
 constexpr NationId kPlayer = 2;
-
-std::shared_ptr<FaultPlan> faults(std::initializer_list<const char*> specs) {
-  auto plan = std::make_shared<FaultPlan>();
-  for (const char* spec : specs) {
-    auto fault = FaultPlan::parse(spec);
-    CAF_REQUIRE(fault.ok());
-    plan->add(*fault);
-  }
-  return plan;
-}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

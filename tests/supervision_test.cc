@@ -12,6 +12,7 @@
 using namespace hegemon;
 using test::query_int;
 using test::query_text;
+using test::faults;
 
 namespace {
 
@@ -22,16 +23,6 @@ bool throws_injected(const FaultPlan& plan, const ActorKey& key, Tick tick) {
     return true;
   }
   return false;
-}
-
-std::shared_ptr<FaultPlan> faults(std::initializer_list<const char*> specs) {
-  auto plan = std::make_shared<FaultPlan>();
-  for (const char* spec : specs) {
-    auto fault = FaultPlan::parse(spec);
-    CAF_REQUIRE(fault.ok());
-    plan->add(*fault);
-  }
-  return plan;
 }
 
 // The hash after `ticks` ticks of the same world with no actors and no crashes.

@@ -369,6 +369,7 @@ void check_stop_waiters(self_ptr self) {
                           std::to_string(lost) + " tick(s) not committed: " + st.last_error);
     for (auto& rp : st.stop_waiters) rp.deliver(err);
     st.stop_waiters.clear();
+    st.stopping = false;  // the stop did not happen: the game stays, paused, as it was
     return;
   }
   if (st.in_tick || !st.uncommitted.empty() || !st.persistence.handle) return;  // not yet
@@ -512,6 +513,8 @@ void resume(self_ptr self) {
 // cache holds the last merge), then scheduled for the next tick to start.
 caf::result<Command> accept_command(self_ptr self, Command command) {
   auto& st = self->state;
+  if (st.stopping)  // no tick will start to apply it
+    return make_error(Errc::command_refused, "the game is stopping");
   if (Status ok = check_command(*st.world, command); !ok.ok())
     return make_error(Errc::command_refused, ok.message());
   command.tick = st.world->meta().tick + (st.in_tick ? 2 : 1);

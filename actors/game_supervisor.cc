@@ -44,6 +44,7 @@ struct game_state {
   // sent to the new incarnation as soon as it runs.
   std::vector<std::function<void()>> awaiting_coordinator;
   bool coordinator_down = false;
+  bool rolling_back = false;  // a live rollback is under way
 
   // Accepted commands whose tick is not committed yet, for a new coordinator.
   int64_t next_command_seq = 1;
@@ -126,8 +127,10 @@ void ask_coordinator(game_ptr self, std::shared_ptr<caf::typed_response_promise<
                 rp->deliver(std::move(result));
               },
               [self, rp, retry](caf::error& err) {
-                if (receiver_down(err)) {
+                if (receiver_down(err) && self->state.coordinator_down) {
                   self->state.awaiting_coordinator.push_back(retry);
+                } else if (receiver_down(err)) {
+                  retry();  // a former incarnation bounced it; a new one runs already
                 } else {
                   rp->deliver(std::move(err));
                 }
@@ -144,14 +147,21 @@ caf::typed_response_promise<R> ask(game_ptr self, Ts... xs) {
 // Asks the current persistence incarnation; before the first one is known
 // (start-up) its supervisor is asked for it.
 template <class R, class... Ts>
-caf::typed_response_promise<R> ask_persistence(game_ptr self, Ts... xs) {
+// `on_result` (may be null) sees a successful answer before the client does.
+caf::typed_response_promise<R> ask_persistence_then(game_ptr self,
+                                                    std::function<void(const R&)> on_result,
+                                                    Ts... xs) {
   auto rp = std::make_shared<caf::typed_response_promise<R>>(self->make_response_promise<R>());
   auto request = std::make_tuple(xs...);
-  auto go = [self, rp, request](const caf::actor& persistence) {
+  auto go = [self, rp, request, on_result](const caf::actor& persistence) {
     std::apply([&](const Ts&... args) { return self->request(persistence, caf::infinite, args...); },
                request)
-        .then([rp](R& result) { rp->deliver(std::move(result)); },
-              [rp](caf::error& err) { rp->deliver(std::move(err)); });
+        .then(
+            [rp, on_result](R& result) {
+              if (on_result) on_result(result);
+              rp->deliver(std::move(result));
+            },
+            [rp](caf::error& err) { rp->deliver(std::move(err)); });
   };
   if (self->state.persistence) {
     go(self->state.persistence);
@@ -162,6 +172,11 @@ caf::typed_response_promise<R> ask_persistence(game_ptr self, Ts... xs) {
               [rp](caf::error& err) { rp->deliver(std::move(err)); });
   }
   return *rp;
+}
+
+template <class R, class... Ts>
+caf::typed_response_promise<R> ask_persistence(game_ptr self, Ts... xs) {
+  return ask_persistence_then<R>(self, nullptr, xs...);
 }
 
 // Stops the whole tree (children are monitored, not linked) and then itself.
@@ -284,6 +299,7 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
 // was, with the reason.
 void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
   auto& st = self->state;
+  st.rolling_back = true;
   self->request(st.coordinator, caf::infinite, stop_atom::value)
       .then(
           [=](Tick committed) mutable {
@@ -307,16 +323,21 @@ void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
                                    committed, tick);
                       log_incident(self, tick + 1, "rolled_back",
                                    incident_json({{"from", committed}, {"to", tick}}, {}));
+                      st.rolling_back = false;
                       rp.deliver(tick);
                     },
                     [=](caf::error& err) mutable {
                       spdlog::error("game: rollback to tick {} failed: {}", tick, describe(err));
                       start_coordinator(self, "rollback to tick " + std::to_string(tick) +
                                                   " failed: " + describe(err));
+                      self->state.rolling_back = false;
                       rp.deliver(err);
                     });
           },
-          [=](caf::error& err) mutable { rp.deliver(err); });
+          [=](caf::error& err) mutable {
+            self->state.rolling_back = false;  // the coordinator did not stop: it goes on
+            rp.deliver(err);
+          });
 }
 
 caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
@@ -454,6 +475,8 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
         if (tick < 0 || tick > now)
           return make_error(Errc::invalid_request, "the game is at tick " + std::to_string(now) +
                                                        "; roll back to 0.." + std::to_string(now));
+        if (st.rolling_back)
+          return make_error(Errc::invalid_request, "a rollback is under way already");
         if (st.coordinator_down || !st.persistence)
           return make_error(Errc::invalid_request, "the game is restarting; try again");
         auto rp = self->make_response_promise<Tick>();
@@ -462,19 +485,23 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       },
       // Gateway tokens live in the save: persistence's business.
       [=](token_atom atom, const std::string& role, NationId nation, const std::string& hash) {
+        // Once the token is stored (not before: a refused request changes
+        // nothing), the nation goes to its player.
+        std::function<void(const int64_t&)> hand_over;
         if (role == "player") {
-          Command hand_over;
-          hand_over.kind = CommandKind::set_player;
-          hand_over.nation = nation;
-          hand_over.player = true;
-          self->request(caf::actor_cast<caf::actor>(self), caf::infinite, command_atom::value,
-                        hand_over)
-              .then([](const Command&) {},
-                    [nation](caf::error& err) {
-                      spdlog::warn("game: nation {} stays with the AI: {}", nation, describe(err));
-                    });
+          hand_over = [self, nation](const int64_t&) {
+            Command c;
+            c.kind = CommandKind::set_player;
+            c.nation = nation;
+            c.player = true;
+            self->request(caf::actor_cast<caf::actor>(self), caf::infinite, command_atom::value, c)
+                .then([](const Command&) {},
+                      [nation](caf::error& err) {
+                        spdlog::warn("game: nation {} stays with the AI: {}", nation, describe(err));
+                      });
+          };
         }
-        return ask_persistence<int64_t>(self, atom, role, nation, hash);
+        return ask_persistence_then<int64_t>(self, hand_over, atom, role, nation, hash);
       },
       [=](revoke_atom atom, int64_t id) { return ask_persistence<caf::ok_atom>(self, atom, id); },
       [=](tokens_atom atom) { return ask_persistence<std::vector<TokenRecord>>(self, atom); },

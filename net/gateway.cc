@@ -388,8 +388,14 @@ class Connection {
       auto tick = int_field(r, "tick");
       if (!tick) return send(reply_error(r.id, errc::kBadRequest, tick.status().message()));
       spdlog::warn("gateway: an admin rolls the game back to tick {}", *tick);
-      return ask_game<Tick>(r, [](Tick& t) { return json{{"tick", t}, {"speed", "paused"}}; },
-                            rollback_atom::value, *tick);
+      // No timeout: a rollback replays up to a snapshot interval of ticks,
+      // and a client that gave up and asked again would only be refused.
+      auto id = r.id;
+      auto* self = this;
+      self_->request(ctx_->game, caf::infinite, rollback_atom::value, *tick)
+          .then([self, id](Tick t) { self->send(reply_result(id, {{"tick", t}, {"speed", "paused"}})); },
+                [self, id](caf::error& err) { self->send(reply_error(id, error_code(err), describe(err))); });
+      return;
     }
     if (r.type == "token_issue") return issue_token(r);
     if (r.type == "token_revoke") {

@@ -1,6 +1,28 @@
 #include "net/protocol.h"
 
 namespace hegemon::net {
+namespace {
+
+// Requests are flat; anything nested deeper than this is an attack.
+constexpr int kMaxNesting = 32;
+
+// nlohmann's MessagePack reader recurses once per nesting level, so a frame
+// of nested one-element arrays would overflow the stack long before the frame
+// size limit. This DOM builder refuses to go deeper than kMaxNesting, which
+// stops the reader at once.
+class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
+ public:
+  explicit BoundedDomParser(nlohmann::json& root) : json_sax_dom_parser(root, false) {}
+  bool start_object(std::size_t n) { return ++depth_ <= kMaxNesting && json_sax_dom_parser::start_object(n); }
+  bool start_array(std::size_t n) { return ++depth_ <= kMaxNesting && json_sax_dom_parser::start_array(n); }
+  bool end_object() { return --depth_, json_sax_dom_parser::end_object(); }
+  bool end_array() { return --depth_, json_sax_dom_parser::end_array(); }
+
+ private:
+  int depth_ = 0;
+};
+
+}  // namespace
 
 const char* encoding_name(Encoding e) { return e == Encoding::msgpack ? "msgpack" : "json"; }
 
@@ -18,11 +40,20 @@ std::string encode_payload(const nlohmann::json& doc, Encoding encoding) {
 }
 
 std::optional<nlohmann::json> decode_payload(const std::string& payload, Encoding encoding) {
-  nlohmann::json doc =
-      encoding == Encoding::json
-          ? nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false)
-          : nlohmann::json::from_msgpack(payload, /*strict=*/true, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return std::nullopt;
+  if (encoding == Encoding::json) {
+    nlohmann::json doc = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) return std::nullopt;
+    return doc;
+  }
+  nlohmann::json doc;
+  BoundedDomParser builder(doc);
+  try {
+    if (!nlohmann::json::sax_parse(payload.begin(), payload.end(), &builder,
+                                   nlohmann::json::input_format_t::msgpack, /*strict=*/true))
+      return std::nullopt;
+  } catch (const nlohmann::json::exception&) {  // e.g. an impossible object size
+    return std::nullopt;
+  }
   return doc;
 }
 

@@ -555,6 +555,12 @@ Status SaveFile::rollback_to(const WorldSnapshot& state) {
   Status status = write_entities(state.provinces, state.nations, state.armies, state.wars);
   if (status.ok()) status = write_game_row(state.meta, date_of_tick(tick).to_string());
   if (!status.ok()) return status.with_context(what);
+  // Before committing: the tables must now hold exactly `state` (they hash
+  // to its hash); else nothing is committed and the save stays as it was.
+  auto written = read_world(db_, what + ": check");
+  if (!written) return written.status();
+  if (written->meta.tick != tick || full_state_hash(*written) != state.meta.state_hash)
+    return fail(what, "the rewritten tables do not hash to the state of tick " + std::to_string(tick));
   status = txn->commit();
   if (!status.ok()) return status.with_context(what);
   last_tick_ = tick;

@@ -102,7 +102,8 @@ class SaveFile {
   // row after N is deleted, the armies table rebuilt, wars declared after N
   // deleted, and every province, nation and active war rewritten to its value
   // at N. The caller vouches for `state` (its hash is what the save recorded
-  // for N); afterwards load_world() checks the tables against it.
+  // for N); before committing, the rewritten tables are read back and must
+  // hash to it, else nothing changes.
   Status rollback_to(const WorldSnapshot& state);
 
   // Writes a consistent copy of the save (as of the last commit) to

@@ -38,6 +38,7 @@ class Reader {
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos_ >= bytes_.size()) return fail();
       const auto b = static_cast<uint8_t>(bytes_[pos_++]);
+      if (shift == 63 && b > 1) return fail();  // more than 64 bits: not ours
       u |= static_cast<uint64_t>(b & 0x7f) << shift;
       if ((b & 0x80) == 0) return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
     }
@@ -49,10 +50,12 @@ class Reader {
       return static_cast<int32_t>(fail());
     return static_cast<int32_t>(v);
   }
-  // A count of at most `limit` entries.
-  size_t count(size_t limit) {
+  // A count of entries that take at least `min_bytes` each: never more than
+  // the bytes left could hold, so a corrupt count cannot make us allocate.
+  size_t count(size_t min_bytes) {
     const int64_t n = get();
-    if (n < 0 || static_cast<uint64_t>(n) > limit) return static_cast<size_t>(fail());
+    if (n < 0 || static_cast<uint64_t>(n) > (bytes_.size() - pos_) / min_bytes)
+      return static_cast<size_t>(fail());
     return static_cast<size_t>(n);
   }
 
@@ -67,9 +70,10 @@ class Reader {
   bool ok_ = true;
 };
 
-// Most wars and armies a world of this map could plausibly hold; a count
-// beyond it is corruption, not a big game.
-constexpr size_t kMaxEntities = 50'000'000;
+// The fewest bytes each entry takes (one per varint field).
+constexpr size_t kProvinceBytes = 6, kNationBytes = 10, kArmyBytes = 7, kWarBytes = 10;
+// zlib cannot expand data more than about 1032 times.
+constexpr uint64_t kMaxExpansion = 1100;
 
 }  // namespace
 
@@ -121,7 +125,7 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
   uint64_t raw_size = 0;
   for (int i = 0; i < 8; ++i)
     raw_size |= static_cast<uint64_t>(static_cast<uint8_t>(data[sizeof kMagic + i])) << (8 * i);
-  if (raw_size > (uint64_t{1} << 32)) return corrupt("implausible size");
+  if (raw_size > (data.size() - sizeof kMagic - 8) * kMaxExpansion) return corrupt("implausible size");
   std::string raw(raw_size, '\0');
   uLongf got = static_cast<uLongf>(raw_size);
   const auto* src = reinterpret_cast<const Bytef*>(data.data() + sizeof kMagic + 8);
@@ -134,7 +138,7 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
   w.meta.tick = in.get();
   w.meta.next_army_id = in.get32();
   w.meta.next_war_id = in.get32();
-  const size_t provinces = in.count(kMaxEntities);
+  const size_t provinces = in.count(kProvinceBytes);
   if (in.ok() && provinces != static_cast<size_t>(map.province_count()))
     return corrupt("holds " + std::to_string(provinces) + " provinces, the map " +
                    std::to_string(map.province_count()));
@@ -143,7 +147,7 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
     p.id = in.get32(), p.owner = in.get32(), p.controller = in.get32();
     p.development = in.get32(), p.unrest = in.get32(), p.siege_progress = in.get32();
   }
-  const size_t nations = in.count(kMaxEntities);
+  const size_t nations = in.count(kNationBytes);
   if (in.ok() && nations != static_cast<size_t>(map.nation_count()))
     return corrupt("holds " + std::to_string(nations) + " nations, the map " +
                    std::to_string(map.nation_count()));
@@ -153,14 +157,14 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
     n.stability = in.get32(), n.manpower = in.get32(), n.tax_level = in.get32();
     n.war = in.get32(), n.last_peace_tick = in.get(), n.player = in.get() != 0;
   }
-  w.armies.resize(in.count(kMaxEntities));
+  w.armies.resize(in.count(kArmyBytes));
   for (Army& a : w.armies) {
     a.id = in.get32(), a.owner = in.get32(), a.location = in.get32(), a.strength = in.get32();
     a.morale = in.get32(), a.move_progress = in.get32();
-    a.path.resize(in.count(static_cast<size_t>(map.province_count())));
+    a.path.resize(in.count(1));
     for (ProvinceId& p : a.path) p = in.get32();
   }
-  w.wars.resize(in.count(kMaxEntities));
+  w.wars.resize(in.count(kWarBytes));
   for (War& x : w.wars) {
     x.id = in.get32(), x.attacker = in.get32(), x.defender = in.get32(), x.start_tick = in.get();
     x.end_tick = in.get(), x.war_score = in.get32(), x.battle_score = in.get32();
@@ -171,6 +175,19 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
     if (w.provinces[i].id != static_cast<ProvinceId>(i + 1)) return corrupt("province ids out of order");
   for (size_t i = 0; i < w.nations.size(); ++i)
     if (w.nations[i].id != static_cast<NationId>(i + 1)) return corrupt("nation ids out of order");
+  // References into the map must point into it (the hash check that follows
+  // decoding cannot tell a province id 10^9 from a real one).
+  auto province_ok = [&](ProvinceId p) { return map.has_province(p); };
+  auto nation_ok = [&](NationId n) { return n == kNoNation || map.has_nation(n); };
+  for (const Province& p : w.provinces)
+    if (!nation_ok(p.owner) || !nation_ok(p.controller)) return corrupt("a province names no nation");
+  for (const Army& a : w.armies) {
+    if (!nation_ok(a.owner) || !province_ok(a.location)) return corrupt("an army is off the map");
+    for (ProvinceId p : a.path)
+      if (!province_ok(p)) return corrupt("an army marches off the map");
+  }
+  for (const War& x : w.wars)
+    if (!map.has_nation(x.attacker) || !map.has_nation(x.defender)) return corrupt("a war names no nation");
   return Status();
 }
 

@@ -2,8 +2,9 @@
 // counters, every province and nation, the living armies and active wars;
 // not the static map, which the save holds once) as zigzag varints in a
 // fixed field order, zlib-compressed. About 10 bytes per province before
-// compression. Decoding checks every count and value against the map it is
-// given, so a corrupt blob is an error, never a half-read world.
+// compression. Decoding bounds every count by the bytes left (a corrupt count
+// cannot make it allocate) and checks every id against the map it is given,
+// so a corrupt blob is an error, never a half-read world.
 #pragma once
 
 #include <string>

@@ -19,20 +19,24 @@ Status fail(const std::string& what, const std::string& message) {
 
 Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bool verify_hash) {
   // A read-only BEGIN cannot go through Transaction (which is IMMEDIATE).
+  // Inside the caller's own transaction (a rollback checking what it wrote
+  // before it commits), that one is used.
+  const bool own_transaction = !db.in_transaction();
   Result<Statement> begin = db.prepare("BEGIN DEFERRED");
   Result<Statement> end = db.prepare("COMMIT");
   if (!begin.ok()) return begin.status().with_context(what);
   if (!end.ok()) return end.status().with_context(what);
-  Status status = begin->run();
+  Status status = own_transaction ? begin->run() : Status();
   if (!status.ok()) return status.with_context(what);
   struct EndRead {  // ends the read transaction on every return path
     const Database& db;
     Statement& end;
+    bool own;
     // An I/O error may already have ended it; COMMIT would then fail.
     ~EndRead() {
-      if (db.in_transaction()) (void)end.run();
+      if (own && db.in_transaction()) (void)end.run();
     }
-  } end_read{db, *end};
+  } end_read{db, *end, own_transaction};
 
   WorldSnapshot world;
   WorldParams params;

@@ -13,7 +13,8 @@
 
 namespace hegemon {
 
-// Reads in one read transaction, so every table is read at the same tick.
+// Reads in one read transaction, so every table is read at the same tick
+// (the caller's, if one is open).
 // `what` prefixes errors ("load world from saves/x.db: ..."). With
 // `verify_hash`, tables that do not hash to game.state_hash are an error;
 // without, meta.state_hash is the recorded hash and the caller compares.

@@ -177,8 +177,13 @@ Status check_command(const World& world, const Command& c) {
 }
 
 void record_commands(ChangeRecorder& rec, const std::vector<Command>& commands) {
-  for (const Command& c : commands)
+  for (const Command& c : commands) {
     rec.add(Event{rec.tick(), events::kCommand, command_to_json(c).dump()});
+    // A nation that died since is not planned, so its commands fail here.
+    const std::optional<Nation> n = rec.world().nation(c.nation);
+    if (!n || !n->alive)
+      rec.add(failure_event(rec.tick(), c, nation_name(c.nation) + " no longer exists"));
+  }
 }
 
 std::vector<Command> commands_of_nation(const std::vector<Command>& commands, NationId nation) {
@@ -194,6 +199,9 @@ std::vector<Command> commands_of_war(const World& world, const std::vector<Comma
   for (const Command& c : commands) {
     if (!is_peace_command(c.kind) || (c.nation != war.attacker && c.nation != war.defender))
       continue;
+    // A war declared today did not exist when the command was given; the
+    // nation phase already failed it (its nation was not at war).
+    if (war.start_tick >= c.tick) continue;
     const std::optional<Nation> n = world.nation(c.nation);
     if (n && n->war == war.id) out.push_back(c);
   }

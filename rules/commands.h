@@ -30,7 +30,8 @@ namespace hegemon {
 Status check_command(const World& world, const Command& command);
 
 // The command events of a tick, recorded first thing, in application order
-// (`commands` sorted by command_order).
+// (`commands` sorted by command_order); those of nations that have died since
+// they were given fail here.
 void record_commands(ChangeRecorder& rec, const std::vector<Command>& commands);
 
 // The commands of one nation, and those for one war (peace commands of its

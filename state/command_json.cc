@@ -28,6 +28,7 @@ constexpr size_t kMaxPathLength = 256;
 
 bool is_int32(const json& v) {
   if (!v.is_number_integer()) return false;
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= std::numeric_limits<int32_t>::max();
   const auto x = v.get<int64_t>();
   return x >= std::numeric_limits<int32_t>::min() && x <= std::numeric_limits<int32_t>::max();
 }

@@ -230,3 +230,26 @@ CAF_TEST(the same commands give the same game and other commands another) {
   CAF_CHECK(a != c);
   CAF_CHECK(std::equal(a.begin(), a.begin() + 4, c.begin()));  // nothing differs before tick 5
 }
+
+CAF_TEST(a peace command fails once and a war declared the same day ignores it) {
+  WorldSnapshot s = line_world({1, 1, 2, 2});
+  World w(s);
+  tick_with(w, {set_player(1)});
+  const ChangeSet cs = tick_with(w, {declare_war(1, 2), offer_peace(1, PeaceTerms::concede)});
+  CAF_CHECK_EQUAL(count_events(cs.events, events::kWarDeclared), 1u);
+  CAF_CHECK_EQUAL(count_events(cs.events, events::kCommandFailed), 1u);
+  CAF_CHECK_EQUAL(count_events(cs.events, events::kPeace), 0u);
+  const Nation n1 = *w.nation(1);
+  CAF_REQUIRE(n1.war != 0);
+  CAF_CHECK(w.war(n1.war)->active());
+}
+
+CAF_TEST(commands of a nation that died before their tick fail) {
+  WorldSnapshot s = line_world({1, 1, 2, 2, 3});
+  s.nations[2].alive = false;
+  World w(s);
+  const ChangeSet cs = tick_with(w, {set_tax(3, 1)});
+  const Event* failed = find_event(cs, events::kCommandFailed);
+  CAF_REQUIRE(failed != nullptr);
+  CAF_CHECK(contains(failed->data, "no longer exists"));
+}

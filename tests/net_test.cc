@@ -886,3 +886,25 @@ CAF_TEST(a live rollback sends watchers a fresh snapshot) {
   CAF_CHECK_EQUAL(status["result"]["tick"], json(10));
   CAF_CHECK_EQUAL(status["result"]["speed"], json("paused"));
 }
+
+CAF_TEST(deeply nested MessagePack is refused without harm) {
+  // 100,000 nested one-element arrays: a recursive decoder would overflow its stack.
+  std::string bomb(100000, '\x91');
+  bomb.push_back('\xc0');
+  CAF_CHECK(!decode_payload(bomb, Encoding::msgpack).has_value());
+  std::string fine;
+  json::to_msgpack(json{{"id", 1}, {"type", "status"}, {"list", {{1, 2}, {3, {4, 5}}}}}, fine);
+  auto decoded = decode_payload(fine, Encoding::msgpack);
+  CAF_REQUIRE(decoded.has_value());
+  CAF_CHECK_EQUAL((*decoded)["list"][1][1][1], json(5));
+
+  live_server server;
+  Client raw(server.gateway.port);
+  raw.call({{"type", "hello"}, {"version", kProtocolVersion}, {"encoding", "msgpack"}});
+  raw.send_raw(encode_frame(bomb));
+  const json refused = json::from_msgpack(raw.receive_frame(), true, false);
+  CAF_CHECK_EQUAL(error_code(refused), errc::kBadFrame);
+  Client other(server.gateway.port);
+  const json hello = other.call({{"type", "hello"}, {"version", kProtocolVersion}});
+  CAF_CHECK(hello.contains("result"));  // the server is still there
+}

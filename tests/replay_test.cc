@@ -312,6 +312,30 @@ CAF_TEST(an admin rolls a live game back and it replays the same future) {
   CAF_CHECK(!report->divergence);
 }
 
+CAF_TEST(a rollback that cannot start leaves the game able to go on) {
+  start(8);
+  exec_sql(save_path, "CREATE TRIGGER fail_tick BEFORE INSERT ON ticks WHEN NEW.tick = 5 "
+                      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  set_speed(kMaxSpeed);
+  run();
+  CAF_REQUIRE_EQUAL(status().committed_tick, 4);  // paused: tick 5 cannot commit
+  // Uncommitted ticks: the coordinator cannot stop cleanly, so no rollback.
+  auto first = self->request(game.root, caf::infinite, rollback_atom::value, Tick{2});
+  auto second = self->request(game.root, caf::infinite, rollback_atom::value, Tick{3});
+  run();
+  std::string why_first, why_second;
+  first.receive([](Tick) {}, [&](caf::error& err) { why_first = describe(err); });
+  second.receive([](Tick) {}, [&](caf::error& err) { why_second = describe(err); });
+  CAF_CHECK(contains(why_first, "not committed"));
+  CAF_CHECK(contains(why_second, "under way"));  // one rollback at a time
+  exec_sql(save_path, "DROP TRIGGER fail_tick;");
+  self->send(game.root, resume_atom::value);
+  run();
+  const GameStatus s = status();
+  CAF_CHECK_EQUAL(s.committed_tick, 8);
+  CAF_CHECK(s.last_error.empty());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(snapshots round trip and corruption is refused) {
@@ -334,6 +358,8 @@ CAF_TEST(snapshots round trip and corruption is refused) {
   CAF_CHECK(!decode_snapshot(flipped, *world.map, junk).ok());
   CAF_CHECK(!decode_snapshot(blob.substr(0, blob.size() - 3), *world.map, junk).ok());
   CAF_CHECK(!decode_snapshot("HGS1", *world.map, junk).ok());
+  // A header claiming 2^60 bytes is refused before anything is allocated.
+  CAF_CHECK(!decode_snapshot(std::string("HGS1\0\0\0\0\0\0\0\x10xxxx", 16), *world.map, junk).ok());
   const WorldSnapshot other = generate_world(WorldParams{3, 150, 10});
   CAF_CHECK(!decode_snapshot(blob, *other.map, junk).ok());
 }

@@ -200,6 +200,34 @@ caf::typed_response_promise<Command> submit_command(game_ptr self, Command comma
   return *rp;
 }
 
+// Hands every nation with a valid player token back to its player: a
+// rollback to before a token was issued undid its set_player command, but
+// the token (kept outside the game's history) still logs the player in.
+void restore_players(game_ptr self) {
+  self->request(caf::actor_cast<persistence_actor>(self->state.persistence), caf::infinite,
+                tokens_atom::value)
+      .then(
+          [self](std::vector<TokenRecord>& tokens) {
+            for (const TokenRecord& t : tokens) {
+              if (t.role != "player" || t.revoked_at != 0) continue;
+              const std::optional<Nation> n = self->state.world->nation(t.nation);
+              if (!n || !n->alive || n->player) continue;
+              Command c;
+              c.kind = CommandKind::set_player;
+              c.nation = t.nation;
+              c.player = true;
+              self->request(caf::actor_cast<caf::actor>(self), caf::infinite, command_atom::value, c)
+                  .then([](const Command&) {},
+                        [c](caf::error& err) {
+                          spdlog::warn("game: nation {} stays with the AI: {}", c.nation, describe(err));
+                        });
+            }
+          },
+          [](caf::error& err) {
+            spdlog::warn("game: after the rollback, player nations not restored: {}", describe(err));
+          });
+}
+
 // Commands whose ticks are committed are in the save; the journal lets go.
 void forget_committed_commands(game_ptr self, Tick committed) {
   auto& journal = self->state.command_journal;
@@ -324,6 +352,7 @@ void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
                       log_incident(self, tick + 1, "rolled_back",
                                    incident_json({{"from", committed}, {"to", tick}}, {}));
                       st.rolling_back = false;
+                      restore_players(self);
                       rp.deliver(tick);
                     },
                     [=](caf::error& err) mutable {

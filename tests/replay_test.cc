@@ -312,6 +312,21 @@ CAF_TEST(an admin rolls a live game back and it replays the same future) {
   CAF_CHECK(!report->divergence);
 }
 
+CAF_TEST(after a rollback a nation with a player token is still its players) {
+  start(20);
+  const std::string hash(64, 'a');
+  request<int64_t>(game.root, token_atom::value, std::string("player"), NationId{3}, hash);
+  set_speed(kMaxSpeed);
+  run();
+  CAF_REQUIRE(game.world->nation(3)->player);  // set_player applied at tick 1
+  CAF_REQUIRE_EQUAL(request<Tick>(game.root, rollback_atom::value, Tick{0}), 0);
+  CAF_CHECK(!game.world->nation(3)->player);  // tick 0 was before the command
+  set_speed(kMaxSpeed);
+  run();
+  CAF_CHECK(game.world->nation(3)->player);  // handed back to its player
+  CAF_CHECK_EQUAL(status().committed_tick, 20);
+}
+
 CAF_TEST(a rollback that cannot start leaves the game able to go on) {
   start(8);
   exec_sql(save_path, "CREATE TRIGGER fail_tick BEFORE INSERT ON ticks WHEN NEW.tick = 5 "

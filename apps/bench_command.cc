@@ -74,6 +74,13 @@ Status make_save(const std::string& path, const Size& size) {
 Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::string& persistence,
                                   int threads, const std::string& dir) {
   const std::string path = dir + "/bench-" + size.name + "-" + std::to_string(::getpid()) + ".db";
+  struct RemoveOnExit {  // the save is scratch, whatever happens
+    const std::string& path;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
+    }
+  } scratch{path};
   if (Status ok = make_save(path, size); !ok.ok()) return ok;
 
   caf::actor_system_config cfg;
@@ -108,8 +115,6 @@ Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::strin
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   caf::anon_send_exit(game->root, caf::exit_reason::user_shutdown);
   if (!s.last_error.empty()) return Status::error(s.last_error);
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
 
   const double per_tick = s.ticks_run > 0 ? 1.0 / static_cast<double>(s.ticks_run) : 0;
   return nlohmann::json{

@@ -31,7 +31,11 @@ class CapitalBuckets {
   void add(ProvinceId p) { buckets_[key(grid_.x_of(p) / cell_, grid_.y_of(p) / cell_)].push_back(p); }
 
  private:
-  static int64_t key(int32_t cx, int32_t cy) { return (int64_t{cx} << 32) ^ static_cast<uint32_t>(cy); }
+  // Cells next to the map's edge have coordinate -1: shift the unsigned bits
+  // (a left shift of a negative number is undefined behaviour).
+  static int64_t key(int32_t cx, int32_t cy) {
+    return static_cast<int64_t>((uint64_t{static_cast<uint32_t>(cx)} << 32) | static_cast<uint32_t>(cy));
+  }
   const HexGrid& grid_;
   int32_t cell_;
   std::unordered_map<int64_t, std::vector<ProvinceId>> buckets_;

@@ -164,24 +164,29 @@ caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig
   };
 }
 
+// Spawned with its arguments rather than as a capturing lambda: CAF 0.17
+// binds a reference through a null pointer for functions spawned without
+// arguments (UBSan reports it), so no actor here is spawned that way.
+caf::behavior supervisor_actor(caf::event_based_actor* self, SupervisorConfig config,
+                               caf::actor parent_handle) {
+  SupervisorListener listener;
+  listener.started = [self, parent_handle](const ActorKey& key, uint64_t generation,
+                                           const caf::actor& handle, const std::string& reason) {
+    self->send(parent_handle, kid_started_atom::value, key, generation, handle, reason);
+  };
+  listener.crashed = [self, parent_handle](const ActorKey& key, uint64_t generation,
+                                           const std::string& reason, Tick tick) {
+    self->send(parent_handle, kid_crashed_atom::value, key, generation, reason, tick);
+  };
+  listener.escalated = [self, parent_handle](const ActorKey& key, const std::string& reason,
+                                             Tick tick) {
+    self->send(parent_handle, escalate_atom::value, key, reason, tick);
+  };
+  return supervisor_behavior(self, config, std::move(listener));
+}
+
 caf::actor spawn_supervisor(caf::local_actor* parent, SupervisorConfig config) {
-  caf::actor parent_handle = caf::actor_cast<caf::actor>(parent);
-  return parent->spawn([config = std::move(config), parent_handle](caf::event_based_actor* self) {
-    SupervisorListener listener;
-    listener.started = [self, parent_handle](const ActorKey& key, uint64_t generation,
-                                             const caf::actor& handle, const std::string& reason) {
-      self->send(parent_handle, kid_started_atom::value, key, generation, handle, reason);
-    };
-    listener.crashed = [self, parent_handle](const ActorKey& key, uint64_t generation,
-                                             const std::string& reason, Tick tick) {
-      self->send(parent_handle, kid_crashed_atom::value, key, generation, reason, tick);
-    };
-    listener.escalated = [self, parent_handle](const ActorKey& key, const std::string& reason,
-                                               Tick tick) {
-      self->send(parent_handle, escalate_atom::value, key, reason, tick);
-    };
-    return supervisor_behavior(self, config, std::move(listener));
-  });
+  return parent->spawn(supervisor_actor, std::move(config), caf::actor_cast<caf::actor>(parent));
 }
 
 }  // namespace hegemon

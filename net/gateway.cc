@@ -88,7 +88,7 @@ class Connection {
  public:
   Connection(caf::io::broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
              caf::actor acceptor, uint64_t id)
-      : self_(self), hdl_(hdl), ctx_(std::move(ctx)), acceptor_(std::move(acceptor)), id_(id),
+      : self_(self), hdl_(hdl), ctx_(std::move(ctx)), acceptor_(acceptor.address()), id_(id),
         session_(ctx_->options) {}
 
   void on_data(const std::vector<char>& buf) {
@@ -276,7 +276,7 @@ class Connection {
                               "\"role\" must be admin, player or spectator"));
     }
     result["role"] = role_name(session_.role);
-    self_->send(acceptor_, session_atom::value, id_, std::string(role_name(session_.role)),
+    self_->send(acceptor(), session_atom::value, id_, std::string(role_name(session_.role)),
                 session_.nation);
     send(reply_result(r.id, result));
   }
@@ -437,7 +437,7 @@ class Connection {
         .then(
             [self, id, failed](GameStatus& s) {
               json out = status_json(s);
-              self->self_->request(self->acceptor_, std::chrono::seconds(10), clients_atom::value)
+              self->self_->request(self->acceptor(), std::chrono::seconds(10), clients_atom::value)
                   .then(
                       [self, id, out](std::vector<ClientSummary>& clients) mutable {
                         out["clients"] = clients.size();
@@ -456,11 +456,11 @@ class Connection {
       auto failed = [self, id](caf::error& err) { self->send(reply_error(id, errc::kNotFound, describe(err))); };
       auto client = int_field(r, "client");
       if (!client || *client <= 0) return send(reply_error(r.id, errc::kBadRequest, "\"client\" must be a client id"));
-      self_->request(acceptor_, std::chrono::seconds(10), kick_atom::value, static_cast<uint64_t>(*client))
+      self_->request(acceptor(), std::chrono::seconds(10), kick_atom::value, static_cast<uint64_t>(*client))
           .then([self, id](caf::ok_atom) { self->send(reply_result(id, {{"ok", true}})); }, failed);
       return;
     }
-    self_->request(acceptor_, std::chrono::seconds(10), clients_atom::value)
+    self_->request(acceptor(), std::chrono::seconds(10), clients_atom::value)
         .then(
             [self, id](std::vector<ClientSummary>& clients) {
               json out = json::array();
@@ -594,7 +594,10 @@ class Connection {
   caf::io::broker* self_;
   caf::io::connection_handle hdl_;
   ContextPtr ctx_;
-  caf::actor acceptor_;
+  // The acceptor, weakly: it holds every connection, so a strong handle back
+  // would be a cycle that keeps both alive after they quit.
+  caf::actor acceptor() const { return caf::actor_cast<caf::actor>(acceptor_); }
+  caf::actor_addr acceptor_;
   uint64_t id_;
   Session session_;
 };

@@ -1,8 +1,8 @@
 #include "apps/inspect_command.h"
 
 #include <iostream>
-#include <optional>
 
+#include "apps/save_args.h"
 #include "tools/save_summary.h"
 
 namespace hegemon {
@@ -29,23 +29,11 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int run_inspect(const std::vector<std::string>& args) {
-  std::optional<std::string> save;
-  bool as_json = false;
-  for (const std::string& a : args) {
-    if (a == "-h" || a == "--help") {
-      std::cout << kUsage;
-      return 0;
-    } else if (a == "--json") {
-      as_json = true;
-    } else if (a.rfind("--", 0) == 0) {
-      return usage_error("unknown option " + a);
-    } else if (save) {
-      return usage_error("one save at a time (got '" + *save + "' and '" + a + "')");
-    } else {
-      save = a;
-    }
-  }
-  if (!save) return usage_error("which save?");
+  auto parsed = parse_save_args(args, {}, {"--json"});
+  if (!parsed) return usage_error(parsed.status().message());
+  if (parsed->help) return std::cout << kUsage, 0;
+  const std::string* save = &parsed->save;
+  const bool as_json = parsed->has("--json");
   Result<SaveSummary> summary = read_save_summary(*save);
   if (!summary.ok()) {
     std::cerr << "hegemon inspect: " << summary.status().message() << "\n";

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "apps/save_args.h"
 #include "tools/map_svg.h"
 
 namespace hegemon {
@@ -30,52 +31,26 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
-// A decimal number 0..10^15; nullopt for anything else ("-1", "5x", "").
-std::optional<int64_t> parse_count(const std::string& s) {
-  if (s.empty() || s.size() > 15 || s.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoll(s);
-}
-
 }  // namespace
 
 int run_map(const std::vector<std::string>& args) {
-  std::optional<std::string> save, out, out_dir;
-  std::optional<int64_t> tick, every;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i];
-    if (a == "-h" || a == "--help") {
-      std::cout << kUsage;
-      return 0;
-    }
-    if (a.rfind("--", 0) != 0) {
-      if (save) return usage_error("one save at a time (got '" + *save + "' and '" + a + "')");
-      save = a;
-      continue;
-    }
-    // Both "--tick 5" and "--tick=5".
-    std::optional<std::string> value;
-    if (const size_t eq = a.find('='); eq != std::string::npos) {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-    }
-    if (a != "--tick" && a != "--out" && a != "--every" && a != "--out-dir")
-      return usage_error("unknown option " + a);
-    if (!value) {
-      if (i + 1 >= args.size()) return usage_error(a + " needs a value");
-      value = args[++i];
-    }
-    if (a == "--out" || a == "--out-dir") {
-      if (value->empty()) return usage_error(a + " needs a path");
-      (a == "--out" ? out : out_dir) = *value;
-    } else {
-      const std::optional<int64_t> n = parse_count(*value);
-      if (!n) return usage_error(a + " must be a tick number (0 or more), not '" + *value + "'");
-      if (a == "--every" && *n < 1) return usage_error("--every must be at least 1");
-      (a == "--tick" ? tick : every) = *n;
-    }
-  }
-  if (!save) return usage_error("which save?");
+  auto parsed = parse_save_args(args, {"--tick", "--out", "--every", "--out-dir"}, {});
+  if (!parsed) return usage_error(parsed.status().message());
+  if (parsed->help) return std::cout << kUsage, 0;
+  const std::string* save = &parsed->save;
+  auto path_of = [&](const char* name) -> std::optional<std::string> {
+    auto it = parsed->values.find(name);
+    if (it == parsed->values.end()) return std::nullopt;
+    return it->second;
+  };
+  const std::optional<std::string> out = path_of("--out"), out_dir = path_of("--out-dir");
+  if ((out && out->empty()) || (out_dir && out_dir->empty())) return usage_error("--out and --out-dir need a path");
+  auto tick_arg = parsed->number("--tick");
+  auto every_arg = parsed->number("--every");
+  if (!tick_arg) return usage_error(tick_arg.status().message());
+  if (!every_arg) return usage_error(every_arg.status().message());
+  const std::optional<int64_t> tick = *tick_arg, every = *every_arg;
+  if (every && *every < 1) return usage_error("--every must be at least 1");
   if (every || out_dir) {
     if (!every || !out_dir) return usage_error("--every and --out-dir go together");
     if (out || tick) return usage_error("--tick and --out draw one map; --every draws a series");

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -323,4 +325,34 @@ CAF_TEST(the first start creates an admin token that later starts accept) {
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
   CAF_CHECK(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+}
+
+CAF_TEST(damaged saves are refused with exit code 1 and left as they were) {
+  test::TempDir dir;
+  const std::string save = dir.file("game.db");
+  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 20 " + kSmallWorld, dir.file("0.log")), 0);
+  auto copy_with = [&](const std::string& name, const std::function<void(const std::string&)>& damage) {
+    const std::string path = dir.file(name);
+    std::filesystem::copy_file(save, path);
+    damage(path);
+    return path;
+  };
+  const std::string truncated = copy_with("truncated.db", [](const std::string& p) {
+    std::filesystem::resize_file(p, std::filesystem::file_size(p) / 3);
+  });
+  const std::string no_armies = copy_with("no-armies.db", [](const std::string& p) {
+    test::exec_sql(p, "DROP TABLE armies");
+  });
+  const std::string no_snapshots = copy_with("no-snapshots.db", [](const std::string& p) {
+    test::exec_sql(p, "DROP TABLE snapshots");
+  });
+  for (const auto& [path, why] : std::vector<std::pair<std::string, std::string>>{
+           {truncated, "malformed"}, {no_armies, "no such table: armies"},
+           {no_snapshots, "no such table: snapshots"}}) {
+    const std::string before = read_file(path);
+    const std::string log = path + ".log";
+    CAF_CHECK_EQUAL(run_hegemon("serve --save " + path + " --ticks 5 --port 0", log), 1);
+    CAF_CHECK(read_file(log).find(why) != std::string::npos);
+    CAF_CHECK(read_file(path) == before);  // never repaired, never a new world
+  }
 }

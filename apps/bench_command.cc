@@ -40,12 +40,12 @@ const char* const kUsage =
     "Sizes: default 2,000 provinces / 150 nations (1,000 ticks), eu4 5,000 / 500 (500 ticks),\n"
     "huge 50,000 / 2,000 (100 ticks).\n";
 
+// kWorldSizes (rules/world_gen.h), each with the ticks a run measures.
 struct Size {
-  const char* name;
-  int32_t provinces, nations;
+  const NamedWorldSize& world;
   Tick ticks;
 };
-constexpr Size kSizes[] = {{"default", 2000, 150, 1000}, {"eu4", 5000, 500, 500}, {"huge", 50000, 2000, 100}};
+constexpr Size kSizes[] = {{kWorldSizes[0], 1000}, {kWorldSizes[1], 500}, {kWorldSizes[2], 100}};
 
 // Resident memory from /proc/self/status, in bytes ("VmRSS", "VmHWM").
 int64_t proc_memory(const char* field) {
@@ -62,7 +62,7 @@ Status make_save(const std::string& path, const Size& size) {
   const pid_t pid = fork();
   if (pid == 0) {
     auto save = SaveFile::open(path, SaveOptions{});
-    const bool ok = save.ok() && (*save)->create_world(generate_world({1444, size.provinces, size.nations})).ok();
+    const bool ok = save.ok() && (*save)->create_world(generate_world(size.world.params)).ok();
     _exit(ok ? 0 : 1);
   }
   int status = 0;
@@ -73,7 +73,7 @@ Status make_save(const std::string& path, const Size& size) {
 
 Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::string& persistence,
                                   int threads, const std::string& dir) {
-  const std::string path = dir + "/bench-" + size.name + "-" + std::to_string(::getpid()) + ".db";
+  const std::string path = dir + "/bench-" + size.world.name + "-" + std::to_string(::getpid()) + ".db";
   struct RemoveOnExit {  // the save is scratch, whatever happens
     const std::string& path;
     ~RemoveOnExit() {
@@ -118,9 +118,9 @@ Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::strin
 
   const double per_tick = s.ticks_run > 0 ? 1.0 / static_cast<double>(s.ticks_run) : 0;
   return nlohmann::json{
-      {"size", size.name},
-      {"provinces", size.provinces},
-      {"nations", size.nations},
+      {"size", size.world.name},
+      {"provinces", size.world.params.provinces},
+      {"nations", size.world.params.nations},
       {"persistence", persistence},
       {"threads", threads},
       {"ticks", s.ticks_run},
@@ -132,7 +132,7 @@ Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::strin
       {"commit_ms", s.commits > 0 ? s.total_commit_ms / static_cast<double>(s.commits) : 0.0},
       {"peak_rss_mb", static_cast<double>(proc_memory("VmHWM")) / (1 << 20)},
       {"game_bytes_per_province",
-       static_cast<double>(rss_loaded - rss_before) / static_cast<double>(size.provinces)}};
+       static_cast<double>(rss_loaded - rss_before) / static_cast<double>(size.world.params.provinces)}};
 }
 
 // Runs this binary again for one configuration and reads its JSON line.
@@ -142,7 +142,7 @@ Result<nlohmann::json> bench_child(const Size& size, const std::string& persiste
   const ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
   if (n <= 0) return Status::error("cannot find my own binary");
   const std::string cmd = fmt::format("'{}' bench --size {} --persistence {} --threads {} --dir '{}' --json",
-                                      self_path, size.name, persistence, threads, dir);
+                                      self_path, size.world.name, persistence, threads, dir);
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return Status::error("cannot run " + cmd);
   std::string out;
@@ -168,7 +168,7 @@ int run_matrix(const std::string& dir) {
         }
         const auto& j = *r;
         std::cout << fmt::format("| {} | {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.0f} | {:.0f} |\n",
-                                 size.name, persistence, threads, j["ticks_per_second"].get<double>(),
+                                 size.world.name, persistence, threads, j["ticks_per_second"].get<double>(),
                                  j["nation_ms"].get<double>(), j["war_ms"].get<double>(),
                                  j["finish_ms"].get<double>(), j["commit_ms"].get<double>(),
                                  j["peak_rss_mb"].get<double>(), j["game_bytes_per_province"].get<double>());
@@ -200,7 +200,7 @@ int run_bench(const std::vector<std::string>& args) {
   const std::string size_name = parsed->values.count("--size") ? parsed->values.at("--size") : "default";
   const Size* size = nullptr;
   for (const Size& s : kSizes)
-    if (size_name == s.name) size = &s;
+    if (size_name == s.world.name) size = &s;
   if (!size) return usage("--size must be default, eu4 or huge");
   const std::string persistence =
       parsed->values.count("--persistence") ? parsed->values.at("--persistence") : "normal";

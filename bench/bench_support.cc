@@ -1,39 +1,24 @@
 #include "bench_support.h"
 
+#include "rules/world_gen.h"
+
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
+#include <iterator>
 #include <numeric>
 #include <random>
 #include <stdexcept>
 
 namespace hegemon::bench {
 
-WorldParams world_size(int64_t index) {
-  switch (index) {
-    case 0: return WorldParams{1444, 2000, 150};    // hegemon serve's default
-    case 1: return WorldParams{1444, 5000, 500};    // about EU4's map
-    case 2: return WorldParams{1444, 50000, 2000};  // stress
-  }
-  throw std::invalid_argument("no world size " + std::to_string(index));
+const NamedWorldSize& named_size(int64_t index) {
+  if (index < 0 || index >= static_cast<int64_t>(std::size(kWorldSizes)))
+    throw std::invalid_argument("no world size " + std::to_string(index));
+  return kWorldSizes[index];
 }
 
-const char* world_size_name(int64_t index) {
-  static const char* const names[] = {"default", "eu4", "huge"};
-  return names[index];
-}
+WorldParams world_size(int64_t index) { return named_size(index).params; }
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/hegemon-bench-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
+const char* world_size_name(int64_t index) { return named_size(index).name; }
 
 std::vector<int32_t> random_ids(size_t count, int32_t max_id, uint64_t seed) {
   if (count == 0 || (count & (count - 1)) != 0) throw std::invalid_argument("count must be 2^k");

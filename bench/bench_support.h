@@ -8,27 +8,18 @@
 #include <vector>
 
 #include "state/world_map.h"
+#include "test_support.h"
 
 namespace hegemon::bench {
 
-// The three sizes of issue #6: the default world, an EU4-sized one and a
-// stress world. Indexed by a benchmark argument (0, 1, 2).
+// The three sizes of issue #6 (kWorldSizes in rules/world_gen.h), indexed
+// by a benchmark argument (0, 1, 2).
 WorldParams world_size(int64_t index);
 const char* world_size_name(int64_t index);
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents at
-// destruction. Saves live there so that every run starts from an empty file.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// Saves live in a fresh temporary directory, so that every run starts from
+// an empty file: the tests' own TempDir.
+using test::TempDir;
 
 // `count` ids drawn uniformly from 1..max_id with a fixed seed; `count` must be
 // a power of two so that readers can wrap around with a mask.

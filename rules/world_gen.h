@@ -21,4 +21,14 @@ constexpr int32_t kMaxNations = 10000;
 // fewer provinces than 4x nations.
 WorldSnapshot generate_world(const WorldParams& params);
 
+// The world sizes the benchmarks measure (issue #6): `hegemon serve`'s
+// default, about EU4's map, and a stress world. `hegemon bench` and bench/
+// both take them from here.
+struct NamedWorldSize {
+  const char* name;
+  WorldParams params;
+};
+inline constexpr NamedWorldSize kWorldSizes[] = {
+    {"default", {1444, 2000, 150}}, {"eu4", {1444, 5000, 500}}, {"huge", {1444, 50000, 2000}}};
+
 }  // namespace hegemon

@@ -71,6 +71,15 @@ struct coordinator_state {
   uint64_t commit_epoch = 0;  // bumped on resume; errors from older epochs are stale
   bool commit_failed = false;
 
+  // Paused by an I/O fault: the uncommitted change sets are sent again after
+  // io_retry_delay (doubling up to options.io_retry_max) until one commits.
+  bool io_paused = false;
+  int32_t io_resume_speed = kPausedSpeed;  // the speed to resume at (paused: stay paused)
+  int32_t io_retries = 0;                  // failed retries since the fault
+  std::chrono::milliseconds io_retry_delay{0};
+  uint64_t retry_epoch = 0;  // a retry timer from an older epoch is stale
+  std::chrono::steady_clock::time_point io_paused_since;
+
   Tick stop_at = -1;  // no tick beyond this one starts; -1: no limit
   bool stopping = false;
   std::vector<caf::typed_response_promise<Tick>> stop_waiters;
@@ -94,6 +103,7 @@ void maybe_start_tick(self_ptr self);
 void finish_tick(self_ptr self);
 
 void pause_with_error(self_ptr self, const std::string& reason);
+void set_speed(self_ptr self, int32_t speed);
 
 // Milliseconds since the last lap (the start of the phase that just ended).
 double lap(coordinator_state& st) {
@@ -182,6 +192,76 @@ void pause_with_error(self_ptr self, const std::string& reason) {
   st.speed = kPausedSpeed;
   ++st.timer_epoch;
   st.timer_armed = false;
+}
+
+// ---- I/O faults: pause, retry with backoff, resume -------------------------
+// The failed transaction left the save at its last whole tick, and the change
+// sets stay here (at most max_uncommitted, never published): nothing is lost
+// while the disk refuses, so the game pauses and keeps trying by itself.
+
+void arm_io_retry(self_ptr self) {
+  auto& st = self->state;
+  ++st.retry_epoch;
+  self->delayed_send(self, st.io_retry_delay, retry_atom::value, st.retry_epoch);
+}
+
+void on_io_fault(self_ptr self, Tick tick, const caf::error& err) {
+  auto& st = self->state;
+  const std::string what = "commit of tick " + std::to_string(tick) + " failed";
+  if (!st.io_paused) {
+    st.io_paused = true;
+    st.io_resume_speed = st.speed;  // paused already (an admin's pause): it stays paused
+    st.io_retries = 0;
+    st.io_retry_delay = st.options.io_retry_initial;
+    st.io_paused_since = std::chrono::steady_clock::now();
+    pause_with_error(self, what + " (retrying by itself): " + describe(err));
+    spdlog::warn("the save refused tick {}; every uncommitted tick is kept and retried in {} ms, "
+                 "then at growing intervals up to {} ms",
+                 tick, st.io_retry_delay.count(), st.options.io_retry_max.count());
+  } else {
+    ++st.io_retries;
+    st.io_retry_delay = std::min(st.io_retry_delay * 2, st.options.io_retry_max);
+    spdlog::warn("retry {} of the commit of tick {} failed: {}; next retry in {} ms",
+                 st.io_retries, tick, describe(err), st.io_retry_delay.count());
+    // A manual resume may have cleared the reason meanwhile.
+    if (st.last_error.empty()) pause_with_error(self, what + " (retrying by itself): " + describe(err));
+  }
+  arm_io_retry(self);
+}
+
+void resend_uncommitted(self_ptr self);
+
+void on_io_retry(self_ptr self, uint64_t epoch) {
+  auto& st = self->state;
+  if (epoch != st.retry_epoch || !st.io_paused || !st.commit_failed) return;
+  spdlog::info("retrying the commit of {} uncommitted tick(s)", st.uncommitted.size());
+  resend_uncommitted(self);
+}
+
+// A commit went through while paused by an I/O fault: the disk works again.
+void on_io_recovered(self_ptr self, Tick tick) {
+  auto& st = self->state;
+  st.io_paused = false;
+  ++st.retry_epoch;  // a pending retry is not needed any more
+  const auto paused_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - st.io_paused_since)
+                             .count();
+  // A child given up on meanwhile keeps the game paused with its own reason.
+  const bool resume = st.given_up.empty() && st.io_resume_speed != kPausedSpeed;
+  spdlog::info("the save is writable again: tick {} committed after {} failed retr{} ({} ms); {}",
+               tick, st.io_retries, st.io_retries == 1 ? "y" : "ies", paused_ms,
+               resume ? "resuming at speed " + speed_name(st.io_resume_speed) : "staying paused");
+  if (st.persistence.handle) {
+    self->send(st.persistence.handle, incident_atom::value, tick, std::string("game_resumed"),
+               incident_json({{"tick", tick},
+                              {"retries", st.io_retries},
+                              {"paused_ms", static_cast<int64_t>(paused_ms)}},
+                             {{"reason", "the save is writable again"}}));
+  }
+  if (!st.given_up.empty()) return;
+  st.last_error.clear();
+  if (st.speed == kPausedSpeed && st.io_resume_speed != kPausedSpeed)
+    set_speed(self, st.io_resume_speed);
 }
 
 // ---- the two phases --------------------------------------------------------
@@ -330,23 +410,32 @@ void send_commit(self_ptr self, const ChangeSetPtr& changes) {
             st.commit_ms = static_cast<double>(micros) / 1000.0;
             ++st.totals.commits;
             st.totals.total_commit_ms += st.commit_ms;
+            if (st.io_paused) on_io_recovered(self, tick);
             check_stop_waiters(self);
             maybe_start_tick(self);
           },
           [=](caf::error& err) {
             auto& st = self->state;
             if (epoch != st.commit_epoch || generation != st.persistence.generation) return;
-            if (err.category() != caf::atom("hegemon") ||
-                err.code() != static_cast<uint8_t>(Errc::persistence_failed)) {
+            const bool ours = err.category() == caf::atom("hegemon");
+            const bool io = ours && err.code() == static_cast<uint8_t>(Errc::io_fault);
+            if (!io && (!ours || err.code() != static_cast<uint8_t>(Errc::persistence_failed))) {
               // Persistence crashed: its supervisor restarts it (and we resend)
               // or gives up (and the game pauses).
               spdlog::debug("commit of tick {} lost with persistence: {}", changes->tick(),
                             describe(err));
               return;
             }
+            // The later ticks of the same round fail because the first one did
+            // ("ticks would be missing"): the first failure says what happened.
+            if (st.commit_failed) return;
             st.commit_failed = true;
-            pause_with_error(self, "commit of tick " + std::to_string(changes->tick()) +
-                                       " failed: " + describe(err));
+            if (io) {
+              on_io_fault(self, changes->tick(), err);
+            } else {
+              pause_with_error(self, "commit of tick " + std::to_string(changes->tick()) +
+                                         " failed: " + describe(err));
+            }
             check_stop_waiters(self);
           });
 }
@@ -398,6 +487,23 @@ void arm_timer(self_ptr self, Clock::time_point when) {
   }
 }
 
+// The living nations the nation phase must ask: an idle one would propose
+// nothing (nation_idle_today), and at about 5 us a round trip, asking every
+// nation every day cost more than the rules themselves. A nation an injected
+// fault names for this tick is asked anyway, or the crash would not happen.
+std::vector<int32_t> nations_with_work(const World& world, Tick tick,
+                                       const std::vector<Command>& commands,
+                                       const FaultPlan* faults) {
+  std::vector<int32_t> ids;
+  for (NationId id : world.living_nations()) {
+    const std::optional<Nation> nation = world.nation(id);
+    if (!nation || !nation_idle_today(world, *nation, tick, commands) ||
+        (faults && faults->targets({ActorKind::nation, id}, tick)))
+      ids.push_back(id);
+  }
+  return ids;
+}
+
 bool may_start_tick(self_ptr self) {
   auto& st = self->state;
   return !st.in_tick && st.pending_spawns == 0 && st.persistence.handle &&
@@ -419,7 +525,9 @@ void start_tick(self_ptr self) {
     std::sort(st.tick_commands.begin(), st.tick_commands.end(), command_order);
   }
   record_commands(*st.recorder, st.tick_commands);
-  st.nation_phase.start(st.world->living_nations());
+  st.nation_phase.start(
+      nations_with_work(*st.world, st.recorder->tick(), st.tick_commands, st.faults.get()));
+  st.totals.total_nations_asked += static_cast<int64_t>(st.nation_phase.ids().size());
   st.war_phase.start({});
   if (st.nation_phase.complete()) {  // no nation left: nothing to plan
     merge_nation_phase(*st.recorder, st.nation_phase.take());
@@ -504,6 +612,7 @@ void resume(self_ptr self) {
   auto& st = self->state;
   if (!st.last_error.empty()) spdlog::info("resuming after: {}", st.last_error);
   st.last_error.clear();
+  ++st.retry_epoch;  // retried now; a failure arms a new retry
   if (st.commit_failed) resend_uncommitted(self);
   restart_given_up(self);
   set_speed(self, st.resume_speed);
@@ -546,6 +655,7 @@ GameStatus make_status(self_ptr self) {
   s.total_nation_ms = st.totals.total_nation_ms;
   s.total_war_ms = st.totals.total_war_ms;
   s.total_finish_ms = st.totals.total_finish_ms;
+  s.total_nations_asked = st.totals.total_nations_asked;
   s.commits = st.totals.commits;
   s.total_commit_ms = st.totals.total_commit_ms;
   s.state_hash = meta.state_hash;
@@ -581,6 +691,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
   if (!options.paused_because.empty()) pause_with_error(self, options.paused_because);
   return {
       [=](next_atom, uint64_t epoch) { on_timer(self, epoch); },
+      [=](retry_atom, uint64_t epoch) { on_io_retry(self, epoch); },
       [=](kid_started_atom, const ActorKey& key, uint64_t generation, const caf::actor& handle,
           const std::string&) {
         if (adopt(self, key, generation, handle)) on_new_incarnation(self, key);
@@ -595,6 +706,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
       [=](command_atom, Command& command) { return accept_command(self, std::move(command)); },
       [=](pause_atom) {
         set_speed(self, kPausedSpeed);
+        self->state.io_resume_speed = kPausedSpeed;  // an admin's pause outlasts an I/O fault
         return caf::ok_atom::value;
       },
       [=](resume_atom) {
@@ -607,6 +719,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
                             "speed must be 0..5 or max, got " + std::to_string(speed));
         if (speed == kPausedSpeed) {
           set_speed(self, kPausedSpeed);
+          self->state.io_resume_speed = kPausedSpeed;  // as pause_atom
         } else {
           self->state.resume_speed = speed;
           resume(self);
@@ -626,8 +739,11 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
       },
       [=](stop_atom) {
         auto rp = self->make_response_promise<Tick>();
-        self->state.stopping = true;
-        self->state.stop_waiters.push_back(rp);
+        auto& st = self->state;
+        st.stopping = true;
+        st.stop_waiters.push_back(rp);
+        // Paused by an I/O fault: one last try now rather than giving up at once.
+        if (st.io_paused && st.commit_failed) resend_uncommitted(self);
         check_stop_waiters(self);
         return rp;
       },

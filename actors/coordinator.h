@@ -21,9 +21,12 @@
 // generation). A restarted persistence actor gets every unacknowledged change
 // set again, in order. When a supervisor gives up on a child, or SQLite refuses
 // a commit, the game pauses with the reason in its status; resume restarts what
-// was given up on and retries exactly what failed.
+// was given up on and retries exactly what failed. A commit refused by the disk
+// (an I/O fault: I/O error, disk full, save file gone) is also retried by
+// itself, with backoff, and the game resumes once it commits.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -61,6 +64,12 @@ struct CoordinatorOptions {
   // Commands accepted by a former incarnation for ticks not yet committed;
   // each applies at the tick it was given, as if nothing had happened.
   std::vector<Command> pending_commands;
+  // A commit the disk refuses (Errc::io_fault) pauses the game, and every
+  // uncommitted change set is sent again after io_retry_initial, then after
+  // twice as long each time, at most io_retry_max, until one commits; then
+  // the game resumes at the speed it had.
+  std::chrono::milliseconds io_retry_initial{1000};
+  std::chrono::milliseconds io_retry_max{30000};
 };
 
 // Spawns the coordinator as a child of `parent`. It asks the supervisors for

@@ -18,6 +18,7 @@ const char* code_name(uint8_t code) {
     case Errc::killed: return "killed";
     case Errc::crashed: return "crashed";
     case Errc::command_refused: return "command refused";
+    case Errc::io_fault: return "I/O fault";
   }
   return "error";
 }

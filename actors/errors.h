@@ -18,6 +18,7 @@ enum class Errc : uint8_t {
   killed = 5,               // an actor crashed on purpose (admin kill, fault injection)
   crashed = 6,              // an actor died of an exception
   command_refused = 7,      // a player command that cannot apply; the message says why
+  io_fault = 8,             // the disk refused (I/O error, disk full, file gone): retried
 };
 
 caf::error make_error(Errc code, std::string context);

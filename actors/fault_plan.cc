@@ -49,6 +49,12 @@ void FaultPlan::add(const Fault& fault) {
   faults_.push_back(Entry{fault, std::make_unique<std::atomic<bool>>(false)});
 }
 
+bool FaultPlan::targets(const ActorKey& target, Tick tick) const {
+  for (const auto& e : faults_)
+    if (e.fault.target == target && e.fault.tick == tick) return true;
+  return false;
+}
+
 void FaultPlan::maybe_crash(const ActorKey& target, Tick tick) const {
   for (const auto& e : faults_) {
     if (!(e.fault.target == target) || e.fault.tick != tick) continue;

@@ -39,6 +39,9 @@ class FaultPlan {
   // yet (or is poison). Thread-safe; a "once" fault fires exactly once across
   // every incarnation of the actor.
   void maybe_crash(const ActorKey& target, Tick tick) const;
+  // Whether a fault (fired or not) names (target, tick): the coordinator asks
+  // such a nation even on a day it is idle, so that the crash happens.
+  bool targets(const ActorKey& target, Tick tick) const;
 
  private:
   struct Entry {

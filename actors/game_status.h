@@ -39,6 +39,7 @@ struct GameStatus {
   double total_finish_ms = 0;
   int64_t commits = 0;
   double total_commit_ms = 0;
+  int64_t total_nations_asked = 0;  // nation-phase requests (idle nations are not asked)
 };
 
 template <class Inspector>
@@ -47,7 +48,7 @@ typename Inspector::result_type inspect(Inspector& f, GameStatus& x) {
            x.living_nations, x.active_wars, x.armies, x.uncommitted, x.ticks_per_second,
            x.commit_ms, x.state_hash, x.restarts, x.last_error, x.finished, x.stopping,
            x.nation_phase_ms, x.war_phase_ms, x.finish_phase_ms, x.ticks_run, x.total_nation_ms,
-           x.total_war_ms, x.total_finish_ms, x.commits, x.total_commit_ms);
+           x.total_war_ms, x.total_finish_ms, x.commits, x.total_commit_ms, x.total_nations_asked);
 }
 
 }  // namespace hegemon

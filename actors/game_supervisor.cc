@@ -203,29 +203,46 @@ caf::typed_response_promise<Command> submit_command(game_ptr self, Command comma
 // Hands every nation with a valid player token back to its player: a
 // rollback to before a token was issued undid its set_player command, but
 // the token (kept outside the game's history) still logs the player in.
-void restore_players(game_ptr self) {
-  self->request(caf::actor_cast<persistence_actor>(self->state.persistence), caf::infinite,
-                tokens_atom::value)
-      .then(
-          [self](std::vector<TokenRecord>& tokens) {
-            for (const TokenRecord& t : tokens) {
-              if (t.role != "player" || t.revoked_at != 0) continue;
-              const std::optional<Nation> n = self->state.world->nation(t.nation);
-              if (!n || !n->alive || n->player) continue;
-              Command c;
-              c.kind = CommandKind::set_player;
-              c.nation = t.nation;
-              c.player = true;
-              self->request(caf::actor_cast<caf::actor>(self), caf::infinite, command_atom::value, c)
-                  .then([](const Command&) {},
-                        [c](caf::error& err) {
-                          spdlog::warn("game: nation {} stays with the AI: {}", c.nation, describe(err));
-                        });
-            }
-          },
-          [](caf::error& err) {
-            spdlog::warn("game: after the rollback, player nations not restored: {}", describe(err));
-          });
+// Also at start-up: a token is stored at once, but its set_player command
+// only with its tick, so a server killed in between (found by the crash
+// loop, tests/reliability/crash_loop.py) left a save whose player logs in to
+// a nation the AI keeps playing, restart after restart. `when` is for the log.
+void restore_players(game_ptr self, const char* when) {
+  auto ask_tokens = [self, when](const caf::actor& persistence) {
+    self->request(caf::actor_cast<persistence_actor>(persistence), caf::infinite,
+                  tokens_atom::value)
+        .then(
+            [self](std::vector<TokenRecord>& tokens) {
+              for (const TokenRecord& t : tokens) {
+                if (t.role != "player" || t.revoked_at != 0) continue;
+                const std::optional<Nation> n = self->state.world->nation(t.nation);
+                if (!n || !n->alive || n->player) continue;
+                Command c;
+                c.kind = CommandKind::set_player;
+                c.nation = t.nation;
+                c.player = true;
+                self->request(caf::actor_cast<caf::actor>(self), caf::infinite, command_atom::value,
+                              c)
+                    .then([](const Command&) {},
+                          [c](caf::error& err) {
+                            spdlog::warn("game: nation {} stays with the AI: {}", c.nation,
+                                         describe(err));
+                          });
+              }
+            },
+            [when](caf::error& err) {
+              spdlog::warn("game: {}, player nations not restored: {}", when, describe(err));
+            });
+  };
+  // At start-up the persistence incarnation is not known yet: ask its
+  // supervisor for it (the coordinator's request for it starts the same one).
+  if (self->state.persistence) return ask_tokens(self->state.persistence);
+  self->request(self->state.core, caf::infinite, spawn_kid_atom::value,
+                ActorKey{ActorKind::persistence, 0})
+      .then([ask_tokens](caf::actor& persistence, uint64_t) { ask_tokens(persistence); },
+            [when](caf::error& err) {
+              spdlog::warn("game: {}, player nations not restored: {}", when, describe(err));
+            });
 }
 
 // Commands whose ticks are committed are in the save; the journal lets go.
@@ -352,7 +369,7 @@ void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
                       log_incident(self, tick + 1, "rolled_back",
                                    incident_json({{"from", committed}, {"to", tick}}, {}));
                       st.rolling_back = false;
-                      restore_players(self);
+                      restore_players(self, "after the rollback");
                       rp.deliver(tick);
                     },
                     [=](caf::error& err) mutable {
@@ -393,6 +410,7 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
     st.next_command_seq = std::max(st.next_command_seq, c.seq + 1);
   self->send(st.publisher, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   start_coordinator(self, "");
+  restore_players(self, "at start-up");
 
   // A crashed coordinator is restarted from the last committed tick. The
   // supervisors do not crash (no game code runs in them); should one die

@@ -27,11 +27,16 @@ using war_actor = caf::typed_actor<
     caf::replies_to<resolve_atom, Tick, std::vector<Command>>::with<WarProposal>>;
 
 // Sole owner of the save's write connection. Replies to a commit with the
-// committed tick and the transaction's duration in microseconds. An incident
-// (tick, type, JSON data) goes to event_log at once, outside any tick. `load`
-// reads the world back as committed (after every commit received before it).
+// committed tick and its share of the transaction's duration in microseconds
+// (a transaction may hold several ticks), or with
+// Errc::io_fault (the disk refused: worth retrying) or
+// Errc::persistence_failed. An incident (tick, type, JSON data) goes to
+// event_log at once, outside any tick (or once the disk takes writes again).
+// `load` reads the world back as committed (after every commit received
+// before it).
 using persistence_actor = caf::typed_actor<
     caf::replies_to<commit_atom, ChangeSetPtr>::with<Tick, int64_t>,
+    caf::reacts_to<flush_atom>,  // internal: writes the commits waiting (group commit)
     caf::replies_to<load_atom>::with<WorldSnapshotPtr>,
     caf::replies_to<token_atom, std::string, NationId, std::string>::with<int64_t>,
     caf::replies_to<revoke_atom, int64_t>::with<caf::ok_atom>,
@@ -46,6 +51,7 @@ using persistence_actor = caf::typed_actor<
 // Runs the tick loop; the game's control surface.
 using coordinator_actor = caf::typed_actor<
     caf::reacts_to<next_atom, uint64_t>,  // internal: timer for the next tick (epoch)
+    caf::reacts_to<retry_atom, uint64_t>,  // internal: timer to retry commits after an I/O fault (epoch)
     // From the game supervisor: a child (nation, war, persistence) incarnation
     // is running, or its supervisor gave up on it (the game pauses).
     caf::reacts_to<kid_started_atom, ActorKey, uint64_t, caf::actor, std::string>,

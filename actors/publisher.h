@@ -1,5 +1,6 @@
 // The publisher: fans every committed tick's change set out to subscribers
-// (the gateway's watching connections). The coordinator hands it a change set
+// (the game supervisor, and the gateway's acceptor, which relays it to the
+// watching connections). The coordinator hands it a change set
 // once persistence has acknowledged it, so subscribers only ever see ticks that
 // are in the save. Subscribers are monitored and forgotten when they stop.
 //

@@ -127,6 +127,7 @@ Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::strin
       {"seconds", seconds},
       {"ticks_per_second", static_cast<double>(s.ticks_run) / seconds},
       {"nation_ms", s.total_nation_ms * per_tick},
+      {"nations_asked_per_tick", static_cast<double>(s.total_nations_asked) * per_tick},
       {"war_ms", s.total_war_ms * per_tick},
       {"finish_ms", s.total_finish_ms * per_tick},
       {"commit_ms", s.commits > 0 ? s.total_commit_ms / static_cast<double>(s.commits) : 0.0},
@@ -155,9 +156,9 @@ Result<nlohmann::json> bench_child(const Size& size, const std::string& persiste
 }
 
 int run_matrix(const std::string& dir) {
-  std::cout << "| size | persistence | threads | ticks/s | nation ms | war ms | finish ms | "
-               "commit ms | peak RSS MB | game B/province |\n"
-            << "|---|---|---|---|---|---|---|---|---|---|\n";
+  std::cout << "| size | persistence | threads | ticks/s | nation ms | nations asked | war ms | "
+               "finish ms | commit ms | peak RSS MB | game B/province |\n"
+            << "|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const Size& size : kSizes) {
     for (const char* persistence : {"normal", "full", "off"}) {
       for (int threads : {1, 2}) {
@@ -167,9 +168,10 @@ int run_matrix(const std::string& dir) {
           return 1;
         }
         const auto& j = *r;
-        std::cout << fmt::format("| {} | {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.0f} | {:.0f} |\n",
+        std::cout << fmt::format("| {} | {} | {} | {:.0f} | {:.2f} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.0f} | {:.0f} |\n",
                                  size.world.name, persistence, threads, j["ticks_per_second"].get<double>(),
-                                 j["nation_ms"].get<double>(), j["war_ms"].get<double>(),
+                                 j["nation_ms"].get<double>(), j["nations_asked_per_tick"].get<double>(),
+                                 j["war_ms"].get<double>(),
                                  j["finish_ms"].get<double>(), j["commit_ms"].get<double>(),
                                  j["peak_rss_mb"].get<double>(), j["game_bytes_per_province"].get<double>());
         std::cout.flush();

@@ -53,6 +53,7 @@ class ServeConfig : public caf::actor_system_config {
   int32_t port = 4242;
   int32_t metrics_port = -1;
   std::string admin_token;
+  int64_t max_outbox_bytes = static_cast<int64_t>(net::kDefaultMaxOutboxBytes);
   int32_t max_restarts = 3;
   int64_t restart_window_ms = 5000;
 
@@ -76,6 +77,9 @@ class ServeConfig : public caf::actor_system_config {
         .add(port, "port", "client gateway port; 0 picks a free one (the log says which)")
         .add(metrics_port, "metrics-port",
              "serve Prometheus metrics at http://HOST:PORT/metrics; -1: off, 0: any free port")
+        .add(max_outbox_bytes, "max-outbox-bytes",
+             "bytes a client may leave unread; beyond it a watcher's deltas are dropped until it "
+             "catches up (then a fresh snapshot) and its requests wait")
         .add(admin_token, "admin-token",
              "an admin token (besides those in the save); without one, a save with no admin "
              "token gets a new one, printed once")
@@ -130,6 +134,7 @@ std::string build_options(const ServeConfig& cfg, GameOptions& options) {
   if (cfg.max_restarts < 0) return "--max-restarts must be >= 0";
   if (cfg.port < 0 || cfg.port > 65535) return "--port must be in 0..65535";
   if (cfg.metrics_port < -1 || cfg.metrics_port > 65535) return "--metrics-port must be in -1..65535";
+  if (cfg.max_outbox_bytes < 1024) return "--max-outbox-bytes must be >= 1024";
   if (cfg.restart_window_ms < 1) return "--restart-window must be >= 1 ms";
   options.intensity.max_restarts = cfg.max_restarts;
   options.intensity.window = std::chrono::milliseconds(cfg.restart_window_ms);
@@ -264,6 +269,10 @@ int run_serve(const std::vector<std::string>& args) {
       cfg.threads > 0 ? cfg.threads : std::max<size_t>(1, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", threads);
 
+  // A file-size limit (ulimit -f) would kill the server with SIGXFSZ in the
+  // middle of a write; ignored, the write fails with EFBIG instead, which
+  // SQLite reports and the game treats as any other I/O fault.
+  std::signal(SIGXFSZ, SIG_IGN);
   auto admin_token = bootstrap_admin_token(options, cfg.admin_token);
   if (!admin_token) {
     spdlog::critical("cannot start: {}", admin_token.status().message());
@@ -279,6 +288,7 @@ int run_serve(const std::vector<std::string>& args) {
   gateway_options.host = cfg.host;
   gateway_options.port = static_cast<uint16_t>(cfg.port);
   gateway_options.admin_token = cfg.admin_token;  // besides the tokens in the save
+  gateway_options.max_outbox_bytes = static_cast<size_t>(cfg.max_outbox_bytes);
   auto tokens = SaveReader::open(options.save_path);
   if (!tokens) {
     spdlog::critical("cannot start the client gateway: {}", tokens.status().message());

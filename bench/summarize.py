@@ -4,23 +4,23 @@ repetitions, and the ratios issue #6 sets targets on. Usage:
 
     summarize.py RESULTS_DIR > RESULTS_DIR/results.md
 
-RESULTS_DIR holds cache.json, persistence.json, world.json (Google Benchmark
---benchmark_out) and, when Erlang was installed, ets.jsonl (ets_bench.escript).
+RESULTS_DIR holds cache.json, persistence.json, world.json, start_simple.json
+(Google Benchmark --benchmark_out) and, when Erlang was installed, ets.jsonl (ets_bench.escript).
 """
 import json
 import os
 import sys
 
 
-def medians(path):
-    """{run_name: median entry} of a Google Benchmark JSON file."""
+def medians(path, aggregate="median"):
+    """{run_name: median (or another aggregate's) entry} of a Google Benchmark JSON file."""
     if not os.path.exists(path):
         return {}
     with open(path) as f:
         data = json.load(f)
     out = {}
     for b in data["benchmarks"]:
-        if b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median":
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") == aggregate:
             out[b["run_name"]] = b
     return out
 
@@ -160,6 +160,53 @@ def world_tables(results):
     return lines
 
 
+def start_simple_table(results, means):
+    """start_simple_bench: the same ticks reading the hot cache or SQLite."""
+    names = ["default (2,000 / 150)", "EU4-sized (5,000 / 500)"]
+    lines = [
+        "### What the cache buys: the same ticks reading the cache or SQLite "
+        "(median; every tick committed, synchronous NORMAL)",
+        "",
+        "Hegemon: `run_tick_sequential` on the hot cache + `SaveFile::commit`. Start simple: "
+        "the same rules with every read of the phases going to SQLite (a read-only "
+        "connection to the save), + the same commit. ms are per tick: CPU is the thread's CPU "
+        "time (steadier than wall time on a busy machine), rules and commit are wall time; "
+        "\"extra CPU µs per read\" is start simple's extra CPU time per tick divided by the "
+        "reads SQLite answered. The two had the same state hash at every tick (checked by the "
+        "benchmark, which exits 3 otherwise).",
+        "",
+        "| world (provinces / nations) | Hegemon ticks/s | start simple ticks/s "
+        "| Hegemon / start simple (wall) | CPU ms, Hegemon | CPU ms, start simple "
+        "| start simple / Hegemon (CPU) | rules ms, Hegemon | rules ms, start simple "
+        "| commit ms, Hegemon | commit ms, start simple | SQLite reads per tick "
+        "| overlay reads per tick | extra CPU µs per read | ticks timed, each |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    def find(table, prefix):  # the run name goes on with /iterations:N/real_time
+        return next((e for k, e in table.items() if k.startswith(prefix + "/")), None)
+
+    for i, name in enumerate(names):
+        h = find(results, f"BM_Month_Hegemon/world:{i}")
+        s = find(results, f"BM_Month_StartSimple/world:{i}")
+        if not h or not s:
+            continue
+        hr, sr = h.get("items_per_second"), s.get("items_per_second")
+        hc, sc = h.get("cpu_ms_per_tick"), s.get("cpu_ms_per_tick")
+        hrules, srules = h.get("rules_ms_per_tick"), s.get("rules_ms_per_tick")
+        reads = s.get("sqlite_reads_per_tick")
+        per_read = ("—" if not reads or hc is None or sc is None
+                    else f"{(sc - hc) * 1e3 / reads:.2f}")
+        m = find(means, f"BM_Month_Hegemon/world:{i}") or {}
+        ticks = m.get("ticks", 0) * m.get("repetitions", 0)
+        lines.append(
+            f"| {name} | {hr:,.0f} | {sr:,.0f} | {ratio(hr, sr)} | {fmt_ms(hc)} | {fmt_ms(sc)} "
+            f"| {ratio(sc, hc)} | {fmt_ms(hrules)} | {fmt_ms(srules)} "
+            f"| {fmt_ms(h.get('commit_ms_per_tick'))} | {fmt_ms(s.get('commit_ms_per_tick'))} "
+            f"| {reads:,.0f} | {s.get('overlay_reads_per_tick', 0):,.0f} | {per_read} "
+            f"| {ticks:,.0f} |")
+    return lines
+
+
 def main():
     d = sys.argv[1]
     ets = ets_medians(os.path.join(d, "ets.jsonl"))
@@ -169,6 +216,8 @@ def main():
         out += ["", "ETS: skipped (install erlang-nox)"]
     out += [""] + commit_table(medians(os.path.join(d, "persistence.json")))
     out += [""] + world_tables(medians(os.path.join(d, "world.json")))
+    start_simple = os.path.join(d, "start_simple.json")
+    out += [""] + start_simple_table(medians(start_simple), medians(start_simple, "mean"))
     print("\n".join(out))
 
 

@@ -1,7 +1,10 @@
 #include "net/gateway.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -21,6 +24,7 @@
 #include "actors/messages.h"
 #include "net/json_views.h"
 #include "net/listen_socket.h"
+#include "net/log_throttle.h"
 #include "net/protocol.h"
 #include "persistence/token_store.h"
 #include "state/command_json.h"
@@ -31,6 +35,8 @@ namespace {
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 // A connection tells the acceptor who logged in: (session, id, role, nation).
 using session_atom = caf::atom_constant<caf::atom("session")>;
+// A connection tells the acceptor it watches: (watching, id).
+using watching_atom = caf::atom_constant<caf::atom("watching")>;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
@@ -65,6 +71,27 @@ bool same_secret(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
+// The frame of a tick's delta in an encoding. Every watcher gets the same
+// delta, and all connection brokers run on the middleman's one I/O thread:
+// building and dumping the JSON once per watcher was most of that thread's
+// work with a few dozen watchers (perf: nlohmann's construction, dump and
+// malloc). So the last tick's frame is kept per encoding; the entry holds the
+// change set, so that its address cannot be reused by another while it is
+// there.
+const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding) {
+  struct Cached {
+    ChangeSetPtr changes;
+    std::string frame;
+  };
+  thread_local Cached cache[2];
+  Cached& c = cache[encoding == Encoding::json ? 0 : 1];
+  if (c.changes != changes) {
+    c.frame = encode_frame(encode_payload(delta_json(*changes), encoding));
+    c.changes = changes;
+  }
+  return c.frame;
+}
+
 // One client's session: framing, protocol state, rate limit.
 struct Session {
   explicit Session(const GatewayOptions& o)
@@ -81,7 +108,18 @@ struct Session {
   bool watching = false;
   Tick watched_tick = 0;
   bool resync_pending = false;  // deltas were dropped; a snapshot is owed
-  uint64_t outbox = 0;          // bytes written but not yet sent (estimate)
+  uint64_t dropped = 0;         // deltas dropped since the watcher fell behind
+  // Bytes written but not yet taken by the socket: exact, since CAF reports
+  // what remains after every write to the socket (ack_writes) and the broker
+  // runs on the same thread as its socket's I/O.
+  uint64_t outbox = 0;
+  uint64_t snapshot_bytes = 0;  // of the last snapshot sent (see outbox_limit)
+  uint64_t last_frame_bytes = 0;
+  // Requests read while the outbox was over its limit, with when they came:
+  // handled, in order, once the client has read what it was sent.
+  std::deque<std::pair<std::string, Clock::time_point>> deferred;
+  size_t deferred_bytes = 0;  // their cost (Connection::held_cost)
+  bool closed = false;
 };
 
 class Connection {
@@ -92,6 +130,7 @@ class Connection {
         session_(ctx_->options) {}
 
   void on_data(const std::vector<char>& buf) {
+    if (session_.closed) return;
     session_.last_activity = Clock::now();
     std::vector<std::string> frames;
     if (!session_.decoder.feed(buf.data(), buf.size(), frames)) {
@@ -101,29 +140,80 @@ class Connection {
                            std::to_string(ctx_->options.max_frame_bytes)));
       return close("oversized frame");
     }
-    for (const auto& frame : frames) handle(frame);
+    for (auto& frame : frames) {
+      session_.deferred_bytes += held_cost(frame);
+      session_.deferred.emplace_back(std::move(frame), session_.last_activity);
+    }
+    handle_deferred();
+    // Requests keep coming while the replies are not read. Leaving them in
+    // the socket (TCP's own back-pressure) would be kinder, but CAF 0.17
+    // cannot reliably stop and restart reading a socket: halt() and trigger()
+    // queue changes to its event loop while the stream's own reading state
+    // changes at once, and a trigger followed by a halt in the same turn of
+    // the loop leaves the socket unread for good. So requests read meanwhile
+    // are held, and bounded: one maximum-size frame, or 64 KiB (one read) if
+    // that is more; beyond it the client is disconnected.
+    if (session_.deferred_bytes > std::max<size_t>(ctx_->options.max_frame_bytes, 64 * 1024)) {
+      // No error frame: it would wait behind the replies it does not read,
+      // and the reset in close() discards them all.
+      spdlog::warn("gateway: client {} ({}) disconnected: it sends requests but does not read "
+                   "the replies ({} bytes unsent, limit {}; {} bytes of requests waiting)",
+                   id_, peer(), session_.outbox, outbox_limit(), session_.deferred_bytes);
+      close("requests but no reading");
+    }
   }
 
   // A committed tick from the publisher.
   void on_delta(const ChangeSetPtr& changes) {
     if (!session_.watching || changes->tick() <= session_.watched_tick) return;
-    if (session_.resync_pending) return;  // dropping until the outbox drains
-    if (session_.outbox > ctx_->options.max_outbox_bytes) {
-      session_.resync_pending = true;
-      spdlog::debug("gateway: a watcher fell behind at tick {}; dropping deltas", changes->tick());
+    if (session_.resync_pending) {  // dropping until the outbox drains
+      ++session_.dropped;
       return;
     }
+    if (session_.outbox > outbox_limit()) {
+      // Resync rather than disconnect: a client that stalls for a while (a
+      // slow link, a paused debugger, a busy frame) recovers by itself, with
+      // no reconnection and login logic; deltas hold whole entities, so one
+      // snapshot replaces any number of missed deltas exactly; and a client
+      // told to go away would reconnect and ask for the same snapshot anyway.
+      session_.resync_pending = true;
+      session_.dropped = 1;
+      spdlog::info("gateway: client {} ({}) fell behind at tick {}: {} bytes unsent (limit {}); "
+                   "its deltas are dropped until it catches up",
+                   id_, peer(), changes->tick(), session_.outbox, outbox_limit());
+      return;
+    }
+    if (changes->tick() > session_.watched_tick + 1) {
+      // A tick is missing: at a hot join, a tick committed after the snapshot
+      // was taken but before the subscription reached the publisher. The
+      // client would apply this delta to a state it does not have; a fresh
+      // snapshot keeps the promise that deltas follow each other.
+      spdlog::debug("gateway: client {} missed tick {}; a snapshot replaces it", id_,
+                    session_.watched_tick + 1);
+      return push_snapshot("resync");
+    }
     session_.watched_tick = changes->tick();
-    send(delta_json(*changes));
+    send_frame(delta_frame(changes, session_.encoding));
   }
 
-  // The socket sent data: the outbox shrank. A watcher that fell behind gets a
-  // fresh snapshot once it has caught up.
+  // The socket took data: the outbox shrank. Once a quarter of the limit or
+  // less is left, a watcher that fell behind gets a fresh snapshot and held
+  // requests are handled.
   void on_transferred(uint64_t remaining) {
     session_.outbox = remaining;
-    if (session_.resync_pending && remaining <= ctx_->options.max_outbox_bytes / 4) {
+    if (session_.closed || remaining > outbox_limit() / 4) return;
+    if (session_.resync_pending) {
       session_.resync_pending = false;
       push_snapshot("resync");
+      spdlog::info("gateway: client {} ({}) caught up; {} deltas were dropped, a snapshot of "
+                   "tick {} replaces them",
+                   id_, peer(), session_.dropped, session_.watched_tick);
+    }
+    handle_deferred();
+    // A burst's buffer is kept by the vector; give it back once it is empty.
+    if (remaining == 0) {
+      auto& buffer = self_->wr_buf(hdl_);
+      if (buffer.empty() && buffer.capacity() > (1u << 20)) buffer.shrink_to_fit();
     }
   }
 
@@ -158,17 +248,65 @@ class Connection {
 
   void close(const char* why) {
     spdlog::debug("gateway: closing a connection ({})", why);
+    session_.closed = true;
+    session_.deferred.clear();
     self_->flush(hdl_);
+    // CAF 0.17's close sends every byte still waiting first, however long the
+    // client takes to read them; a client that does not read would keep its
+    // outbox alive after the connection is gone, and one that reconnected
+    // again and again would pile them up. Over the limit, the socket is reset
+    // instead, which discards them. (The handle's id is the socket in CAF's
+    // default multiplexer.)
+    if (session_.outbox > outbox_limit()) {
+      const int fd = static_cast<int>(hdl_.id());
+      const ::linger reset{1, 0};
+      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      ::shutdown(fd, SHUT_RDWR);
+    }
     self_->close(hdl_);
     self_->quit();
   }
 
  private:
+  // The configured limit, or twice the last snapshot if that is more: a
+  // snapshot of a big world must fit with room to spare, or a watcher that
+  // fell behind would get nothing but snapshots.
+  uint64_t outbox_limit() const {
+    return std::max<uint64_t>(ctx_->options.max_outbox_bytes, 2 * session_.snapshot_bytes);
+  }
+
+  std::string peer() const {
+    return self_->remote_addr(hdl_) + ":" + std::to_string(self_->remote_port(hdl_));
+  }
+
+  // What a held request costs: its bytes and its place in the queue, so that
+  // a flood of empty frames is bounded too.
+  static size_t held_cost(const std::string& frame) {
+    return frame.size() + sizeof(std::pair<std::string, Clock::time_point>);
+  }
+
+  // Handles the requests read so far, in order, while the outbox is within
+  // its limit; the rest wait for on_transferred.
+  void handle_deferred() {
+    while (!session_.deferred.empty() && !session_.closed && session_.outbox <= outbox_limit()) {
+      auto [frame, arrived] = std::move(session_.deferred.front());
+      session_.deferred.pop_front();
+      session_.deferred_bytes -= held_cost(frame);
+      handle(frame, arrived);
+    }
+  }
+
   void send(const json& doc) {
-    const std::string frame = encode_frame(encode_payload(doc, session_.encoding));
+    if (session_.closed) return;
+    send_frame(encode_frame(encode_payload(doc, session_.encoding)));
+  }
+
+  void send_frame(const std::string& frame) {
+    if (session_.closed) return;
     self_->write(hdl_, frame.size(), frame.data());
     self_->flush(hdl_);
     session_.outbox += frame.size();
+    session_.last_frame_bytes = frame.size();
   }
 
   void push_snapshot(const char* reason) {
@@ -177,6 +315,7 @@ class Connection {
     snapshot["push"] = "snapshot";
     snapshot["reason"] = reason;
     send(snapshot);
+    session_.snapshot_bytes = session_.last_frame_bytes;
   }
 
   // Hot join: the current state now, then one delta per committed tick.
@@ -185,14 +324,16 @@ class Connection {
     session_.watched_tick = snapshot["tick"].get<Tick>();
     if (!session_.watching) {
       session_.watching = true;
-      self_->ack_writes(hdl_, true);  // to learn how full the outbox is
-      self_->send(ctx_->game, subscribe_atom::value, caf::actor_cast<caf::actor>(self_));
+      self_->send(acceptor(), watching_atom::value, id_);  // which relays the deltas
     }
     send(reply_result(r.id, snapshot));
+    session_.snapshot_bytes = session_.last_frame_bytes;
   }
 
-  bool take_token() {
-    const auto now = Clock::now();
+  // `now`: when the request arrived; a request held while the client was
+  // behind counts against the rate limit at the time it was sent, not in a
+  // burst when the client catches up.
+  bool take_token(Clock::time_point now) {
     const double rate = ctx_->options.requests_per_second;
     const double elapsed = std::chrono::duration<double>(now - session_.refilled).count();
     session_.refilled = now;
@@ -202,12 +343,12 @@ class Connection {
     return true;
   }
 
-  void handle(const std::string& frame) {
+  void handle(const std::string& frame, Clock::time_point arrived) {
     ParseFailure failure;
     auto parsed = parse_request(frame, failure, session_.encoding);
     if (!parsed) return send(reply_error(failure.id, failure.code, failure.message));
     const Request& r = *parsed;
-    if (!take_token()) return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
+    if (!take_token(arrived)) return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
     if (r.type == "hello") return hello(r);
     if (!session_.greeted) return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
     if (r.type == "login") return login(r);
@@ -263,7 +404,12 @@ class Connection {
         stored = *found;
       }
       if (!configured && (!stored || stored->role != *role)) {
-        spdlog::warn("gateway: failed {} login", *role);
+        static LogThrottle failed_logins(10);  // every connection's: a flood costs 10 lines/s
+        uint64_t held_back = 0;
+        if (failed_logins.allow(held_back)) {
+          if (held_back == 0) spdlog::warn("gateway: failed {} login", *role);
+          else spdlog::warn("gateway: failed {} login ({} more not logged)", *role, held_back);
+        }
         return send(reply_error(r.id, errc::kUnauthorized, "wrong " + *role + " token"));
       }
       session_.role = *role == "admin" ? Role::admin : Role::player;
@@ -289,11 +435,11 @@ class Connection {
       return send(reply_error(r.id, errc::kBadRequest, "\"role\" must be admin or player"));
     NationId nation = kNoNation;
     if (*role == "player") {
-      auto n = int_field(r, "nation");
+      auto n = id_field(r, "nation");
       if (!n) return send(reply_error(r.id, errc::kBadRequest, n.status().message()));
-      if (!ctx_->world->map().has_nation(static_cast<NationId>(*n)))
+      if (!ctx_->world->map().has_nation(*n))
         return send(reply_error(r.id, errc::kNotFound, "no nation " + std::to_string(*n)));
-      nation = static_cast<NationId>(*n);
+      nation = *n;
     }
     const std::string token = random_token();
     const std::string role_text = *role;
@@ -473,9 +619,9 @@ class Connection {
   }
 
   void lookup(const Request& r) {
-    auto id = int_field(r, r.type.c_str());  // {"type": "province", "province": 12}
+    auto id = id_field(r, r.type.c_str());  // {"type": "province", "province": 12}
     if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
-    const auto v = static_cast<int32_t>(*id);
+    const int32_t v = *id;
     const World& world = *ctx_->world;
     json found = r.type == "province" ? province_json(world, v)
                  : r.type == "nation" ? nation_json(world, v)
@@ -496,11 +642,11 @@ class Connection {
       }
       return send(reply_result(r.id, {{"tick", world.meta().tick}, {"provinces", rows}}));
     }
-    auto nation = int_field(r, "nation");
+    auto nation = id_field(r, "nation");
     if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
-    if (!world.map().has_nation(static_cast<NationId>(*nation)))
+    if (!world.map().has_nation(*nation))
       return send(reply_error(r.id, errc::kNotFound, "no nation " + std::to_string(*nation)));
-    send(reply_result(r.id, *world.provinces_of(static_cast<NationId>(*nation))));
+    send(reply_result(r.id, *world.provinces_of(*nation)));
   }
 
   // History, answered from the save on the gateway's read-only connection
@@ -515,9 +661,14 @@ class Connection {
         return int_field(r, name);
       };
       auto to = field_or("to", now);
-      auto from = to ? field_or("from", std::max<Tick>(0, *to - 30)) : to;
+      // No subtraction may overflow: both ends come from the client, and
+      // to - from with from = -2^62, to = 2^62 overflowed (undefined; in
+      // practice a negative span that passed the check below: the whole
+      // event log in one reply). With from <= to the unsigned difference is
+      // exact. tests/reliability/bad_clients.py sends such ranges.
+      auto from = to ? field_or("from", *to > 30 ? *to - 30 : 0) : to;
       if (!to || !from) return send(reply_error(r.id, errc::kBadRequest, "\"from\" and \"to\" must be integers"));
-      if (*from > *to || *to - *from > kMaxSpan)
+      if (*from > *to || static_cast<uint64_t>(*to) - static_cast<uint64_t>(*from) > kMaxSpan)
         return send(reply_error(r.id, errc::kBadRequest, "need from <= to, at most 3650 ticks apart"));
       auto events = save.events_between(*from, *to);
       if (!events) return send(reply_error(r.id, errc::kFailed, events.status().message()));
@@ -527,19 +678,19 @@ class Connection {
       return send(reply_result(r.id, out));
     }
     if (r.type == "province_at") {  // {"province": P, "tick": T}
-      auto id = int_field(r, "province");
+      auto id = id_field(r, "province");
       auto tick = int_field(r, "tick");
       if (!id || !tick) return send(reply_error(r.id, errc::kBadRequest, "\"province\" and \"tick\" must be integers"));
-      auto row = save.province_at(static_cast<ProvinceId>(*id), *tick);
+      auto row = save.province_at(*id, *tick);
       if (!row) return send(reply_error(r.id, errc::kFailed, row.status().message()));
       if (!*row) return send(reply_error(r.id, errc::kNotFound, "no history for province " + std::to_string(*id)));
       const auto& h = **row;
       return send(reply_result(r.id, {{"province", h.province}, {"since_tick", h.tick}, {"owner_id", h.owner},
                                       {"controller_id", h.controller}, {"development", h.development}}));
     }
-    auto nation = int_field(r, "nation");  // wars_of
+    auto nation = id_field(r, "nation");  // wars_of
     if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
-    auto wars = save.wars_of(static_cast<NationId>(*nation));
+    auto wars = save.wars_of(*nation);
     if (!wars) return send(reply_error(r.id, errc::kFailed, wars.status().message()));
     json out = json::array();
     for (const auto& w : *wars)
@@ -558,9 +709,9 @@ class Connection {
       return Status::error("\"kind\" must be nation, war or persistence");
     ActorKey key{*kind, 0};
     if (*kind != ActorKind::persistence) {
-      auto id = int_field(r, "actor");
+      auto id = id_field(r, "actor");
       if (!id) return Status::error("\"actor\" must be an integer (the nation or war id)");
-      key.id = static_cast<int32_t>(*id);
+      key.id = *id;
     }
     return key;
   }
@@ -607,6 +758,7 @@ caf::behavior connection_broker(caf::io::broker* self, caf::io::connection_handl
   // The Connection lives as long as the broker's behavior (captured below).
   auto conn = std::make_shared<Connection>(self, hdl, ctx, std::move(acceptor), id);
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
+  self->ack_writes(hdl, true);  // data_transferred_msg: how full the outbox is
   conn->schedule_idle_check();
   return {
       [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
@@ -624,6 +776,7 @@ struct OpenConnection {
   caf::actor broker;
   ClientSummary summary;
   Clock::time_point since;
+  bool watching = false;
 };
 
 caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, ContextPtr ctx) {
@@ -644,6 +797,18 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
     for (const auto& [id, conn] : *open) self->send_exit(conn.broker, msg.reason);
     self->quit(msg.reason);
   });
+  // The acceptor takes the committed ticks for every watcher and hands them
+  // on. CAF 0.17's I/O thread takes one wake-up from another thread per turn
+  // of its event loop (default_multiplexer's pipe), and a publisher sending to
+  // each watching connection caused one per watcher and tick: with a few
+  // dozen watchers the wake-ups queued up, and every reply that comes from
+  // the game's actors (status, commands) waited seconds behind them. From
+  // here, on the I/O thread itself, the hand-on costs no wake-up at all.
+  self->send(ctx->game, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  auto relay = [self, open](auto atom, const auto& x) {
+    for (const auto& [id, conn] : *open)
+      if (conn.watching) self->send(conn.broker, atom, x);
+  };
   return {
       [=](const caf::io::new_connection_msg& msg) {
         if (open->size() >= ctx->options.max_connections) {
@@ -693,6 +858,11 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
           return make_error(Errc::invalid_request, "no client " + std::to_string(id));
         return it->second.broker;
       },
+      [open](watching_atom, uint64_t id) {
+        if (auto it = open->find(id); it != open->end()) it->second.watching = true;
+      },
+      [relay](delta_atom atom, const ChangeSetPtr& changes) { relay(atom, changes); },
+      [relay](rewound_atom atom, Tick tick) { relay(atom, tick); },
       [self](const caf::io::acceptor_closed_msg&) { self->quit(); },
   };
 }

@@ -25,6 +25,10 @@
 
 namespace hegemon::net {
 
+// 4 MiB: about two seconds of deltas of the default world at speed 5, or 60
+// snapshots of it; far more than a client that keeps reading ever has waiting.
+constexpr size_t kDefaultMaxOutboxBytes = 4 << 20;
+
 struct GatewayOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 4242;             // 0: any free port
@@ -34,10 +38,15 @@ struct GatewayOptions {
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
   int32_t requests_per_second = 200;  // per connection, with a burst of as many
-  // Bytes a watching connection may have waiting to be sent. Beyond it the
-  // connection's deltas are dropped and, once it has drained, it gets a fresh
-  // snapshot instead: a slow reader costs bounded memory, never more.
-  size_t max_outbox_bytes = 4 << 20;
+  // Bytes a connection may have waiting to be sent (replies and pushes its
+  // client has not read yet; `hegemon serve --max-outbox-bytes`). Beyond it a
+  // watcher's deltas are dropped and, once it has drained, it gets a fresh
+  // snapshot instead; and requests wait, unread into replies, until the
+  // client has read what it was sent (too many waiting close the connection).
+  // A slow reader costs bounded memory, never more. A connection's limit is
+  // at least twice the size of the last snapshot it was sent, so that on a
+  // big world a snapshot alone never counts as falling behind.
+  size_t max_outbox_bytes = kDefaultMaxOutboxBytes;
 };
 
 // One connected client, as the acceptor knows it.

@@ -63,6 +63,10 @@ nlohmann::json reply_error(const nlohmann::json& id, const char* code, const std
 
 // Typed access to request fields; the error names the field and what it wanted.
 Result<int64_t> int_field(const Request& r, const char* name);
+// An id of a province, nation, army or war: an integer that fits the 32 bits
+// ids have (state/ids.h). Read with int_field and cast, 4294967297 would wrap
+// around to 1 and answer for another entity.
+Result<int32_t> id_field(const Request& r, const char* name);
 Result<std::string> string_field(const Request& r, const char* name);
 
 }  // namespace hegemon::net

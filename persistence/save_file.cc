@@ -1,8 +1,12 @@
 #include "persistence/save_file.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -143,6 +147,53 @@ Status fail(const std::string& what, const std::string& message) {
   return Status::error(what + ": " + message);
 }
 
+std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
+
+fs::path directory_of(const std::string& path) {
+  fs::path dir = fs::path(path).parent_path();
+  return dir.empty() ? fs::path(".") : dir;
+}
+
+// Opens the write connection: read-write, in `options.vfs`, with the busy
+// timeout. Shared by open() and reconnect().
+Result<Database> connect(const std::string& path, const SaveOptions& options, bool create) {
+  const std::string what = "open " + path;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  Result<Database> db = Database::open(path, flags, options.vfs);
+  if (!db.ok()) return db.status();
+  // SQLite silently falls back to read-only for a write-protected file; every
+  // commit would then fail with a less helpful message.
+  if (sqlite3_db_readonly(db->handle(), "main") == 1) return fail(what, "the file is read-only");
+  Status status = db->set_busy_timeout(kBusyTimeoutMs);
+  if (!status.ok()) return status.with_context(what);
+  return db;
+}
+
+// The per-connection settings of the writer. After migrate(): on a foreign or
+// newer file they would already be modifications.
+Status configure(Database& db, const SaveOptions& options) {
+  const std::string what = "open " + db.path();
+  // WAL: readers see the last committed tick while the writer writes the next.
+  Result<std::string> mode = db.query_text("PRAGMA journal_mode = WAL");
+  if (!mode.ok()) return mode.status().with_context(what);
+  if (*mode != "wal") return fail(what, "cannot use WAL mode (journal_mode is " + *mode + ")");
+  // Foreign keys stay off: the schema declares none, and per-row checks would
+  // only slow commits down; consistency is guarded by the state hash.
+  Status status = db.exec(std::string("PRAGMA synchronous = ") +
+                          (options.synchronous == Synchronous::full ? "FULL" : "NORMAL") +
+                          "; PRAGMA foreign_keys = OFF");
+  return status.with_context(what);
+}
+
+// Flushes a directory entry (a rename) to disk; best effort, as the rename
+// itself already happened.
+void sync_directory(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
 // Checks that a snapshot describes its map exactly: the save stores static
 // and dynamic columns in the same rows, so they must pair up one to one.
 Status check_snapshot(const WorldSnapshot& world) {
@@ -202,7 +253,8 @@ Status check_snapshot(const WorldSnapshot& world) {
 
 // ---- open ----
 
-SaveFile::SaveFile(Database db) : db_(std::move(db)) {}
+SaveFile::SaveFile(Database db, SaveOptions options)
+    : db_(std::move(db)), options_(std::move(options)) {}
 SaveFile::~SaveFile() = default;
 
 Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
@@ -210,46 +262,138 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
   const std::string what = "open " + path;
   // SQLite would say "unable to open database file" for all of these.
   std::error_code ec;
-  fs::path dir = fs::path(path).parent_path();
-  if (dir.empty()) dir = ".";
+  const fs::path dir = directory_of(path);
   if (!fs::is_directory(dir, ec)) {
     return fail(what, "directory " + dir.string() + " does not exist");
   }
   const bool exists = fs::exists(path, ec);
   if (exists && fs::is_directory(path, ec)) return fail(what, "is a directory");
   if (!exists && !options.create_if_missing) return fail(what, "no such file");
+  // A WAL-mode save needs its directory writable even when the file exists:
+  // SQLite creates PATH-wal and PATH-shm next to it (and would only say
+  // "unable to open database file" at the first statement).
+  if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
+    return Status::io_error(what + ": directory " + dir.string() + " is not writable (" +
+                            errno_text(errno) + "); the save and its -wal and -shm files live there");
+  }
 
-  const int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0);
-  Result<Database> db = Database::open(path, flags);
+  Result<Database> db = connect(path, options, options.create_if_missing);
   if (!db.ok()) return db.status();
-  // SQLite silently falls back to read-only for a write-protected file; every
-  // commit would then fail with a less helpful message.
-  if (sqlite3_db_readonly(db->handle(), "main") == 1) return fail(what, "the file is read-only");
-  Status status = db->set_busy_timeout(kBusyTimeoutMs);
-  if (!status.ok()) return status.with_context(what);
 
   // Migrate before anything else writes: migrate() refuses foreign and newer
   // files before writing, and the PRAGMAs below would modify them.
-  status = migrate(*db);
+  Status status = migrate(*db);
+  if (!status.ok()) return status;
+  status = configure(*db, options);
   if (!status.ok()) return status;
 
-  // WAL: readers see the last committed tick while the writer writes the next.
-  Result<std::string> mode = db->query_text("PRAGMA journal_mode = WAL");
-  if (!mode.ok()) return mode.status().with_context(what);
-  if (*mode != "wal") return fail(what, "cannot use WAL mode (journal_mode is " + *mode + ")");
-  // Foreign keys stay off: the schema declares none, and per-row checks would
-  // only slow commits down; consistency is guarded by the state hash.
-  status = db->exec(std::string("PRAGMA synchronous = ") +
-                    (options.synchronous == Synchronous::full ? "FULL" : "NORMAL") +
-                    "; PRAGMA foreign_keys = OFF");
-  if (!status.ok()) return status.with_context(what);
-
-  std::unique_ptr<SaveFile> save(new SaveFile(std::move(*db)));
+  std::unique_ptr<SaveFile> save(new SaveFile(std::move(*db), options));
   status = save->read_game_row();
   if (!status.ok()) return status.with_context(what);
   status = save->prepare_commit_statements();
   if (!status.ok()) return status.with_context(what);
   return save;
+}
+
+// ---- I/O faults ----
+
+Status SaveFile::ensure_ready() {
+  Status status = restore_if_moved();
+  if (!status.ok()) return status;
+  return stale_ ? reconnect() : Status();
+}
+
+Status SaveFile::finish_write(Status outcome) {
+  if (!outcome.ok()) {
+    if (outcome.is_io_error()) stale_ = true;
+    return outcome;
+  }
+  return restore_if_moved();
+}
+
+Status SaveFile::reconnect() {
+  const std::string what = "reopen";  // the errors below name the file
+  Result<Database> db = connect(path(), options_, false);
+  if (!db.ok()) return db.status().with_context(what);
+  Status status = check_schema_current(*db);
+  if (!status.ok()) return status.with_context(what);
+  status = configure(*db, options_);
+  if (!status.ok()) return status.with_context(what);
+  stmts_ = CommitStatements();  // finalized on the old connection before it closes
+  db_ = std::move(*db);
+  stale_ = true;  // until the new connection is fully set up
+  written_back_ = false;
+  status = read_game_row();
+  if (status.ok()) status = prepare_commit_statements();
+  if (!status.ok()) return status.with_context(what);
+  stale_ = false;
+  return Status();
+}
+
+Status SaveFile::restore_if_moved() {
+  if (written_back_) return Status();  // path() holds our copy already; reconnect() follows
+  int moved = 0;
+  const int rc = sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved);
+  if (rc == SQLITE_NOTFOUND) return Status();  // a VFS that cannot tell
+  if (rc != SQLITE_OK) {
+    return sqlite_error(db_.handle(), rc, "check that " + path() + " is still in place");
+  }
+  if (moved == 0) return Status();
+
+  const std::string what = "the save " + path() + " was deleted or moved while open";
+  std::error_code ec;
+  const fs::path dir = directory_of(path());
+  if (fs::exists(fs::symlink_status(path(), ec))) {
+    // Perhaps an operator's restored backup: never overwrite it.
+    return Status::io_error(what + ", and another file is at its path now; not overwriting "
+                            "it: move that file away and the save is written back there");
+  }
+  if (!fs::is_directory(dir, ec)) {
+    return Status::io_error(what + "; cannot write it back: directory " + dir.string() +
+                            " does not exist");
+  }
+  // A consistent copy from the open connection (the file it reads has no name
+  // any more, but is intact), synced by the backup's own transaction.
+  const std::string temp = path() + ".restore";
+  fs::remove(temp, ec);
+  fs::remove(temp + "-journal", ec);
+  Status status = backup_to(temp);
+  if (!status.ok()) {
+    fs::remove(temp, ec);
+    return Status::io_error(what + "; cannot write it back: " + status.message());
+  }
+  // A -wal or -shm left by name (only the .db was deleted) belongs to the
+  // vanished file and must never meet the copy; the open connection keeps its
+  // own handles on them.
+  for (const char* suffix : {"-wal", "-shm"}) {
+    if (!fs::remove(path() + suffix, ec) && ec) {
+      fs::remove(temp, ec);
+      return Status::io_error(what + "; cannot remove its stale " + suffix + " file: " +
+                              ec.message());
+    }
+  }
+  fs::rename(temp, path(), ec);
+  if (ec) {
+    const std::string reason = ec.message();
+    fs::remove(temp, ec);
+    return Status::io_error(what + "; cannot write it back: rename " + temp + ": " + reason);
+  }
+  sync_directory(dir);
+  // From here on path() holds the save: the old connection must never write
+  // again, and a failed reopen is retried by the next operation.
+  written_back_ = true;
+  stale_ = true;
+  const Tick tick = last_tick_;
+  status = reconnect();
+  if (!status.ok()) return status.with_context(what + "; written back to its path, but");
+  if (last_tick_ != tick) {
+    return Status::error(what + "; written back to its path, but the copy is at tick " +
+                         std::to_string(last_tick_) + ", not " + std::to_string(tick));
+  }
+  ++restores_;
+  last_restore_ = what + "; written back to its path from the open connection, at tick " +
+                  std::to_string(tick);
+  return Status();
 }
 
 Status SaveFile::read_game_row() {
@@ -399,23 +543,60 @@ Result<WorldSnapshot> SaveFile::load_world() const {
 // ---- commit ----
 
 Result<CommitOutcome> SaveFile::commit(const ChangeSet& cs) {
-  const std::string what = "commit tick " + std::to_string(cs.tick());
+  return commit(std::vector<const ChangeSet*>{&cs});
+}
+
+Result<CommitOutcome> SaveFile::commit(const std::vector<const ChangeSet*>& ticks) {
+  if (ticks.empty()) return CommitOutcome::already_committed;
+  const Tick first = ticks.front()->tick(), last = ticks.back()->tick();
+  const std::string what = first == last ? "commit tick " + std::to_string(first)
+                                         : "commit ticks " + std::to_string(first) + ".." +
+                                               std::to_string(last);
   if (!has_world_) return fail(what, "the save holds no world");
-  if (cs.tick() <= last_tick_) return CommitOutcome::already_committed;
-  if (cs.tick() != last_tick_ + 1) {
-    return fail(what, "the save is at tick " + std::to_string(last_tick_) + ", so ticks " +
-                          std::to_string(last_tick_ + 1) + ".." + std::to_string(cs.tick() - 1) +
-                          " would be missing");
-  }
-  Result<Transaction> txn = Transaction::begin(db_);
-  if (!txn.ok()) return txn.status().with_context(what);
-  Status status = write_changes(cs);
-  if (!status.ok()) return status.with_context(what);  // ~Transaction rolls back
-  if (commit_hook_) commit_hook_(cs);  // may throw: ~Transaction rolls back
-  status = txn->commit();
+  // First: a resend after a fault finds a vanished file written back (and a
+  // fresh connection) before it is told its tick is already committed.
+  Status status = ensure_ready();
   if (!status.ok()) return status.with_context(what);
-  last_tick_ = cs.tick();
+  std::vector<const ChangeSet*> fresh;
+  for (const ChangeSet* cs : ticks) {
+    const Tick expected = fresh.empty() ? last_tick_ + 1 : fresh.back()->tick() + 1;
+    if (cs->tick() < expected) continue;  // committed before, or twice in the group
+    if (cs->tick() != expected) {
+      return fail(what, "the save is at tick " + std::to_string(last_tick_) + ", so ticks " +
+                            std::to_string(expected) + ".." + std::to_string(cs->tick() - 1) +
+                            " would be missing");
+    }
+    fresh.push_back(cs);
+  }
+  if (fresh.empty()) return CommitOutcome::already_committed;
+  status = commit_transaction(fresh);
+  if (!status.ok()) {
+    if (status.is_io_error()) stale_ = true;
+    return status.with_context(what);
+  }
+  last_tick_ = fresh.back()->tick();
+  // The ticks are committed, but perhaps to a file deleted meanwhile: then it
+  // is written back now, or this fails and the next attempt tries again.
+  status = restore_if_moved();
+  if (!status.ok()) return status.with_context(what + " (committed to the open file only)");
   return CommitOutcome::committed;
+}
+
+// BEGIN ... COMMIT of one or more whole ticks; on any error (or exception
+// from the hook) ~Transaction rolls back, unless SQLite already did (I/O
+// errors, full disk).
+Status SaveFile::commit_transaction(const std::vector<const ChangeSet*>& ticks) {
+  Result<Transaction> txn = Transaction::begin(db_);
+  if (!txn.ok()) return txn.status();
+  for (const ChangeSet* cs : ticks) {
+    Status status = write_changes(*cs);
+    if (!status.ok()) {
+      return ticks.size() == 1 ? status
+                               : status.with_context("tick " + std::to_string(cs->tick()));
+    }
+    if (commit_hook_) commit_hook_(*cs);  // may throw
+  }
+  return txn->commit();
 }
 
 Status SaveFile::insert_event(const Event& e) {
@@ -429,10 +610,19 @@ Status SaveFile::insert_event(const Event& e) {
 
 Result<int64_t> SaveFile::issue_token(const std::string& role, NationId nation,
                                       const std::string& hash) {
-  return insert_token(db_, role, nation, hash);
+  Status status = ensure_ready();
+  if (!status.ok()) return status;
+  Result<int64_t> id = insert_token(db_, role, nation, hash);
+  status = finish_write(id.status());
+  if (!status.ok()) return status;
+  return id;
 }
 
-Status SaveFile::revoke_token(int64_t id) { return hegemon::revoke_token(db_, id); }
+Status SaveFile::revoke_token(int64_t id) {
+  Status status = ensure_ready();
+  if (!status.ok()) return status;
+  return finish_write(hegemon::revoke_token(db_, id));
+}
 
 Result<std::vector<TokenRecord>> SaveFile::tokens() const { return list_tokens(db_); }
 
@@ -440,7 +630,9 @@ Result<bool> SaveFile::has_admin_token() const { return hegemon::has_admin_token
 
 Status SaveFile::log_incident(const Event& e) {
   if (!has_world_) return Status::error("log event '" + e.type + "': the save holds no world");
-  return insert_event(e);  // autocommit: its own transaction
+  Status status = ensure_ready();
+  if (!status.ok()) return status.with_context("log event '" + e.type + "'");
+  return finish_write(insert_event(e));  // autocommit: its own transaction
 }
 
 // Writes every row of `cs` inside the caller's transaction. Error messages
@@ -537,6 +729,7 @@ Status SaveFile::rollback_to(const WorldSnapshot& state) {
   if (!has_world_) return fail(what, "the save holds no world");
   if (tick > last_tick_ || tick < 0)
     return fail(what, "the save is at tick " + std::to_string(last_tick_));
+  if (Status ready = ensure_ready(); !ready.ok()) return ready.with_context(what);
   Result<Transaction> txn = Transaction::begin(db_);
   if (!txn.ok()) return txn.status().with_context(what);
   // Everything recorded after the tick goes; the armies table is rebuilt
@@ -562,22 +755,25 @@ Status SaveFile::rollback_to(const WorldSnapshot& state) {
   if (written->meta.tick != tick || full_state_hash(*written) != state.meta.state_hash)
     return fail(what, "the rewritten tables do not hash to the state of tick " + std::to_string(tick));
   status = txn->commit();
-  if (!status.ok()) return status.with_context(what);
+  if (!status.ok()) return finish_write(status.with_context(what));
   last_tick_ = tick;
-  return Status();
+  return finish_write(Status());
 }
 
 // ---- maintenance ----
 
 Status SaveFile::checkpoint() {
+  // Before and after: a checkpoint of a vanished file would only tidy up a
+  // file nobody will ever open again.
+  if (Status ready = ensure_ready(); !ready.ok()) return ready.with_context("checkpoint " + path());
   int wal_frames = 0;
   int checkpointed = 0;
   const int rc = sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                            &wal_frames, &checkpointed);
   // SQLITE_BUSY: a reader kept old frames alive past the busy timeout; SQLite
   // then checkpointed what it could, as PASSIVE would. Not an error (see .h).
-  if (rc == SQLITE_OK || rc == SQLITE_BUSY) return Status();
-  return fail("checkpoint " + path(), db_.errmsg());
+  if (rc == SQLITE_OK || rc == SQLITE_BUSY) return finish_write(Status());
+  return finish_write(sqlite_error(db_.handle(), rc, "checkpoint " + path() + ": " + db_.errmsg()));
 }
 
 namespace {
@@ -594,7 +790,8 @@ Status SaveFile::backup_to(const std::string& dest_path) {
   }
   // Never clobber something that is not ours: the destination must be new,
   // empty, or an earlier Hegemon save (typically an older backup).
-  Result<Database> dest = Database::open(dest_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  Result<Database> dest =
+      Database::open(dest_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options_.vfs);
   if (!dest.ok()) return dest.status().with_context("back up " + path());
   Result<SchemaInfo> info = read_schema_info(*dest);
   if (!info.ok()) return info.status().with_context(what);
@@ -613,8 +810,8 @@ Status SaveFile::backup_to(const std::string& dest_path) {
   // source and one write transaction on the destination.
   const int step_rc = sqlite3_backup_step(backup.get(), -1);
   const int finish_rc = sqlite3_backup_finish(backup.release());
-  if (step_rc != SQLITE_DONE) return fail(what, sqlite3_errstr(step_rc));
-  if (finish_rc != SQLITE_OK) return fail(what, dest->errmsg());
+  if (step_rc != SQLITE_DONE) return sqlite_error(nullptr, step_rc, what + ": " + sqlite3_errstr(step_rc));
+  if (finish_rc != SQLITE_OK) return sqlite_error(dest->handle(), finish_rc, what + ": " + dest->errmsg());
   return Status();
 }
 

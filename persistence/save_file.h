@@ -11,6 +11,23 @@
 // Durability: Synchronous::normal (the default) survives a crash of the
 // process but may lose the last few committed ticks on power loss;
 // Synchronous::full survives both, for an fsync per tick.
+//
+// I/O faults (Status::is_io_error: an I/O error, a full disk, a file that
+// cannot be opened, a lock held elsewhere) leave the save at its last whole
+// tick, as every other error does, and are worth retrying: after one, the
+// next operation that writes first reopens the connection, so nothing SQLite
+// kept from the failed write outlives it.
+//
+// A save file deleted or moved while open: SQLite would go on writing to the
+// open file, which has no name any more, and lose all of it at exit. Every
+// operation that writes checks first and afterwards that the file at path()
+// is still the open one (SQLITE_FCNTL_HAS_MOVED: one stat()), and if not
+// writes the database back to its path from the open connection (the backup
+// API into PATH.restore, stale PATH-wal and PATH-shm removed, renamed over
+// PATH, reopened). Where that is impossible (the directory is gone or not
+// writable, another file is at the path now) the operation fails with an I/O
+// error saying why, and the open connection, then the only copy, is kept for
+// the next attempt.
 #pragma once
 
 #include <functional>
@@ -32,6 +49,10 @@ enum class Synchronous { normal, full };
 struct SaveOptions {
   Synchronous synchronous = Synchronous::normal;
   bool create_if_missing = true;  // else a missing file is an error
+  // The SQLite VFS the save (and any copy written from it) is opened with, by
+  // its registered name; empty: SQLite's default. Tests inject I/O faults
+  // through a VFS of their own (tests/faulty_vfs.h); the binary never sets it.
+  std::string vfs;
 };
 
 enum class CommitOutcome {
@@ -86,6 +107,14 @@ class SaveFile {
   // On any error the transaction is rolled back and the save stays exactly at
   // last_tick(); the error names the tick and the row being written.
   Result<CommitOutcome> commit(const ChangeSet& cs);
+  // Group commit: consecutive ticks in ONE transaction, for when ticks queue
+  // up behind the disk (the persistence actor takes every commit it has
+  // waiting). Per tick this writes each shared page (the game row, the
+  // indexes' upper levels) and the WAL commit record once instead of once
+  // per tick. Each tick stays whole: all of the group is committed or none.
+  // Ticks at or below last_tick() are skipped as above; the rest must follow
+  // last_tick() without a gap. already_committed if none was left to write.
+  Result<CommitOutcome> commit(const std::vector<const ChangeSet*>& ticks);
 
   // Moves the WAL's content into the database file and truncates the WAL, so
   // it does not grow without bound. Best effort with respect to readers: if a
@@ -131,6 +160,12 @@ class SaveFile {
   using CommitHook = std::function<void(const ChangeSet&)>;
   void set_commit_hook(CommitHook hook) { commit_hook_ = std::move(hook); }
 
+  // How many times the save was written back to its path after it was
+  // deleted or moved while open, and a sentence on the last time (this layer
+  // does not log; the caller does).
+  int64_t restores() const { return restores_; }
+  const std::string& last_restore() const { return last_restore_; }
+
   // The value of `PRAGMA <name>` on the writer's connection (for diagnostics
   // and tests: journal_mode, synchronous, ... are per connection). `name`
   // must be a bare identifier.
@@ -151,8 +186,15 @@ class SaveFile {
     Statement insert_snapshot;
   };
 
-  explicit SaveFile(Database db);
+  SaveFile(Database db, SaveOptions options);
   Status prepare_commit_statements();
+  // I/O fault handling (see the top of this file). ensure_ready() before an
+  // operation that writes; finish_write() with its outcome.
+  Status ensure_ready();
+  Status finish_write(Status outcome);
+  Status restore_if_moved();
+  Status reconnect();
+  Status commit_transaction(const std::vector<const ChangeSet*>& ticks);
   Status read_game_row();
   Status write_changes(const ChangeSet& cs);
   Status write_entities(const std::vector<Province>& provinces, const std::vector<Nation>& nations,
@@ -161,10 +203,15 @@ class SaveFile {
   Status insert_event(const Event& e);
 
   Database db_;
+  SaveOptions options_;
   CommitHook commit_hook_;
   CommitStatements stmts_;  // declared after db_: finalized before it closes
   bool has_world_ = false;
   Tick last_tick_ = -1;
+  bool stale_ = false;        // an I/O fault happened: reconnect before writing again
+  bool written_back_ = false;  // path() holds our copy; db_ still the vanished file
+  int64_t restores_ = 0;
+  std::string last_restore_;
 };
 
 }  // namespace hegemon

@@ -89,7 +89,25 @@ Result<std::shared_ptr<SaveReader>> SaveReader::open(const std::string& path) {
 
 SaveReader::~SaveReader() = default;
 
+void SaveReader::follow_if_moved() {
+  int moved = 0;
+  if (sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
+      moved == 0)
+    return;
+  // Nothing at the path (yet), or not a readable save there: keep reading the
+  // open file and look again at the next query.
+  Result<Database> db = Database::open(path(), SQLITE_OPEN_READONLY);
+  if (!db.ok() || !db->set_busy_timeout(kBusyTimeoutMs).ok() || !check_schema_current(*db).ok())
+    return;
+  for (Statement* slot : {&war_, &last_tick_, &tick_hash_, &count_all_, &count_type_, &events_,
+                          &province_at_, &wars_of_, &commands_, &last_seq_, &hashes_, &history_,
+                          &snapshot_, &snapshot_ticks_})
+    *slot = Statement();  // prepared on the old connection
+  db_ = std::move(*db);
+}
+
 Result<Statement*> SaveReader::statement(Statement& slot, const char* sql) {
+  follow_if_moved();
   if (!slot.valid()) {
     Result<Statement> prepared = db_.prepare(sql);
     if (!prepared.ok()) return prepared.status();
@@ -195,6 +213,7 @@ Result<int64_t> SaveReader::count_events(const std::string& type) {
 
 Result<std::optional<TokenRecord>> SaveReader::find_token(const std::string& hash) {
   std::lock_guard<std::mutex> lock(mutex_);
+  follow_if_moved();
   return hegemon::find_token(db_, hash);
 }
 
@@ -252,6 +271,7 @@ Result<int64_t> SaveReader::last_command_seq() {
 
 Result<WorldSnapshot> SaveReader::load_world(bool verify_hash) {
   std::lock_guard<std::mutex> lock(mutex_);
+  follow_if_moved();
   return read_world(db_, "load world from " + path(), verify_hash);
 }
 

@@ -86,9 +86,14 @@ class SaveReader final : public ColdStore {
   explicit SaveReader(Database db) : db_(std::move(db)) {}
   // `slot`, prepared from `sql` on first use.
   Result<Statement*> statement(Statement& slot, const char* sql);
+  // If the file at path() is no longer the one open (the writer wrote a
+  // deleted save back to its path), reopens on it, so readers do not keep
+  // reading a vanished file. Called with mutex_ held and no statement active.
+  void follow_if_moved();
 
   std::mutex mutex_;  // guards everything below
   Database db_;
+  // follow_if_moved() resets every slot: a new one must be listed there too.
   Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_, province_at_, wars_of_,
       commands_, last_seq_, hashes_, history_, snapshot_, snapshot_ticks_;
 };

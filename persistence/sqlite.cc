@@ -2,9 +2,70 @@
 
 #include <sqlite3.h>
 
+#include <system_error>
 #include <utility>
 
 namespace hegemon {
+namespace {
+
+// Faults of the storage (or of another process holding a lock), not of the
+// SQL or the data: the same statement may succeed once they clear.
+bool is_io_fault(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_BUSY:
+    case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// What an extended SQLITE_IOERR_* code says failed; "disk I/O error" alone
+// does not tell a write from a sync or a lock.
+const char* ioerr_detail(int extended) {
+  switch (extended) {
+    case SQLITE_IOERR_READ:
+    case SQLITE_IOERR_SHORT_READ: return "a read failed";
+    case SQLITE_IOERR_WRITE: return "a write failed";
+    case SQLITE_IOERR_FSYNC:
+    case SQLITE_IOERR_DIR_FSYNC: return "a sync to disk failed";
+    case SQLITE_IOERR_TRUNCATE: return "truncating a file failed";
+    case SQLITE_IOERR_FSTAT: return "stat of a file failed";
+    case SQLITE_IOERR_LOCK:
+    case SQLITE_IOERR_RDLOCK:
+    case SQLITE_IOERR_UNLOCK:
+    case SQLITE_IOERR_CHECKRESERVEDLOCK:
+    case SQLITE_IOERR_SHMLOCK: return "a file lock failed";
+    case SQLITE_IOERR_SHMOPEN:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_SHMMAP: return "the -shm file failed";
+    case SQLITE_IOERR_DELETE: return "deleting a file failed";
+    case SQLITE_IOERR_ACCESS: return "checking a file failed";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+Status sqlite_error(sqlite3* db, int rc, std::string message) {
+  if (!is_io_fault(rc)) return Status::error(std::move(message));
+  if (db != nullptr) {
+    const int extended = sqlite3_extended_errcode(db);
+    if ((extended & 0xff) == SQLITE_IOERR) {
+      if (const char* detail = ioerr_detail(extended)) message += std::string(" (") + detail + ")";
+    } else if ((extended & 0xff) == SQLITE_CANTOPEN) {
+      // SQLite records the OS's errno for failed opens (and I/O errors inside
+      // a statement, but not those of a COMMIT, so errno is not trusted there).
+      if (const int sys = sqlite3_system_errno(db); sys != 0)
+        message += " (" + std::error_code(sys, std::generic_category()).message() + ")";
+    }
+  }
+  return Status::io_error(std::move(message));
+}
 
 // ---- Statement ----
 
@@ -58,7 +119,8 @@ Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Status failed = Status::error(sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+  sqlite3* db = sqlite3_db_handle(stmt_);
+  Status failed = sqlite_error(db, rc, sqlite3_errmsg(db));
   sqlite3_reset(stmt_);  // release the cursor; the error is already captured
   return failed;
 }
@@ -114,14 +176,16 @@ std::string Statement::column_text(int column) const {
 
 Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
-Result<Database> Database::open(const std::string& path, int flags) {
+Result<Database> Database::open(const std::string& path, int flags, const std::string& vfs) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX,
+                                 vfs.empty() ? nullptr : vfs.c_str());
   if (rc != SQLITE_OK) {
     // Even a failed open usually allocates a handle, which holds the message.
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    Status failed = sqlite_error(db, rc, "open " + path + ": " + message);
     sqlite3_close_v2(db);
-    return Status::error("open " + path + ": " + message);
+    return failed;
   }
   return Database(db, path);
 }
@@ -190,7 +254,7 @@ Status Database::exec(const std::string& sql) {
   if (rc == SQLITE_OK) return Status();
   std::string text = message ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
-  return Status::error(std::move(text));
+  return sqlite_error(db_, rc, std::move(text));
 }
 
 Result<int64_t> Database::query_int64(std::string_view sql) const {

@@ -4,6 +4,12 @@
 // sites. Every error message carries sqlite3_errmsg() and says what was being
 // done, e.g. "prepare `SELECT ...`: no such table: foo".
 //
+// Errors that are I/O faults (SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN,
+// SQLITE_READONLY, SQLITE_BUSY: the storage or another process, not the SQL)
+// come back as Status::io_error, so callers can tell what is worth retrying;
+// they say what failed when SQLite knows ("disk I/O error (a write failed)",
+// "unable to open database file (Permission denied)").
+//
 // Threading: a Database and its Statements belong to one thread at a time
 // (connections are opened with SQLITE_OPEN_NOMUTEX; callers that share one
 // serialise access themselves, see SaveReader).
@@ -19,6 +25,10 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace hegemon {
+
+// The error for SQLite result code `rc` (of `db`, which may be null), with
+// `message`: a Status::io_error for I/O faults (above), else a plain error.
+Status sqlite_error(sqlite3* db, int rc, std::string message);
 
 // A prepared statement. Parameters are 1-based, columns 0-based (as in SQLite).
 // Binding never fails loudly: the first bind error is remembered and returned
@@ -68,8 +78,10 @@ class Database {
  public:
   // sqlite3_open_v2 with `flags` (SQLITE_OPEN_*). SQLITE_OPEN_NOMUTEX is always
   // added. Note that SQLite opens lazily: a file that is not a database is
-  // only detected by the first statement that reads it.
-  static Result<Database> open(const std::string& path, int flags);
+  // only detected by the first statement that reads it. `vfs` names a
+  // registered SQLite VFS; empty: SQLite's default (tests inject I/O faults
+  // through their own).
+  static Result<Database> open(const std::string& path, int flags, const std::string& vfs = "");
 
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;

@@ -49,9 +49,7 @@ void give_new_path(const NationPlan& plan, Army& army, Mission m) {
   army.path = std::move(next);
 }
 
-bool idle_turn(const NationPlan& plan, const Army& army) {
-  return (plan.tick + army.id) % kIdleSearchPeriod == 0;
-}
+bool idle_turn(Tick tick, const Army& army) { return (tick + army.id) % kIdleSearchPeriod == 0; }
 
 void update_army(NationPlan& plan, ArmyRoster::Entry& e) {
   Army& army = e.now;
@@ -65,7 +63,7 @@ void update_army(NationPlan& plan, ArmyRoster::Entry& e) {
   advance_army(army, plan.world.map());
   if (!army.path.empty()) return;
   const bool arrived_today = !e.before.path.empty();
-  if ((arrived_today || idle_turn(plan, army)) && !is_goal(plan, army, m, army.location)) {
+  if ((arrived_today || idle_turn(plan.tick, army)) && !is_goal(plan, army, m, army.location)) {
     give_new_path(plan, army, m);
   }
 }
@@ -81,6 +79,20 @@ Mission mission_for(const NationPlan& plan, const Army& army) {
 
 void update_armies_daily(NationPlan& plan) {
   for (auto& e : plan.armies.entries()) update_army(plan, e);
+}
+
+// Follows update_army() step by step for a nation at peace: recover_morale()
+// changes nothing at full morale; advance_army() changes nothing without a
+// path and with no days marched; the mission is home, so with no path and no
+// arrival today only the idle search can give orders, and it does so only on
+// the army's idle turn when it stands off home ground. (At war, missions and
+// targets move with the enemy: never idle.)
+bool army_idle_today(const World& world, const Nation& nation, const Army& army, Tick tick) {
+  if (nation.war != 0) return false;
+  if (army.morale != kMaxMorale || !army.path.empty() || army.move_progress != 0) return false;
+  if (nation.player || !idle_turn(tick, army)) return true;
+  const std::optional<Province> here = world.province(army.location);
+  return here && holds(*here, nation.id);
 }
 
 }  // namespace hegemon

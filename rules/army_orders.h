@@ -23,4 +23,13 @@ Mission mission_for(const NationPlan& plan, const Army& army);
 // Morale, orders and one day's march for every army of the nation.
 void update_armies_daily(NationPlan& plan);
 
+// Whether update_armies_daily() is certain to leave `army` exactly as it is
+// on `tick`: its nation is at peace, it stands at full morale with no march
+// begun, and today is not its day to look for home ground (or it is home).
+// False means "maybe not"; it is never wrong the other way, because the
+// coordinator skips asking nations whose armies are all idle
+// (nation_idle_today in rules/phases.h). rules_test checks it against
+// update_armies_daily(); change them together.
+bool army_idle_today(const World& world, const Nation& nation, const Army& army, Tick tick);
+
 }  // namespace hegemon

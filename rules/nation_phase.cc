@@ -1,5 +1,7 @@
 // The nation phase: plan_nation() (what one nation does today) and
 // merge_nation_phase() (applying every nation's plan in id order).
+#include <algorithm>
+
 #include "rules/army_orders.h"
 #include "rules/commands.h"
 #include "rules/diplomacy_ai.h"
@@ -67,10 +69,24 @@ void apply_declaration(ChangeRecorder& rec, NationId attacker, NationId defender
 
 }  // namespace
 
+bool nation_idle_today(const World& world, const Nation& nation, Tick tick,
+                       const std::vector<Command>& commands) {
+  if (nation.war != 0 || date_of_tick(tick).first_of_month()) return false;
+  const NationId id = nation.id;
+  if (std::any_of(commands.begin(), commands.end(), [id](const Command& c) { return c.nation == id; }))
+    return false;
+  const IdList armies = world.armies_of(nation.id);
+  for (ArmyId army_id : *armies) {
+    const std::optional<Army> army = world.army(army_id);
+    if (!army || !army_idle_today(world, nation, *army, tick)) return false;
+  }
+  return true;
+}
+
 NationProposal plan_nation(const World& world, NationId id, Tick tick,
                            const std::vector<Command>& commands) {
   const std::optional<Nation> nation = world.nation(id);
-  if (!nation || !nation->alive) {
+  if (!nation || !nation->alive || nation_idle_today(world, *nation, tick, commands)) {
     NationProposal nothing;
     nothing.nation = id;
     return nothing;

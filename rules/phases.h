@@ -37,6 +37,15 @@ namespace hegemon {
 // ignored), applied before the AI decides anything.
 NationProposal plan_nation(const World& world, NationId nation, Tick tick,
                            const std::vector<Command>& commands = {});
+// Whether plan_nation() is certain to propose nothing for the living nation
+// `nation` on `tick`: no command of its own in `commands` (all of the tick's
+// or the nation's own), not the first of a month (the
+// monthly rules always run), and every army idle (army_idle_today). Most
+// nations at peace are idle on most days, so the coordinator asks only the
+// others; skipping a nation and asking it give the same (empty) proposal.
+// It reads the world as plan_nation() does.
+bool nation_idle_today(const World& world, const Nation& nation, Tick tick,
+                       const std::vector<Command>& commands);
 // Applies nation proposals; `proposals` must be sorted by nation id. Assigns
 // army ids to recruitments and accepts or refuses war declarations in order.
 void merge_nation_phase(ChangeRecorder& rec, const std::vector<NationProposal>& proposals);

@@ -61,6 +61,7 @@ run() {
 run cache_bench cache
 run persistence_bench persistence
 run world_bench world
+run start_simple_bench start_simple
 
 rm -f "$results/ets.jsonl"
 if command -v escript >/dev/null; then

@@ -72,4 +72,17 @@ ChangeSet ChangeRecorder::finish() {
   return cs;
 }
 
+ChangeRecorder::Touched ChangeRecorder::touched() const {
+  Touched t;
+  for (const auto& [id, before] : province_before_) {
+    t.provinces.push_back(before);
+    t.provinces.back().id = id;  // a province new this tick was recorded as Province{}
+  }
+  t.nations.assign(nations_.begin(), nations_.end());
+  t.armies.assign(armies_.begin(), armies_.end());
+  t.removed_armies.assign(removed_armies_.begin(), removed_armies_.end());
+  for (const auto& entry : wars_) t.wars.push_back(entry.second);
+  return t;
+}
+
 }  // namespace hegemon

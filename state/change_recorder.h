@@ -37,6 +37,18 @@ class ChangeRecorder {
   // Seals the tick in the World (clock, counters, hash) and returns what changed.
   ChangeSet finish();
 
+  // What this tick has written so far, for a reader that does not see the
+  // World's writes: bench/'s "start simple" baseline reads the previous tick
+  // from SQLite and overlays these (state/read_source.h). Sorted ids.
+  struct Touched {
+    std::vector<Province> provinces;     // as they were before the tick
+    std::vector<NationId> nations;
+    std::vector<ArmyId> armies;          // created or changed
+    std::vector<ArmyId> removed_armies;
+    std::vector<War> wars;               // final values (an ended one is no longer cached)
+  };
+  Touched touched() const;
+
  private:
   World& world_;
   Tick tick_;

@@ -15,8 +15,14 @@ class Status {
  public:
   Status() = default;
   static Status error(std::string message) { return Status(std::move(message)); }
+  // An I/O fault: the storage refused (an I/O error, a full disk, a file that
+  // cannot be opened or is locked by another process). Unlike other errors,
+  // the very same operation may succeed once the fault clears, so a caller may
+  // retry it instead of giving up.
+  static Status io_error(std::string message) { return Status(std::move(message), true); }
 
   bool ok() const { return !message_.has_value(); }
+  bool is_io_error() const { return io_; }
   explicit operator bool() const { return ok(); }
   const std::string& message() const {
     static const std::string kOk = "ok";
@@ -24,12 +30,13 @@ class Status {
   }
   // Returns this error with `context: ` prepended; ok stays ok.
   Status with_context(const std::string& context) const {
-    return ok() ? *this : Status(context + ": " + *message_);
+    return ok() ? *this : Status(context + ": " + *message_, io_);
   }
 
  private:
-  explicit Status(std::string message) : message_(std::move(message)) {}
+  explicit Status(std::string message, bool io = false) : message_(std::move(message)), io_(io) {}
   std::optional<std::string> message_;
+  bool io_ = false;
 };
 
 template <class T>

@@ -75,16 +75,26 @@ GameMeta World::meta() const {
   return meta_;
 }
 
+// Every read below first tests source_ (set_read_source), null in production:
+// laid out as the unlikely path, so the cache path stays the straight line.
+static inline bool sourced(const ReadSource* source) {
+  return __builtin_expect(source != nullptr, 0);
+}
+
 std::optional<Province> World::province(ProvinceId id) const {
+  if (sourced(source_)) return source_->province(id);
   return find_in<decltype(provinces_), Province>(provinces_, id);
 }
 std::optional<Nation> World::nation(NationId id) const {
+  if (sourced(source_)) return source_->nation(id);
   return find_in<decltype(nations_), Nation>(nations_, id);
 }
 std::optional<Army> World::army(ArmyId id) const {
+  if (sourced(source_)) return source_->army(id);
   return find_in<decltype(armies_), Army>(armies_, id);
 }
 std::optional<War> World::war(WarId id) const {
+  if (sourced(source_)) return source_->war(id);
   if (auto w = find_in<decltype(wars_), War>(wars_, id)) return w;
   if (cold_) return cold_->load_war(id);
   return std::nullopt;
@@ -96,10 +106,17 @@ IdList World::index_get(const IdIndex& index, NationId key) {
   return kEmptyList;
 }
 
-IdList World::provinces_of(NationId id) const { return index_get(provinces_by_owner_, id); }
-IdList World::armies_of(NationId id) const { return index_get(armies_by_owner_, id); }
+IdList World::provinces_of(NationId id) const {
+  if (sourced(source_)) return source_->provinces_of(id);
+  return index_get(provinces_by_owner_, id);
+}
+IdList World::armies_of(NationId id) const {
+  if (sourced(source_)) return source_->armies_of(id);
+  return index_get(armies_by_owner_, id);
+}
 
 std::vector<NationId> World::living_nations() const {
+  if (sourced(source_)) return source_->living_nations();
   std::vector<NationId> out;
   for (NationId id = 1; id <= map_->nation_count(); ++id) {
     Nation n;
@@ -108,7 +125,10 @@ std::vector<NationId> World::living_nations() const {
   return out;
 }
 
-std::vector<WarId> World::active_wars() const { return sorted_keys(wars_); }
+std::vector<WarId> World::active_wars() const {
+  if (sourced(source_)) return source_->active_wars();
+  return sorted_keys(wars_);
+}
 
 WorldSnapshot World::snapshot() const {
   WorldSnapshot s;

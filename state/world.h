@@ -22,6 +22,7 @@
 #include "state/cold_store.h"
 #include "state/entities.h"
 #include "state/game_meta.h"
+#include "state/read_source.h"
 #include "state/rng.h"
 #include "state/world_map.h"
 #include "state/world_snapshot.h"
@@ -32,8 +33,6 @@ namespace hegemon {
 struct IdHash {
   size_t operator()(int32_t id) const { return static_cast<size_t>(mix64(static_cast<uint64_t>(id))); }
 };
-
-using IdList = std::shared_ptr<const std::vector<int32_t>>;
 
 class World {
  public:
@@ -67,6 +66,22 @@ class World {
 
   void set_cold_store(std::shared_ptr<ColdStore> store) { cold_ = std::move(store); }
 
+  // Only bench/'s "start simple" baseline sets this (state/read_source.h):
+  // while set, province(), nation(), army(), war(), provinces_of(),
+  // armies_of(), living_nations() and active_wars() answer from `source`
+  // instead of the cache (nullptr: the cache again). Not owned. Set it only
+  // while no read is under way, as for writes.
+  //
+  // Why a pointer tested in each read function rather than a World subclass:
+  // the rules take `const World&` and call these non-virtual functions, so a
+  // subclass could only reroute them by making them virtual, an indirect
+  // call on every read of every production World; templating the rules on
+  // the world type would touch every rule. A null test of a member the read
+  // already has at hand is one well-predicted branch, never taken in
+  // production (bench/cache_bench: World::province unchanged within noise,
+  // docs/BENCHMARKS.md).
+  void set_read_source(ReadSource* source) { source_ = source; }
+
   // ---- writes: the single writer only (see ChangeRecorder) ----
   void put_province(const Province& p);
   void put_nation(const Nation& n);
@@ -98,6 +113,7 @@ class World {
   IdIndex provinces_by_owner_;
   IdIndex armies_by_owner_;
   std::shared_ptr<ColdStore> cold_;
+  ReadSource* source_ = nullptr;  // see set_read_source()
 
   mutable std::mutex meta_mutex_;
   GameMeta meta_;           // guarded by meta_mutex_

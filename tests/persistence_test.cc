@@ -542,6 +542,47 @@ CAF_TEST(a failure inside a commit leaves the save exactly at the previous tick)
   check_same_world(*loaded, p.world->snapshot());
 }
 
+// Group commit (several ticks queued behind the disk): one transaction, each
+// tick whole, and a failure anywhere in it leaves none of the group.
+CAF_TEST(a group of ticks commits in one transaction or not at all) {
+  using Group = std::vector<const ChangeSet*>;
+  test::TempDir dir;
+  const std::string path = dir.file("group.db");
+  PlayedSave p = played_save(path, 1);
+  ChangeSet tick2 = play_tick(*p.world), tick3 = play_tick(*p.world), tick4 = play_tick(*p.world);
+  const std::string before = dump_tables(path);
+
+  // Tick 4 fails to write: ticks 2 and 3, written first, are rolled back too.
+  sql_exec(path,
+           "CREATE TRIGGER fail_tick BEFORE INSERT ON ticks WHEN NEW.tick = 4"
+           " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  const Status failed = p.save->commit(Group{&tick2, &tick3, &tick4}).status();
+  CAF_CHECK(!failed.ok());
+  CAF_CHECK(contains(failed.message(), "commit ticks 2..4: tick 4"));
+  CAF_CHECK_EQUAL(p.save->last_tick(), 1);
+  CAF_CHECK_EQUAL(dump_tables(path), before);
+  sql_exec(path, "DROP TRIGGER fail_tick");
+
+  // A gap inside the group is refused before anything is written.
+  const Status gap = p.save->commit(Group{&tick2, &tick4}).status();
+  CAF_CHECK(contains(gap.message(), "ticks 3..3 would be missing"));
+  CAF_CHECK_EQUAL(dump_tables(path), before);
+
+  // Repeats and ticks already committed are skipped (resends after a fault).
+  REQUIRE_OK(p.save->commit(tick2));
+  Result<CommitOutcome> group = p.save->commit(Group{&tick2, &tick3, &tick3, &tick4});
+  REQUIRE_OK(group);
+  CAF_CHECK(*group == CommitOutcome::committed);
+  CAF_CHECK_EQUAL(p.save->last_tick(), 4);
+  CAF_CHECK_EQUAL(sql_int(path, "SELECT count(*) FROM ticks"), 5);  // ticks 0..4
+  Result<WorldSnapshot> loaded = p.save->load_world();
+  REQUIRE_OK(loaded);
+  check_same_world(*loaded, p.world->snapshot());
+  Result<CommitOutcome> again = p.save->commit(Group{&tick3, &tick4});
+  REQUIRE_OK(again);
+  CAF_CHECK(*again == CommitOutcome::already_committed);
+}
+
 CAF_TEST(files that are not current Hegemon saves are refused untouched) {
   test::TempDir dir;
   // A save from a newer build.

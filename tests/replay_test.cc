@@ -327,6 +327,28 @@ CAF_TEST(after a rollback a nation with a player token is still its players) {
   CAF_CHECK_EQUAL(status().committed_tick, 20);
 }
 
+CAF_TEST(a player token whose hand-over never committed is honoured at the next start) {
+  // A server killed after storing a player token and before the tick of its
+  // set_player command (found by tests/reliability/crash_loop.py): the save
+  // holds the token, and the nation is still the AI's.
+  start(0);
+  const std::string hash(64, 'b');
+  request<int64_t>(game.root, token_atom::value, std::string("player"), NationId{3}, hash);
+  CAF_REQUIRE(!game.world->nation(3)->player);  // paused: its tick never comes
+  caf::anon_send_exit(game.root, caf::exit_reason::user_shutdown);
+  run();
+  CAF_REQUIRE_EQUAL(query_int(save_path, "SELECT player FROM nations WHERE id = 3"), 0);
+  start(20);  // the next server on the save
+  set_speed(kMaxSpeed);
+  run();
+  CAF_CHECK_EQUAL(status().committed_tick, 20);
+  CAF_CHECK(game.world->nation(3)->player);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT player FROM nations WHERE id = 3"), 1);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                                       " AND json_extract(event_data, '$.kind') = 'set_player'"),
+                  1);
+}
+
 CAF_TEST(a rollback that cannot start leaves the game able to go on) {
   start(8);
   exec_sql(save_path, "CREATE TRIGGER fail_tick BEFORE INSERT ON ticks WHEN NEW.tick = 5 "

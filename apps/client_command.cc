@@ -322,7 +322,7 @@ int run_client(const std::vector<std::string>& args) {
       if (as_json) {
         std::cout << push->dump() << "\n";
       } else if (push->value("push", "") == "snapshot") {
-        std::cout << fmt::format("{}  tick {}  resynchronised (fell behind)\n", push->value("date", ""),
+        std::cout << fmt::format("{}  tick {}  resynchronised: a fresh snapshot\n", push->value("date", ""),
                                  push->value("tick", 0));
       } else {
         std::cout << fmt::format("{}  tick {}  {} provinces, {} nations, {} armies changed, {} events  hash {}\n",

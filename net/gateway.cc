@@ -73,9 +73,9 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 // The frame of a tick's delta in an encoding. Every watcher gets the same
 // delta, and all connection brokers run on the middleman's one I/O thread:
-// building and dumping the JSON once per watcher was most of that thread's
-// work with a few dozen watchers (perf: nlohmann's construction, dump and
-// malloc). So the last tick's frame is kept per encoding; the entry holds the
+// building and dumping the JSON once per watcher was the largest part of
+// that thread's work with a few dozen watchers (perf: nlohmann's
+// construction, dump and malloc). So the last tick's frame is kept per encoding; the entry holds the
 // change set, so that its address cannot be reused by another while it is
 // there.
 const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding) {

@@ -25,8 +25,9 @@
 
 namespace hegemon::net {
 
-// 4 MiB: about two seconds of deltas of the default world at speed 5, or 60
-// snapshots of it; far more than a client that keeps reading ever has waiting.
+// 4 MiB: about ten seconds of the default world's deltas at speed 5 (6-9 KB
+// a tick), or 80 of its snapshots (50 KB); far more than a client that keeps
+// reading has waiting (docs/RELIABILITY.md, "Load").
 constexpr size_t kDefaultMaxOutboxBytes = 4 << 20;
 
 struct GatewayOptions {

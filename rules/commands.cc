@@ -227,7 +227,16 @@ std::optional<NationId> apply_peace_commands(WarPlan& plan, const std::vector<Co
                                      {{"war", war.id}, {"by", war.peace_offer_by}}));
     war.clear_peace_offer();
   }
-  for (const Command& c : commands) {
+  // Once peace is made, the day's later peace commands of this war have no
+  // war left to act on; each still gets its command_failed event, as every
+  // command that does not apply does (docs/PROTOCOL.md).
+  auto make_peace = [&](size_t agreed, NationId winner) {
+    for (size_t i = agreed + 1; i < commands.size(); ++i)
+      plan.events.push_back(failure_event(plan.tick, commands[i], "peace was made earlier today"));
+    return std::optional<NationId>(winner);
+  };
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const Command& c = commands[i];
     const Status ok = check_peace_command(war, c, plan.tick);
     if (!ok.ok()) {
       plan.events.push_back(failure_event(plan.tick, c, ok.message()));
@@ -236,7 +245,7 @@ std::optional<NationId> apply_peace_commands(WarPlan& plan, const std::vector<Co
     if (c.kind == CommandKind::accept_peace) {
       const NationId winner = war.peace_offer_winner;
       war.clear_peace_offer();
-      return winner;
+      return make_peace(i, winner);
     }
     const NationId winner = proposed_winner(war, c);
     const NationId enemy = plan.enemy_of(c.nation);
@@ -251,7 +260,7 @@ std::optional<NationId> apply_peace_commands(WarPlan& plan, const std::vector<Co
     }
     if (ai_accepts(plan, enemy, winner)) {
       war.clear_peace_offer();
-      return winner;
+      return make_peace(i, winner);
     }
     plan.events.push_back(make_event(plan.tick, events::kPeaceRefused,
                                      {{"war", war.id}, {"by", c.nation}, {"winner", winner}}));

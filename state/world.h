@@ -56,6 +56,9 @@ class World {
   IdList armies_of(NationId id) const;     // sorted; never null
   std::vector<NationId> living_nations() const;  // sorted
   std::vector<WarId> active_wars() const;        // sorted
+  // The writer's thread only (the coordinator's status): libcuckoo's size()
+  // sums per-lock counters without taking the locks, a data race with a
+  // concurrent write (docs/RELIABILITY.md, "Sanitizers").
   size_t army_count() const { return armies_.size(); }
 
   // A copy of the whole world; consistent when no write is under way.

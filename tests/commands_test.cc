@@ -185,6 +185,20 @@ CAF_TEST(an AI accepts a player's surrender and refuses a player's demands) {
   CAF_CHECK_EQUAL(n1.war, 0);
 }
 
+CAF_TEST(peace commands after a peace made that day fail with an event) {
+  WorldSnapshot s = line_world({1, 1, 2, 2});
+  add_war(s, 1, 2);
+  World w(s);
+  tick_with(w, {set_player(1)});
+  // The AI accepts the concession; the demand after it finds the war over.
+  ChangeSet day = tick_with(w, {offer_peace(1, PeaceTerms::concede), offer_peace(1, PeaceTerms::win)});
+  CAF_CHECK_EQUAL(count_events(day.events, events::kPeace), 1u);
+  CAF_REQUIRE_EQUAL(count_events(day.events, events::kCommandFailed), 1u);
+  const Event* failed = find_event(day, events::kCommandFailed);
+  CAF_CHECK(contains(failed->data, "peace was made earlier today"));
+  CAF_CHECK(!w.war(1)->active());
+}
+
 CAF_TEST(between two players an offer stands until accepted or expired) {
   WorldSnapshot s = line_world({1, 1, 2, 2});
   add_war(s, 1, 2);

@@ -34,6 +34,7 @@
 #include "rules/world_gen.h"
 
 using namespace hegemon;
+using hegemon::test::poll_tick;
 using test::FaultyVfs;
 using test::query_int;
 using test::query_text;
@@ -95,21 +96,6 @@ Tick check_save_whole(const std::string& path) {
   return tick;
 }
 
-// The save's tick from a read-only connection (which never creates a file at
-// the path); -1 while there is no readable save there.
-int64_t poll_tick(const std::string& path) {
-  sqlite3* db = nullptr;
-  int64_t tick = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT tick FROM game", -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-      tick = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return tick;
-}
 
 // Every tick published to watching clients, and any that was published while
 // the save did not hold it yet (must never happen).

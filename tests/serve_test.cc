@@ -23,6 +23,7 @@
 #include "test_support.h"
 
 using namespace hegemon;
+using hegemon::test::poll_tick;
 using test::query_int;
 using test::query_text;
 
@@ -37,21 +38,6 @@ int run_hegemon(const std::string& args, const std::string& log) {
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-// The save's current tick, or -1 while it does not exist or has no world yet
-// (the server may be creating it right now).
-int64_t poll_tick(const std::string& path) {
-  sqlite3* db = nullptr;
-  int64_t tick = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT tick FROM game", -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-      tick = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return tick;
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);

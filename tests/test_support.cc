@@ -67,6 +67,20 @@ std::string query_text(const std::string& path, const std::string& sql) {
   return out;
 }
 
+int64_t poll_tick(const std::string& path) {
+  sqlite3* db = nullptr;
+  int64_t tick = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT tick FROM game", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+      tick = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return tick;
+}
+
 int64_t query_int(const std::string& path, const std::string& sql) {
   const std::string text = query_text(path, sql);
   if (text.empty()) throw std::runtime_error("no value from: " + sql);

@@ -30,6 +30,10 @@ WorldParams small_world(uint64_t seed = 7);
 // throw std::runtime_error (failing the test) when the SQL fails.
 void exec_sql(const std::string& path, const std::string& sql);
 int64_t query_int(const std::string& path, const std::string& sql);
+// The save's current tick, read as a running server's observer would (a
+// read-only connection, which never creates a file at the path): -1 while
+// there is no readable save with a world there. Never throws.
+int64_t poll_tick(const std::string& path);
 // The first column of the first row as text; "" when there is no row or NULL.
 std::string query_text(const std::string& path, const std::string& sql);
 

@@ -143,7 +143,7 @@ def _watch(client, args):
         if args.json:
             print(json.dumps(push), flush=True)
         elif push["push"] == "snapshot":
-            print(f"{push['date']}  tick {push['tick']}  resynchronised (fell behind)", flush=True)
+            print(f"{push['date']}  tick {push['tick']}  resynchronised: a fresh snapshot", flush=True)
         else:
             print(f"{push['date']}  tick {push['tick']}  {len(push['provinces'])} provinces, "
                   f"{len(push['nations'])} nations, {len(push['armies'])} armies changed, "

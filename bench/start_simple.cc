@@ -21,9 +21,6 @@ constexpr const char kProvince[] =
 constexpr const char kNation[] =
     "SELECT alive, capital_id, treasury, stability, manpower, tax_level, war_id,"
     " last_peace_tick, player FROM nations WHERE id = ?1";
-constexpr const char kArmy[] =
-    "SELECT nation_id, province_id, strength, morale, move_progress, path FROM armies"
-    " WHERE id = ?1";
 // The lists: idx_provinces_owner and idx_armies_nation hold (owner, rowid),
 // so the ids come out of the index already sorted (no sort step).
 constexpr const char kProvincesOf[] = "SELECT id FROM provinces WHERE owner_id = ?1 ORDER BY id";
@@ -106,7 +103,7 @@ SqliteReadSource::SqliteReadSource(const std::string& path) : db_(open_read_only
   commit_ = prepare(db_, "COMMIT");
   province_ = prepare(db_, kProvince);
   nation_ = prepare(db_, kNation);
-  army_ = prepare(db_, kArmy);
+  army_ = prepare(db_, std::string("SELECT ") + kArmyColumns + " FROM armies WHERE id = ?1");
   war_ = prepare(db_, std::string("SELECT ") + kWarColumns + " FROM wars WHERE id = ?1");
   provinces_of_ = prepare(db_, kProvincesOf);
   provinces_of_none_ = prepare(db_, kProvincesOfNone);
@@ -196,16 +193,9 @@ std::optional<Army> SqliteReadSource::query_army(ArmyId id) {
   ResetOnExit reset{army_};
   army_.bind_int64(1, id);
   if (!step(army_)) return std::nullopt;
-  Army a;
-  a.id = id;
-  a.owner = column_id(army_, 0);
-  a.location = static_cast<ProvinceId>(army_.column_int64(1));
-  a.strength = static_cast<int32_t>(army_.column_int64(2));
-  a.morale = static_cast<int32_t>(army_.column_int64(3));
-  a.move_progress = static_cast<int32_t>(army_.column_int64(4));
-  Status status = path_from_json(army_.column_text(5), a.path);
-  if (!status.ok()) fail(status, "army " + std::to_string(id));
-  return a;
+  Result<Army> a = read_army(army_);
+  if (!a.ok()) fail(a.status(), "read");
+  return std::move(*a);
 }
 
 std::optional<Province> SqliteReadSource::province(ProvinceId id) {

@@ -115,6 +115,21 @@ const char kWarColumns[] =
     "id, attacker_id, defender_id, start_tick, end_tick, war_score, battle_score,"
     " peace_offer_by, peace_offer_winner, peace_offer_tick";
 
+const char kArmyColumns[] = "id, nation_id, province_id, strength, morale, move_progress, path";
+
+Result<Army> read_army(const Statement& stmt) {
+  Army a;
+  a.id = static_cast<ArmyId>(stmt.column_int64(0));
+  a.owner = column_id(stmt, 1);
+  a.location = static_cast<ProvinceId>(stmt.column_int64(2));
+  a.strength = static_cast<int32_t>(stmt.column_int64(3));
+  a.morale = static_cast<int32_t>(stmt.column_int64(4));
+  a.move_progress = static_cast<int32_t>(stmt.column_int64(5));
+  Status status = path_from_json(stmt.column_text(6), a.path);
+  if (!status.ok()) return status.with_context("army " + std::to_string(a.id));
+  return a;
+}
+
 War read_war(const Statement& stmt) {
   War w;
   w.id = static_cast<WarId>(stmt.column_int64(0));

@@ -38,4 +38,9 @@ Status params_from_json(const std::string& json, WorldParams& params);
 extern const char kWarColumns[];
 War read_war(const Statement& stmt);
 
+// The armies table likewise: select kArmyColumns, then read_army() (the error
+// names the army whose path does not parse).
+extern const char kArmyColumns[];
+Result<Army> read_army(const Statement& stmt);
+
 }  // namespace hegemon

@@ -156,24 +156,16 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
     }
   }
   {
-    Result<Statement> s = db.prepare(
-        "SELECT id, nation_id, province_id, strength, morale, move_progress, path FROM armies"
-        " ORDER BY id");
+    Result<Statement> s =
+        db.prepare(std::string("SELECT ") + kArmyColumns + " FROM armies ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
       if (!row.ok()) return row.status().with_context(what + ": read armies");
       if (!*row) break;
-      Army a;
-      a.id = static_cast<ArmyId>(s->column_int64(0));
-      a.owner = column_id(*s, 1);
-      a.location = static_cast<ProvinceId>(s->column_int64(2));
-      a.strength = static_cast<int32_t>(s->column_int64(3));
-      a.morale = static_cast<int32_t>(s->column_int64(4));
-      a.move_progress = static_cast<int32_t>(s->column_int64(5));
-      status = path_from_json(s->column_text(6), a.path);
-      if (!status.ok()) return status.with_context(what + ": army " + std::to_string(a.id));
-      world.armies.push_back(std::move(a));
+      Result<Army> a = read_army(*s);
+      if (!a.ok()) return a.status().with_context(what);
+      world.armies.push_back(std::move(*a));
     }
   }
   {

@@ -54,7 +54,16 @@ struct CoordinatorLinks {
 struct CoordinatorOptions {
   int32_t speed = kDefaultSpeed;  // kPausedSpeed: start paused
   Tick stop_at = -1;              // no tick after this one starts; -1: no limit
-  int32_t max_uncommitted = 4;    // change sets in flight to persistence at most
+  // Change sets in flight to persistence at most. Deep enough that, when
+  // ticks outrun the disk (max speed), persistence's group commit finds many
+  // waiting and pays a transaction's fixed cost and the pages ticks share
+  // once per group: EU4-sized world at max speed, 4 -> 32 took 700 to about
+  // 1,000 ticks/s (docs/BENCHMARKS.md). At game speeds the disk keeps up and
+  // the pipeline stays near empty, so this costs no latency; it bounds the
+  // memory of uncommitted ticks and how far the cache may run ahead of the
+  // save while a failing disk is retried.
+  static constexpr int32_t kDefaultMaxUncommitted = 32;
+  int32_t max_uncommitted = kDefaultMaxUncommitted;
   Tick snapshot_every = kDefaultSnapshotEvery;  // a full snapshot with every Nth tick; 0: never
   // false: ticks are not committed at all (benchmarks of the simulation
   // alone); the save stays where it was. Never for a real game.

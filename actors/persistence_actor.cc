@@ -114,38 +114,68 @@ void commit_waiting(self_ptr self) {
   if (st.waiting_commits.empty()) return;
   std::vector<persistence_state::WaitingCommit> group;
   group.swap(st.waiting_commits);
-  auto fail_all = [&group](const caf::error& err) {
-    for (auto& w : group) w.promise.deliver(err);
-  };
   // Resends after a fault may repeat ticks or arrive behind newer ones;
   // SaveFile skips what it has and wants the rest in order.
   std::stable_sort(group.begin(), group.end(), [](const auto& a, const auto& b) {
     return a.changes->tick() < b.changes->tick();
   });
-  std::vector<const ChangeSet*> ticks;
-  for (const auto& w : group) ticks.push_back(w.changes.get());
-  if (Status ready = ensure_open(self); !ready.ok())
-    return fail_all(failure(ready.with_context("commit tick " + std::to_string(ticks.front()->tick()))));
-  const auto start = std::chrono::steady_clock::now();
-  Result<CommitOutcome> outcome = Status();
-  try {
-    outcome = st.save->commit(ticks);
-  } catch (...) {
-    // An injected crash. The requesters hear what CAF tells them of an actor
-    // that died with their request (not a commit failure: the coordinator
-    // waits for the next incarnation and resends); then the actor dies.
-    fail_all(caf::make_error(caf::sec::request_receiver_down));
-    throw;
+  size_t answered = 0;  // group[0, answered) have their reply
+  auto fail_rest = [&](const caf::error& err) {
+    for (; answered < group.size(); ++answered) group[answered].promise.deliver(err);
+  };
+  auto commit_range = [&](size_t from, size_t to) {
+    std::vector<const ChangeSet*> ticks;
+    for (size_t i = from; i < to; ++i) ticks.push_back(group[i].changes.get());
+    try {
+      return st.save->commit(ticks);
+    } catch (...) {
+      // An injected crash. The requesters hear what CAF tells them of an actor
+      // that died with their request (not a commit failure: the coordinator
+      // waits for the next incarnation and resends); then the actor dies.
+      fail_rest(caf::make_error(caf::sec::request_receiver_down));
+      throw;
+    }
+  };
+  auto succeed = [&](size_t to, Result<CommitOutcome> outcome, int64_t micros) {
+    if (*outcome == CommitOutcome::already_committed)
+      spdlog::debug("ticks up to {} were already committed; resend ignored",
+                    group[to - 1].changes->tick());
+    const int64_t share = micros / static_cast<int64_t>(to - answered);
+    for (; answered < to; ++answered)
+      group[answered].promise.deliver(group[answered].changes->tick(), share);
+  };
+  if (Status ready = ensure_open(self); !ready.ok()) {
+    return fail_rest(
+        failure(ready.with_context("commit tick " + std::to_string(group.front().changes->tick()))));
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto micros_since = [&start] {
+    const auto now = std::chrono::steady_clock::now();
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - start).count();
+    start = now;
+    return static_cast<int64_t>(micros);
+  };
+  Result<CommitOutcome> outcome = commit_range(0, group.size());
+  if (outcome) {
+    succeed(group.size(), outcome, micros_since());
+  } else if (!outcome.status().is_io_error() && group.size() > 1) {
+    // The save refused one tick of the group (a constraint, a trigger: not
+    // the disk, which would refuse any write alike). Grouping is only a
+    // speed-up, so it must not take the good ticks before that one down with
+    // it: write them one by one, up to the tick that fails, so the save ends
+    // where it would have without grouping.
+    spdlog::debug("group commit of ticks {}..{} failed: {}; committing them one by one",
+                  group.front().changes->tick(), group.back().changes->tick(),
+                  outcome.status().message());
+    micros_since();
+    for (size_t i = 0; i < group.size(); ++i) {
+      outcome = commit_range(i, i + 1);
+      if (!outcome) break;
+      succeed(i + 1, outcome, micros_since());
+    }
   }
   settle(self);
-  if (!outcome) return fail_all(failure(outcome.status()));
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
-          .count();
-  if (*outcome == CommitOutcome::already_committed)
-    spdlog::debug("ticks up to {} were already committed; resend ignored", ticks.back()->tick());
-  const int64_t share = static_cast<int64_t>(micros) / static_cast<int64_t>(group.size());
-  for (auto& w : group) w.promise.deliver(w.changes->tick(), share);
+  if (!outcome) fail_rest(failure(outcome.status()));
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ class ServeConfig : public caf::actor_system_config {
   int64_t ticks = 0;
   size_t threads = 0;
   std::string synchronous = "normal";
-  int32_t max_uncommitted = 4;
+  int32_t max_uncommitted = CoordinatorOptions::kDefaultMaxUncommitted;
   int64_t snapshot_every = kDefaultSnapshotEvery;
   std::string log_level = "info";
   std::string log_file;

@@ -161,18 +161,24 @@ void request_spawn(self_ptr self, const ActorKey& key, std::function<void()> the
           });
 }
 
-// Stops the actors of wars that ended and nations that died this tick.
+// Stops the actor of `id`, if it has one (a war that ended, a nation that died).
 template <class Ref>
-void retire_gone(self_ptr self, ActorKind kind, std::map<int32_t, Ref>& actors,
-                 const std::vector<int32_t>& live_ids) {
-  for (auto it = actors.begin(); it != actors.end();) {
-    if (std::binary_search(live_ids.begin(), live_ids.end(), it->first)) {
-      ++it;
-      continue;
-    }
-    caf::anon_send(supervisor_of(self, kind), retire_atom::value, ActorKey{kind, it->first});
-    it = actors.erase(it);
-  }
+void retire(self_ptr self, ActorKind kind, std::map<int32_t, Ref>& actors, int32_t id) {
+  const auto it = actors.find(id);
+  if (it == actors.end()) return;
+  caf::anon_send(supervisor_of(self, kind), retire_atom::value, ActorKey{kind, id});
+  actors.erase(it);
+}
+
+// Stops the actors of wars that ended and nations that died in the tick that
+// `changes` sealed. Both leave the game only through a change of their own,
+// so the change set names every one; this keeps the end of a tick from
+// reading all the nations of the world.
+void retire_gone(self_ptr self, const ChangeSet& changes) {
+  for (const War& w : changes.wars)
+    if (!w.active()) retire(self, ActorKind::war, self->state.wars, w.id);
+  for (const Nation& n : changes.nations)
+    if (!n.alive) retire(self, ActorKind::nation, self->state.nations, n.id);
 }
 
 // ---- pausing on failure --------------------------------------------------
@@ -495,9 +501,11 @@ std::vector<int32_t> nations_with_work(const World& world, Tick tick,
                                        const std::vector<Command>& commands,
                                        const FaultPlan* faults) {
   std::vector<int32_t> ids;
-  for (NationId id : world.living_nations()) {
+  // One read per nation: living_nations() and then nation() would read each twice.
+  for (NationId id = 1; id <= world.map().nation_count(); ++id) {
     const std::optional<Nation> nation = world.nation(id);
-    if (!nation || !nation_idle_today(world, *nation, tick, commands) ||
+    if (!nation || !nation->alive) continue;
+    if (!nation_idle_today(world, *nation, tick, commands) ||
         (faults && faults->targets({ActorKind::nation, id}, tick)))
       ids.push_back(id);
   }
@@ -575,8 +583,7 @@ void finish_tick(self_ptr self) {
   st.in_tick = false;
   st.tick_commands.clear();
 
-  retire_gone(self, ActorKind::war, st.wars, st.world->active_wars());
-  retire_gone(self, ActorKind::nation, st.nations, st.world->living_nations());
+  retire_gone(self, *changes);
 
   const auto now = std::chrono::steady_clock::now();
   st.recent_ticks.push_back(now);

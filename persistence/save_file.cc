@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <system_error>
@@ -35,6 +36,12 @@ constexpr int kBusyTimeoutMs = 5000;
 constexpr const char kUpdateProvince[] =
     "UPDATE provinces SET owner_id = ?2, controller_id = ?3, development = ?4, unrest = ?5,"
     " siege_progress = ?6 WHERE id = ?1";
+// The same for a province whose owner stays (ChangeSet::provinces_same_owner):
+// leaving owner_id out of SET keeps SQLite from deleting and reinserting the
+// row's idx_provinces_owner entry. Same parameters; ?2 is bound but unused.
+constexpr const char kUpdateProvinceSameOwner[] =
+    "UPDATE provinces SET controller_id = ?3, development = ?4, unrest = ?5,"
+    " siege_progress = ?6 WHERE id = ?1";
 constexpr const char kUpdateNation[] =
     "UPDATE nations SET alive = ?2, capital_id = ?3, treasury = ?4, stability = ?5,"
     " manpower = ?6, tax_level = ?7, war_id = ?8, last_peace_tick = ?9, player = ?10 WHERE id = ?1";
@@ -44,6 +51,12 @@ constexpr const char kUpsertArmy[] =
     " ON CONFLICT (id) DO UPDATE SET nation_id = excluded.nation_id,"
     " province_id = excluded.province_id, strength = excluded.strength,"
     " morale = excluded.morale, move_progress = excluded.move_progress, path = excluded.path";
+// An army that existed before the tick and keeps its owner
+// (ChangeSet::armies_same_owner): a plain UPDATE, which neither tries an
+// INSERT first nor touches idx_armies_nation. Same parameters as kUpsertArmy.
+constexpr const char kUpdateArmySameOwner[] =
+    "UPDATE armies SET province_id = ?3, strength = ?4, morale = ?5, move_progress = ?6,"
+    " path = ?7 WHERE id = ?1";
 constexpr const char kDeleteArmy[] = "DELETE FROM armies WHERE id = ?1";
 constexpr const char kUpsertWar[] =
     "INSERT INTO wars (id, attacker_id, defender_id, start_tick, end_tick, war_score,"
@@ -408,8 +421,12 @@ Status SaveFile::read_game_row() {
 
 Status SaveFile::prepare_commit_statements() {
   const std::pair<Statement*, const char*> all[] = {
-      {&stmts_.update_province, kUpdateProvince}, {&stmts_.update_nation, kUpdateNation},
-      {&stmts_.upsert_army, kUpsertArmy},         {&stmts_.delete_army, kDeleteArmy},
+      {&stmts_.update_province, kUpdateProvince},
+      {&stmts_.update_province_same_owner, kUpdateProvinceSameOwner},
+      {&stmts_.update_nation, kUpdateNation},
+      {&stmts_.upsert_army, kUpsertArmy},
+      {&stmts_.update_army_same_owner, kUpdateArmySameOwner},
+      {&stmts_.delete_army, kDeleteArmy},
       {&stmts_.upsert_war, kUpsertWar},           {&stmts_.insert_event, kInsertEvent},
       {&stmts_.insert_history, kInsertHistory},   {&stmts_.insert_tick, kInsertTick},
       {&stmts_.update_game, kUpdateGame},         {&stmts_.insert_snapshot, kInsertSnapshot},
@@ -639,10 +656,17 @@ Status SaveFile::log_incident(const Event& e) {
 // name the row; the caller prefixes the tick.
 Status SaveFile::write_entities(const std::vector<Province>& provinces,
                                 const std::vector<Nation>& nations,
-                                const std::vector<Army>& armies, const std::vector<War>& wars) {
+                                const std::vector<Army>& armies, const std::vector<War>& wars,
+                                const SameOwner& same_owner) {
+  auto kept = [](const std::vector<int32_t>& ids, int32_t id) {
+    return std::binary_search(ids.begin(), ids.end(), id);
+  };
   Status status;
   for (const Province& p : provinces) {
-    status = write_province_dynamic(stmts_.update_province, p);
+    status = write_province_dynamic(kept(same_owner.provinces, p.id)
+                                        ? stmts_.update_province_same_owner
+                                        : stmts_.update_province,
+                                    p);
     if (status.ok() && db_.changes() != 1) status = Status::error("no such province in the save");
     if (!status.ok()) return status.with_context("update province " + std::to_string(p.id));
   }
@@ -663,8 +687,14 @@ Status SaveFile::write_entities(const std::vector<Province>& provinces,
     if (!status.ok()) return status.with_context("update nation " + std::to_string(n.id));
   }
   for (const Army& a : armies) {
-    status = write_army(stmts_.upsert_army, a);
-    if (!status.ok()) return status.with_context("upsert army " + std::to_string(a.id));
+    if (kept(same_owner.armies, a.id)) {
+      status = write_army(stmts_.update_army_same_owner, a);
+      if (status.ok() && db_.changes() != 1) status = Status::error("no such army in the save");
+      if (!status.ok()) return status.with_context("update army " + std::to_string(a.id));
+    } else {
+      status = write_army(stmts_.upsert_army, a);
+      if (!status.ok()) return status.with_context("upsert army " + std::to_string(a.id));
+    }
   }
   for (const War& w : wars) {
     status = write_war(stmts_.upsert_war, w);
@@ -686,7 +716,8 @@ Status SaveFile::write_game_row(const GameMeta& meta, const std::string& date) {
 }
 
 Status SaveFile::write_changes(const ChangeSet& cs) {
-  Status status = write_entities(cs.provinces, cs.nations, cs.armies, cs.wars);
+  Status status = write_entities(cs.provinces, cs.nations, cs.armies, cs.wars,
+                                 {cs.provinces_same_owner, cs.armies_same_owner});
   if (!status.ok()) return status;
   // An army created and removed within the tick was never written: deleting
   // nothing is fine.
@@ -745,7 +776,9 @@ Status SaveFile::rollback_to(const WorldSnapshot& state) {
     Status status = s.ok() ? s->run() : s.status();
     if (!status.ok()) return status.with_context(what + ": " + sql);
   }
-  Status status = write_entities(state.provinces, state.nations, state.armies, state.wars);
+  const std::vector<int32_t> none;  // every row written in full
+  Status status =
+      write_entities(state.provinces, state.nations, state.armies, state.wars, {none, none});
   if (status.ok()) status = write_game_row(state.meta, date_of_tick(tick).to_string());
   if (!status.ok()) return status.with_context(what);
   // Before committing: the tables must now hold exactly `state` (they hash

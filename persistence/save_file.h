@@ -175,8 +175,10 @@ class SaveFile {
   // Statements commit() runs every tick: prepared once in open(), reused.
   struct CommitStatements {
     Statement update_province;
+    Statement update_province_same_owner;
     Statement update_nation;
     Statement upsert_army;
+    Statement update_army_same_owner;
     Statement delete_army;
     Statement upsert_war;
     Statement insert_event;
@@ -197,8 +199,15 @@ class SaveFile {
   Status commit_transaction(const std::vector<const ChangeSet*>& ticks);
   Status read_game_row();
   Status write_changes(const ChangeSet& cs);
+  // Rows known to keep their owner (ChangeSet::provinces_same_owner and
+  // armies_same_owner; sorted ids): written without touching the owner index.
+  struct SameOwner {
+    const std::vector<ProvinceId>& provinces;
+    const std::vector<ArmyId>& armies;
+  };
   Status write_entities(const std::vector<Province>& provinces, const std::vector<Nation>& nations,
-                        const std::vector<Army>& armies, const std::vector<War>& wars);
+                        const std::vector<Army>& armies, const std::vector<War>& wars,
+                        const SameOwner& same_owner);
   Status write_game_row(const GameMeta& meta, const std::string& date);
   Status insert_event(const Event& e);
 

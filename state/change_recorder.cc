@@ -24,7 +24,9 @@ void ChangeRecorder::put(const Nation& n) {
 }
 
 void ChangeRecorder::put(const Army& a) {
-  if (world_.army(a.id) == a) return;
+  const std::optional<Army> before = world_.army(a.id);
+  if (before == a) return;
+  army_owner_before_.emplace(a.id, before ? before->owner : kNoNation);  // first touch only
   armies_.insert(a.id);
   removed_armies_.erase(a.id);
   world_.put_army(a);
@@ -55,6 +57,7 @@ ChangeSet ChangeRecorder::finish() {
     const Province now = world_.province(id).value_or(Province{});
     if (now == before) continue;  // touched but ended where it started
     cs.provinces.push_back(now);
+    if (before.id == id && now.owner == before.owner) cs.provinces_same_owner.push_back(id);
     if (now.owner != before.owner || now.controller != before.controller ||
         now.development != before.development) {
       cs.history.push_back({tick_, id, now.owner, now.controller, now.development});
@@ -64,7 +67,11 @@ ChangeSet ChangeRecorder::finish() {
     if (auto n = world_.nation(id)) cs.nations.push_back(*n);
   }
   for (ArmyId id : armies_) {
-    if (auto a = world_.army(id)) cs.armies.push_back(*a);
+    const std::optional<Army> a = world_.army(id);
+    if (!a) continue;
+    cs.armies.push_back(*a);
+    const NationId owner_before = army_owner_before_.at(id);
+    if (owner_before != kNoNation && owner_before == a->owner) cs.armies_same_owner.push_back(id);
   }
   cs.removed_armies.assign(removed_armies_.begin(), removed_armies_.end());
   for (const auto& [id, w] : wars_) cs.wars.push_back(w);

@@ -57,6 +57,9 @@ class ChangeRecorder {
   std::map<ProvinceId, Province> province_before_;  // value at first touch this tick
   std::set<NationId> nations_;
   std::set<ArmyId> armies_;
+  // Owner at first touch this tick; kNoNation if the army did not exist then
+  // (or had no owner: either way it is not listed as keeping its owner).
+  std::map<ArmyId, NationId> army_owner_before_;
   std::set<ArmyId> removed_armies_;
   std::map<WarId, War> wars_;  // final values (ended wars are no longer cached)
   std::vector<Event> events_;

@@ -41,6 +41,13 @@ struct ChangeSet {
   std::vector<War> wars;            // declared, changed or ended, sorted by id
   std::vector<Event> events;        // in the order they happened
   std::vector<ProvinceHistoryRow> history;  // sorted by province
+  // Of `provinces` and `armies`: those that existed before this tick and
+  // still have the owner they had then (sorted ids). Persistence writes them
+  // without rewriting their entry in the save's owner index, the dearest
+  // part of such an UPDATE, and most rows a tick writes are of this kind
+  // (sieges, marches). Empty is always correct, only slower.
+  std::vector<ProvinceId> provinces_same_owner;
+  std::vector<ArmyId> armies_same_owner;
   // On snapshot ticks (attach_snapshot_if_due): the whole world after this
   // tick, stored with it so replays can start here.
   std::shared_ptr<const WorldSnapshot> snapshot;

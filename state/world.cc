@@ -119,8 +119,9 @@ std::vector<NationId> World::living_nations() const {
   if (sourced(source_)) return source_->living_nations();
   std::vector<NationId> out;
   for (NationId id = 1; id <= map_->nation_count(); ++id) {
-    Nation n;
-    if (nations_.find(id, n) && n.alive) out.push_back(id);
+    bool alive = false;  // read in place: no copy of the whole nation
+    nations_.find_fn(id, [&alive](const Nation& n) { alive = n.alive; });
+    if (alive) out.push_back(id);
   }
   return out;
 }

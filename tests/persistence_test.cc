@@ -425,6 +425,21 @@ CAF_TEST(committed ticks are in the tables and load back as the live world) {
   CAF_CHECK_EQUAL(sql_int(path, "SELECT last_peace_tick FROM nations WHERE id = 2"), 2);
   CAF_CHECK_EQUAL(sql_text(path, "SELECT name || color FROM nations WHERE id = 1"),
                   "Aragon#ff0000");
+  // Rows that kept their owner were written without touching the owner
+  // indexes (ChangeSet::provinces_same_owner, armies_same_owner): the indexes
+  // still agree with the tables.
+  CAF_CHECK_EQUAL(sql_text(path, "PRAGMA integrity_check"), "ok");
+  struct OwnerIndex {
+    std::string table, index, column;
+  };
+  for (const OwnerIndex& o : {OwnerIndex{"provinces", "idx_provinces_owner", "owner_id"},
+                              OwnerIndex{"armies", "idx_armies_nation", "nation_id"}}) {
+    for (int owner : {1, 2}) {
+      const std::string where = " WHERE " + o.column + " = " + std::to_string(owner);
+      CAF_CHECK_EQUAL(sql_int(path, "SELECT count(*) FROM " + o.table + " INDEXED BY " + o.index + where),
+                      sql_int(path, "SELECT count(*) FROM " + o.table + " NOT INDEXED" + where));
+    }
+  }
 
   // One ticks row per tick, with the hash the tick was sealed with.
   CAF_CHECK_EQUAL(sql_int(path, "SELECT count(*) FROM ticks"), 6);
@@ -581,6 +596,22 @@ CAF_TEST(a group of ticks commits in one transaction or not at all) {
   Result<CommitOutcome> again = p.save->commit(Group{&tick3, &tick4});
   REQUIRE_OK(again);
   CAF_CHECK(*again == CommitOutcome::already_committed);
+}
+
+CAF_TEST(a row said to keep its owner must already be in the save) {
+  test::TempDir dir;
+  const std::string path = dir.file("same_owner.db");
+  PlayedSave p = played_save(path, 1);
+  ChangeSet next = play_tick(*p.world);
+  const std::string before = dump_tables(path);
+  // An army the save has never seen, listed as keeping its owner: the UPDATE
+  // meant for it matches no row, which must fail the tick, not drop the army.
+  next.armies.push_back(Army{99, 1, 1, 100, 100, 0, {}});
+  next.armies_same_owner.push_back(99);
+  const Status failed = p.save->commit(next).status();
+  CAF_CHECK(contains(failed.message(), "update army 99: no such army in the save"));
+  CAF_CHECK_EQUAL(p.save->last_tick(), 1);
+  CAF_CHECK_EQUAL(dump_tables(path), before);
 }
 
 CAF_TEST(files that are not current Hegemon saves are refused untouched) {

@@ -151,6 +151,47 @@ CAF_TEST(change set holds final values once and history for owner changes) {
   CAF_CHECK_EQUAL(w.meta().tick, 1);
 }
 
+CAF_TEST(change set lists the rows that keep their owner) {
+  WorldSnapshot start = tiny_world();
+  start.armies.push_back(Army{2, 2, 4, 800, 100, 0, {}});
+  start.armies.push_back(Army{3, 2, 3, 600, 100, 0, {}});
+  start.meta.next_army_id = 4;
+  World w(start);
+  ChangeRecorder rec(w, 1);
+  Province conquered = *w.province(2);
+  conquered.owner = conquered.controller = 2;
+  rec.put(conquered);
+  Province besieged = *w.province(3);
+  besieged.controller = 1;
+  besieged.siege_progress = 4;
+  rec.put(besieged);
+  Province taken_back = *w.province(4);  // changes owner and back within the tick
+  taken_back.owner = 1;
+  rec.put(taken_back);
+  taken_back.owner = 2;
+  taken_back.unrest = 3;
+  rec.put(taken_back);
+  Army marching = *w.army(1);
+  marching.path = {2, 3};
+  rec.put(marching);
+  Army defected = *w.army(2);
+  defected.owner = 1;
+  rec.put(defected);
+  Army regrouped = *w.army(3);  // changes owner and back: keeps it
+  regrouped.owner = 1;
+  rec.put(regrouped);
+  regrouped.owner = 2;
+  regrouped.strength = 700;
+  rec.put(regrouped);
+  const ArmyId recruited = rec.allocate_army_id();
+  rec.put(Army{recruited, 1, 1, 100, 100, 0, {}});
+  const ChangeSet cs = rec.finish();
+  CAF_CHECK_EQUAL(cs.provinces.size(), 3u);
+  CAF_CHECK_EQUAL(cs.provinces_same_owner, (std::vector<ProvinceId>{3, 4}));
+  CAF_CHECK_EQUAL(cs.armies.size(), 4u);
+  CAF_CHECK_EQUAL(cs.armies_same_owner, (std::vector<ArmyId>{1, 3}));  // not the new one
+}
+
 CAF_TEST(concurrent readers see whole entities while the writer writes) {
   World w(tiny_world());
   std::atomic<bool> stop{false};

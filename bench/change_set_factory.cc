@@ -29,6 +29,7 @@ ChangeSet make_change_set(const WorldSnapshot& world, Tick tick, int rows, const
     p.development += step;  // monthly development, unrest drift: the common changes
     p.unrest = static_cast<int32_t>((tick + id) % 40);
     cs.provinces.push_back(p);
+    cs.provinces_same_owner.push_back(p.id);  // as ChangeRecorder lists it
   }
   // History rows belong to provinces whose development changed: the first ones.
   for (int i = 0; i < mix.history * per; ++i) {

@@ -323,9 +323,12 @@ int run_serve(const std::vector<std::string>& args) {
                speed_name(options.coordinator.speed),
                sys.scheduler().num_workers());
   const bool ran = supervise(sys, *game);
+  // The game first: an admin's `shutdown` is answered once every tick is
+  // committed, over a connection still open. Then the gateway tells every
+  // client "server shutting down" and closes its connection.
+  const bool stopped = stop_game(sys, *game);
   caf::anon_send_exit(gateway->acceptor, caf::exit_reason::user_shutdown);
   if (metrics) caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
-  const bool stopped = stop_game(sys, *game);
   spdlog::shutdown();
   return ran && stopped ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -22,6 +23,7 @@
 #include "actors/game_speed.h"
 #include "actors/game_status.h"
 #include "actors/messages.h"
+#include "net/broker.h"
 #include "net/json_views.h"
 #include "net/listen_socket.h"
 #include "net/log_throttle.h"
@@ -124,7 +126,7 @@ struct Session {
 
 class Connection {
  public:
-  Connection(caf::io::broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
+  Connection(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
              caf::actor acceptor, uint64_t id)
       : self_(self), hdl_(hdl), ctx_(std::move(ctx)), acceptor_(acceptor.address()), id_(id),
         session_(ctx_->options) {}
@@ -244,6 +246,13 @@ class Connection {
     spdlog::info("gateway: client {} disconnected by an admin", id_);
     send(reply_error(nullptr, errc::kFailed, "disconnected by an admin"));
     close("kicked");
+  }
+
+  // The gateway is shutting down (the acceptor's exit): the client is told
+  // so, gets what was still to be sent, then the end of the stream.
+  void on_shutdown() {
+    send(reply_error(nullptr, errc::kFailed, "server shutting down"));
+    close("server shutting down");
   }
 
   void close(const char* why) {
@@ -742,7 +751,7 @@ class Connection {
     return refused ? errc::kRefused : errc::kFailed;
   }
 
-  caf::io::broker* self_;
+  Broker* self_;
   caf::io::connection_handle hdl_;
   ContextPtr ctx_;
   // The acceptor, weakly: it holds every connection, so a strong handle back
@@ -753,13 +762,16 @@ class Connection {
   Session session_;
 };
 
-caf::behavior connection_broker(caf::io::broker* self, caf::io::connection_handle hdl,
+caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl,
                                 ContextPtr ctx, caf::actor acceptor, uint64_t id) {
   // The Connection lives as long as the broker's behavior (captured below).
   auto conn = std::make_shared<Connection>(self, hdl, ctx, std::move(acceptor), id);
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   self->ack_writes(hdl, true);  // data_transferred_msg: how full the outbox is
   conn->schedule_idle_check();
+  // Only the acceptor sends exits here, when the gateway shuts down. (quit()
+  // replaces the handler, which then holds `conn` no longer.)
+  self->set_exit_handler([conn](caf::exit_msg&) { conn->on_shutdown(); });
   return {
       [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
       [self](const caf::io::connection_closed_msg&) { self->quit(); },
@@ -779,23 +791,35 @@ struct OpenConnection {
   bool watching = false;
 };
 
-caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, ContextPtr ctx) {
+caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPtr ctx) {
+  const caf::io::accept_handle listener = door->hdl();
   self->add_doorman(std::move(door));
   // Open connections by client id: for the admin's list and kick, and to
   // close them all when the gateway is told to exit.
   auto open = std::make_shared<std::map<uint64_t, OpenConnection>>();
   auto next_id = std::make_shared<uint64_t>(1);
-  self->set_down_handler([open](caf::down_msg& dm) {
+  // Set once the gateway is told to exit: why. The acceptor then stops
+  // listening, closes every connection and quits once all of them are down,
+  // so that none outlives it: each has closed its socket (the client saw the
+  // stream end after everything it was sent) and run its cleanup before the
+  // actor system stops the middleman.
+  auto stopping = std::make_shared<std::optional<caf::error>>();
+  self->set_down_handler([self, open, stopping](caf::down_msg& dm) {
     for (auto it = open->begin(); it != open->end(); ++it) {
       if (it->second.broker.address() == dm.source) {
         open->erase(it);
-        return;
+        break;
       }
     }
+    if (*stopping && open->empty()) self->quit(**stopping);
   });
-  self->set_exit_handler([self, open](caf::exit_msg& msg) {
+  self->set_exit_handler([self, open, stopping, listener](caf::exit_msg& msg) {
+    if (*stopping) return;
+    *stopping = msg.reason;
+    self->close(listener);
+    if (open->empty()) return self->quit(msg.reason);
+    spdlog::debug("gateway: closing {} connections", open->size());
     for (const auto& [id, conn] : *open) self->send_exit(conn.broker, msg.reason);
-    self->quit(msg.reason);
   });
   // The acceptor takes the committed ticks for every watcher and hands them
   // on. CAF 0.17's I/O thread takes one wake-up from another thread per turn
@@ -811,6 +835,10 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
   };
   return {
       [=](const caf::io::new_connection_msg& msg) {
+        if (*stopping) {  // accepted before the listener was closed
+          self->close(msg.handle);
+          return;
+        }
         if (open->size() >= ctx->options.max_connections) {
           const std::string frame = encode_frame(
               reply_error(nullptr, errc::kFailed, "too many connections; try again later").dump());
@@ -863,7 +891,9 @@ caf::behavior acceptor_broker(caf::io::broker* self, caf::io::doorman_ptr door, 
       },
       [relay](delta_atom atom, const ChangeSetPtr& changes) { relay(atom, changes); },
       [relay](rewound_atom atom, Tick tick) { relay(atom, tick); },
-      [self](const caf::io::acceptor_closed_msg&) { self->quit(); },
+      [self, stopping](const caf::io::acceptor_closed_msg&) {
+        if (!*stopping) self->quit();
+      },
   };
 }
 

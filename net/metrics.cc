@@ -13,6 +13,7 @@
 #include "actors/atoms.h"
 #include "actors/errors.h"
 #include "actors/game_speed.h"
+#include "net/broker.h"
 #include "net/listen_socket.h"
 
 namespace hegemon::net {
@@ -33,7 +34,7 @@ void labelled_metric(std::string& out, const char* name, const char* type, const
     out += fmt::format("{}{{{}=\"{}\"}} {}\n", name, label, value, sample);
 }
 
-void respond(caf::io::broker* self, caf::io::connection_handle hdl, const char* status,
+void respond(Broker* self, caf::io::connection_handle hdl, const char* status,
              const std::string& body) {
   const std::string response = fmt::format(
       "HTTP/1.0 {}\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\n"
@@ -45,7 +46,7 @@ void respond(caf::io::broker* self, caf::io::connection_handle hdl, const char* 
   self->quit();
 }
 
-caf::behavior request_broker(caf::io::broker* self, caf::io::connection_handle hdl,
+caf::behavior request_broker(Broker* self, caf::io::connection_handle hdl,
                              caf::actor game, caf::actor gateway) {
   self->configure_read(hdl, caf::io::receive_policy::at_most(kMaxRequestBytes));
   // A scraper that never finishes its request does not keep a broker alive.
@@ -79,7 +80,7 @@ caf::behavior request_broker(caf::io::broker* self, caf::io::connection_handle h
   };
 }
 
-caf::behavior metrics_acceptor(caf::io::broker* self, caf::io::doorman_ptr door, caf::actor game,
+caf::behavior metrics_acceptor(Broker* self, caf::io::doorman_ptr door, caf::actor game,
                                caf::actor gateway) {
   self->add_doorman(std::move(door));
   return {

@@ -136,7 +136,7 @@ void commit_waiting(self_ptr self) {
       throw;
     }
   };
-  auto succeed = [&](size_t to, Result<CommitOutcome> outcome, int64_t micros) {
+  auto succeed = [&](size_t to, const Result<CommitOutcome>& outcome, int64_t micros) {
     if (*outcome == CommitOutcome::already_committed)
       spdlog::debug("ticks up to {} were already committed; resend ignored",
                     group[to - 1].changes->tick());

@@ -329,7 +329,12 @@ int run_serve(const std::vector<std::string>& args) {
   const bool stopped = stop_game(sys, *game);
   caf::anon_send_exit(gateway->acceptor, caf::exit_reason::user_shutdown);
   if (metrics) caf::anon_send_exit(metrics, caf::exit_reason::user_shutdown);
-  spdlog::shutdown();
+  // Flushed, not shut down: actors still run (and may log) until `sys` is
+  // destroyed on return, and spdlog::shutdown() drops the default logger,
+  // which they would then dereference. (After an unclean stop, persistence's
+  // retries went on logging and crashed the exit with SIGSEGV.) spdlog's
+  // registry outlives this function and flushes again at exit.
+  spdlog::default_logger()->flush();
   return ran && stopped ? 0 : 1;
 }
 

@@ -543,30 +543,10 @@ namespace {
 const std::vector<std::string> kSmallWorld = {"--provinces", "300", "--nations", "20", "--seed",
                                               "5",           "--speed", "max", "--port", "0"};
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-// Starts `hegemon serve ARGS...` with output in `log`; `in_child` runs in the
-// child before exec (limits, another user).
 pid_t spawn_serve(const std::vector<std::string>& args, const std::string& log,
                   const std::function<void()>& in_child = nullptr) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    if (in_child) in_child();
-    std::vector<char*> argv{const_cast<char*>("hegemon"), const_cast<char*>("serve")};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(HEGEMON_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
+  return test::spawn_serve(HEGEMON_BINARY, args, log, in_child);
 }
 
 // The exit code, or 128 + the signal that killed it.
@@ -645,7 +625,7 @@ CAF_TEST(a save directory that is not writable stops the server with exit code 1
     return;
   }
   CAF_CHECK_EQUAL(code, 1);
-  std::string log = read_all(dir.file("a.log"));
+  std::string log = test::read_file(dir.file("a.log"));
   CAF_CHECK(log.find("cannot start") != std::string::npos);
   CAF_CHECK(log.find("directory " + ro + " is not writable (Permission denied)") != std::string::npos);
   CAF_CHECK(!fs::exists(save));
@@ -655,13 +635,13 @@ CAF_TEST(a save directory that is not writable stops the server with exit code 1
   open_dir();
   CAF_REQUIRE_EQUAL(run_serve(with({"--save", save, "--ticks", "5"}, kSmallWorld), dir.file("b.log")), 0);
   chmod(save.c_str(), 0666);
-  const std::string before = read_all(save);
+  const std::string before = test::read_file(save);
   close_dir();
   code = run_serve(with({"--save", save, "--ticks", "5"}, kSmallWorld), dir.file("c.log"), as_user);
   CAF_CHECK_EQUAL(code, 1);
-  log = read_all(dir.file("c.log"));
+  log = test::read_file(dir.file("c.log"));
   CAF_CHECK(log.find("is not writable") != std::string::npos);
-  CAF_CHECK(read_all(save) == before);
+  CAF_CHECK(test::read_file(save) == before);
   open_dir();
   CAF_MESSAGE("unwritable directory: exit " << code << ", " << log.substr(log.find("cannot start")));
 }
@@ -678,7 +658,7 @@ CAF_TEST(a disk full at start stops the server and leaves no half-made world) {
     setrlimit(RLIMIT_FSIZE, &limit);
   };
   const int code = run_serve(with({"--save", save, "--ticks", "5"}, world), dir.file("a.log"), small_disk);
-  const std::string log = read_all(dir.file("a.log"));
+  const std::string log = test::read_file(dir.file("a.log"));
   CAF_CHECK_EQUAL(code, 1);  // not killed by SIGXFSZ: the server ignores it
   CAF_CHECK(log.find("cannot start: create world in " + save + ": COMMIT: disk I/O error (a write failed)") !=
             std::string::npos);
@@ -708,13 +688,13 @@ CAF_TEST(a disk that fills up under a running server pauses it without losing a 
     const rlimit limit{size, size};
     setrlimit(RLIMIT_FSIZE, &limit);
   });
-  const bool paused = wait_for([&] { return read_all(log_path).find("game paused at tick") != std::string::npos; });
+  const bool paused = wait_for([&] { return test::read_file(log_path).find("game paused at tick") != std::string::npos; });
   // Long enough for the first retry (1 s) to fail as well.
-  const bool retried = wait_for([&] { return read_all(log_path).find("retry 1 of the commit") != std::string::npos; },
+  const bool retried = wait_for([&] { return test::read_file(log_path).find("retry 1 of the commit") != std::string::npos; },
                                 std::chrono::seconds(5));
   kill(pid, SIGTERM);
   const int code = wait_exit(pid);
-  const std::string log = read_all(log_path);
+  const std::string log = test::read_file(log_path);
   CAF_CHECK(paused);
   CAF_CHECK(retried);
   CAF_CHECK(log.find("disk I/O error (a write failed)") != std::string::npos);
@@ -740,11 +720,11 @@ CAF_TEST(a save deleted under a running server is written back and the game goes
   const int64_t deleted_at = poll_tick(save);
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(save + suffix);
   const bool restored =
-      wait_for([&] { return read_all(log_path).find("written back") != std::string::npos; });
+      wait_for([&] { return test::read_file(log_path).find("written back") != std::string::npos; });
   const bool going_on = wait_for([&] { return poll_tick(save) > deleted_at + 50; });
   kill(pid, SIGTERM);
   const int code = wait_exit(pid);
-  const std::string log = read_all(log_path);
+  const std::string log = test::read_file(log_path);
   CAF_CHECK(restored);
   CAF_CHECK(going_on);
   CAF_CHECK_EQUAL(code, 0);

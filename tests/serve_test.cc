@@ -26,6 +26,7 @@ using namespace hegemon;
 using hegemon::test::poll_tick;
 using test::query_int;
 using test::query_text;
+using test::read_file;
 
 namespace {
 
@@ -39,27 +40,10 @@ int run_hegemon(const std::string& args, const std::string& log) {
 }
 
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Starts `hegemon serve ARGS...` in the background with output to `log`.
 pid_t spawn_server(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> argv{const_cast<char*>("hegemon"), const_cast<char*>("serve")};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(HEGEMON_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
+  return test::spawn_serve(HEGEMON_BINARY, args, log);
 }
 
 // The gateway port from the server's log, waiting (bounded) for it; 0 if never.

@@ -1,6 +1,11 @@
 #include "test_support.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 #include <stdexcept>
 
@@ -85,6 +90,30 @@ int64_t query_int(const std::string& path, const std::string& sql) {
   const std::string text = query_text(path, sql);
   if (text.empty()) throw std::runtime_error("no value from: " + sql);
   return std::stoll(text);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+pid_t spawn_serve(const std::string& binary, const std::vector<std::string>& args,
+                  const std::string& log, const std::function<void()>& in_child) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    if (in_child) in_child();
+    std::vector<char*> argv{const_cast<char*>("hegemon"), const_cast<char*>("serve")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 }  // namespace hegemon::test

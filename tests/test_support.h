@@ -2,7 +2,11 @@
 // themselves, and small worlds that are quick to simulate.
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "state/world_map.h"
 
@@ -36,5 +40,14 @@ int64_t query_int(const std::string& path, const std::string& sql);
 int64_t poll_tick(const std::string& path);
 // The first column of the first row as text; "" when there is no row or NULL.
 std::string query_text(const std::string& path, const std::string& sql);
+
+// The whole file as a string ("" if it cannot be read).
+std::string read_file(const std::string& path);
+
+// Starts `BINARY serve ARGS...` in the background, stdout and stderr to
+// `log`; `in_child` runs in the child before exec (limits, signals). Returns
+// its pid.
+pid_t spawn_serve(const std::string& binary, const std::vector<std::string>& args,
+                  const std::string& log, const std::function<void()>& in_child = nullptr);
 
 }  // namespace hegemon::test

@@ -19,6 +19,9 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   std::unique_ptr<SaveFile> save = std::move(*opened);
 
   Game game;
+  auto lock = SaveLock::acquire(options.save_path);  // shares the SaveFile's: never refused
+  if (!lock) return lock.status();
+  game.save_lock = std::make_shared<SaveLock>(std::move(*lock));
   if (!save->has_world()) {
     WorldSnapshot fresh;
     try {

@@ -13,6 +13,7 @@
 #include "actors/interfaces.h"
 #include "actors/supervisor.h"
 #include "persistence/save_file.h"
+#include "persistence/save_lock.h"
 #include "state/status.h"
 #include "state/world.h"
 
@@ -35,6 +36,10 @@ struct Game {
   std::shared_ptr<World> world;
   caf::actor root;  // the game supervisor: the admin API and the way in (game_supervisor.h)
   bool created = false;  // a new world was generated into the save
+  // The save is this process's for the game's life (persistence/save_lock.h),
+  // across every SaveFile opened and closed on it meanwhile; keep the Game
+  // until the game is over.
+  std::shared_ptr<SaveLock> save_lock;
 };
 
 // Errors (unreadable save, newer schema, not a Hegemon save, inconsistent

@@ -290,6 +290,8 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
                             errno_text(errno) + "); the save and its -wal and -shm files live there");
   }
 
+  Result<SaveLock> lock = SaveLock::acquire(path);  // one writing process per save
+  if (!lock.ok()) return lock.status();
   Result<Database> db = connect(path, options, options.create_if_missing);
   if (!db.ok()) return db.status();
 
@@ -301,6 +303,7 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
   if (!status.ok()) return status;
 
   std::unique_ptr<SaveFile> save(new SaveFile(std::move(*db), options));
+  save->lock_ = std::move(*lock);
   status = save->read_game_row();
   if (!status.ok()) return status.with_context(what);
   status = save->prepare_commit_statements();
@@ -364,6 +367,11 @@ Status SaveFile::restore_if_moved() {
   if (!fs::is_directory(dir, ec)) {
     return Status::io_error(what + "; cannot write it back: directory " + dir.string() +
                             " does not exist");
+  }
+  // The lock file may have gone with the save: the path is ours to write to
+  // only while we hold the lock there.
+  if (Status locked = lock_.reassert(); !locked.ok()) {
+    return Status::io_error(what + "; not writing it back: " + locked.message());
   }
   // A consistent copy from the open connection (the file it reads has no name
   // any more, but is intact), synced by the backup's own transaction.
@@ -821,6 +829,9 @@ Status SaveFile::backup_to(const std::string& dest_path) {
   if (fs::exists(dest_path, ec)) {
     if (fs::equivalent(dest_path, path(), ec)) return fail(what, "that is the live save itself");
   }
+  // Nor a save another process is writing (a server's, for "save as").
+  Result<SaveLock> dest_lock = SaveLock::acquire(dest_path);
+  if (!dest_lock.ok()) return dest_lock.status().with_context(what);
   // Never clobber something that is not ours: the destination must be new,
   // empty, or an earlier Hegemon save (typically an older backup).
   Result<Database> dest =

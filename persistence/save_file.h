@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "persistence/save_lock.h"
 #include "persistence/sqlite.h"
 #include "persistence/token_store.h"
 #include "state/change_set.h"
@@ -64,7 +65,9 @@ class SaveFile {
  public:
   // Opens (or creates) the save at `path` and migrates it to the latest
   // schema. The directory must exist. Refuses files that are not Hegemon
-  // saves, and saves from a newer build, without modifying them.
+  // saves, and saves from a newer build, without modifying them. Takes the
+  // save's SaveLock (persistence/save_lock.h) for the SaveFile's life: refused
+  // when another process writes the save.
   static Result<std::unique_ptr<SaveFile>> open(const std::string& path,
                                                 const SaveOptions& options = {});
 
@@ -211,6 +214,7 @@ class SaveFile {
   Status write_game_row(const GameMeta& meta, const std::string& date);
   Status insert_event(const Event& e);
 
+  SaveLock lock_;  // declared before db_: released after the connection closes
   Database db_;
   SaveOptions options_;
   CommitHook commit_hook_;

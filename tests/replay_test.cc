@@ -250,6 +250,7 @@ CAF_TEST(the replay state and rollback commands report in exit codes) {
   play_with_orders();
   caf::anon_send_exit(game.root, caf::exit_reason::user_shutdown);
   run();
+  game.save_lock.reset();  // the game is over: the binary below may write the save
   const std::string bin = HEGEMON_BINARY;
   auto run_cmd = [&](const std::string& args) {
     const int status = std::system((bin + " " + args + " > " + dir.file("out.txt") + " 2>&1").c_str());

@@ -4,6 +4,7 @@
 
 #include "persistence/hash_hex.h"
 #include "persistence/save_file.h"
+#include "persistence/save_lock.h"
 #include "persistence/save_reader.h"
 #include "tools/replay.h"
 
@@ -11,6 +12,10 @@ namespace hegemon {
 
 Result<RollbackReport> rollback_save(const std::string& path, Tick tick, bool backup) {
   if (!std::filesystem::exists(path)) return Status::error("no save at " + path);
+  // Before the replay below: a save a server is writing is refused at once,
+  // not after minutes of work (and no backup of it is made).
+  auto lock = SaveLock::acquire(path);
+  if (!lock) return lock.status();
   auto state = state_at(path, tick);  // verifies the history up to `tick`
   if (!state) return state.status().with_context("cannot roll back");
   auto opened = SaveFile::open(path, SaveOptions{});

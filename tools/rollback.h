@@ -4,8 +4,9 @@
 // way); then SaveFile::rollback_to rewrites the tables in one transaction and
 // the result is checked: the tables hash to what the save recorded for the
 // tick. A save whose history does not replay cleanly up to the tick is left
-// untouched. The save must not be open in a running server (use the admin
-// API's rollback for a live game).
+// untouched. A save another process is writing (a running server) is refused
+// at once (persistence/save_lock.h); a live game rolls back through the admin
+// API instead.
 #pragma once
 
 #include <string>

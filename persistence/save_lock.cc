@@ -22,6 +22,10 @@ struct SaveLock::Held {
   dev_t dev = 0;
   ino_t ino = 0;
   int refs = 0;
+  // The process that locked it. A child forked from it inherits the registry
+  // (and the descriptor) but is another process: for it the entry is not
+  // its own, and its own attempt is refused as any other process's would be.
+  pid_t owner = 0;
 };
 
 namespace {
@@ -99,7 +103,7 @@ Result<Locked> lock_file(const std::string& save_path, const std::string& lock_p
     }
     const Key key{st.st_dev, st.st_ino};
     auto it = registry().find(key);
-    if (it != registry().end()) {
+    if (it != registry().end() && it->second->owner == ::getpid()) {
       // Ours already. Closing this second descriptor leaves the lock alone:
       // flock locks belong to the first one's open file description.
       ::close(fd);
@@ -148,7 +152,8 @@ Result<SaveLock> SaveLock::acquire(const std::string& save_path) {
     ++shared->refs;
     return SaveLock(shared);
   }
-  auto* held = new Held{save_path, path, locked->fd, locked->key.first, locked->key.second, 1};
+  auto* held = new Held{save_path, path,  locked->fd,  locked->key.first,
+                        locked->key.second, 1, ::getpid()};
   registry()[locked->key] = held;
   return SaveLock(held);
 }

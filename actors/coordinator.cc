@@ -694,6 +694,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
   for (NationId id : st.world->living_nations()) request_spawn(self, {ActorKind::nation, id}, ready);
   for (WarId id : st.world->active_wars()) request_spawn(self, {ActorKind::war, id}, ready);
 
+  st.resume_speed = options.resume_speed;  // set_speed() overrides it with a running speed
   set_speed(self, options.speed);
   if (!options.paused_because.empty()) pause_with_error(self, options.paused_because);
   return {

@@ -53,6 +53,7 @@ struct CoordinatorLinks {
 
 struct CoordinatorOptions {
   int32_t speed = kDefaultSpeed;  // kPausedSpeed: start paused
+  int32_t resume_speed = kDefaultSpeed;  // where "resume" goes when started paused
   Tick stop_at = -1;              // no tick after this one starts; -1: no limit
   // Change sets in flight to persistence at most. Deep enough that, when
   // ticks outrun the disk (max speed), persistence's group commit finds many

@@ -40,6 +40,9 @@ struct game_state {
   std::string coordinator_last_crash;
   Tick coordinator_last_crash_tick = -1;
   int32_t speed = kDefaultSpeed;  // the speed last asked for, for a new coordinator
+  // The last speed the game ran at or was asked to run at: where "resume"
+  // goes back to, also in a new coordinator (after a rollback, which pauses).
+  int32_t resume_speed = kDefaultSpeed;
   // Requests for the coordinator that arrived while it was being restarted;
   // sent to the new incarnation as soon as it runs.
   std::vector<std::function<void()>> awaiting_coordinator;
@@ -257,6 +260,7 @@ void start_coordinator(game_ptr self, const std::string& paused_because) {
   auto& st = self->state;
   CoordinatorOptions options = st.config.coordinator;
   options.speed = paused_because.empty() ? st.speed : kPausedSpeed;
+  options.resume_speed = st.resume_speed;
   options.paused_because = paused_because;
   forget_committed_commands(self, st.config.world->meta().tick);
   options.pending_commands = st.command_journal;
@@ -366,7 +370,8 @@ void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
                       self->send(st.publisher, rewound_atom::value, tick);
                       spdlog::warn("game: rolled back from tick {} to tick {} by an admin; paused",
                                    committed, tick);
-                      log_incident(self, tick + 1, "rolled_back",
+                      // At the tick it is about: the game's tick now.
+                      log_incident(self, tick, "rolled_back",
                                    incident_json({{"from", committed}, {"to", tick}}, {}));
                       st.rolling_back = false;
                       restore_players(self, "after the rollback");
@@ -391,6 +396,7 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   st.config = config;
   st.world = config.world;
   st.speed = config.coordinator.speed;
+  if (st.speed != kPausedSpeed) st.resume_speed = st.speed;
   auto sup = [&](std::string name, ChildFactory factory) {
     SupervisorConfig c{std::move(name), config.intensity, std::move(factory), config.world};
     auto h = spawn_supervisor(self, std::move(c));
@@ -500,11 +506,12 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
         return ask<caf::ok_atom>(self, atom);
       },
       [=](resume_atom atom) {
-        if (self->state.speed == kPausedSpeed) self->state.speed = kDefaultSpeed;
+        if (self->state.speed == kPausedSpeed) self->state.speed = self->state.resume_speed;
         return ask<caf::ok_atom>(self, atom);
       },
       [=](speed_atom atom, int32_t speed) {
         if (speed >= kPausedSpeed && speed <= kMaxSpeed) self->state.speed = speed;
+        if (speed > kPausedSpeed && speed <= kMaxSpeed) self->state.resume_speed = speed;
         return ask<caf::ok_atom>(self, atom, speed);
       },
       [=](checkpt_atom atom) { return ask<caf::ok_atom>(self, atom); },

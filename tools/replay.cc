@@ -53,10 +53,21 @@ struct Recorded {
   }
 };
 
+// Where a replay starts: tick 0; the latest snapshot before its end tick
+// (`--from-snapshot`: the end tick itself is always re-simulated, also when
+// a snapshot was taken there); or at or before it (state_at: the snapshot of
+// the tick asked for is the answer, nothing to re-run).
+enum class Start { tick0, before_end, at_or_before_end };
+
+Start start_of(bool from_snapshot) { return from_snapshot ? Start::before_end : Start::tick0; }
+
 // The world to start from and the tick it is at.
 Result<WorldSnapshot> starting_world(SaveReader& save, const WorldSnapshot& last, Tick end,
-                                     bool from_snapshot) {
-  auto snap = save.snapshot_at_or_before(from_snapshot ? end : 0, last.map);
+                                     Start from) {
+  const Tick bound = from == Start::tick0        ? 0
+                     : from == Start::before_end ? std::max<Tick>(end - 1, 0)
+                                                 : end;
+  auto snap = save.snapshot_at_or_before(bound, last.map);
   if (!snap) return snap.status();
   if (*snap) return std::move(**snap);
   // A save written before snapshots existed: regenerate tick 0 from its
@@ -87,9 +98,7 @@ std::vector<std::string> tick_differences(Tick t, const Recorded& recorded, uint
   return why;
 }
 
-}  // namespace
-
-Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& options) {
+Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& options, Start from) {
   const auto began = std::chrono::steady_clock::now();
   auto opened = SaveReader::open(path);
   if (!opened) return opened.status();
@@ -103,7 +112,7 @@ Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& o
     return Status::error(path + " ends at tick " + std::to_string(last_tick) + "; cannot replay to " +
                          std::to_string(end));
 
-  auto start = starting_world(save, *last, end, options.from_snapshot);
+  auto start = starting_world(save, *last, end, from);
   if (!start) return start.status();
   ReplayReport report;
   report.start_tick = start->meta.tick;
@@ -216,6 +225,12 @@ Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& o
   return report;
 }
 
+}  // namespace
+
+Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& options) {
+  return replay_from(path, options, start_of(options.from_snapshot));
+}
+
 Result<ReplayPlan> plan_replay(const std::string& path, Tick to_tick, bool from_snapshot) {
   auto opened = SaveReader::open(path);
   if (!opened) return opened.status();
@@ -226,7 +241,7 @@ Result<ReplayPlan> plan_replay(const std::string& path, Tick to_tick, bool from_
   plan.end = to_tick < 0 ? last->meta.tick : to_tick;
   if (plan.end > last->meta.tick)
     return Status::error(path + " ends at tick " + std::to_string(last->meta.tick));
-  auto start = starting_world(save, *last, plan.end, from_snapshot);
+  auto start = starting_world(save, *last, plan.end, start_of(from_snapshot));
   if (!start) return start.status();
   plan.start = std::move(*start);
   const Tick from = plan.start.meta.tick;
@@ -267,8 +282,7 @@ Result<std::optional<Divergence>> compare_saves(const std::string& recorded_path
 Result<WorldSnapshot> state_at(const std::string& path, Tick tick) {
   ReplayOptions options;
   options.to_tick = tick;
-  options.from_snapshot = true;
-  auto report = replay_save(path, options);
+  auto report = replay_from(path, options, Start::at_or_before_end);
   if (!report) return report.status();
   if (report->divergence) {
     std::string why = path + " diverges from its own history at tick " +

@@ -30,7 +30,9 @@ namespace hegemon {
 
 struct ReplayOptions {
   Tick to_tick = -1;           // stop after this tick; -1: the save's last tick
-  bool from_snapshot = false;  // start at the latest snapshot at or before to_tick, not tick 0
+  // Start at the latest snapshot before to_tick, not tick 0: to_tick itself is
+  // always re-simulated (when it is above 0), even if a snapshot was taken there.
+  bool from_snapshot = false;
   std::string out_path;        // non-empty: write the replayed game to this new save
   Tick snapshot_every = kDefaultSnapshotEvery;  // snapshots in the out save
   std::function<void(Tick done, Tick last)> progress;  // after each tick; may be empty
@@ -44,6 +46,10 @@ struct Divergence {
 struct ReplayReport {
   Tick start_tick = 0;  // the replay began from the state after this tick
   Tick end_tick = 0;    // the last tick replayed
+  // How many ticks were re-simulated and checked. 0 (a save at tick 0, or
+  // to_tick 0) checked only the starting world's hash: `hegemon replay` says
+  // "nothing checked" and exits 3, not "ok".
+  Tick ticks_replayed() const { return end_tick - start_tick; }
   double seconds = 0;
   std::optional<Divergence> divergence;  // none: every tick matched
   WorldSnapshot final_state;  // the replayed world after end_tick

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "persistence/row_codec.h"
+#include "tools/printable.h"
 #include "tools/save_access.h"
 
 namespace hegemon {
@@ -76,7 +77,7 @@ std::string human_bytes(uint64_t bytes) {
 }
 
 std::string nation_label(const std::string& name, NationId id) {
-  return (name.empty() ? std::string("?") : name) + " (#" + std::to_string(id) + ")";
+  return (name.empty() ? std::string("?") : printable(name)) + " (#" + std::to_string(id) + ")";
 }
 
 // "  Name (#3)" padded to `width`, then the value right-aligned.
@@ -193,14 +194,16 @@ std::string format_summary_text(const SaveSummary& s) {
     std::snprintf(buf, sizeof buf, "%-14s", label);
     out += buf + value + "\n";
   };
-  field("save", s.path);
+  // Every text from the save (and its path) through printable(): a save is
+  // untrusted, and its names must not drive the operator's terminal.
+  field("save", printable(s.path));
   field("size", human_bytes(s.file_bytes) +
                     (s.wal_bytes > 0 ? " + WAL " + human_bytes(s.wal_bytes) : std::string()));
   field("schema", "version " + std::to_string(s.schema_version));
   field("world", "seed " + std::to_string(s.params.seed) + ", " +
                      std::to_string(s.params.provinces) + " provinces, " +
                      std::to_string(s.params.nations) + " nations");
-  field("date", s.date + " (tick " + std::to_string(s.tick) + ")");
+  field("date", printable(s.date) + " (tick " + std::to_string(s.tick) + ")");
   field("ticks", s.first_recorded_tick ? std::to_string(*s.first_recorded_tick) + " .. " +
                                              std::to_string(*s.last_recorded_tick) + " recorded"
                                        : std::string("none recorded"));
@@ -227,7 +230,8 @@ std::string format_summary_text(const SaveSummary& s) {
   out += "\ntables (rows)\n";
   for (const auto& [name, rows] : s.table_rows) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "  %-20s %12lld\n", name.c_str(), static_cast<long long>(rows));
+    std::snprintf(buf, sizeof buf, "  %-20s %12lld\n", printable(name).c_str(),
+                  static_cast<long long>(rows));
     out += buf;
   }
   return out;
@@ -264,8 +268,10 @@ std::string summary_to_json(const SaveSummary& s) {
       s.first_recorded_tick ? nlohmann::ordered_json(*s.first_recorded_tick) : nlohmann::ordered_json();
   j["last_tick"] = s.last_recorded_tick ? nlohmann::ordered_json(*s.last_recorded_tick) : nlohmann::ordered_json();
   // Names come from the save; replace bytes that are not UTF-8 rather than
-  // throw halfway through the output.
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  // throw halfway through the output, and write everything beyond ASCII as
+  // \uXXXX: the same JSON to a parser, and no C1 control or right-to-left
+  // override reaches a terminal the output is shown on.
+  return j.dump(2, ' ', true, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace hegemon

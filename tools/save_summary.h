@@ -62,7 +62,8 @@ constexpr size_t kSummaryTop = 5;
 // fails (a damaged save), with the path.
 Result<SaveSummary> read_save_summary(const std::string& path);
 
-// For people: about 30 lines, one fact per line.
+// For people: about 30 lines, one fact per line. Names and other text from
+// the save are escaped for the terminal (tools/printable.h).
 std::string format_summary_text(const SaveSummary& summary);
 
 // The same facts as one JSON object (pretty-printed, ending in a newline):

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "tools/printable.h"
+
 namespace hegemon {
 namespace {
 
@@ -123,7 +125,8 @@ std::string history_text(const ProvinceHistoryRow& h) {
          ", development " + std::to_string(h.development);
 }
 
-std::string event_text(const Event& e) { return e.type + " " + e.data; }
+// The event's type and data come from the save: escaped for the terminal.
+std::string event_text(const Event& e) { return printable(e.type) + " " + printable(e.data); }
 
 }  // namespace
 

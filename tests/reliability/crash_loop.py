@@ -582,7 +582,7 @@ def main():
             # set_player command: the next server sends it again at start
             # (checked once this round's server has run for a while).
             tokens = check_players(save, tokens, new_last >= last + 200 and "roll" not in note)
-            if new_last >= 0:
+            if new_last > 0:  # at tick 0 there is no tick to replay (exit 3, "nothing checked")
                 out, seconds = run_tool([args.hegemon, "replay", save, "--from-snapshot", "--json"])
                 replay_seconds += seconds
                 check(out.returncode == 0, f"replay --from-snapshot exited {out.returncode}:\n"

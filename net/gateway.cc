@@ -30,6 +30,7 @@
 #include "net/log_throttle.h"
 #include "net/protocol.h"
 #include "net/request_budget.h"
+#include "net/view_cache.h"
 #include "persistence/token_store.h"
 #include "state/command_json.h"
 
@@ -364,16 +365,24 @@ class Connection {
   // and never above what a client accepts (kMaxReplyFrameBytes).
   void send(const json& doc) {
     if (session_.closed) return;
-    std::string frame = encode_frame(encode_payload(doc, session_.encoding));
-    if (frame.size() > kMaxReplyFrameBytes) {
+    send_payload(encode_payload(doc, session_.encoding), doc.contains("id") ? doc["id"] : json(nullptr));
+  }
+
+  // An encoded reply to request `id`.
+  void send_payload(const std::string& payload, const json& id) {
+    if (session_.closed) return;
+    std::string frame;
+    if (payload.size() + kFrameHeaderBytes > kMaxReplyFrameBytes) {
       spdlog::error("gateway: a reply of {} bytes to client {} is over the limit of {}; an error "
                     "is sent instead",
-                    frame.size(), id_, kMaxReplyFrameBytes);
+                    payload.size(), id_, kMaxReplyFrameBytes);
       frame = encode_frame(encode_payload(
-          reply_error(doc.contains("id") ? doc["id"] : json(nullptr), errc::kFailed,
-                      "the reply would be " + std::to_string(frame.size()) +
+          reply_error(id, errc::kFailed,
+                      "the reply would be " + std::to_string(payload.size()) +
                           " bytes, more than the protocol's maximum frame"),
           session_.encoding));
+    } else {
+      frame = encode_frame(payload);
     }
     session_.budget.charge_reply(frame.size());
     send_frame(frame);
@@ -398,13 +407,13 @@ class Connection {
 
   // Hot join: the current state now, then one delta per committed tick.
   void watch(const Request& r) {
-    json snapshot = snapshot_json(*ctx_->world);
-    session_.watched_tick = snapshot["tick"].get<Tick>();
+    const EncodedView& snapshot = snapshot_view(ctx_->world, session_.encoding);
+    session_.watched_tick = snapshot.tick;
     if (!session_.watching) {
       session_.watching = true;
       self_->send(acceptor(), watching_atom::value, id_);  // which relays the deltas
     }
-    send(reply_result(r.id, snapshot));
+    send_payload(reply_payload(r.id, snapshot.payload, session_.encoding), r.id);
     session_.snapshot_bytes = session_.last_frame_bytes;
   }
 
@@ -729,11 +738,8 @@ class Connection {
   void from_cache(const Request& r) {
     const World& world = *ctx_->world;
     if (r.type == "map") {  // owner and controller of every province
-      json rows = json::array();
-      for (ProvinceId id = 1; id <= world.map().province_count(); ++id) {
-        if (auto p = world.province(id)) rows.push_back(json::array({p->id, p->owner, p->controller}));
-      }
-      return send(reply_result(r.id, {{"tick", world.meta().tick}, {"provinces", rows}}));
+      const EncodedView& map = map_view(ctx_->world, session_.encoding);
+      return send_payload(reply_payload(r.id, map.payload, session_.encoding), r.id);
     }
     auto nation = id_field(r, "nation");
     if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));

@@ -89,7 +89,6 @@ struct coordinator_state {
   double nation_phase_ms = 0, war_phase_ms = 0, finish_phase_ms = 0;  // last tick's
   GameStatus totals;  // only its cumulative fields are used
   double commit_ms = 0;
-  int32_t restarts = 0;
   std::string last_error;
 
   static const char* name;
@@ -139,7 +138,6 @@ bool adopt(self_ptr self, const ActorKey& key, uint64_t generation, const caf::a
     default: break;
   }
   if (fresh) st.given_up.erase(key);
-  if (fresh && generation > 1) ++st.restarts;
   return fresh;
 }
 
@@ -666,7 +664,7 @@ GameStatus make_status(self_ptr self) {
   s.commits = st.totals.commits;
   s.total_commit_ms = st.totals.total_commit_ms;
   s.state_hash = meta.state_hash;
-  s.restarts = st.restarts;
+  // s.restarts: counted for the life of the game by the game supervisor.
   s.last_error = st.last_error;
   s.stopping = st.stopping;
   s.finished = st.stop_at >= 0 && meta.tick >= st.stop_at && !st.in_tick &&

@@ -22,7 +22,8 @@ struct GameStatus {
   double ticks_per_second = 0;  // completed ticks in the last second
   double commit_ms = 0;        // duration of the last commit transaction
   uint64_t state_hash = 0;     // hash after `tick`
-  int32_t restarts = 0;        // actor incarnations started after a crash or on request
+  int32_t restarts = 0;        // actor incarnations started after a crash or on request, since
+                               // the game started (never goes down; set by the game supervisor)
   std::string last_error;      // why the game paused, empty if it did not
   bool finished = false;       // reached --ticks and everything is committed
   bool stopping = false;       // a stop was requested (signal or admin "shutdown")

@@ -36,6 +36,13 @@ struct game_state {
   // The coordinator is supervised here, with the same intensity as the rest.
   uint64_t coordinator_generation = 1;
   int32_t coordinator_restarts = 0;
+  // Every incarnation started after a crash or on request, of any actor, for
+  // the life of the game (the server's process): the status' `restarts` and
+  // the counter hegemon_actor_restarts_total. Counted here, not by the
+  // coordinator or per child: a new coordinator (after its crash or a live
+  // rollback) starts from zero, and a supervisor forgets a retired child's
+  // restarts, so a sum of theirs goes down; a Prometheus counter must not.
+  int32_t restarts_total = 0;
   std::deque<std::chrono::steady_clock::time_point> coordinator_recent;
   std::string coordinator_last_crash;
   Tick coordinator_last_crash_tick = -1;
@@ -114,7 +121,7 @@ bool receiver_down(const caf::error& err) {
 template <class R, class... Ts>
 void ask_coordinator(game_ptr self, std::shared_ptr<caf::typed_response_promise<R>> rp,
                      std::tuple<Ts...> request,
-                     std::function<void(const R&)> on_result = nullptr) {
+                     std::function<void(R&)> on_result = nullptr) {
   auto& st = self->state;
   std::function<void()> retry = [self, rp, request, on_result] {
     ask_coordinator<R>(self, rp, request, on_result);
@@ -326,6 +333,7 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
             st.config.world->reset(*committed);
             ++st.coordinator_generation;
             ++st.coordinator_restarts;
+            ++st.restarts_total;
             start_coordinator(self, paused_because);
             log_incident(self, committed->meta.tick + 1, "actor_restarted",
                          incident_json({{"id", 0},
@@ -440,7 +448,8 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
         auto& st = self->state;
         if (key.kind == ActorKind::persistence) st.persistence = handle;
         self->send(st.coordinator, kid_started_atom::value, key, generation, handle, reason);
-        if (!reason.empty()) {
+        if (!reason.empty()) {  // a restart, not a first start
+          ++st.restarts_total;
           log_incident(self, st.world->meta().tick + 1, "actor_restarted",
                        incident_json({{"id", key.id}, {"generation", static_cast<int64_t>(generation)}},
                                      {{"kind", kind_name(key.kind)}}));
@@ -500,7 +509,14 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](restart_atom atom, const ActorKey& key) {
         return self->delegate(supervisor_for(self, key.kind), atom, key);
       },
-      [=](status_atom atom) { return ask<GameStatus>(self, atom); },
+      [=](status_atom atom) {
+        auto rp = std::make_shared<caf::typed_response_promise<GameStatus>>(
+            self->make_response_promise<GameStatus>());
+        ask_coordinator<GameStatus>(self, rp, std::make_tuple(atom), [self](GameStatus& s) {
+          s.restarts = self->state.restarts_total;
+        });
+        return *rp;
+      },
       [=](pause_atom atom) {
         self->state.speed = kPausedSpeed;
         return ask<caf::ok_atom>(self, atom);

@@ -86,7 +86,10 @@ Result<nlohmann::json> Client::receive() {
     if (n < 0) return Status::error(std::string("receive: ") + std::strerror(errno));
     std::vector<std::string> frames;
     if (!decoder_.feed(buf, static_cast<size_t>(n), frames))
-      return Status::error("the server sent an oversized frame");
+      return Status::error("the server announced a frame of " +
+                           std::to_string(decoder_.announced_size()) +
+                           " bytes, more than any reply can be (" +
+                           std::to_string(kMaxReplyFrameBytes) + ")");
     for (auto& f : frames) frames_.push_back(std::move(f));
   }
   const std::string frame = std::move(frames_.front());

@@ -42,7 +42,7 @@ class Client {
   int fd_;
   int64_t next_id_ = 0;
   Encoding encoding_ = Encoding::json;
-  FrameDecoder decoder_;
+  FrameDecoder decoder_{kMaxReplyFrameBytes};  // replies may be large (frame_codec.h)
   std::deque<std::string> frames_;  // received, not yet decoded
   std::deque<nlohmann::json> pushes_;  // pushes that came before a reply
   bool server_error_ = false;

@@ -23,11 +23,14 @@
 #include "actors/game_speed.h"
 #include "actors/game_status.h"
 #include "actors/messages.h"
+#include "net/accept_guard.h"
 #include "net/broker.h"
 #include "net/json_views.h"
 #include "net/listen_socket.h"
 #include "net/log_throttle.h"
 #include "net/protocol.h"
+#include "net/request_budget.h"
+#include "net/view_cache.h"
 #include "persistence/token_store.h"
 #include "state/command_json.h"
 
@@ -35,7 +38,10 @@ namespace hegemon::net {
 namespace {
 
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
-// A connection tells the acceptor who logged in: (session, id, role, nation).
+// A connection's debt for big replies is paid off: its held requests go on.
+using budget_atom = caf::atom_constant<caf::atom("budget")>;
+// A connection tells the acceptor who logged in: (session, id, role, nation,
+// token id).
 using session_atom = caf::atom_constant<caf::atom("session")>;
 // A connection tells the acceptor it watches: (watching, id).
 using watching_atom = caf::atom_constant<caf::atom("watching")>;
@@ -47,6 +53,7 @@ struct GatewayContext {
   std::shared_ptr<const World> world;
   std::shared_ptr<SaveReader> save;  // read-only: token checks and history
   GatewayOptions options;
+  std::shared_ptr<LoginLimiter> logins;  // every connection's failed logins
 };
 using ContextPtr = std::shared_ptr<const GatewayContext>;
 
@@ -97,14 +104,16 @@ const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding) {
 // One client's session: framing, protocol state, rate limit.
 struct Session {
   explicit Session(const GatewayOptions& o)
-      : decoder(o.max_frame_bytes), credit(o.requests_per_second) {}
+      : decoder(o.max_frame_bytes), budget(o.requests_per_second) {}
   FrameDecoder decoder;
   bool greeted = false;
   Encoding encoding = Encoding::json;  // chosen in the hello
   Role role = Role::none;
   NationId nation = kNoNation;  // a player's nation
-  double credit;  // rate limit bucket: one per request, refilled per second
-  Clock::time_point refilled = Clock::now();
+  int64_t token_id = 0;         // the stored token logged in with (ClientSummary)
+  std::string demoted_because;  // a player made a spectator: why (commands are refused with it)
+  RequestBudget budget;  // the rate limit: requests and the size of their replies
+  bool budget_timer = false;  // a budget_atom is on its way
   Clock::time_point last_activity = Clock::now();
   // Watching: deltas of committed ticks after `watched_tick` are pushed.
   bool watching = false;
@@ -194,8 +203,14 @@ class Connection {
                     session_.watched_tick + 1);
       return push_snapshot("resync");
     }
+    const std::string& frame = delta_frame(changes, session_.encoding);
+    if (frame.size() > kMaxReplyFrameBytes) {  // never on a legal world (frame_codec.h)
+      spdlog::error("gateway: the delta of tick {} is {} bytes, over the frame limit; client {} "
+                    "gets a snapshot instead", changes->tick(), frame.size(), id_);
+      return push_snapshot("resync");
+    }
     session_.watched_tick = changes->tick();
-    send_frame(delta_frame(changes, session_.encoding));
+    send_frame(frame);
   }
 
   // The socket took data: the outbox shrank. Once a quarter of the limit or
@@ -219,6 +234,11 @@ class Connection {
     }
   }
 
+  void on_budget() {
+    session_.budget_timer = false;
+    handle_deferred();
+  }
+
   void on_idle_check() {
     const auto idle = Clock::now() - session_.last_activity;
     if (idle >= ctx_->options.idle_timeout) {
@@ -240,6 +260,33 @@ class Connection {
     if (!session_.watching) return;
     session_.resync_pending = false;
     push_snapshot("rollback");
+  }
+
+  // An admin revoked the token this session logged in with: the session ends.
+  void on_token_revoked() {
+    spdlog::info("gateway: client {} ({}) disconnected: its token {} was revoked", id_, peer(),
+                 session_.token_id);
+    send(reply_error(nullptr, errc::kUnauthorized, "your token was revoked by an admin"));
+    close("token revoked");
+  }
+
+  // An admin handed this player's nation back to the AI: the session loses
+  // command, and stays to watch if the server admits spectators.
+  void on_handed_back(NationId nation) {
+    if (session_.role != Role::player || session_.nation != nation) return;
+    const std::string why = "nation " + std::to_string(nation) +
+                            " was handed back to the AI by an admin; log in again with a "
+                            "token for a nation you play";
+    if (!ctx_->options.allow_spectators) {
+      send(reply_error(nullptr, errc::kForbidden, why));
+      return close("nation handed back to the AI");
+    }
+    session_.role = Role::spectator;
+    session_.nation = kNoNation;
+    session_.demoted_because = why;
+    self_->send(acceptor(), session_atom::value, id_, std::string(role_name(session_.role)),
+                session_.nation, session_.token_id);
+    send({{"push", "demoted"}, {"role", role_name(session_.role)}, {"reason", why}});
   }
 
   void on_kick() {
@@ -295,9 +342,18 @@ class Connection {
   }
 
   // Handles the requests read so far, in order, while the outbox is within
-  // its limit; the rest wait for on_transferred.
+  // its limit and no debt for big replies is owed; the rest wait for
+  // on_transferred or on_budget.
   void handle_deferred() {
     while (!session_.deferred.empty() && !session_.closed && session_.outbox <= outbox_limit()) {
+      const auto wait = session_.budget.debt_wait(Clock::now());
+      if (wait.count() > 0) {
+        if (!session_.budget_timer) {
+          session_.budget_timer = true;
+          self_->delayed_send(self_, wait, budget_atom::value);
+        }
+        return;
+      }
       auto [frame, arrived] = std::move(session_.deferred.front());
       session_.deferred.pop_front();
       session_.deferred_bytes -= held_cost(frame);
@@ -305,9 +361,31 @@ class Connection {
     }
   }
 
+  // A reply (or a snapshot push): priced by its size (net/request_budget.h),
+  // and never above what a client accepts (kMaxReplyFrameBytes).
   void send(const json& doc) {
     if (session_.closed) return;
-    send_frame(encode_frame(encode_payload(doc, session_.encoding)));
+    send_payload(encode_payload(doc, session_.encoding), doc.contains("id") ? doc["id"] : json(nullptr));
+  }
+
+  // An encoded reply to request `id`.
+  void send_payload(const std::string& payload, const json& id) {
+    if (session_.closed) return;
+    std::string frame;
+    if (payload.size() + kFrameHeaderBytes > kMaxReplyFrameBytes) {
+      spdlog::error("gateway: a reply of {} bytes to client {} is over the limit of {}; an error "
+                    "is sent instead",
+                    payload.size(), id_, kMaxReplyFrameBytes);
+      frame = encode_frame(encode_payload(
+          reply_error(id, errc::kFailed,
+                      "the reply would be " + std::to_string(payload.size()) +
+                          " bytes, more than the protocol's maximum frame"),
+          session_.encoding));
+    } else {
+      frame = encode_frame(payload);
+    }
+    session_.budget.charge_reply(frame.size());
+    send_frame(frame);
   }
 
   void send_frame(const std::string& frame) {
@@ -329,27 +407,14 @@ class Connection {
 
   // Hot join: the current state now, then one delta per committed tick.
   void watch(const Request& r) {
-    json snapshot = snapshot_json(*ctx_->world);
-    session_.watched_tick = snapshot["tick"].get<Tick>();
+    const EncodedView& snapshot = snapshot_view(ctx_->world, session_.encoding);
+    session_.watched_tick = snapshot.tick;
     if (!session_.watching) {
       session_.watching = true;
       self_->send(acceptor(), watching_atom::value, id_);  // which relays the deltas
     }
-    send(reply_result(r.id, snapshot));
+    send_payload(reply_payload(r.id, snapshot.payload, session_.encoding), r.id);
     session_.snapshot_bytes = session_.last_frame_bytes;
-  }
-
-  // `now`: when the request arrived; a request held while the client was
-  // behind counts against the rate limit at the time it was sent, not in a
-  // burst when the client catches up.
-  bool take_token(Clock::time_point now) {
-    const double rate = ctx_->options.requests_per_second;
-    const double elapsed = std::chrono::duration<double>(now - session_.refilled).count();
-    session_.refilled = now;
-    session_.credit = std::min(rate, session_.credit + elapsed * rate);
-    if (session_.credit < 1.0) return false;
-    session_.credit -= 1.0;
-    return true;
   }
 
   void handle(const std::string& frame, Clock::time_point arrived) {
@@ -357,7 +422,11 @@ class Connection {
     auto parsed = parse_request(frame, failure, session_.encoding);
     if (!parsed) return send(reply_error(failure.id, failure.code, failure.message));
     const Request& r = *parsed;
-    if (!take_token(arrived)) return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
+    // `arrived`: a request held while the client was behind counts against
+    // the rate limit at the time it was sent, not in a burst when the client
+    // catches up.
+    if (!session_.budget.take(arrived))
+      return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
     if (r.type == "hello") return hello(r);
     if (!session_.greeted) return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
     if (r.type == "login") return login(r);
@@ -404,6 +473,11 @@ class Connection {
     } else if (*role == "admin" || *role == "player") {
       auto token = string_field(r, "token");
       if (!token) return send(reply_error(r.id, errc::kBadRequest, token.status().message()));
+      // Refused before the token is looked at: past the limit, a guess right
+      // or wrong gets the same answer.
+      const std::string address = self_->remote_addr(hdl_);
+      if (auto refused = ctx_->logins->refusal(address, Clock::now()))
+        return send(reply_error(r.id, errc::kRateLimited, *refused));
       const bool configured = *role == "admin" && !ctx_->options.admin_token.empty() &&
                               same_secret(*token, ctx_->options.admin_token);
       std::optional<TokenRecord> stored;
@@ -413,15 +487,18 @@ class Connection {
         stored = *found;
       }
       if (!configured && (!stored || stored->role != *role)) {
+        ctx_->logins->failed(address, Clock::now());
         static LogThrottle failed_logins(10);  // every connection's: a flood costs 10 lines/s
         uint64_t held_back = 0;
         if (failed_logins.allow(held_back)) {
-          if (held_back == 0) spdlog::warn("gateway: failed {} login", *role);
-          else spdlog::warn("gateway: failed {} login ({} more not logged)", *role, held_back);
+          if (held_back == 0) spdlog::warn("gateway: failed {} login from {}", *role, peer());
+          else spdlog::warn("gateway: failed {} login from {} ({} more not logged)", *role, peer(), held_back);
         }
         return send(reply_error(r.id, errc::kUnauthorized, "wrong " + *role + " token"));
       }
       session_.role = *role == "admin" ? Role::admin : Role::player;
+      session_.token_id = stored ? stored->id : 0;
+      session_.demoted_because.clear();
       if (stored && stored->role == "player") {
         session_.nation = stored->nation;
         result["nation"] = stored->nation;
@@ -432,7 +509,7 @@ class Connection {
     }
     result["role"] = role_name(session_.role);
     self_->send(acceptor(), session_atom::value, id_, std::string(role_name(session_.role)),
-                session_.nation);
+                session_.nation, session_.token_id);
     send(reply_result(r.id, result));
   }
 
@@ -467,7 +544,9 @@ class Connection {
   // applies at; its outcome shows in that tick's events.
   void command(const Request& r, CommandKind kind) {
     if (session_.role == Role::spectator)
-      return send(reply_error(r.id, errc::kForbidden, "spectators cannot give commands"));
+      return send(reply_error(r.id, errc::kForbidden,
+                              session_.demoted_because.empty() ? "spectators cannot give commands"
+                                                               : session_.demoted_because));
     if (kind == CommandKind::set_player && session_.role != Role::admin)
       return send(reply_error(r.id, errc::kForbidden, "'set_player' needs the admin role"));
     auto parsed = command_from_json(kind, r.body);
@@ -483,9 +562,15 @@ class Connection {
     } else if (!r.body.contains("nation")) {
       return send(reply_error(r.id, errc::kBadRequest, "\"nation\" must be an integer (the nation to command)"));
     }
+    // A nation handed back to the AI: its player sessions lose command now,
+    // not when the command's tick comes.
+    const bool hand_back = c.kind == CommandKind::set_player && !c.player;
+    auto* self = this;
     ask_game<Command>(
         r,
-        [](Command& scheduled) {
+        [self, hand_back](Command& scheduled) {
+          if (hand_back)
+            self->self_->send(self->acceptor(), handed_back_atom::value, scheduled.nation);
           json out = command_to_json(scheduled);
           out["tick"] = scheduled.tick;
           return out;
@@ -556,7 +641,13 @@ class Connection {
     if (r.type == "token_revoke") {
       auto id = int_field(r, "token_id");
       if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
-      return ask_game<caf::ok_atom>(r, ok, revoke_atom::value, *id);
+      auto* self = this;
+      const int64_t token = *id;
+      auto revoked = [self, token](caf::ok_atom&) {
+        self->self_->send(self->acceptor(), revoked_atom::value, token);  // its sessions end
+        return json{{"ok", true}};
+      };
+      return ask_game<caf::ok_atom>(r, revoked, revoke_atom::value, token);
     }
     if (r.type == "tokens") {
       return ask_game<std::vector<TokenRecord>>(
@@ -621,7 +712,9 @@ class Connection {
               json out = json::array();
               for (const auto& c : clients)
                 out.push_back({{"client", c.id}, {"peer", c.peer}, {"role", c.role},
-                               {"nation", c.nation}, {"connected_seconds", c.connected_seconds}});
+                               {"nation", c.nation},
+                               {"token_id", c.token_id != 0 ? json(c.token_id) : json(nullptr)},
+                               {"connected_seconds", c.connected_seconds}});
               self->send(reply_result(id, out));
             },
             [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
@@ -645,11 +738,8 @@ class Connection {
   void from_cache(const Request& r) {
     const World& world = *ctx_->world;
     if (r.type == "map") {  // owner and controller of every province
-      json rows = json::array();
-      for (ProvinceId id = 1; id <= world.map().province_count(); ++id) {
-        if (auto p = world.province(id)) rows.push_back(json::array({p->id, p->owner, p->controller}));
-      }
-      return send(reply_result(r.id, {{"tick", world.meta().tick}, {"provinces", rows}}));
+      const EncodedView& map = map_view(ctx_->world, session_.encoding);
+      return send_payload(reply_payload(r.id, map.payload, session_.encoding), r.id);
     }
     auto nation = id_field(r, "nation");
     if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
@@ -776,9 +866,12 @@ caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl,
       [conn](const caf::io::new_data_msg& msg) { conn->on_data(msg.buf); },
       [self](const caf::io::connection_closed_msg&) { self->quit(); },
       [conn](idle_atom) { conn->on_idle_check(); },
+      [conn](budget_atom) { conn->on_budget(); },
       [conn](delta_atom, const ChangeSetPtr& changes) { conn->on_delta(changes); },
       [conn](const caf::io::data_transferred_msg& msg) { conn->on_transferred(msg.remaining); },
       [conn](kick_atom) { conn->on_kick(); },
+      [conn](revoked_atom) { conn->on_token_revoked(); },
+      [conn](handed_back_atom, NationId nation) { conn->on_handed_back(nation); },
       [conn](rewound_atom, Tick) { conn->on_rollback(); },
   };
 }
@@ -857,11 +950,21 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPt
         self->monitor(entry.broker);
         open->emplace(id, std::move(entry));
       },
-      [open](session_atom, uint64_t id, const std::string& role, NationId nation) {
+      [open](session_atom, uint64_t id, const std::string& role, NationId nation, int64_t token) {
         if (auto it = open->find(id); it != open->end()) {
           it->second.summary.role = role;
           it->second.summary.nation = nation;
+          it->second.summary.token_id = token;
         }
+      },
+      [self, open](revoked_atom atom, int64_t token) {
+        for (const auto& [id, conn] : *open)
+          if (conn.summary.token_id == token) self->send(conn.broker, atom);
+      },
+      [self, open](handed_back_atom atom, NationId nation) {
+        for (const auto& [id, conn] : *open)
+          if (conn.summary.role == "player" && conn.summary.nation == nation)
+            self->send(conn.broker, atom, nation);
       },
       [open](clients_atom) {
         std::vector<ClientSummary> out;
@@ -891,6 +994,7 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPt
       },
       [relay](delta_atom atom, const ChangeSetPtr& changes) { relay(atom, changes); },
       [relay](rewound_atom atom, Tick tick) { relay(atom, tick); },
+      [self](resume_accept_atom, caf::io::accept_handle listener) { self->trigger(listener); },
       [self, stopping](const caf::io::acceptor_closed_msg&) {
         if (!*stopping) self->quit();
       },
@@ -905,9 +1009,10 @@ Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
   auto listening = open_listen_socket(options.host, options.port);
   if (!listening) return listening.status();
   auto& mm = sys.middleman();
-  auto door = mm.backend().new_doorman(listening->first);
-  auto ctx = std::make_shared<const GatewayContext>(
-      GatewayContext{std::move(game), std::move(world), std::move(save), std::move(options)});
+  auto door = guarded_doorman(sys, listening->first, "gateway");
+  auto logins = std::make_shared<LoginLimiter>(options.login_limits);
+  auto ctx = std::make_shared<const GatewayContext>(GatewayContext{
+      std::move(game), std::move(world), std::move(save), std::move(options), std::move(logins)});
   Gateway gw;
   gw.port = listening->second;
   gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), ctx);

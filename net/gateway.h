@@ -19,6 +19,7 @@
 #include <caf/fwd.hpp>
 
 #include "net/frame_codec.h"
+#include "net/login_limiter.h"
 #include "persistence/save_reader.h"
 #include "state/status.h"
 #include "state/world.h"
@@ -48,6 +49,8 @@ struct GatewayOptions {
   // at least twice the size of the last snapshot it was sent, so that on a
   // big world a snapshot alone never counts as falling behind.
   size_t max_outbox_bytes = kDefaultMaxOutboxBytes;
+  // Failed logins allowed per peer address and in total (net/login_limiter.h).
+  LoginLimits login_limits;
 };
 
 // One connected client, as the acceptor knows it.
@@ -56,6 +59,10 @@ struct ClientSummary {
   std::string peer;         // "address:port"
   std::string role;         // "none" until logged in, then admin/player/spectator
   NationId nation = kNoNation;  // a player's nation
+  // The stored token the session logged in with (`tokens` lists them); 0 for
+  // none: not logged in, a spectator, or the server's own --admin-token.
+  // Revoking a token ends every session that logged in with it.
+  int64_t token_id = 0;
   int64_t connected_seconds = 0;
 };
 
@@ -63,10 +70,18 @@ struct ClientSummary {
 //   (clients_atom)          -> std::vector<ClientSummary>, by id
 //   (kick_atom, uint64_t)   -> ok: that client is told why and disconnected;
 //                              an error if there is no such client
+//   (revoked_atom, token id)     every session logged in with that token is
+//                              told so and disconnected (from a connection
+//                              whose admin revoked it)
+//   (handed_back_atom, nation)   every player session of that nation loses
+//                              command: demoted to spectator (or, with
+//                              spectators off, disconnected), told why
 //   (get_atom, uint64_t)    -> actor: the client's connection broker, in
 //                              process only (tests and tools); never on the wire
 using clients_atom = caf::atom_constant<caf::atom("clients")>;
 using kick_atom = caf::atom_constant<caf::atom("kick")>;
+using revoked_atom = caf::atom_constant<caf::atom("revoked")>;
+using handed_back_atom = caf::atom_constant<caf::atom("handedback")>;
 
 struct Gateway {
   caf::actor acceptor;

@@ -9,6 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libssl-dev zlib1g-dev
   libbenchmark-dev  # only for bench/ (scripts/bench.sh); the build skips it when absent
   openssl stunnel4  # only for the TLS terminator test (docs/PROTOCOL.md, "TLS")
+  python3-prometheus-client  # only for metrics_test.py: a real OpenMetrics parser
 )
 
 missing=()

@@ -27,6 +27,11 @@ import struct
 import sys
 
 PROTOCOL_VERSION = 1
+# The largest frame the server ever sends (kMaxReplyFrameBytes in
+# net/frame_codec.h, which says why; tests/clients_test.py checks that the two
+# agree). A length prefix above it is refused before anything is buffered, so
+# a hostile or broken server cannot make the client allocate gigabytes.
+MAX_FRAME_BYTES = 64 << 20
 
 
 class ServerError(Exception):
@@ -36,6 +41,10 @@ class ServerError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+class FrameTooLarge(ConnectionError):
+    """The server announced a frame larger than any it may send."""
 
 
 class Client:
@@ -104,6 +113,10 @@ class Client:
         while True:
             if len(self._buffer) >= 4:
                 (size,) = struct.unpack(">I", self._buffer[:4])
+                if size > MAX_FRAME_BYTES:
+                    self._sock.close()
+                    raise FrameTooLarge(f"the server announced a frame of {size} bytes, more than "
+                                        f"any reply can be ({MAX_FRAME_BYTES})")
                 if len(self._buffer) >= 4 + size:
                     frame = self._buffer[4:4 + size]
                     self._buffer = self._buffer[4 + size:]

@@ -249,13 +249,14 @@ CAF_TEST(short admin tokens are refused from every source) {
   TempDir dir;
   const std::string save = dir.file("game.db");
   write_file(dir.file("short.txt"), "sesame\n");
-  Run r = run(dir, "serve --save " + save + " --admin-token sesame" + kSmall);
+  // --ticks 1: a binary without the check would run and exit, not serve forever.
+  Run r = run(dir, "serve --save " + save + " --ticks 1 --admin-token sesame" + kSmall);
   CAF_CHECK_EQUAL(r.code, 2);
   CAF_CHECK(contains(r.err, "at least 16 characters (this one has 6)"));
-  r = run(dir, "serve --save " + save + " --admin-token-file " + dir.file("short.txt") + kSmall);
+  r = run(dir, "serve --save " + save + " --ticks 1 --admin-token-file " + dir.file("short.txt") + kSmall);
   CAF_CHECK_EQUAL(r.code, 2);
   CAF_CHECK(contains(r.err, "--admin-token-file " + dir.file("short.txt") + ": an admin token needs"));
-  r = run(dir, "serve --save " + save + kSmall, "HEGEMON_ADMIN_TOKEN=sesame");
+  r = run(dir, "serve --save " + save + " --ticks 1" + kSmall, "HEGEMON_ADMIN_TOKEN=sesame");
   CAF_CHECK_EQUAL(r.code, 2);
   CAF_CHECK(contains(r.err, "$HEGEMON_ADMIN_TOKEN: an admin token needs"));
   CAF_CHECK(!exists(save));

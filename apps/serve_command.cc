@@ -5,7 +5,6 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -20,14 +19,13 @@
 #include "actors/errors.h"
 #include "actors/game.h"
 #include "apps/cli.h"
+#include "apps/logging.h"
 #include "apps/port_check.h"
 #include "apps/serve_options.h"
-#include "apps/logging.h"
 #include "net/gateway.h"
 #include "net/metrics.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
-#include "rules/world_gen.h"
 
 namespace hegemon {
 namespace {

@@ -27,8 +27,8 @@ std::optional<std::string> missing_value(const CLI::App& app, const std::vector<
 std::string version_text() { return std::string("hegemon ") + HEGEMON_VERSION; }
 
 std::unique_ptr<CLI::App> make_app(const std::string& command, const std::string& description) {
-  auto app = std::make_unique<CLI::App>(description, "hegemon " + command);
-  app->set_version_flag("--version", version_text(), "print the version and exit");
+  auto app = std::make_unique<CLI::App>(description + "\n", "hegemon " + command);
+  app->set_version_flag("--version", version_text(), "Print the version and exit");
   app->option_defaults()->always_capture_default();
   app->allow_extras();  // reported by parse() as "unknown option --x", not CLI11's wording
   app->get_formatter()->column_width(34);

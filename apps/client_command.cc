@@ -22,8 +22,6 @@ const char* const kDescription =
     "default, or player), else as a spectator.";
 
 const char* const kCommands =
-    "Usage: hegemon client [OPTIONS] COMMAND [ARG...]\n"
-    "\n"
     "Queries:\n"
     "  status              date, tick, speed, nations, wars, commit latency, restarts\n"
     "  province ID         one province\n"

@@ -20,7 +20,7 @@
 #include "actors/errors.h"
 #include "actors/game.h"
 #include "apps/logging.h"
-#include "apps/save_args.h"
+#include "apps/cli.h"
 #include "persistence/save_file.h"
 #include "rules/world_gen.h"
 
@@ -38,7 +38,7 @@ const char* const kUsage =
     "combination, each in its own process, and prints a Markdown table.\n"
     "\n"
     "Sizes: default 2,000 provinces / 150 nations (1,000 ticks), eu4 5,000 / 500 (500 ticks),\n"
-    "huge 50,000 / 2,000 (100 ticks).\n";
+    "huge 50,000 / 2,000 (100 ticks).";
 
 // kWorldSizes (rules/world_gen.h), each with the ticks a run measures.
 struct Size {
@@ -184,41 +184,33 @@ int run_matrix(const std::string& dir) {
 }  // namespace
 
 int run_bench(const std::vector<std::string>& args) {
-  std::vector<std::string> with_placeholder = args;
-  with_placeholder.insert(with_placeholder.begin(), "bench");  // parse_save_args wants a positional
-  auto parsed = parse_save_args(with_placeholder, {"--size", "--ticks", "--persistence", "--threads", "--dir"},
-                                {"--json", "--matrix"});
-  auto usage = [](const std::string& why) {
-    std::cerr << "hegemon bench: " << why << "\n\n" << kUsage;
-    return 2;
-  };
-  if (!parsed) return usage(parsed.status().message());
-  if (parsed->help) return std::cout << kUsage, 0;
+  std::string size_name = "default", persistence = "normal";
+  std::string dir = std::filesystem::temp_directory_path().string();
+  int64_t ticks = 0, threads = 2;
+  bool as_json = false, matrix = false;
+  auto app = cli::make_app("bench", kUsage);
+  app->add_option("--size", size_name, "world size")->check(cli::one_of({"default", "eu4", "huge"}));
+  auto* ticks_opt = app->add_option("--ticks", ticks, "ticks to measure (default: by size)")
+                        ->check(cli::whole_number(0, INT64_MAX / 2));
+  app->add_option("--persistence", persistence, "SQLite synchronous mode, or off")
+      ->check(cli::one_of({"normal", "full", "off"}));
+  app->add_option("--threads", threads, "scheduler threads")->check(cli::whole_number(1, 1024));
+  app->add_option("--dir", dir, "where the temporary saves go");
+  app->add_flag("--json", as_json, "print the result as JSON");
+  app->add_flag("--matrix", matrix, "every size x persistence x threads, as a Markdown table");
+  if (auto code = cli::parse(*app, args)) return *code;
   (void)init_logging("warn", "");
-  const std::string dir = parsed->values.count("--dir") ? parsed->values.at("--dir")
-                                                        : std::filesystem::temp_directory_path().string();
-  if (parsed->has("--matrix")) return run_matrix(dir);
-
-  const std::string size_name = parsed->values.count("--size") ? parsed->values.at("--size") : "default";
+  if (matrix) return run_matrix(dir);
   const Size* size = nullptr;
   for (const Size& s : kSizes)
     if (size_name == s.world.name) size = &s;
-  if (!size) return usage("--size must be default, eu4 or huge");
-  const std::string persistence =
-      parsed->values.count("--persistence") ? parsed->values.at("--persistence") : "normal";
-  if (persistence != "normal" && persistence != "full" && persistence != "off")
-    return usage("--persistence must be normal, full or off");
-  auto ticks = parsed->number("--ticks");
-  auto threads = parsed->number("--threads");
-  if (!ticks || !threads) return usage("--ticks and --threads must be numbers");
-  const int thread_count = static_cast<int>(threads->value_or(2));
-  if (thread_count < 1) return usage("--threads must be at least 1");
-  auto result = bench_once(*size, ticks->value_or(size->ticks), persistence, thread_count, dir);
+  const int thread_count = static_cast<int>(threads);
+  auto result = bench_once(*size, ticks_opt->count() ? ticks : size->ticks, persistence, thread_count, dir);
   if (!result) {
     std::cerr << "hegemon bench: " << result.status().message() << "\n";
     return 1;
   }
-  if (parsed->has("--json")) {
+  if (as_json) {
     std::cout << result->dump() << "\n";
   } else {
     for (const auto& [k, v] : result->items()) std::cout << k << ": " << v.dump() << "\n";

@@ -1,22 +1,27 @@
 #include "apps/client_command.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "apps/cli.h"
 #include "net/client.h"
 
 namespace hegemon {
 namespace {
 
-const char* const kUsage =
-    "Usage: hegemon client [--host H] [--port P] [--token T [--role R]] [--nation N] [--json]\n"
-    "                      COMMAND [ARG...]\n"
-    "\n"
+// Where a token may come from besides --token (which `ps` shows).
+constexpr const char* kTokenEnv = "HEGEMON_TOKEN";
+
+const char* const kDescription =
     "Talks to a running `hegemon serve` through its gateway (docs/PROTOCOL.md).\n"
-    "Logs in with --token as --role (admin, the default, or player), else as a spectator.\n"
-    "\n"
+    "Logs in with a token (--token, --token-file or $HEGEMON_TOKEN) as --role (admin, the\n"
+    "default, or player), else as a spectator.";
+
+const char* const kCommands =
     "Queries:\n"
     "  status              date, tick, speed, nations, wars, commit latency, restarts\n"
     "  province ID         one province\n"
@@ -54,9 +59,7 @@ const char* const kUsage =
     "  token revoke ID | token list                    (admin)\n"
     "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
     "\n"
-    "Options: --host (127.0.0.1), --port (4242), --token, --role, --nation, --json (print the\n"
-    "result as JSON), --msgpack (speak MessagePack on the wire instead of JSON).\n"
-    "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.\n";
+    "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.";
 
 void print_human(const std::string& command, const nlohmann::json& r) {
   if (command == "status") {
@@ -147,62 +150,38 @@ bool is_game_command(const std::string& c) {
 }  // namespace
 
 int run_client(const std::vector<std::string>& args) {
-  std::string host = "127.0.0.1", token, role = "admin", nation;
+  std::string host = "127.0.0.1", token, token_file, role = "admin";
+  int64_t nation_id = 0;
   int port = 4242;
   bool as_json = false;
   bool msgpack = false;
   std::vector<std::string> words;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* name) -> const std::string* {
-      if (i + 1 >= args.size()) {
-        std::cerr << "hegemon client: " << name << " needs a value\n";
-        return nullptr;
-      }
-      return &args[++i];
-    };
-    if (a == "-h" || a == "--help") {
-      std::cout << kUsage;
-      return 0;
-    } else if (a == "--json") {
-      as_json = true;
-    } else if (a == "--msgpack") {
-      msgpack = true;
-    } else if (a == "--host" || a == "--port" || a == "--token" || a == "--role" ||
-               a == "--nation") {
-      const std::string* v = value(a.c_str());
-      if (v == nullptr) return 2;
-      if (a == "--host") host = *v;
-      if (a == "--token") token = *v;
-      if (a == "--role") role = *v;
-      if (a == "--nation") nation = *v;
-      if ((a == "--role" && role != "admin" && role != "player") ||
-          (a == "--nation" && !is_number(nation))) {
-        std::cerr << "hegemon client: --role must be admin or player, --nation a nation id\n";
-        return 2;
-      }
-      if (a == "--port") {
-        try {
-          port = std::stoi(*v);
-        } catch (const std::exception&) {
-          port = -1;
-        }
-        if (port < 1 || port > 65535) {
-          std::cerr << "hegemon client: --port must be in 1..65535\n";
-          return 2;
-        }
-      }
-    } else if (a.rfind("--", 0) == 0) {
-      std::cerr << "hegemon client: unknown option " << a << "\n" << kUsage;
-      return 2;
-    } else {
-      words.push_back(a);
-    }
+  auto app = cli::make_app("client", kDescription);
+  app->footer(kCommands);
+  app->add_option("--host", host, "the server's address");
+  app->add_option("--port", port, "the server's gateway port")->check(cli::whole_number(1, 65535));
+  auto* token_opt = app->add_option("--token", token,
+                                    "log in with this token (visible to `ps`: prefer --token-file or "
+                                    "$HEGEMON_TOKEN)");
+  auto* token_file_opt = app->add_option("--token-file", token_file, "read the token from this file (its first line)");
+  token_opt->excludes(token_file_opt);
+  app->add_option("--role", role, "the role the token is for")->check(cli::one_of({"admin", "player"}));
+  auto* nation_opt = app->add_option("--nation", nation_id, "the nation an admin commands")
+                         ->check(cli::whole_number(0, INT32_MAX));
+  app->add_flag("--json", as_json, "print the result as JSON");
+  app->add_flag("--msgpack", msgpack, "speak MessagePack on the wire instead of JSON");
+  app->add_option("COMMAND", words, "the command and its arguments (below)");
+  if (auto code = cli::parse(*app, args)) return *code;
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    if (!in || !std::getline(in, token)) return cli::usage_error(*app, "--token-file: cannot read " + token_file);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) token.pop_back();
+    if (token.empty()) return cli::usage_error(*app, "--token-file: " + token_file + " has no token on its first line");
+  } else if (token.empty()) {
+    if (const char* env = std::getenv(kTokenEnv)) token = env;
   }
-  if (words.empty()) {
-    std::cerr << kUsage;
-    return 2;
-  }
+  const std::string nation = nation_opt->count() ? std::to_string(nation_id) : std::string();
+  if (words.empty()) return cli::usage_error(*app, "which command? (status, map, province ID, ...)");
   const std::string command = words[0];
   nlohmann::json fields = nlohmann::json::object();
   if (is_game_command(command)) {
@@ -290,8 +269,7 @@ int run_client(const std::vector<std::string>& args) {
   } else if (command != "status" && command != "actors" && command != "pause" &&
              command != "resume" && command != "save" && command != "shutdown" && command != "map" &&
              command != "clients") {
-    std::cerr << "hegemon client: unknown command '" << command << "'\n" << kUsage;
-    return 2;
+    return cli::usage_error(*app, "unknown command '" + command + "'");
   }
 
   auto client = net::Client::connect(host, static_cast<uint16_t>(port), std::chrono::seconds(10),

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "apps/save_args.h"
+#include "apps/cli.h"
 #include "tools/save_summary.h"
 
 namespace hegemon {
@@ -15,26 +15,18 @@ const char* const kUsage =
     "tick, living nations, the five largest by development and by treasury, active wars\n"
     "(the five longest-running), the rows of every table and the range of recorded ticks.\n"
     "Reads the save only; a server may be running on it.\n"
-    "\n"
-    "Options:\n"
-    "  --json   print the summary as one JSON object\n"
-    "\n"
-    "Exit codes: 0 ok, 1 the save could not be read, 2 bad usage.\n";
-
-int usage_error(const std::string& message) {
-  std::cerr << "hegemon inspect: " << message << "\n\n" << kUsage;
-  return 2;
-}
+    "Exit codes: 0 ok, 1 the save could not be read, 2 bad usage.";
 
 }  // namespace
 
 int run_inspect(const std::vector<std::string>& args) {
-  auto parsed = parse_save_args(args, {}, {"--json"});
-  if (!parsed) return usage_error(parsed.status().message());
-  if (parsed->help) return std::cout << kUsage, 0;
-  const std::string* save = &parsed->save;
-  const bool as_json = parsed->has("--json");
-  Result<SaveSummary> summary = read_save_summary(*save);
+  std::string save;
+  bool as_json = false;
+  auto app = cli::make_app("inspect", kUsage);
+  app->add_option("SAVE", save, "the save file")->required();
+  app->add_flag("--json", as_json, "print the summary as one JSON object");
+  if (auto code = cli::parse(*app, args)) return *code;
+  Result<SaveSummary> summary = read_save_summary(save);
   if (!summary.ok()) {
     std::cerr << "hegemon inspect: " << summary.status().message() << "\n";
     return 1;

@@ -8,7 +8,8 @@
 
 namespace hegemon {
 
-// level: trace, debug, info, warn, error, critical, off. file: "" for none.
+// level: trace, debug, info, warn, error, critical, off. file: "" for none;
+// created (or narrowed) to mode 0600, appended to. Covered by tests/cli_test.cc.
 Status init_logging(const std::string& level, const std::string& file);
 
 }  // namespace hegemon

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "apps/bench_command.h"
+#include "apps/cli.h"
 #include "apps/client_command.h"
 #include "apps/inspect_command.h"
 #include "apps/map_command.h"
@@ -25,7 +26,7 @@ const char* const kUsage =
     "  state    the world of a save as it was after any tick\n"
     "  rollback restore a save to its state after an earlier tick\n"
     "  bench    whole ticks on the actors at several sizes: ticks/s, phases, memory\n"
-    "  help     show this text\n"
+    "  help     show this text (also --help; --version: the version)\n"
     "\n"
     "Run 'hegemon <command> --help' for the options of a command.\n";
 
@@ -34,7 +35,7 @@ const char* const kUsage =
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kUsage;
-    return 2;
+    return hegemon::cli::kUsageError;
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  if (command == "--version") {
+    std::cout << hegemon::cli::version_text() << "\n";
+    return 0;
+  }
   std::cerr << "hegemon: unknown command '" << command << "'\n\n" << kUsage;
-  return 2;
+  return hegemon::cli::kUsageError;
 }

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <optional>
 
-#include "apps/save_args.h"
+#include "apps/cli.h"
 #include "tools/map_svg.h"
 
 namespace hegemon {
@@ -17,44 +17,36 @@ const char* const kUsage =
     "(grey when unowned), occupied provinces striped and outlined in the occupier's colour,\n"
     "and a legend with the date and the ten largest nations. Reads the save only; a server\n"
     "may be running on it.\n"
-    "\n"
-    "Options:\n"
-    "  --tick N      the map as it was after tick N (default: the save's last tick)\n"
-    "  --out FILE    where to write the SVG\n"
-    "  --every K     a timelapse: one map for each of ticks 0, K, 2K, ... up to the last tick\n"
-    "  --out-dir DIR where its frames go, as DIR/map-000000.svg, ... (created if needed)\n"
-    "\n"
-    "Exit codes: 0 ok, 1 the save could not be read or the SVG not written, 2 bad usage.\n";
-
-int usage_error(const std::string& message) {
-  std::cerr << "hegemon map: " << message << "\n\n" << kUsage;
-  return 2;
-}
+    "Exit codes: 0 ok, 1 the save could not be read or the SVG not written, 2 bad usage.";
 
 }  // namespace
 
 int run_map(const std::vector<std::string>& args) {
-  auto parsed = parse_save_args(args, {"--tick", "--out", "--every", "--out-dir"}, {});
-  if (!parsed) return usage_error(parsed.status().message());
-  if (parsed->help) return std::cout << kUsage, 0;
-  const std::string* save = &parsed->save;
-  auto path_of = [&](const char* name) -> std::optional<std::string> {
-    auto it = parsed->values.find(name);
-    if (it == parsed->values.end()) return std::nullopt;
-    return it->second;
-  };
-  const std::optional<std::string> out = path_of("--out"), out_dir = path_of("--out-dir");
+  std::string save, out_file, out_dir_name;
+  int64_t tick_value = 0, every_value = 0;
+  auto app = cli::make_app("map", kUsage);
+  app->add_option("SAVE", save, "the save file")->required();
+  auto* tick_opt = app->add_option("--tick", tick_value, "the map as it was after tick N (default: the save's last tick)")
+                       ->check(cli::whole_number(0, INT64_MAX / 2));
+  auto* out_opt = app->add_option("--out", out_file, "where to write the SVG");
+  auto* every_opt = app->add_option("--every", every_value,
+                                    "a timelapse: one map for each of ticks 0, K, 2K, ... up to the last tick")
+                        ->check(cli::whole_number(0, INT64_MAX / 2));
+  auto* out_dir_opt = app->add_option("--out-dir", out_dir_name,
+                                      "where its frames go, as DIR/map-000000.svg, ... (created if needed)");
+  if (auto code = cli::parse(*app, args)) return *code;
+  auto usage_error = [&](const std::string& message) { return cli::usage_error(*app, message); };
+  const std::optional<std::string> out = out_opt->count() ? std::optional<std::string>(out_file) : std::nullopt;
+  const std::optional<std::string> out_dir =
+      out_dir_opt->count() ? std::optional<std::string>(out_dir_name) : std::nullopt;
   if ((out && out->empty()) || (out_dir && out_dir->empty())) return usage_error("--out and --out-dir need a path");
-  auto tick_arg = parsed->number("--tick");
-  auto every_arg = parsed->number("--every");
-  if (!tick_arg) return usage_error(tick_arg.status().message());
-  if (!every_arg) return usage_error(every_arg.status().message());
-  const std::optional<int64_t> tick = *tick_arg, every = *every_arg;
+  const std::optional<int64_t> tick = tick_opt->count() ? std::optional<int64_t>(tick_value) : std::nullopt;
+  const std::optional<int64_t> every = every_opt->count() ? std::optional<int64_t>(every_value) : std::nullopt;
   if (every && *every < 1) return usage_error("--every must be at least 1");
   if (every || out_dir) {
     if (!every || !out_dir) return usage_error("--every and --out-dir go together");
     if (out || tick) return usage_error("--tick and --out draw one map; --every draws a series");
-    Result<int64_t> frames = write_map_series(*save, *every, *out_dir);
+    Result<int64_t> frames = write_map_series(save, *every, *out_dir);
     if (!frames.ok()) {
       std::cerr << "hegemon map: " << frames.status().message() << "\n";
       return 1;
@@ -64,7 +56,7 @@ int run_map(const std::vector<std::string>& args) {
   }
   if (!out) return usage_error("--out FILE.svg is needed (or --every K --out-dir DIR)");
 
-  Result<MapPicture> picture = read_map_picture(*save, tick);
+  Result<MapPicture> picture = read_map_picture(save, tick);
   Status written =
       picture.ok() ? write_text_file(*out, render_map_svg(*picture)) : picture.status();
   if (!written.ok()) {

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/actor_replay.h"
+#include "apps/cli.h"
 #include "apps/logging.h"
-#include "apps/save_args.h"
 #include "net/json_views.h"
 #include "persistence/hash_hex.h"
 #include "state/game_date.h"
@@ -27,20 +27,9 @@ const char* const kReplayUsage =
     "Re-simulates a saved game with the commands it recorded, without touching the save,\n"
     "and checks every tick against it: its state hash, its province_history rows and its\n"
     "events. Reports success, or the first tick that differs and what differs there.\n"
-    "\n"
-    "Options:\n"
-    "  --to-tick N       stop after tick N and print the state there (default: the last tick)\n"
-    "  --from-snapshot   start from the latest stored snapshot before the end, not tick 0 (the\n"
-    "                    end tick itself is always re-simulated)\n"
-    "  --out NEW_SAVE    write the replayed game to a new save\n"
-    "  --actors          run the replay on the server's own actors (coordinator, nation and\n"
-    "                    war actors, persistence) rather than the sequential tick driver,\n"
-    "                    committing every tick, then compare the saves tick by tick\n"
-    "  --json            print the report as JSON\n"
-    "\n"
     "Exit codes: 0 every tick matches, 4 the replay diverges, 3 nothing was checked (no tick\n"
     "to re-simulate: a save at tick 0, or --to-tick 0), 1 the save cannot be read,\n"
-    "2 bad usage.\n";
+    "2 bad usage.";
 
 const char* const kStateUsage =
     "Usage: hegemon state SAVE --tick N [--province ID | --nation ID | --army ID | --war ID]\n"
@@ -48,8 +37,7 @@ const char* const kStateUsage =
     "\n"
     "Prints the world of a save as it was after tick N (or one entity of it), rebuilt from\n"
     "the nearest stored snapshot and verified against the save on the way.\n"
-    "\n"
-    "Exit codes: 0 ok, 1 the save cannot be read or does not replay cleanly to N, 2 bad usage.\n";
+    "Exit codes: 0 ok, 1 the save cannot be read or does not replay cleanly to N, 2 bad usage.";
 
 const char* const kRollbackUsage =
     "Usage: hegemon rollback SAVE --to-tick N [--no-backup]\n"
@@ -60,13 +48,7 @@ const char* const kRollbackUsage =
     "the save before the rollback is kept as SAVE.before-rollback-<last tick>.db unless\n"
     "--no-backup is given. Stop the server on the save first (a live game rolls back with\n"
     "the admin request instead).\n"
-    "\n"
-    "Exit codes: 0 ok, 1 failed (the save is unchanged), 2 bad usage.\n";
-
-int usage(const char* command, const char* text, const std::string& message) {
-  std::cerr << "hegemon " << command << ": " << message << "\n\n" << text;
-  return 2;
-}
+    "Exit codes: 0 ok, 1 failed (the save is unchanged), 2 bad usage.";
 
 // A progress bar on stderr, only when it is a terminal, redrawn per percent.
 class ProgressBar {
@@ -125,23 +107,32 @@ void print(const nlohmann::json& j, bool as_json) {
 }  // namespace
 
 int run_replay(const std::vector<std::string>& args) {
-  auto parsed = parse_save_args(args, {"--to-tick", "--out"}, {"--from-snapshot", "--json", "--actors"});
-  if (!parsed) return usage("replay", kReplayUsage, parsed.status().message());
-  if (parsed->help) return std::cout << kReplayUsage, 0;
-  auto to = parsed->number("--to-tick");
-  if (!to) return usage("replay", kReplayUsage, to.status().message());
+  std::string save;
+  int64_t to_tick = 0;
+  bool from_snapshot = false, as_json = false, on_actors = false;
   ReplayOptions options;
-  options.to_tick = to->value_or(-1);
-  options.from_snapshot = parsed->has("--from-snapshot");
-  if (parsed->values.count("--out")) options.out_path = parsed->values.at("--out");
-  const bool as_json = parsed->has("--json");
+  auto app = cli::make_app("replay", kReplayUsage);
+  app->add_option("SAVE", save, "the save file")->required();
+  auto* to_opt = app->add_option("--to-tick", to_tick,
+                                 "stop after tick N and print the state there (default: the last tick)")
+                     ->check(cli::whole_number(0, INT64_MAX / 2));
+  app->add_flag("--from-snapshot", from_snapshot,
+                "start from the latest stored snapshot at or before the end, not tick 0");
+  app->add_option("--out", options.out_path, "write the replayed game to a new save");
+  app->add_flag("--actors", on_actors,
+                "run the replay on the server's own actors (coordinator, nation and war actors, "
+                "persistence) rather than the sequential tick driver, committing every tick, then "
+                "compare the saves tick by tick");
+  app->add_flag("--json", as_json, "print the report as JSON");
+  if (auto code = cli::parse(*app, args)) return *code;
+  options.to_tick = to_opt->count() ? to_tick : -1;
+  options.from_snapshot = from_snapshot;
   (void)init_logging("warn", "");  // the game --actors runs reports only trouble
   Result<ReplayReport> report = Status();
   {
     ProgressBar bar;
     if (!as_json) options.progress = [&bar](Tick done, Tick last) { bar(done, last); };
-    report = parsed->has("--actors") ? replay_on_actors(parsed->save, options)
-                                     : replay_save(parsed->save, options);
+    report = on_actors ? replay_on_actors(save, options) : replay_save(save, options);
   }
   if (!report) {
     std::cerr << "hegemon replay: " << report.status().message() << "\n";
@@ -152,7 +143,7 @@ int run_replay(const std::vector<std::string>& args) {
   // No tick re-simulated is not "ok": a script must not take it for a check.
   const bool nothing_checked = ticks == 0 && !r.divergence;
   const double rate = r.seconds > 0 ? static_cast<double>(ticks) / r.seconds : 0;
-  nlohmann::json out{{"save", parsed->save},
+  nlohmann::json out{{"save", save},
                      {"start_tick", r.start_tick},
                      {"end_tick", r.end_tick},
                      {"seconds", r.seconds},
@@ -170,18 +161,18 @@ int run_replay(const std::vector<std::string>& args) {
   } else if (r.divergence) {
     std::cout << fmt::format("DIVERGED at tick {} ({}), replaying {} from tick {}:\n",
                              r.divergence->tick, date_of_tick(r.divergence->tick).to_string(),
-                             parsed->save, r.start_tick);
+                             save, r.start_tick);
     for (const auto& line : r.divergence->differences) std::cout << "  " << line << "\n";
   } else if (nothing_checked) {
     std::cout << fmt::format(
         "nothing checked: replaying {} from tick {} to tick {} re-simulates no tick (only the "
         "world at tick {} was checked: it hashes to what the save recorded)\n",
-        parsed->save, r.start_tick, r.end_tick, r.start_tick);
+        save, r.start_tick, r.end_tick, r.start_tick);
   } else {
     std::cout << fmt::format(
         "ok: ticks {}..{} of {} replay exactly (hash, history and events of every tick); "
         "{} ticks in {:.2f} s ({:.0f} ticks/s)\n",
-        r.start_tick + 1, r.end_tick, parsed->save, ticks, r.seconds, rate);
+        r.start_tick + 1, r.end_tick, save, ticks, r.seconds, rate);
     if (options.to_tick >= 0) print(summary_json(r.final_state), false);
     if (!options.out_path.empty()) std::cout << "written to " << options.out_path << "\n";
   }
@@ -189,53 +180,65 @@ int run_replay(const std::vector<std::string>& args) {
 }
 
 int run_state(const std::vector<std::string>& args) {
-  auto parsed = parse_save_args(args, {"--tick", "--province", "--nation", "--army", "--war"}, {"--json"});
-  if (!parsed) return usage("state", kStateUsage, parsed.status().message());
-  if (parsed->help) return std::cout << kStateUsage, 0;
-  auto tick = parsed->number("--tick");
-  if (!tick || !*tick) return usage("state", kStateUsage, tick ? "--tick N is required" : tick.status().message());
-  const char* kinds[] = {"--province", "--nation", "--army", "--war"};
+  std::string save;
+  int64_t tick = 0;
+  bool as_json = false;
+  // --province, --nation, --army, --war: at most one, by id.
+  const char* const kinds[] = {"province", "nation", "army", "war"};
+  int64_t ids[4] = {0, 0, 0, 0};
+  CLI::Option* id_opts[4] = {};
+  auto app = cli::make_app("state", kStateUsage);
+  app->add_option("SAVE", save, "the save file")->required();
+  app->add_option("--tick", tick, "the tick after which to show the world")
+      ->required()
+      ->check(cli::whole_number(0, INT64_MAX / 2));
+  for (int i = 0; i < 4; ++i)
+    id_opts[i] = app->add_option(std::string("--") + kinds[i], ids[i], std::string("only this ") + kinds[i])
+                     ->check(cli::whole_number(0, INT32_MAX));
+  app->add_flag("--json", as_json, "print as JSON");
+  if (auto code = cli::parse(*app, args)) return *code;
   int chosen = 0;
-  for (const char* k : kinds) chosen += parsed->has(k);
-  if (chosen > 1) return usage("state", kStateUsage, "name at most one of --province, --nation, --army, --war");
-  auto state = state_at(parsed->save, **tick);
+  for (auto* opt : id_opts) chosen += opt->count() > 0;
+  if (chosen > 1) return cli::usage_error(*app, "name at most one of --province, --nation, --army, --war");
+  auto state = state_at(save, tick);
   if (!state) {
     std::cerr << "hegemon state: " << state.status().message() << "\n";
     return 1;
   }
   const World world(*state);
   nlohmann::json out = summary_json(*state);
-  for (const char* k : kinds) {
-    if (!parsed->has(k)) continue;
-    auto id = parsed->number(k);
-    if (!id) return usage("state", kStateUsage, id.status().message());
-    const auto v = static_cast<int32_t>(**id);
-    const std::string kind = std::string(k).substr(2);
+  for (int i = 0; i < 4; ++i) {
+    if (id_opts[i]->count() == 0) continue;
+    const auto v = static_cast<int32_t>(ids[i]);
+    const std::string kind = kinds[i];
     out = kind == "province" ? net::province_json(world, v)
           : kind == "nation" ? net::nation_json(world, v)
           : kind == "army"   ? net::army_json(world, v)
                              : net::war_json(world, v);
     if (out.is_null()) {
-      std::cerr << "hegemon state: no " << kind << " " << v << " at tick " << **tick << "\n";
+      std::cerr << "hegemon state: no " << kind << " " << v << " at tick " << tick << "\n";
       return 1;
     }
   }
-  print(out, parsed->has("--json"));
+  print(out, as_json);
   return 0;
 }
 
 int run_rollback(const std::vector<std::string>& args) {
-  auto parsed = parse_save_args(args, {"--to-tick"}, {"--no-backup"});
-  if (!parsed) return usage("rollback", kRollbackUsage, parsed.status().message());
-  if (parsed->help) return std::cout << kRollbackUsage, 0;
-  auto to = parsed->number("--to-tick");
-  if (!to || !*to) return usage("rollback", kRollbackUsage, to ? "--to-tick N is required" : to.status().message());
-  auto report = rollback_save(parsed->save, **to, !parsed->has("--no-backup"));
+  std::string save;
+  int64_t to_tick = 0;
+  bool no_backup = false;
+  auto app = cli::make_app("rollback", kRollbackUsage);
+  app->add_option("SAVE", save, "the save file")->required();
+  app->add_option("--to-tick", to_tick, "the tick to go back to")->required()->check(cli::whole_number(0, INT64_MAX / 2));
+  app->add_flag("--no-backup", no_backup, "keep no copy of the save as it was");
+  if (auto code = cli::parse(*app, args)) return *code;
+  auto report = rollback_save(save, to_tick, !no_backup);
   if (!report) {
     std::cerr << "hegemon rollback: " << report.status().message() << "\n";
     return 1;
   }
-  std::cout << fmt::format("rolled {} back from tick {} to tick {} ({})\n", parsed->save,
+  std::cout << fmt::format("rolled {} back from tick {} to tick {} ({})\n", save,
                            report->from_tick, report->to_tick,
                            date_of_tick(report->to_tick).to_string());
   if (!report->backup_path.empty()) std::cout << "the save as it was: " << report->backup_path << "\n";

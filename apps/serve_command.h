@@ -1,4 +1,6 @@
-// `hegemon serve`: runs the game server on a save.
+// `hegemon serve`: runs the game server on a save. Its options are in
+// apps/serve_options.h. Covered by tests/serve_test.cc, tests/cli_test.cc and
+// tests/io_fault_test.cc (through the binary).
 #pragma once
 
 #include <string>

@@ -7,6 +7,7 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config python3 sqlite3
   libcaf-dev libcuckoo-dev libspdlog-dev libsqlite3-dev
   nlohmann-json3-dev libssl-dev zlib1g-dev
+  libcli11-dev  # one command-line parser for every subcommand (apps/)
   libbenchmark-dev  # only for bench/ (scripts/bench.sh); the build skips it when absent
   openssl stunnel4  # only for the TLS terminator test (docs/PROTOCOL.md, "TLS")
   python3-prometheus-client  # only for metrics_test.py: a real OpenMetrics parser

@@ -188,7 +188,7 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   test::TempDir dir;
   const std::string log = dir.file("serve.log");
   const pid_t pid = spawn_server({"--save", dir.file("game.db"), "--provinces", "300", "--nations",
-                                  "20", "--speed", "0", "--port", "0", "--admin-token", "sesame"},
+                                  "20", "--speed", "0", "--port", "0", "--admin-token", "open-sesame-0123456789"},
                                  log);
   const int port = gateway_port(log);
   CAF_REQUIRE(port > 0);
@@ -216,7 +216,7 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_EQUAL(run_capture(std::string(HEGEMON_BINARY) + " client --port 1 status", out_file, out), 3);
 
   // A player token for nation 3; the player commands through either client.
-  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame --json token issue player 3", out_file, out), 0);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 --json token issue player 3", out_file, out), 0);
   auto issued = nlohmann::json::parse(out, nullptr, false);
   CAF_REQUIRE(issued.is_object() && issued.contains("token"));
   const std::string as_player = " --role player --token " + issued["token"].get<std::string>();
@@ -229,7 +229,7 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_EQUAL(run_capture(cpp + as_player + " move-army 1", out_file, out), 2);  // no path
 
   // The admin starts the clock; both clients see the game move.
-  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame speed max", out_file, out), 0);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 speed max", out_file, out), 0);
   int64_t tick = 0;
   for (int i = 0; i < 200 && tick < 20; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -239,7 +239,7 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
     }
   }
   CAF_CHECK_GREATER_OR_EQUAL(tick, 20);
-  CAF_CHECK_EQUAL(run_capture(py + " --token sesame actors", out_file, out), 0);
+  CAF_CHECK_EQUAL(run_capture(py + " --token open-sesame-0123456789 actors", out_file, out), 0);
   CAF_CHECK(out.find("coordinator") != std::string::npos);
   CAF_CHECK_EQUAL(run_capture(cpp + " map", out_file, out), 0);
   CAF_CHECK_EQUAL(std::count(out.begin(), out.end(), '\n'), 300);  // one line per province
@@ -253,10 +253,10 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_EQUAL(std::count(out.begin(), out.end(), '\n'), 5);
   CAF_CHECK_EQUAL(run_capture(py + " --json watch 3", out_file, out), 0);
   CAF_CHECK(out.find("\"push\": \"delta\"") != std::string::npos);
-  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame pause", out_file, out), 0);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 pause", out_file, out), 0);
 
   // An admin shuts the server down: everything committed, exit 0.
-  CAF_CHECK_EQUAL(run_capture(cpp + " --token sesame --json shutdown", out_file, out), 0);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 --json shutdown", out_file, out), 0);
   CAF_CHECK(out.find("committed_tick") != std::string::npos);
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);

@@ -69,7 +69,7 @@ import threading
 import time
 
 NOMINAL_TPS = 60           # speed 5 (actors/game_speed.cc)
-ADMIN_TOKEN = "load-admin"
+ADMIN_TOKEN = "load-test-admin-token"
 PROVINCES = 2000
 NATIONS = 150
 DEADLINE = 30.0            # seconds for the server to come up, a reply, a stop

@@ -68,7 +68,7 @@ class TlsTerminatorTest(unittest.TestCase):
         self.log = open(log_path, "w")
         self.server = subprocess.Popen(
             [HEGEMON, "serve", "--save", os.path.join(d, "game.db"), "--provinces", "200",
-             "--nations", "12", "--speed", "0", "--port", "0", "--admin-token", "sesame"],
+             "--nations", "12", "--speed", "0", "--port", "0", "--admin-token", "open-sesame-0123456789"],
             stdout=self.log, stderr=subprocess.STDOUT)
 
         def gateway_port():
@@ -96,7 +96,7 @@ class TlsTerminatorTest(unittest.TestCase):
 
     def test_client_talks_tls_through_the_terminator(self):
         with hegemon_client.Client("127.0.0.1", self.tls_port, tls=True, cafile=self.cert) as c:
-            self.assertEqual(c.login("admin", "sesame")["role"], "admin")
+            self.assertEqual(c.login("admin", "open-sesame-0123456789")["role"], "admin")
             status = c.request("status")
             self.assertEqual(status["tick"], 0)
             c.request("speed", speed="max")

@@ -117,7 +117,8 @@ int run_replay(const std::vector<std::string>& args) {
                                  "stop after tick N and print the state there (default: the last tick)")
                      ->check(cli::whole_number(0, INT64_MAX / 2));
   app->add_flag("--from-snapshot", from_snapshot,
-                "start from the latest stored snapshot at or before the end, not tick 0");
+                "start from the latest stored snapshot before the end, not tick 0 (the end tick "
+                "itself is always re-simulated)");
   app->add_option("--out", options.out_path, "write the replayed game to a new save");
   app->add_flag("--actors", on_actors,
                 "run the replay on the server's own actors (coordinator, nation and war actors, "

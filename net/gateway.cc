@@ -476,8 +476,10 @@ class Connection {
       // Refused before the token is looked at: past the limit, a guess right
       // or wrong gets the same answer.
       const std::string address = self_->remote_addr(hdl_);
-      if (auto refused = ctx_->logins->refusal(address, Clock::now()))
+      if (auto refused = ctx_->logins->refusal(address, Clock::now())) {
+        log_failed_login(*role, "refused unchecked, " + *refused);
         return send(reply_error(r.id, errc::kRateLimited, *refused));
+      }
       const bool configured = *role == "admin" && !ctx_->options.admin_token.empty() &&
                               same_secret(*token, ctx_->options.admin_token);
       std::optional<TokenRecord> stored;
@@ -488,12 +490,7 @@ class Connection {
       }
       if (!configured && (!stored || stored->role != *role)) {
         ctx_->logins->failed(address, Clock::now());
-        static LogThrottle failed_logins(10);  // every connection's: a flood costs 10 lines/s
-        uint64_t held_back = 0;
-        if (failed_logins.allow(held_back)) {
-          if (held_back == 0) spdlog::warn("gateway: failed {} login from {}", *role, peer());
-          else spdlog::warn("gateway: failed {} login from {} ({} more not logged)", *role, peer(), held_back);
-        }
+        log_failed_login(*role, "wrong token");
         return send(reply_error(r.id, errc::kUnauthorized, "wrong " + *role + " token"));
       }
       session_.role = *role == "admin" ? Role::admin : Role::player;
@@ -511,6 +508,15 @@ class Connection {
     self_->send(acceptor(), session_atom::value, id_, std::string(role_name(session_.role)),
                 session_.nation, session_.token_id);
     send(reply_result(r.id, result));
+  }
+
+  // Every failed login, with the peer's address: a flood costs 10 lines/s.
+  void log_failed_login(const std::string& role, const std::string& why) {
+    static LogThrottle failed_logins(10);  // every connection's
+    uint64_t held_back = 0;
+    if (!failed_logins.allow(held_back)) return;
+    if (held_back == 0) spdlog::warn("gateway: failed {} login from {}: {}", role, peer(), why);
+    else spdlog::warn("gateway: failed {} login from {}: {} ({} more not logged)", role, peer(), why, held_back);
   }
 
   // Admin: a new token for a player's nation (or another admin). The token is

@@ -474,6 +474,11 @@ class Connection {
         log_failed_login(*role, "wrong token");
         return send(reply_error(r.id, errc::kUnauthorized, "wrong " + *role + " token"));
       }
+      if (stored && stored->role == "player" && ctx_->handed_back->contains(stored->nation))
+        return send(reply_error(r.id, errc::kForbidden,
+                                "nation " + std::to_string(stored->nation) +
+                                    " was handed back to the AI by an admin; ask an admin to "
+                                    "hand it to you again"));
       session_.role = *role == "admin" ? Role::admin : Role::player;
       session_.token_id = stored ? stored->id : 0;
       session_.demoted_because.clear();
@@ -516,9 +521,11 @@ class Connection {
     }
     const std::string token = random_token();
     const std::string role_text = *role;
+    auto handed_back = ctx_->handed_back;
     ask_game<int64_t>(
         r,
-        [token, role_text, nation](int64_t& id) {
+        [token, role_text, nation, handed_back](int64_t& id) {
+          if (nation != kNoNation) handed_back->hand_over(nation);  // the game hands it over too
           json out{{"token_id", id}, {"token", token}, {"role", role_text}};
           if (nation != kNoNation) out["nation"] = nation;
           return out;
@@ -551,13 +558,17 @@ class Connection {
     }
     // A nation handed back to the AI: its player sessions lose command now,
     // not when the command's tick comes.
-    const bool hand_back = c.kind == CommandKind::set_player && !c.player;
+    const bool set_player = c.kind == CommandKind::set_player;
     auto* self = this;
     ask_game<Command>(
         r,
-        [self, hand_back](Command& scheduled) {
-          if (hand_back)
+        [self, set_player](Command& scheduled) {
+          if (set_player && scheduled.player) {
+            self->ctx_->handed_back->hand_over(scheduled.nation);
+          } else if (set_player) {
+            self->ctx_->handed_back->hand_back(scheduled.nation);
             self->self_->send(self->acceptor(), handed_back_atom::value, scheduled.nation);
+          }
           json out = command_to_json(scheduled);
           out["tick"] = scheduled.tick;
           return out;

@@ -160,7 +160,8 @@ Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
   auto door = guarded_doorman(sys, listening->first, "gateway");
   auto logins = std::make_shared<LoginLimiter>(options.login_limits);
   auto ctx = std::make_shared<const GatewayContext>(GatewayContext{
-      std::move(game), std::move(world), std::move(save), std::move(options), std::move(logins)});
+      std::move(game), std::move(world), std::move(save), std::move(options), std::move(logins),
+      std::make_shared<HandedBack>()});
   Gateway gw;
   gw.port = listening->second;
   gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), ctx);

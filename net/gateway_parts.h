@@ -14,6 +14,7 @@
 
 #include "net/broker.h"
 #include "net/gateway.h"
+#include "net/handed_back.h"
 #include "net/login_limiter.h"
 #include "persistence/save_reader.h"
 #include "state/world.h"
@@ -33,6 +34,7 @@ struct GatewayContext {
   std::shared_ptr<SaveReader> save;  // read-only: token checks and history
   GatewayOptions options;
   std::shared_ptr<LoginLimiter> logins;  // every connection's failed logins
+  std::shared_ptr<HandedBack> handed_back;  // nations whose players may not log in now
 };
 using ContextPtr = std::shared_ptr<const GatewayContext>;
 

@@ -18,7 +18,8 @@ constexpr uint32_t kDefaultMaxFrameBytes = 1 << 20;  // 1 MiB
 
 // Replies and pushes: the largest frame the server ever sends, and so the
 // largest a client must accept (net/client.cc; clients/python/
-// hegemon_client.py keeps the same number, checked by tests/clients_test.py).
+// hegemon_client.py keeps the same number, checked by
+// tests/clients/python_client_test.py).
 // The largest legal world (rules/world_gen.h: 200,000 provinces, 10,000
 // nations) gives a snapshot of about 8 MB (a province row is at most 28
 // bytes, a nation at most 200) and, on the first of a month, when every

@@ -153,6 +153,19 @@ CAF_TEST(a player whose nation is handed back to the AI loses command) {
   size_t players = 0;
   for (const auto& c : clients) players += c["role"] == json("player") ? 1 : 0;
   CAF_CHECK_EQUAL(players, 0u);
+  {  // logging in again with the same (still valid) token gives no command back
+    TestClient again(server.gateway.port);
+    const json got = login(again, "player", token.token);
+    CAF_CHECK_EQUAL(error_code(got), errc::kForbidden);
+    CAF_CHECK(got.dump().find("handed back to the AI") != std::string::npos);
+  }
+  {  // until an admin hands the nation to its player again
+    const json got = admin.call({{"type", "set_player"}, {"nation", 2}, {"player", true}});
+    CAF_CHECK(got.contains("result"));
+    TestClient again(server.gateway.port);
+    const json relogged = login(again, "player", token.token);
+    CAF_CHECK_EQUAL(relogged["result"]["nation"], json(2));
+  }
 }
 
 CAF_TEST(without spectators a player handed back to the AI is disconnected) {

@@ -28,9 +28,10 @@ import sys
 
 PROTOCOL_VERSION = 1
 # The largest frame the server ever sends (kMaxReplyFrameBytes in
-# net/frame_codec.h, which says why; tests/clients_test.py checks that the two
-# agree). A length prefix above it is refused before anything is buffered, so
-# a hostile or broken server cannot make the client allocate gigabytes.
+# net/frame_codec.h, which says why; tests/clients/python_client_test.py
+# checks that the two agree). A length prefix above it is refused before
+# anything is buffered, so a hostile or broken server cannot make the client
+# allocate gigabytes.
 MAX_FRAME_BYTES = 64 << 20
 
 

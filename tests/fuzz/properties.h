@@ -37,7 +37,7 @@ enum class RequestOutcome {
 };
 
 // One frame's payload through what the gateway does before it asks any actor
-// (net/gateway.cc, Connection::handle and command): parse_request in the
+// (net/connection.cc, Connection::handle and command): parse_request in the
 // connection's encoding, the error reply it would send, and for a command
 // type command_from_json. Holds when a failure has a documented code and a
 // message, a request has an integer or string id, a string type and an

@@ -95,10 +95,16 @@ void print_human(const std::string& command, const nlohmann::json& r) {
       std::cout << "\n";
     }
   } else if (command == "clients") {
-    for (const auto& c : r)
-      std::cout << fmt::format("client {:>4}  {:<21} {:<9} nation {:<4} connected {} s\n",
+    for (const auto& c : r) {
+      // Which stored token a session logged in with, so an admin knows what
+      // revoking it ends; "-" for spectators and the server's --admin-token.
+      const auto token = c.find("token_id");
+      const std::string token_text =
+          token != c.end() && token->is_number_integer() ? std::to_string(token->get<int64_t>()) : "-";
+      std::cout << fmt::format("client {:>4}  {:<21} {:<9} nation {:<4} token {:<4} connected {} s\n",
                                c.value("client", 0), c.value("peer", ""), c.value("role", ""),
-                               c.value("nation", 0), c.value("connected_seconds", 0));
+                               c.value("nation", 0), token_text, c.value("connected_seconds", 0));
+    }
   } else if (r.is_object()) {
     for (const auto& [key, value] : r.items()) std::cout << key << ": " << value.dump() << "\n";
   } else {

@@ -316,6 +316,12 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
 Status SaveFile::ensure_ready() {
   Status status = restore_if_moved();
   if (!status.ok()) return status;
+  // SAVE.lock removed under us (taken for a stale lock): put it back before
+  // another process takes the path with a new one; if one already has, stop
+  // writing (one stat per write, as the check above).
+  if (status = lock_.reassert(); !status.ok()) {
+    return Status::io_error("write " + path() + ": its lock file was removed: " + status.message());
+  }
   return stale_ ? reconnect() : Status();
 }
 

@@ -27,7 +27,9 @@
 // PATH, reopened). Where that is impossible (the directory is gone or not
 // writable, another file is at the path now) the operation fails with an I/O
 // error saying why, and the open connection, then the only copy, is kept for
-// the next attempt.
+// the next attempt. Its lock file (persistence/save_lock.h) likewise: put
+// back if it was removed, and an I/O error if another process holds the
+// path's lock by then.
 #pragma once
 
 #include <functional>

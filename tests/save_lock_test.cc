@@ -179,6 +179,34 @@ CAF_TEST(a save written back after it was deleted takes its lock back) {
   CAF_CHECK(!std::filesystem::exists(save));
 }
 
+CAF_TEST(a lock file removed under a writer is put back before its next write) {
+  test::TempDir dir;
+  const std::string save = dir.file("x.db");
+  auto opened = SaveFile::open(save);
+  CAF_REQUIRE(opened.ok());
+  // "A stale lock": removed by hand while the writer runs. The next write
+  // puts it back, so a second process is still refused.
+  std::filesystem::remove(SaveLock::lock_path(save));
+  CAF_REQUIRE((*opened)->checkpoint().ok());
+  CAF_CHECK_EQUAL(read_file(SaveLock::lock_path(save)), std::to_string(::getpid()) + "\n");
+  {
+    OtherHolder other(save);
+    CAF_CHECK(!other.holds());
+  }
+  // Removed, and another process took the path's lock meanwhile: the writer
+  // stops writing (an I/O error, so a game pauses and retries) and names it.
+  std::filesystem::remove(SaveLock::lock_path(save));
+  OtherHolder other(save);
+  CAF_REQUIRE(other.holds());
+  const Status refused = (*opened)->checkpoint();
+  CAF_REQUIRE(!refused.ok());
+  CAF_CHECK(refused.is_io_error());
+  CAF_CHECK(contains(refused.message(), "pid " + std::to_string(other.pid())));
+  other.release();  // gone, its lock file with it: the writer takes the path back
+  CAF_CHECK((*opened)->checkpoint().ok());
+  CAF_CHECK_EQUAL(read_file(SaveLock::lock_path(save)), std::to_string(::getpid()) + "\n");
+}
+
 CAF_TEST(save as refuses a destination another process writes) {
   test::TempDir dir;
   auto opened = SaveFile::open(dir.file("x.db"));

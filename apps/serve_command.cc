@@ -24,6 +24,7 @@
 #include "apps/serve_options.h"
 #include "net/gateway.h"
 #include "net/metrics.h"
+#include "persistence/save_lock.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
 
@@ -209,6 +210,15 @@ int run_serve(const std::vector<std::string>& args) {
   // middle of a write; ignored, the write fails with EFBIG instead, which
   // SQLite reports and the game treats as any other I/O fault.
   std::signal(SIGXFSZ, SIG_IGN);
+  // The save is this process's from here to exit: bootstrap_admin_token and
+  // start_game each open it to write, and without one lock held across both
+  // another process could take the save in between (the lock is shared
+  // within a process, so their own acquisitions succeed).
+  auto save_lock = SaveLock::acquire(options.save_path);
+  if (!save_lock) {
+    spdlog::critical("cannot start: {}", save_lock.status().message());
+    return 1;
+  }
   auto admin_token = bootstrap_admin_token(options, *configured_token);
   if (!admin_token) {
     spdlog::critical("cannot start: {}", admin_token.status().message());

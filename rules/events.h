@@ -60,4 +60,15 @@ inline bool is_game_event(std::string_view type) {
   return false;
 }
 
+// The operational incidents the actors write to event_log outside any tick
+// (actors/incident.h). Replay skips them, and reports any type that is
+// neither one of these nor a game event as damage: a new incident type must
+// be listed here.
+inline bool is_incident(std::string_view type) {
+  for (const char* t : {"actor_crashed", "actor_restarted", "supervisor_escalated", "game_paused",
+                        "game_resumed", "save_restored", "rolled_back"})
+    if (type == t) return true;
+  return false;
+}
+
 }  // namespace hegemon::events

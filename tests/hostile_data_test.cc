@@ -6,7 +6,10 @@
 // crash, an exhausted memory or a silent "ok".
 #include <caf/test/unit_test.hpp>
 
+#include <sys/wait.h>
 #include <zlib.h>
+
+#include <cstdlib>
 
 #include <string>
 #include <vector>
@@ -42,6 +45,12 @@ bool contains(const std::string& haystack, const std::string& needle) {
       CAF_MESSAGE("got: " << refused_status_.message());                         \
     CAF_CHECK(contains(refused_status_.message(), needle));                      \
   } while (false)
+
+// `hegemon ARGS` with its output in `log`; its exit code.
+int run_hegemon(const std::string& args, const std::string& log) {
+  const int status = std::system((std::string(HEGEMON_BINARY) + " " + args + " >" + log + " 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
 
 std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
@@ -223,6 +232,12 @@ CAF_TEST(an army on a province that does not exist is refused) {
   const std::string army = "army " + std::to_string(edited.armies[0].id);
   CHECK_REFUSED(save.load(), army + ": location 999999 is not a province of the map");
   CHECK_REFUSED(save.load_with_writer(), army + ": location 999999");
+  // The tools exit 1 with the reason.
+  const std::string log = save.dir.file("state.log");
+  CAF_CHECK_EQUAL(run_hegemon("state " + save.path + " --tick 0", log), 1);
+  CAF_CHECK(contains(test::read_file(log), army + ": location 999999"));
+  CAF_CHECK_EQUAL(run_hegemon("replay " + save.path, log), 1);
+  CAF_CHECK(contains(test::read_file(log), army + ": location 999999"));
 }
 
 CAF_TEST(an owner that does not exist is refused) {
@@ -305,6 +320,10 @@ CAF_TEST(replay reports events of unknown types as a divergence) {
   CAF_CHECK_EQUAL(report->divergence->tick, 7);
   CAF_CHECK(contains(report->divergence->differences.back(),
                      "1000 event(s) of a type the game does not write: 'injected'"));
+  // `hegemon replay` says so: exit 4 (a divergence), not 0.
+  const std::string log = save.dir.file("replay.log");
+  CAF_CHECK_EQUAL(run_hegemon("replay " + save.path, log), 4);
+  CAF_CHECK(contains(test::read_file(log), "a type the game does not write"));
 }
 
 CAF_TEST(replay refuses a flood of injected events instead of reading them all) {

@@ -324,6 +324,15 @@ CAF_TEST(replay reports events of unknown types as a divergence) {
   const std::string log = save.dir.file("replay.log");
   CAF_CHECK_EQUAL(run_hegemon("replay " + save.path, log), 4);
   CAF_CHECK(contains(test::read_file(log), "a type the game does not write"));
+  // Where no tick is compared: the starting tick, past the last.
+  test::exec_sql(save.path, "UPDATE event_log SET tick = 0 WHERE event_type = 'injected';"
+                            " INSERT INTO event_log (tick, event_type, event_data)"
+                            " VALUES (99, 'injected', '{}')");
+  auto outside = replay_save(save.path, options);
+  CAF_REQUIRE(outside.ok());
+  CAF_REQUIRE(outside->divergence);
+  CAF_CHECK(contains(outside->divergence->differences.front(),
+                     "1001 event(s) of a type the game does not write"));
 }
 
 CAF_TEST(replay refuses a flood of injected events instead of reading them all) {

@@ -88,6 +88,24 @@ Result<WorldSnapshot> starting_world(SaveReader& save, const WorldSnapshot& last
   return start;
 }
 
+// How many event_log rows are neither a game event nor an incident.
+Result<int64_t> foreign_events(SaveReader& save) {
+  auto total = save.count_events();
+  if (!total) return total.status();
+  int64_t known = 0;
+  auto count = [&](const char* type) -> Status {
+    auto n = save.count_events(type);
+    if (!n) return n.status();
+    known += *n;
+    return Status();
+  };
+  for (const char* type : events::kGameEvents)
+    if (Status ok = count(type); !ok.ok()) return ok;
+  for (const char* type : events::kIncidents)
+    if (Status ok = count(type); !ok.ok()) return ok;
+  return *total - known;
+}
+
 void append(std::vector<std::string>& to, std::vector<std::string> lines, const std::string& prefix = "") {
   for (auto& l : lines) to.push_back(prefix + l);
 }
@@ -185,6 +203,18 @@ Result<ReplayReport> replay_save(const std::string& path, const ReplayOptions& o
       }
       if (options.progress) options.progress(t, end);
     }
+  }
+
+  // Rows of a type the game never writes outside the ticks compared above
+  // (at the starting tick, past the end): counted with the type index, so
+  // ten million of them cost no memory.
+  if (!report.divergence) {
+    auto foreign = foreign_events(save);
+    if (!foreign) return foreign.status();
+    if (*foreign > 0)
+      report.divergence = Divergence{
+          report.start_tick, {"event_log holds " + std::to_string(*foreign) +
+                              " event(s) of a type the game does not write"}};
   }
 
   // Every tick matched up to the last: the tables must hold that world too

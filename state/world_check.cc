@@ -30,14 +30,19 @@ struct FieldCheck {
   }
 };
 
-Status check_sizes(const WorldSnapshot& w, const WorldMap& map) {
-  const int64_t provinces = map.province_count(), nations = map.nation_count();
-  if (provinces < 1 || provinces > kMaxProvinces)
-    return Status::error("the map has " + str(provinces) + " provinces; a world has 1.." +
+Status check_map_sizes(const WorldMap& map) {
+  if (map.province_count() < 1 || map.province_count() > kMaxProvinces)
+    return Status::error("the map has " + str(map.province_count()) + " provinces; a world has 1.." +
                          str(kMaxProvinces));
-  if (nations > kMaxNations)
-    return Status::error("the map has " + str(nations) + " nations; a world has at most " +
-                         str(kMaxNations));
+  if (map.nation_count() > kMaxNations)
+    return Status::error("the map has " + str(map.nation_count()) +
+                         " nations; a world has at most " + str(kMaxNations));
+  return Status();
+}
+
+Status check_sizes(const WorldSnapshot& w, const WorldMap& map) {
+  if (Status s = check_map_sizes(map); !s.ok()) return s;
+  const int64_t provinces = map.province_count(), nations = map.nation_count();
   if (static_cast<int64_t>(w.provinces.size()) != provinces)
     return Status::error("the world has " + str(static_cast<int64_t>(w.provinces.size())) +
                          " provinces, its map " + str(provinces));
@@ -65,13 +70,7 @@ Status check_meta(const GameMeta& meta) {
 }  // namespace
 
 Status check_world_map(const WorldMap& map) {
-  const int64_t provinces = map.province_count();
-  if (provinces < 1 || provinces > kMaxProvinces)
-    return Status::error("the map has " + str(provinces) + " provinces; a world has 1.." +
-                         str(kMaxProvinces));
-  if (map.nation_count() > kMaxNations)
-    return Status::error("the map has " + str(map.nation_count()) +
-                         " nations; a world has at most " + str(kMaxNations));
+  if (Status s = check_map_sizes(map); !s.ok()) return s;
   for (const ProvinceInfo& p : map.provinces()) {
     const std::string entity = "province " + str(p.id);
     ProvinceId previous = 0;

@@ -28,6 +28,7 @@
 #include "net/request_budget.h"
 #include "net/view_cache.h"
 #include "persistence/token_store.h"
+#include "state/bounded_json.h"
 #include "state/command_json.h"
 
 namespace hegemon::net {
@@ -771,7 +772,7 @@ class Connection {
       if (!events) return send(reply_error(r.id, errc::kFailed, events.status().message()));
       json out = json::array();
       for (const auto& e : *events)
-        out.push_back({{"tick", e.tick}, {"type", e.type}, {"data", json::parse(e.data, nullptr, false)}});
+        out.push_back({{"tick", e.tick}, {"type", e.type}, {"data", parse_json_or_null(e.data, kEventDataLimits)}});
       return send(reply_result(r.id, out));
     }
     if (r.type == "province_at") {  // {"province": P, "tick": T}

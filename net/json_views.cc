@@ -4,6 +4,7 @@
 
 #include "actors/game_speed.h"
 #include "persistence/hash_hex.h"
+#include "state/bounded_json.h"
 #include "state/game_date.h"
 
 namespace hegemon::net {
@@ -152,7 +153,7 @@ nlohmann::json delta_json(const ChangeSet& cs) {
   for (const auto& w : cs.wars) wars.push_back(war_state(w));
   auto& events = out["events"] = nlohmann::json::array();
   for (const auto& e : cs.events) {
-    events.push_back({{"type", e.type}, {"data", nlohmann::json::parse(e.data, nullptr, false)}});
+    events.push_back({{"type", e.type}, {"data", parse_json_or_null(e.data, kEventDataLimits)}});
   }
   return out;
 }

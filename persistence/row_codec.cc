@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "state/bounded_json.h"
+#include "state/world_limits.h"
+
 namespace hegemon {
 
 void bind_id(Statement& stmt, int index, int32_t id) {
@@ -68,8 +71,15 @@ std::string path_to_json(const std::vector<ProvinceId>& path) {
 }
 
 Status path_from_json(const std::string& json, std::vector<ProvinceId>& path) {
-  const auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  // From the save, so bounded: at most kMaxArmyPath ids of up to 10 digits.
+  constexpr JsonLimits kPathLimits{static_cast<size_t>(kMaxArmyPath) * 11 + 2, 1};
+  Result<nlohmann::json> read = parse_json(json, kPathLimits);
+  if (!read.ok()) return read.status().with_context("army path");
+  const nlohmann::json& parsed = *read;
   if (!parsed.is_array()) return Status::error("army path is not a JSON array: " + json);
+  if (parsed.size() > static_cast<size_t>(kMaxArmyPath))
+    return Status::error("army path has " + std::to_string(parsed.size()) + " steps, more than " +
+                         std::to_string(kMaxArmyPath));
   path.clear();
   path.reserve(parsed.size());
   for (const auto& element : parsed) {
@@ -94,7 +104,9 @@ std::string params_to_json(const WorldParams& params) {
 }
 
 Status params_from_json(const std::string& json, WorldParams& params) {
-  const auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  Result<nlohmann::json> read = parse_json(json, kParamsLimits);
+  if (!read.ok()) return read.status().with_context("game.params");
+  const nlohmann::json& parsed = *read;
   const auto is_count = [](const nlohmann::json& v) {
     return v.is_number_integer() && v.get<int64_t>() >= 0 &&
            v.get<int64_t>() <= std::numeric_limits<int32_t>::max();

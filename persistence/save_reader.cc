@@ -9,6 +9,7 @@
 #include "persistence/row_codec.h"
 #include "persistence/snapshot_codec.h"
 #include "persistence/world_reader.h"
+#include "state/bounded_json.h"
 #include "state/command_json.h"
 #include "state/state_hash.h"
 
@@ -227,11 +228,24 @@ Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
   (*s)->bind_int64(1, from);
   (*s)->bind_int64(2, to);
   std::vector<Event> events;
+  size_t bytes = 0;
   for (;;) {
     Result<bool> row = (*s)->step();
     if (!row.ok()) return row.status().with_context(what);
     if (!*row) break;
-    events.push_back(Event{(*s)->column_int64(0), (*s)->column_text(1), (*s)->column_text(2)});
+    if (events.size() >= kMaxEventsRead || bytes > kMaxEventBytesRead)
+      return Status::error(what + ": damaged event_log: more than " +
+                           std::to_string(events.size()) + " events (" + std::to_string(bytes) +
+                           " bytes) in these ticks, more than a game writes");
+    Event e{(*s)->column_int64(0), (*s)->column_text(1), (*s)->column_text(2)};
+    // A save is untrusted: data nested 400,000 deep would overflow the stack
+    // of whoever parses it (the gateway's I/O thread). Refused here, once,
+    // for every reader; the error names the row.
+    if (Status ok = check_json(e.data, kEventDataLimits); !ok.ok())
+      return ok.with_context(what + ": damaged event_log row at tick " + std::to_string(e.tick) +
+                             " (" + e.type.substr(0, 64) + "): event_data");
+    bytes += e.type.size() + e.data.size();
+    events.push_back(std::move(e));
   }
   return events;
 }

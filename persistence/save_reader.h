@@ -60,7 +60,13 @@ class SaveReader final : public ColdStore {
   Result<std::optional<TokenRecord>> find_token(const std::string& hash);
   // Events in the log, all of them or those of one type.
   Result<int64_t> count_events(const std::string& type = "");
-  // Events with from <= tick <= to, in the order they happened.
+  // Events with from <= tick <= to, in the order they happened. A save is
+  // untrusted, so the read is bounded: a row whose event_data breaks
+  // kEventDataLimits (state/bounded_json.h), or more than kMaxEventsRead rows
+  // or kMaxEventBytesRead bytes of data in the range, is an error naming the
+  // damage, not a crash or an exhausted memory.
+  static constexpr size_t kMaxEventsRead = 2'000'000;
+  static constexpr size_t kMaxEventBytesRead = 128u << 20;
   Result<std::vector<Event>> events_between(Tick from, Tick to);
   // The commands applied at ticks from..to (their `command` events), in the
   // order they were applied, each with its tick.

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <limits>
 
+#include "state/world_check.h"
+#include "state/world_limits.h"
+
 namespace hegemon {
 namespace {
 
@@ -72,10 +75,52 @@ class Reader {
 
 // The fewest bytes each entry takes (one per varint field).
 constexpr size_t kProvinceBytes = 6, kNationBytes = 10, kArmyBytes = 7, kWarBytes = 10;
-// zlib cannot expand data more than about 1032 times.
-constexpr uint64_t kMaxExpansion = 1100;
+// The most: a varint of an int32 field takes at most 5 bytes, of an int64
+// 10; fields counted as in encode_snapshot.
+constexpr uint64_t kMaxInt32Bytes = 5, kMaxInt64Bytes = 10;
+constexpr uint64_t kMaxHeaderBytes = kMaxInt64Bytes + 2 * kMaxInt32Bytes + 4 * kMaxInt64Bytes;
+constexpr uint64_t kMaxProvinceBytes = 6 * kMaxInt32Bytes;
+constexpr uint64_t kMaxNationBytes = 10 * kMaxInt64Bytes;
+constexpr uint64_t kMaxArmyBytes = 6 * kMaxInt32Bytes + kMaxInt64Bytes;  // + its path
+constexpr uint64_t kMaxWarBytes = 10 * kMaxInt64Bytes;
+
+// Inflates `in` into `out`, refusing to produce more than `cap` bytes: the
+// header's size is the author's word, and a zlib stream can expand a
+// thousandfold, so neither may decide how much memory a snapshot takes.
+Status inflate_capped(std::string_view in, uint64_t cap, std::string& out) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return Status::error("zlib cannot start");
+  struct End {
+    z_stream& z;
+    ~End() { inflateEnd(&z); }
+  } end{z};
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  char chunk[64 * 1024];
+  for (;;) {
+    z.next_out = reinterpret_cast<Bytef*>(chunk);
+    z.avail_out = sizeof chunk;
+    const int rc = inflate(&z, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) return Status::error("does not decompress");
+    const size_t got = sizeof chunk - z.avail_out;
+    if (out.size() + got > cap)
+      return Status::error("inflates to more than " + std::to_string(cap) + " bytes");
+    out.append(chunk, got);
+    if (rc == Z_STREAM_END) return Status();
+    if (got == 0 && z.avail_in == 0) return Status::error("does not decompress (truncated)");
+  }
+}
 
 }  // namespace
+
+uint64_t max_snapshot_bytes(const WorldMap& map) {
+  const int64_t provinces = map.province_count(), nations = map.nation_count();
+  return kMaxHeaderBytes + static_cast<uint64_t>(provinces) * kMaxProvinceBytes +
+         static_cast<uint64_t>(nations) * kMaxNationBytes +
+         static_cast<uint64_t>(max_armies(provinces, nations)) * kMaxArmyBytes +
+         static_cast<uint64_t>(max_path_steps(provinces)) * kMaxInt32Bytes +
+         static_cast<uint64_t>(max_active_wars(nations)) * kMaxWarBytes;
+}
 
 std::string encode_snapshot(const WorldSnapshot& w) {
   Writer out;
@@ -125,14 +170,17 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
   uint64_t raw_size = 0;
   for (int i = 0; i < 8; ++i)
     raw_size |= static_cast<uint64_t>(static_cast<uint8_t>(data[sizeof kMagic + i])) << (8 * i);
-  if (raw_size > (data.size() - sizeof kMagic - 8) * kMaxExpansion) return corrupt("implausible size");
-  std::string raw(raw_size, '\0');
-  uLongf got = static_cast<uLongf>(raw_size);
-  const auto* src = reinterpret_cast<const Bytef*>(data.data() + sizeof kMagic + 8);
-  if (uncompress(reinterpret_cast<Bytef*>(raw.data()), &got, src,
-                 static_cast<uLong>(data.size() - sizeof kMagic - 8)) != Z_OK ||
-      got != raw_size)
-    return corrupt("does not decompress");
+  const uint64_t cap = max_snapshot_bytes(map);
+  if (raw_size > cap)
+    return corrupt("claims " + std::to_string(raw_size) + " bytes; a world of " +
+                   std::to_string(map.province_count()) + " provinces and " +
+                   std::to_string(map.nation_count()) + " nations needs at most " +
+                   std::to_string(cap));
+  std::string raw;
+  raw.reserve(raw_size);
+  if (Status ok = inflate_capped(data.substr(sizeof kMagic + 8), raw_size, raw); !ok.ok())
+    return ok.with_context("corrupt snapshot");
+  if (raw.size() != raw_size) return corrupt("does not decompress to the size it claims");
 
   Reader in(raw);
   w.meta.tick = in.get();
@@ -171,23 +219,10 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
     x.peace_offer_by = in.get32(), x.peace_offer_winner = in.get32(), x.peace_offer_tick = in.get();
   }
   if (!in.ok() || !in.at_end()) return corrupt("truncated or overlong");
-  for (size_t i = 0; i < w.provinces.size(); ++i)
-    if (w.provinces[i].id != static_cast<ProvinceId>(i + 1)) return corrupt("province ids out of order");
-  for (size_t i = 0; i < w.nations.size(); ++i)
-    if (w.nations[i].id != static_cast<NationId>(i + 1)) return corrupt("nation ids out of order");
-  // References into the map must point into it (the hash check that follows
-  // decoding cannot tell a province id 10^9 from a real one).
-  auto province_ok = [&](ProvinceId p) { return map.has_province(p); };
-  auto nation_ok = [&](NationId n) { return n == kNoNation || map.has_nation(n); };
-  for (const Province& p : w.provinces)
-    if (!nation_ok(p.owner) || !nation_ok(p.controller)) return corrupt("a province names no nation");
-  for (const Army& a : w.armies) {
-    if (!nation_ok(a.owner) || !province_ok(a.location)) return corrupt("an army is off the map");
-    for (ProvinceId p : a.path)
-      if (!province_ok(p)) return corrupt("an army marches off the map");
-  }
-  for (const War& x : w.wars)
-    if (!map.has_nation(x.attacker) || !map.has_nation(x.defender)) return corrupt("a war names no nation");
+  // Ids, references and ranges (the hash check that follows decoding
+  // cannot tell a province id 10^9 from a real one): the same check as a
+  // world read from the tables.
+  if (Status ok = check_world_state(w, map); !ok.ok()) return corrupt(ok.message());
   return Status();
 }
 

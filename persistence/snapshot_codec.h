@@ -2,11 +2,15 @@
 // counters, every province and nation, the living armies and active wars;
 // not the static map, which the save holds once) as zigzag varints in a
 // fixed field order, zlib-compressed. About 10 bytes per province before
-// compression. Decoding bounds every count by the bytes left (a corrupt count
-// cannot make it allocate) and checks every id against the map it is given,
-// so a corrupt blob is an error, never a half-read world.
+// compression. A snapshot is read from a save, so it is untrusted: decoding
+// inflates at most max_snapshot_bytes() of the map it is given (whatever the
+// size header claims), bounds every count by the bytes left (a corrupt count
+// cannot make it allocate) and checks the result as any loaded world
+// (state/world_check.h), so a corrupt or hostile blob is an error, never a
+// half-read world or an exhausted memory.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,6 +22,11 @@ namespace hegemon {
 constexpr int kSnapshotFormat = 1;
 
 std::string encode_snapshot(const WorldSnapshot& world);
+
+// The most a snapshot of a world on `map` can take decoded: the map's
+// provinces and nations plus the most armies, path steps and wars such a map
+// can hold (state/world_limits.h), each at its widest encoding.
+uint64_t max_snapshot_bytes(const WorldMap& map);
 
 // Fills `out` (all but out.map, which the caller sets; meta.state_hash is
 // recomputed by the caller if needed) from `data`.

@@ -7,6 +7,8 @@
 #include "persistence/hash_hex.h"
 #include "persistence/row_codec.h"
 #include "state/state_hash.h"
+#include "state/world_check.h"
+#include "state/world_limits.h"
 
 namespace hegemon {
 namespace {
@@ -71,6 +73,10 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       Result<bool> row = s->step();
       if (!row.ok()) return row.status().with_context(what + ": read provinces");
       if (!*row) break;
+      // Stop reading before a million-province table takes the memory.
+      if (province_info.size() >= static_cast<size_t>(kMaxProvinces))
+        return fail(what, "the save has more than " + std::to_string(kMaxProvinces) +
+                              " provinces");
       ProvinceInfo info;
       info.id = static_cast<ProvinceId>(s->column_int64(0));
       if (info.id != static_cast<ProvinceId>(province_info.size() + 1)) {
@@ -127,6 +133,8 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       Result<bool> row = s->step();
       if (!row.ok()) return row.status().with_context(what + ": read nations");
       if (!*row) break;
+      if (nation_info.size() >= static_cast<size_t>(kMaxNations))
+        return fail(what, "the save has more than " + std::to_string(kMaxNations) + " nations");
       NationInfo info;
       info.id = static_cast<NationId>(s->column_int64(0));
       if (info.id != static_cast<NationId>(nation_info.size() + 1)) {
@@ -163,6 +171,11 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       Result<bool> row = s->step();
       if (!row.ok()) return row.status().with_context(what + ": read armies");
       if (!*row) break;
+      const int64_t most = max_armies(static_cast<int64_t>(province_info.size()),
+                                      static_cast<int64_t>(nation_info.size()));
+      if (static_cast<int64_t>(world.armies.size()) >= most)
+        return fail(what, "the save has more than " + std::to_string(most) +
+                              " armies, more than its map can hold");
       Result<Army> a = read_army(*s);
       if (!a.ok()) return a.status().with_context(what);
       world.armies.push_back(std::move(*a));
@@ -176,16 +189,24 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       Result<bool> row = s->step();
       if (!row.ok()) return row.status().with_context(what + ": read wars");
       if (!*row) break;
+      if (static_cast<int64_t>(world.wars.size()) >= max_active_wars(static_cast<int64_t>(nation_info.size())))
+        return fail(what, "the save has more active wars than its nations can fight");
       world.wars.push_back(read_war(*s));
     }
   }
 
   world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info));
-  const uint64_t actual = full_state_hash(world);
-  if (verify_hash && actual != *stored_hash) {
+  // The hash proves only that the tables agree with the hash stored beside
+  // them, which whoever edits the tables can store too: a world the game
+  // cannot run is refused whatever its hash.
+  if (Status valid = check_world(world); !valid.ok())
+    return fail(what, "the save holds a world the game cannot run: " + valid.message());
+  // The computed hash is not printed: it is exactly what a hand-edited save
+  // would need to pass this check.
+  if (verify_hash && full_state_hash(world) != *stored_hash) {
     return fail(what, "save is inconsistent at tick " + std::to_string(world.meta.tick) +
-                          ": stored hash " + stored_hash_hex + ", tables hash to " +
-                          hash_to_hex(actual));
+                          ": its tables do not hold the world whose hash that tick recorded"
+                          " (changed outside the game?)");
   }
   return world;
 }

@@ -7,12 +7,11 @@
 #include <cstdint>
 
 #include "state/ids.h"
+#include "state/world_limits.h"  // the ranges of every entity field
 
 namespace hegemon {
 
 // ---- provinces ----
-constexpr int32_t kMinDevelopment = 1;
-constexpr int32_t kMaxDevelopment = 30;
 // Monthly chance (per mille) that a calm, controlled province develops by one:
 // base plus a bonus per point of (positive) stability.
 constexpr int32_t kDevGrowthBasePerMille = 4;
@@ -20,7 +19,6 @@ constexpr int32_t kDevGrowthPerStabilityPerMille = 3;
 
 // Unrest moves toward a target each month by at most kUnrestStep, so a revolt
 // (which resets unrest) buys a few quiet months before the next one.
-constexpr int32_t kMaxUnrest = 100;
 constexpr int32_t kUnrestPerTaxLevel = 5;
 constexpr int32_t kUnrestPerNegativeStability = 7;
 constexpr int32_t kUnrestOccupied = 20;
@@ -36,13 +34,9 @@ constexpr int32_t kRevoltPerMillePerPoint = 10;
 constexpr int64_t kIncomeDivisor = 4;
 // Upkeep: ducats per 1000 men per month.
 constexpr int64_t kUpkeepPerThousandMen = 5;
-constexpr int32_t kMinTaxLevel = 0;
-constexpr int32_t kMaxTaxLevel = 4;
 constexpr int32_t kPeaceTaxLevel = 2;
 constexpr int32_t kWarTaxLevel = 3;
 constexpr int32_t kUnstableTaxLevel = 1;  // when stability < 0: keep unrest down
-constexpr int32_t kMinStability = -3;
-constexpr int32_t kMaxStability = 3;
 // Buying a point of stability costs base + total development.
 constexpr int64_t kStabilityCostBase = 60;
 
@@ -54,9 +48,7 @@ constexpr int32_t kForceLimitPerDev = 60;
 constexpr int32_t kRecruitStrength = 1000;
 constexpr int64_t kRecruitCost = 40;  // ducats per recruitment
 constexpr int32_t kReinforcePerArmy = 1000;  // men per army per month at most
-constexpr int32_t kMaxArmyStrength = 30000;
 constexpr int32_t kStartArmyCap = 10000;
-constexpr int32_t kMaxMorale = 100;
 constexpr int32_t kMoraleRecoveryPerDay = 5;
 // Bankruptcy: a share of every army deserts (percent).
 constexpr int32_t kBankruptcyDesertionPct = 10;
@@ -70,6 +62,9 @@ constexpr int32_t kAttackMinMorale = 50;
 // Breadth-first searches stop after this many provinces: an army with nothing
 // in reach stays where it is rather than searching the whole map.
 constexpr int32_t kMaxSearchVisits = 4096;
+// A path found by a search is never longer than it visited; a loaded save
+// holds paths to kMaxArmyPath.
+static_assert(kMaxSearchVisits <= kMaxArmyPath, "AI paths must fit what a save may hold");
 // An idle army at war looks for a target once every this many days (staggered
 // by army id), which models mobilisation and bounds search cost.
 constexpr int32_t kIdleSearchPeriod = 8;
@@ -101,7 +96,6 @@ constexpr int32_t kDiceBonus = 4;  // a roll is 1..6 + 4: luck matters, strength
 constexpr int64_t kCasualtyDivisor = 50;
 constexpr int32_t kLoserMoraleDivisor = 3;
 constexpr int32_t kWinnerMoraleLoss = 10;
-constexpr int32_t kBattleScoreMax = 40;
 constexpr int32_t kBattleScoreMinShift = 2;
 constexpr int32_t kBattleScoreMaxShift = 15;
 
@@ -119,7 +113,6 @@ constexpr int32_t kSiegeDecayPerSurvey = 10;
 // war id); in between, occupation cannot have changed except through the
 // slow drift of development, so the score carries over.
 constexpr Tick kFrontSurveyPeriod = 7;
-constexpr int32_t kWarScoreMax = 100;
 constexpr int32_t kOccupationScoreMax = 60;
 constexpr int32_t kForcedPeaceScore = 90;
 constexpr int32_t kPeaceOfferScore = 50;

@@ -1,15 +1,13 @@
 // World generation: a deterministic function of WorldParams (seed and sizes).
 #pragma once
 
+#include "state/world_limits.h"
 #include "state/world_snapshot.h"
 
 namespace hegemon {
 
-// Limits accepted by generate_world (and by the command line).
-constexpr int32_t kMinProvinces = 16;
-constexpr int32_t kMaxProvinces = 200000;
-constexpr int32_t kMinNations = 2;
-constexpr int32_t kMaxNations = 10000;
+// The sizes generate_world (and the command line) accept, kMinProvinces..
+// kMaxProvinces and kMinNations..kMaxNations, are in state/world_limits.h.
 
 // A new world at tick 0: a hex-grid map of params.provinces land provinces with
 // terrain and adjacency, params.nations nations grown contiguously from

@@ -5,6 +5,9 @@
 #include <tuple>
 #include <utility>
 
+#include "state/bounded_json.h"
+#include "state/world_limits.h"
+
 namespace hegemon {
 namespace {
 
@@ -25,6 +28,7 @@ constexpr std::array<std::pair<PeaceTerms, const char*>, 3> kTermNames{{
 
 // A path longer than this is not a march, it is an attack on the validator.
 constexpr size_t kMaxPathLength = 256;
+static_assert(kMaxPathLength <= kMaxArmyPath, "a commanded path must fit what a save may hold");
 
 bool is_int32(const json& v) {
   if (!v.is_number_integer()) return false;
@@ -138,8 +142,11 @@ Result<Command> command_from_json(CommandKind kind, const json& fields) {
 }
 
 Result<Command> command_from_event_data(const std::string& data) {
-  const json parsed = json::parse(data, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("kind") ||
+  // Read from a save's event_log: untrusted, so bounded (state/bounded_json.h).
+  Result<json> read = parse_json(data, kEventDataLimits);
+  if (!read.ok()) return read.status().with_context("not a command");
+  const json& parsed = *read;
+  if (!parsed.is_object() || !parsed.contains("kind") ||
       !parsed["kind"].is_string())
     return Status::error("not a command: " + data);
   const auto kind = command_kind_from_name(parsed["kind"].get<std::string>());

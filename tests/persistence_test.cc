@@ -396,9 +396,14 @@ CAF_TEST(load_world detects a save whose tables do not match its hash) {
   sql_exec(path, "UPDATE provinces SET unrest = 42 WHERE id = 1");
   auto save = open_save(path);
   const Status status = save->load_world().status();
-  CAF_CHECK(contains(status.message(), "save is inconsistent at tick 0: stored hash " +
-                                           hash_to_hex(tiny_world().meta.state_hash) +
-                                           ", tables hash to "));
+  CAF_CHECK(contains(status.message(), "save is inconsistent at tick 0"));
+  // The hash the tampered tables have is not told: it is all an attacker
+  // would need to copy into game.state_hash.
+  auto reader = SaveReader::open(path);
+  REQUIRE_OK(reader);
+  auto tables = (*reader)->load_world(/*verify_hash=*/false);
+  REQUIRE_OK(tables);
+  CAF_CHECK(!contains(status.message(), hash_to_hex(full_state_hash(*tables))));
 }
 
 CAF_TEST(committed ticks are in the tables and load back as the live world) {

@@ -378,8 +378,8 @@ CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(snapshots round trip and corruption is refused) {
   WorldSnapshot world = generate_world(test::small_world(3));
-  world.armies.push_back(Army{world.meta.next_army_id, 1, 1, 1500, 80, 2, {2, 3}});
-  world.wars.push_back(War{1, 1, 2, 0, -1, 12, 4, 1, kNoNation, 0});
+  world.armies.push_back(Army{world.meta.next_army_id++, 1, 1, 1500, 80, 2, {2, 3}});
+  world.wars.push_back(War{world.meta.next_war_id++, 1, 2, 0, -1, 12, 4, 1, kNoNation, 0});
   const std::string blob = encode_snapshot(world);
   WorldSnapshot back;
   CAF_REQUIRE(decode_snapshot(blob, *world.map, back).ok());

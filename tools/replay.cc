@@ -20,12 +20,28 @@ namespace {
 // Ticks whose records are read from the save in one go.
 constexpr Tick kChunk = 512;
 
+// Unknown event types named per tick in a report.
+constexpr int64_t kUnknownShown = 3;
+
+// A type name from the save as it may be shown on a terminal: at most 64
+// characters, anything but printable ASCII as '?'.
+std::string printable(const std::string& text) {
+  std::string out = text.substr(0, 64);
+  for (char& c : out)
+    if (c < 0x20 || c > 0x7e) c = '?';
+  return out;
+}
+
 // What the save recorded for a range of ticks, grouped by tick.
 struct Recorded {
   std::map<Tick, uint64_t> hashes;
   std::map<Tick, std::vector<Command>> commands;
   std::map<Tick, std::vector<ProvinceHistoryRow>> history;
   std::map<Tick, std::vector<Event>> events;  // game events only
+  // Rows the game did not write: neither a game event nor an incident
+  // (rules/events.h). Only the first few per tick are kept, for the report.
+  std::map<Tick, std::vector<std::string>> unknown;
+  std::map<Tick, int64_t> unknown_count;
 
   static Result<Recorded> read(SaveReader& save, Tick from, Tick to) {
     Recorded r;
@@ -40,8 +56,13 @@ struct Recorded {
     for (const auto& h : *history) r.history[h.tick].push_back(h);
     auto events = save.events_between(from, to);
     if (!events) return events.status();
-    for (Event& e : *events)
-      if (events::is_game_event(e.type)) r.events[e.tick].push_back(std::move(e));
+    for (Event& e : *events) {
+      if (events::is_game_event(e.type)) {
+        r.events[e.tick].push_back(std::move(e));
+      } else if (!events::is_incident(e.type)) {
+        if (++r.unknown_count[e.tick] <= kUnknownShown) r.unknown[e.tick].push_back(printable(e.type));
+      }
+    }
     return r;
   }
 
@@ -78,6 +99,24 @@ Result<WorldSnapshot> starting_world(SaveReader& save, const WorldSnapshot& last
   return start;
 }
 
+// How many event_log rows are neither a game event nor an incident.
+Result<int64_t> foreign_events(SaveReader& save) {
+  auto total = save.count_events();
+  if (!total) return total.status();
+  int64_t known = 0;
+  auto count = [&](const char* type) -> Status {
+    auto n = save.count_events(type);
+    if (!n) return n.status();
+    known += *n;
+    return Status();
+  };
+  for (const char* type : events::kGameEvents)
+    if (Status ok = count(type); !ok.ok()) return ok;
+  for (const char* type : events::kIncidents)
+    if (Status ok = count(type); !ok.ok()) return ok;
+  return *total - known;
+}
+
 void append(std::vector<std::string>& to, std::vector<std::string> lines, const std::string& prefix = "") {
   for (auto& l : lines) to.push_back(prefix + l);
 }
@@ -95,6 +134,15 @@ std::vector<std::string> tick_differences(Tick t, const Recorded& recorded, uint
                   ", replayed " + hash_to_hex(replayed_hash));
   append(why, diff_history(Recorded::at(recorded.history, t), replayed_history));
   append(why, diff_events(Recorded::at(recorded.events, t), replayed_events));
+  // A replay reproduces every row the game writes; one of a type it never
+  // writes was put there by something else.
+  if (auto n = recorded.unknown_count.find(t); n != recorded.unknown_count.end()) {
+    std::string types;
+    for (const std::string& type : Recorded::at(recorded.unknown, t)) types += (types.empty() ? "'" : ", '") + type + "'";
+    why.push_back("event_log holds " + std::to_string(n->second) +
+                  " event(s) of a type the game does not write: " + types +
+                  (n->second > kUnknownShown ? ", ..." : ""));
+  }
   return why;
 }
 
@@ -166,13 +214,26 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
     }
   }
 
+  // Rows of a type the game never writes outside the ticks compared above
+  // (at the starting tick, past the end): counted with the type index, so
+  // ten million of them cost no memory.
+  if (!report.divergence) {
+    auto foreign = foreign_events(save);
+    if (!foreign) return foreign.status();
+    if (*foreign > 0)
+      report.divergence = Divergence{
+          report.start_tick, {"event_log holds " + std::to_string(*foreign) +
+                              " event(s) of a type the game does not write"}};
+  }
+
   // Every tick matched up to the last: the tables must hold that world too
   // (a row changed by hand shows here and nowhere else).
   if (!report.divergence && report.end_tick == last_tick &&
       full_state_hash(*last) != last->meta.state_hash) {
+    // Not the hash they have: that is what a hand-edited save would need.
     Divergence d{last_tick, {"the save's tables do not hold the world its last tick recorded "
-                             "(they hash to " + hash_to_hex(full_state_hash(*last)) + ", recorded " +
-                             hash_to_hex(last->meta.state_hash) + "):"}};
+                             "(hash " + hash_to_hex(last->meta.state_hash) + "); they differ from "
+                             "the replay in:"}};
     append(d.differences, diff_worlds(*last, world.snapshot()), "  ");
     report.divergence = std::move(d);
   }

@@ -1,0 +1,72 @@
+// What a world can hold: its sizes, the ranges of every entity field, and the
+// headroom left to the tick and id counters. One place for these facts: world
+// generation and the command line take the sizes from here, the rules take the
+// ranges (rules/tuning.h includes this file), and every world read from a
+// save (its tables or a snapshot) is checked against them (world_check.h),
+// because a save is untrusted input and its author controls every byte.
+#pragma once
+
+#include <cstdint>
+
+#include "state/ids.h"
+
+namespace hegemon {
+
+// ---- sizes (generate_world and `hegemon serve` accept these) ----
+constexpr int32_t kMinProvinces = 16;
+constexpr int32_t kMaxProvinces = 200000;
+constexpr int32_t kMinNations = 2;
+constexpr int32_t kMaxNations = 10000;
+
+// ---- province fields ----
+constexpr int32_t kMinDevelopment = 1;
+constexpr int32_t kMaxDevelopment = 30;
+constexpr int32_t kMaxUnrest = 100;  // unrest is 0..kMaxUnrest
+
+// ---- nation fields ----
+constexpr int32_t kMinTaxLevel = 0;
+constexpr int32_t kMaxTaxLevel = 4;
+constexpr int32_t kMinStability = -3;
+constexpr int32_t kMaxStability = 3;
+
+// ---- army and war fields ----
+constexpr int32_t kMaxArmyStrength = 30000;  // strength is 0..kMaxArmyStrength
+constexpr int32_t kMaxMorale = 100;          // morale is 0..kMaxMorale
+constexpr int32_t kWarScoreMax = 100;        // war_score is -kWarScoreMax..kWarScoreMax
+constexpr int32_t kBattleScoreMax = 40;      // battle_score likewise
+
+// ---- sanity bounds: far beyond any game, far below an overflow ----
+// The rules add to these every tick or month; a loaded value beyond them
+// could overflow (undefined behaviour) long before the game noticed.
+// 10^10 ticks are 27 million years: GameDate::year still fits an int.
+constexpr Tick kMaxTick = 10'000'000'000;
+// next_army_id / next_war_id: a game allocates a few ids a day.
+constexpr int32_t kMaxEntityId = 1 << 30;
+// A treasury's magnitude (income is at most a few million ducats a month).
+constexpr int64_t kMaxTreasury = 1'000'000'000'000'000;
+// Days counted in a province's siege or an army's march (both reset long
+// before: a siege takes at most a few hundred days, a step at most ten).
+constexpr int32_t kMaxDayCounter = 100000;
+
+// ---- how many armies and how far they march ----
+// Upkeep bounds the armies a nation can pay for to about a quarter of its
+// development, i.e. under 8 per province at the highest development; a
+// nation's starting army comes on top.
+constexpr int32_t kMaxArmiesPerProvince = 8;
+// One army's remaining path: the AI's searches stop at kMaxSearchVisits
+// provinces (rules/tuning.h asserts it fits) and a player's move_army takes
+// at most kMaxPathLength (state/command_json.cc asserts it fits).
+constexpr int32_t kMaxArmyPath = 4096;
+// All armies' paths together, per province of the map: a path is the
+// shortest way to a nearby target, a few dozen steps at most.
+constexpr int64_t kMaxPathStepsPerProvince = 256;
+
+// The most armies / path steps / active wars a world of this size can hold.
+constexpr int64_t max_armies(int64_t provinces, int64_t nations) {
+  return provinces * kMaxArmiesPerProvince + nations;
+}
+constexpr int64_t max_path_steps(int64_t provinces) { return provinces * kMaxPathStepsPerProvince; }
+// A nation fights at most one war at a time and every war has two sides.
+constexpr int64_t max_active_wars(int64_t nations) { return nations / 2; }
+
+}  // namespace hegemon

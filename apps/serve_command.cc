@@ -24,6 +24,7 @@
 #include "apps/logging.h"
 #include "net/gateway.h"
 #include "net/metrics.h"
+#include "persistence/connection_guard.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
 #include "rules/world_gen.h"
@@ -32,7 +33,11 @@ namespace hegemon {
 namespace {
 
 std::atomic<int> g_signal{0};
-extern "C" void on_signal(int sig) { g_signal = sig; }
+// A second signal while stopping also stops every SQLite statement running
+// now, so a stop never waits on one (the first finishes the tick in flight).
+extern "C" void on_signal(int sig) {
+  if (g_signal.exchange(sig) != 0) interrupt_running_statements();
+}
 
 class ServeConfig : public caf::actor_system_config {
  public:

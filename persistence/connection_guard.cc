@@ -105,7 +105,12 @@ Status apply_connection_defences(sqlite3* db, ConnectionGuard* guard, bool read_
   } settings[] = {
       {SQLITE_DBCONFIG_DEFENSIVE, 1, "DEFENSIVE"},
       {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "trusted_schema = OFF"},
-      {SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, "triggers off"},
+      // Readers never write, so no trigger could fire on them anyway. The
+      // writer only ever opens a save without triggers (schema_check.h, at
+      // open and at every reconnect); one added while it runs comes from the
+      // host's own sqlite3 on its own live save, trusted (tests inject
+      // commit failures that way), so the writer leaves them on.
+      {SQLITE_DBCONFIG_ENABLE_TRIGGER, read_only ? 0 : 1, "triggers"},
       {SQLITE_DBCONFIG_ENABLE_VIEW, 0, "views off"},
       {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, "extension loading off"},
       // A read-only connection never checkpoints anyway; said explicitly, so

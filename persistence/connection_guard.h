@@ -4,9 +4,10 @@
 //
 //  - SQLITE_DBCONFIG_DEFENSIVE (no writable_schema, no deliberate corruption),
 //    trusted_schema off (until Database::trust_schema() once the schema is
-//    checked to be Hegemon's own), triggers and views disabled (Hegemon's schema has
-//    none; schema_check.h refuses a save that brings some), no checkpoint of
-//    the WAL when a read-only connection closes;
+//    checked to be Hegemon's own), views disabled and, on read-only
+//    connections, triggers (Hegemon's schema has none; schema_check.h
+//    refuses a save that brings some, before the writer opens it), no
+//    checkpoint of the WAL when a read-only connection closes;
 //  - limits (below) on value size, SQL size, expression depth, attached
 //    databases (none);
 //  - an authorizer refusing ATTACH, DETACH and creating triggers, views and

@@ -80,10 +80,11 @@ std::string consequence(const SchemaObject& o) {
 Status check_schema_objects(const Database& db, int64_t version) {
   const Result<std::vector<Schema>>& all = expected_schemas();
   if (!all.ok()) return all.status().with_context("build the expected schema");
-  if (version < 1 || version > static_cast<int64_t>(all->size())) {
+  if (version < 0 || version > static_cast<int64_t>(all->size())) {
     return Status::error(db.path() + ": no schema version " + std::to_string(version));
   }
-  const Schema& expected = (*all)[static_cast<size_t>(version - 1)];
+  static const Schema kNone;  // version 0: before the first migration
+  const Schema& expected = version == 0 ? kNone : (*all)[static_cast<size_t>(version - 1)];
   Result<Schema> actual = read_schema(db);
   if (!actual.ok()) return actual.status().with_context(db.path() + ": read its schema");
   for (const auto& [name, object] : *actual) {

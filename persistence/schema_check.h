@@ -17,7 +17,7 @@
 namespace hegemon {
 
 // Ok iff `db`'s schema objects are exactly those of schema version `version`
-// (1..latest_schema_version()). Else an error starting with db.path() that
+// (0, none, up to latest_schema_version()). Else an error starting with db.path() that
 // names the first object that differs, e.g. "saves/x.db has a trigger 't'
 // that Hegemon did not create; refusing to open a save that would run code".
 Status check_schema_objects(const Database& db, int64_t version);

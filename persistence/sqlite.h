@@ -124,8 +124,8 @@ class Database {
   // "unsafe use of json_valid()" at its first statement. So the writer's
   // connections trust the schema, having checked on a read-only connection
   // that it is exactly what the migrations create (schema_check.h, checked
-  // again before anything is written). Parsing runs no function; triggers
-  // and views stay disabled whatever this says.
+  // again before anything is written). Parsing runs no function; views stay
+  // disabled whatever this says.
   Status trust_schema();
 
   // Transaction control, prepared once per connection (Transaction uses these).

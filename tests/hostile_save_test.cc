@@ -152,6 +152,7 @@ CAF_TEST(an untouched save opens every way) {
 
 // ---- item 2: defences of every connection ----
 
+// (A save that brings triggers never reaches a writer: see the first test.)
 CAF_TEST(every connection refuses attach triggers views and schema writes) {
   test::TempDir dir;
   const std::string path = dir.file("plain.db");
@@ -168,9 +169,7 @@ CAF_TEST(every connection refuses attach triggers views and schema writes) {
   CAF_CHECK(!db->exec("CREATE VIRTUAL TABLE r USING rtree(id, a, b)").ok());
   CAF_CHECK(!db->exec("PRAGMA writable_schema = ON; DELETE FROM sqlite_schema WHERE name = 'v'")
                  .ok());
-  // The file's own trigger does not fire, its view does not run.
-  CAF_REQUIRE(db->exec("INSERT INTO t VALUES (1)").ok());
-  CAF_CHECK_EQUAL(*db->query_int64("SELECT count(*) FROM log"), 0);
+  // The file's own view does not run.
   CAF_CHECK(!db->query_int64("SELECT count(*) FROM v").ok());
   CAF_CHECK_EQUAL(*db->query_int64("PRAGMA trusted_schema"), 0);
 }

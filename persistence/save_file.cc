@@ -315,10 +315,13 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
   // files before writing, and the PRAGMAs below would modify them.
   Status status = migrate(*db);
   if (!status.ok()) return status;
-  status = configure(*db, options);
-  if (!status.ok()) return status;
+  // Before configure(): a new save records its origin with its schema, in
+  // the same journal mode, so a WAL that cannot be written fails at the
+  // world, not here.
   Result<int64_t> dropped = adopt_tokens(*db);
   if (!dropped.ok()) return dropped.status();
+  status = configure(*db, options);
+  if (!status.ok()) return status;
 
   std::unique_ptr<SaveFile> save(new SaveFile(std::move(*db), options));
   save->foreign_tokens_dropped_ = *dropped;

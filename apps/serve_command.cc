@@ -24,6 +24,7 @@
 #include "apps/serve_options.h"
 #include "net/gateway.h"
 #include "net/metrics.h"
+#include "persistence/connection_guard.h"
 #include "persistence/save_lock.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
@@ -32,7 +33,11 @@ namespace hegemon {
 namespace {
 
 std::atomic<int> g_signal{0};
-extern "C" void on_signal(int sig) { g_signal = sig; }
+// A second signal while stopping also stops every SQLite statement running
+// now, so a stop never waits on one (the first finishes the tick in flight).
+extern "C" void on_signal(int sig) {
+  if (g_signal.exchange(sig) != 0) interrupt_running_statements();
+}
 
 // "SIGTERM" rather than "15" in the log.
 std::string signal_name(int sig) {

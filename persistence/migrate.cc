@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "persistence/schema_check.h"
 #include "schema/migrations.h"
 
 namespace hegemon {
@@ -11,8 +12,9 @@ bool is_empty(const SchemaInfo& info) {
   return info.application_id == 0 && info.user_version == 0 && info.object_count == 0;
 }
 
-// Refuses what no code path of this build may write to; ok for an empty
-// database and for Hegemon saves up to the latest version.
+// Refuses what no code path of this build may write to or read; ok for an
+// empty database and for Hegemon saves up to the latest version holding
+// exactly the schema objects of their version.
 Status check_ours(const Database& db, const SchemaInfo& info) {
   const int latest = latest_schema_version();
   if (info.application_id != kHegemonApplicationId) {
@@ -24,7 +26,7 @@ Status check_ours(const Database& db, const SchemaInfo& info) {
                          std::to_string(info.user_version) + "; this build reads up to " +
                          std::to_string(latest) + ")");
   }
-  return Status();
+  return check_schema_objects(db, info.user_version);
 }
 
 Status apply(Database& db, const Migration& m) {
@@ -62,6 +64,12 @@ Result<SchemaInfo> read_schema_info(const Database& db) {
   if (!objects.ok()) return objects.status();
   info.object_count = *objects;
   return info;
+}
+
+Status check_migratable(const Database& db) {
+  Result<SchemaInfo> info = read_schema_info(db);
+  if (!info.ok()) return info.status().with_context(db.path() + ": read schema version");
+  return check_ours(db, *info);
 }
 
 Status migrate(Database& db) {

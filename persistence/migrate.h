@@ -30,13 +30,19 @@ Result<SchemaInfo> read_schema_info(const Database& db);
 //    transaction together with its `PRAGMA user_version`, so a crash leaves
 //    the save at some whole version;
 //  - a Hegemon save at the latest version is left alone;
-//  - a save from a newer build, a foreign SQLite database or a non-database
-//    file is refused without writing anything.
+//  - a save from a newer build, a foreign SQLite database, a non-database
+//    file, or a save holding schema objects its migrations did not create
+//    (schema_check.h) is refused without writing anything.
 // Errors start with the database's path.
 Status migrate(Database& db);
 
+// What migrate() checks before it writes, alone, for a read-only connection:
+// ok iff migrate() would accept `db` (empty, or a Hegemon save up to the
+// latest version with exactly its version's schema objects).
+Status check_migratable(const Database& db);
+
 // For read-only users, who cannot migrate: ok iff `db` is a Hegemon save at
-// exactly the latest schema version.
+// exactly the latest schema version, with exactly its schema objects.
 Status check_schema_current(const Database& db);
 
 }  // namespace hegemon

@@ -14,7 +14,9 @@
 #include "persistence/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/row_codec.h"
+#include "persistence/save_precheck.h"
 #include "persistence/snapshot_codec.h"
+#include "persistence/token_origin.h"
 #include "persistence/world_reader.h"
 #include "state/game_date.h"
 #include "state/state_hash.h"
@@ -177,8 +179,17 @@ Result<Database> connect(const std::string& path, const SaveOptions& options, bo
   // SQLite silently falls back to read-only for a write-protected file; every
   // commit would then fail with a less helpful message.
   if (sqlite3_db_readonly(db->handle(), "main") == 1) return fail(what, "the file is read-only");
-  Status status = db->set_busy_timeout(kBusyTimeoutMs);
+  // Before the first statement parses the schema (sqlite.h says why): open()
+  // checked it on a read-only connection first, and migrate() and reconnect()
+  // check it again before anything is written.
+  Status status = db->trust_schema();
   if (!status.ok()) return status.with_context(what);
+  status = db->set_busy_timeout(kBusyTimeoutMs);
+  if (!status.ok()) return status.with_context(what);
+  // The writer runs only Hegemon's own SQL, on a schema checked before this
+  // connection was opened: its cost follows the save's size, and a rollback
+  // of a big save may take longer than a read should (connection_guard.h).
+  db->set_step_time_limit(std::chrono::milliseconds(0));
   return db;
 }
 
@@ -292,6 +303,14 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
 
   Result<SaveLock> lock = SaveLock::acquire(path);  // one writing process per save
   if (!lock.ok()) return lock.status();
+
+  if (exists) {
+    // Read-only first: a read-write connection would recover (and on close
+    // checkpoint) a -wal lying next to a file that is then refused.
+    Status checked = precheck_for_writing(path, options.vfs);
+    if (!checked.ok()) return checked;
+  }
+
   Result<Database> db = connect(path, options, options.create_if_missing);
   if (!db.ok()) return db.status();
 
@@ -299,11 +318,17 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
   // files before writing, and the PRAGMAs below would modify them.
   Status status = migrate(*db);
   if (!status.ok()) return status;
+  // Before configure(): a new save records its origin with its schema, in
+  // the same journal mode, so a WAL that cannot be written fails at the
+  // world, not here.
+  Result<int64_t> dropped = adopt_tokens(*db);
+  if (!dropped.ok()) return dropped.status();
   status = configure(*db, options);
   if (!status.ok()) return status;
 
   std::unique_ptr<SaveFile> save(new SaveFile(std::move(*db), options));
   save->lock_ = std::move(*lock);
+  save->foreign_tokens_dropped_ = *dropped;
   status = save->read_game_row();
   if (!status.ok()) return status.with_context(what);
   status = save->prepare_commit_statements();
@@ -843,6 +868,11 @@ Status SaveFile::backup_to(const std::string& dest_path) {
   Result<Database> dest =
       Database::open(dest_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options_.vfs);
   if (!dest.ok()) return dest.status().with_context("back up " + path());
+  // An earlier backup has Hegemon's schema, which a read-write connection can
+  // only parse trusted (sqlite.h); the backup then replaces every page of it
+  // without running anything.
+  Status trusted = dest->trust_schema();
+  if (!trusted.ok()) return trusted.with_context(what);
   Result<SchemaInfo> info = read_schema_info(*dest);
   if (!info.ok()) return info.status().with_context(what);
   const bool empty = info->application_id == 0 && info->user_version == 0 &&

@@ -67,9 +67,13 @@ class SaveFile {
  public:
   // Opens (or creates) the save at `path` and migrates it to the latest
   // schema. The directory must exist. Refuses files that are not Hegemon
-  // saves, and saves from a newer build, without modifying them. Takes the
-  // save's SaveLock (persistence/save_lock.h) for the SaveFile's life: refused
-  // when another process writes the save.
+  // saves, saves from a newer build, saves holding schema objects Hegemon did
+  // not create (schema_check.h) and files that are not regular files, without
+  // modifying them: an existing file is first checked on a read-only
+  // connection (save_precheck.h). Takes the save's SaveLock
+  // (persistence/save_lock.h) for the SaveFile's life: refused when another
+  // process writes the save. The tokens of a save last opened for writing on
+  // another machine are dropped (token_origin.h).
   static Result<std::unique_ptr<SaveFile>> open(const std::string& path,
                                                 const SaveOptions& options = {});
 
@@ -157,6 +161,9 @@ class SaveFile {
   Status revoke_token(int64_t id);
   Result<std::vector<TokenRecord>> tokens() const;
   Result<bool> has_admin_token() const;
+  // How many tokens open() dropped because they were issued on another
+  // machine (token_origin.h); 0 for a save of this machine.
+  int64_t foreign_tokens_dropped() const { return foreign_tokens_dropped_; }
 
   // Fault injection: called inside every commit's transaction after all rows
   // are written and before COMMIT. A hook that throws aborts the commit (the
@@ -227,6 +234,7 @@ class SaveFile {
   bool written_back_ = false;  // path() holds our copy; db_ still the vanished file
   int64_t restores_ = 0;
   std::string last_restore_;
+  int64_t foreign_tokens_dropped_ = 0;
 };
 
 }  // namespace hegemon

@@ -7,6 +7,7 @@
 #include "persistence/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/row_codec.h"
+#include "persistence/side_files.h"
 #include "persistence/snapshot_codec.h"
 #include "persistence/world_reader.h"
 #include "state/bounded_json.h"
@@ -78,14 +79,18 @@ Result<int64_t> single_int64(Statement& s) {
 }  // namespace
 
 Result<std::shared_ptr<SaveReader>> SaveReader::open(const std::string& path) {
-  // NOMUTEX is added by Database::open; our own mutex serialises callers.
-  Result<Database> db = Database::open(path, SQLITE_OPEN_READONLY);
-  if (!db.ok()) return db.status();
-  Status status = db->set_busy_timeout(kBusyTimeoutMs);
-  if (!status.ok()) return status.with_context("open " + path);
-  status = check_schema_current(*db);
-  if (!status.ok()) return status;
-  return std::shared_ptr<SaveReader>(new SaveReader(std::move(*db)));
+  const SideFiles side_files = SideFiles::note(path);
+  Status status;
+  {
+    // NOMUTEX is added by Database::open; our own mutex serialises callers.
+    Result<Database> db = Database::open(path, SQLITE_OPEN_READONLY);
+    if (!db.ok()) return db.status();
+    status = db->set_busy_timeout(kBusyTimeoutMs).with_context("open " + path);
+    if (status.ok()) status = check_schema_current(*db);
+    if (status.ok()) return std::shared_ptr<SaveReader>(new SaveReader(std::move(*db)));
+  }
+  side_files.remove_created();  // refused: leave the directory as it was
+  return status;
 }
 
 SaveReader::~SaveReader() = default;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "persistence/regular_file.h"
+
 #include <system_error>
 #include <utility>
 
@@ -71,6 +73,7 @@ Status sqlite_error(sqlite3* db, int rc, std::string message) {
 
 Statement::Statement(Statement&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
+      guard_(std::exchange(other.guard_, nullptr)),
       bind_error_(std::exchange(other.bind_error_, 0)),
       bind_error_index_(std::exchange(other.bind_error_index_, 0)) {}
 
@@ -78,6 +81,7 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     sqlite3_finalize(stmt_);
     stmt_ = std::exchange(other.stmt_, nullptr);
+    guard_ = std::exchange(other.guard_, nullptr);
     bind_error_ = std::exchange(other.bind_error_, 0);
     bind_error_index_ = std::exchange(other.bind_error_index_, 0);
   }
@@ -116,11 +120,13 @@ Result<bool> Statement::step() {
     return Status::error("bind parameter " + std::to_string(bind_error_index_) + ": " +
                          sqlite3_errstr(bind_error_));
   }
+  if (guard_ != nullptr) guard_->start_step();
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   sqlite3* db = sqlite3_db_handle(stmt_);
-  Status failed = sqlite_error(db, rc, sqlite3_errmsg(db));
+  std::string reason = guard_ != nullptr && rc == SQLITE_INTERRUPT ? guard_->stop_reason() : "";
+  Status failed = sqlite_error(db, rc, reason.empty() ? sqlite3_errmsg(db) : reason);
   sqlite3_reset(stmt_);  // release the cursor; the error is already captured
   return failed;
 }
@@ -174,9 +180,13 @@ std::string Statement::column_text(int column) const {
 
 // ---- Database ----
 
-Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+Database::Database(sqlite3* db, std::string path, std::unique_ptr<ConnectionGuard> guard)
+    : db_(db), path_(std::move(path)), guard_(std::move(guard)) {}
 
 Result<Database> Database::open(const std::string& path, int flags, const std::string& vfs) {
+  // Before SQLite opens anything: opening a FIFO would block.
+  Status regular = require_regular_files(path);
+  if (!regular.ok()) return regular.with_context("open " + path);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX,
                                  vfs.empty() ? nullptr : vfs.c_str());
@@ -187,12 +197,19 @@ Result<Database> Database::open(const std::string& path, int flags, const std::s
     sqlite3_close_v2(db);
     return failed;
   }
-  return Database(db, path);
+  auto guard = std::make_unique<ConnectionGuard>();
+  Status defended = apply_connection_defences(db, guard.get(), (flags & SQLITE_OPEN_READONLY) != 0);
+  if (!defended.ok()) {
+    sqlite3_close_v2(db);
+    return defended.with_context("open " + path);
+  }
+  return Database(db, path, std::move(guard));
 }
 
 Database::Database(Database&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       path_(std::move(other.path_)),
+      guard_(std::move(other.guard_)),
       begin_(std::move(other.begin_)),
       commit_(std::move(other.commit_)),
       rollback_(std::move(other.rollback_)) {}
@@ -202,6 +219,7 @@ Database& Database::operator=(Database&& other) noexcept {
     close();
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    guard_ = std::move(other.guard_);
     begin_ = std::move(other.begin_);
     commit_ = std::move(other.commit_);
     rollback_ = std::move(other.rollback_);
@@ -235,7 +253,7 @@ Result<Statement> Database::prepare(std::string_view sql) const {
   if (rc != SQLITE_OK) {
     return Status::error("prepare `" + std::string(sql) + "`: " + errmsg());
   }
-  Statement statement(stmt);
+  Statement statement(stmt, guard_.get());
   // One statement per Statement: trailing SQL would otherwise be ignored silently.
   for (const char* end = sql.data() + sql.size(); tail != nullptr && tail < end; ++tail) {
     if (*tail != ' ' && *tail != '\n' && *tail != '\t' && *tail != '\r' && *tail != ';') {
@@ -250,9 +268,11 @@ Result<Statement> Database::prepare(std::string_view sql) const {
 
 Status Database::exec(const std::string& sql) {
   char* message = nullptr;
+  guard_->start_step();
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
   if (rc == SQLITE_OK) return Status();
-  std::string text = message ? message : sqlite3_errstr(rc);
+  std::string text = rc == SQLITE_INTERRUPT ? guard_->stop_reason() : "";
+  if (text.empty()) text = message ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
   return sqlite_error(db_, rc, std::move(text));
 }
@@ -278,6 +298,15 @@ Result<std::string> Database::query_text(std::string_view sql) const {
 Status Database::set_busy_timeout(int milliseconds) {
   if (sqlite3_busy_timeout(db_, milliseconds) != SQLITE_OK) {
     return Status::error("set busy timeout: " + errmsg());
+  }
+  return Status();
+}
+
+Status Database::trust_schema() {
+  int applied = -1;
+  if (sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, &applied) != SQLITE_OK ||
+      applied != 1) {
+    return Status::error("cannot trust the schema of " + path_);
   }
   return Status();
 }

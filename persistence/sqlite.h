@@ -13,12 +13,18 @@
 // Threading: a Database and its Statements belong to one thread at a time
 // (connections are opened with SQLITE_OPEN_NOMUTEX; callers that share one
 // serialise access themselves, see SaveReader).
+//
+// Every connection is opened defensively (persistence/connection_guard.h: a
+// save is untrusted input) and only on regular files (regular_file.h).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "persistence/connection_guard.h"
 #include "state/status.h"
 
 struct sqlite3;
@@ -65,10 +71,11 @@ class Statement {
 
  private:
   friend class Database;
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Statement(sqlite3_stmt* stmt, ConnectionGuard* guard) : stmt_(stmt), guard_(guard) {}
   void note_bind(int rc, int index);
 
   sqlite3_stmt* stmt_ = nullptr;
+  ConnectionGuard* guard_ = nullptr;  // the connection's; outlives the statement
   int bind_error_ = 0;       // first failing sqlite3_bind_* result since reset()
   int bind_error_index_ = 0;
 };
@@ -80,7 +87,9 @@ class Database {
   // added. Note that SQLite opens lazily: a file that is not a database is
   // only detected by the first statement that reads it. `vfs` names a
   // registered SQLite VFS; empty: SQLite's default (tests inject I/O faults
-  // through their own).
+  // through their own). Refuses a path (or its -wal, -shm, -journal) that is
+  // not a regular file, and applies connection_guard.h's defences; each step
+  // is limited to kDefaultStepTimeLimit until set_step_time_limit().
   static Result<Database> open(const std::string& path, int flags, const std::string& vfs = "");
 
   Database(Database&& other) noexcept;
@@ -105,6 +114,19 @@ class Database {
   Result<std::string> query_text(std::string_view sql) const;
 
   Status set_busy_timeout(int milliseconds);
+  // A single step running longer than `limit` is stopped with an error
+  // saying so; 0: no limit (interrupt_running_statements() still applies).
+  void set_step_time_limit(std::chrono::milliseconds limit) { guard_->step_time_limit = limit; }
+  // Connections open with trusted_schema off: functions a schema calls
+  // (CHECK, DEFAULT, ...) must be marked innocuous. SQLite 3.40 does not mark
+  // json_valid() so, which Hegemon's own CHECKs call, and a read-write
+  // connection resolves CHECKs when it parses the schema: it fails with
+  // "unsafe use of json_valid()" at its first statement. So the writer's
+  // connections trust the schema, having checked on a read-only connection
+  // that it is exactly what the migrations create (schema_check.h, checked
+  // again before anything is written). Parsing runs no function; views stay
+  // disabled whatever this says.
+  Status trust_schema();
 
   // Transaction control, prepared once per connection (Transaction uses these).
   Status begin_immediate();
@@ -112,12 +134,13 @@ class Database {
   Status rollback();
 
  private:
-  Database(sqlite3* db, std::string path);
+  Database(sqlite3* db, std::string path, std::unique_ptr<ConnectionGuard> guard);
   Status run_cached(Statement& slot, const char* sql);
   void close();
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unique_ptr<ConnectionGuard> guard_;  // heap: the progress handler points at it
   Statement begin_, commit_, rollback_;  // prepared on first use
 };
 

@@ -181,6 +181,8 @@ void check_same_world(const WorldSnapshot& loaded, const WorldSnapshot& expected
 Database connect(const std::string& path) {
   Result<Database> db = Database::open(path, SQLITE_OPEN_READWRITE);
   REQUIRE_OK(db);
+  // A read-write connection parses Hegemon's schema only trusted (sqlite.h).
+  REQUIRE_OK(db->trust_schema());
   return std::move(*db);
 }
 
@@ -198,10 +200,9 @@ std::string sql_text(const std::string& path, const std::string& sql) {
   return *v;
 }
 
-void sql_exec(const std::string& path, const std::string& sql) {
-  Database db = connect(path);
-  REQUIRE_OK(db.exec(sql));
-}
+// As the operator's sqlite3 would: Hegemon's own connections refuse to
+// create triggers (persistence/connection_guard.h).
+void sql_exec(const std::string& path, const std::string& sql) { test::exec_sql(path, sql); }
 
 // Every row of every table, as text: two dumps are equal iff the data is.
 std::string dump_tables(const std::string& path) {

@@ -317,8 +317,8 @@ CAF_TEST(damaged saves are refused with exit code 1 and left as they were) {
     test::exec_sql(p, "DROP TABLE snapshots");
   });
   for (const auto& [path, why] : std::vector<std::pair<std::string, std::string>>{
-           {truncated, "malformed"}, {no_armies, "no such table: armies"},
-           {no_snapshots, "no such table: snapshots"}}) {
+           {truncated, "malformed"}, {no_armies, "lacks a table 'armies'"},
+           {no_snapshots, "lacks a table 'snapshots'"}}) {
     const std::string before = read_file(path);
     const std::string log = path + ".log";
     CAF_CHECK_EQUAL(run_hegemon("serve --save " + path + " --ticks 5 --port 0", log), 1);

@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "persistence/migrate.h"
+#include "persistence/schema_check.h"
+#include "persistence/side_files.h"
 #include "schema/migrations.h"
 
 namespace hegemon {
@@ -14,6 +16,49 @@ namespace {
 
 // A server may hold the write lock for a moment (a commit, a checkpoint).
 constexpr int kBusyTimeoutMs = 5000;
+
+}  // namespace
+
+namespace {
+
+// The checks of open_save_read_only() on an open connection.
+Result<OpenedSave> check_save(Database db, const std::string& path) {
+  Status st = db.set_busy_timeout(kBusyTimeoutMs);
+  if (!st.ok()) return st.with_context("open " + path);
+
+  // The first read: this is where a file that is not a database shows.
+  Result<SchemaInfo> info = read_schema_info(db);
+  if (!info.ok()) {
+    return Status::error(path + " is not a Hegemon save (" + info.status().message() + ")");
+  }
+  if (info->application_id != kHegemonApplicationId) {
+    return Status::error(path + " is not a Hegemon save" +
+                         (info->object_count == 0 ? std::string(" (an empty database)")
+                                                  : std::string(" (a foreign SQLite database)")));
+  }
+  const int latest = latest_schema_version();
+  if (info->user_version > latest) {
+    return Status::error(path + ": save was written by a newer Hegemon (schema version " +
+                         std::to_string(info->user_version) + "; this build reads up to " +
+                         std::to_string(latest) + ")");
+  }
+  if (info->user_version < 1) return Status::error(path + " holds no world yet");
+  // Before reading any table: a view or trigger must never get to run.
+  st = check_schema_objects(db, info->user_version);
+  if (!st.ok()) return st;
+
+  Result<Statement> game = db.prepare("SELECT tick FROM game WHERE id = 1");
+  if (!game.ok()) return game.status().with_context(path);
+  Result<bool> row = game->step();
+  if (!row.ok()) return row.status().with_context(path + ": read game row");
+  if (!*row) return Status::error(path + " holds no world yet");
+  const Tick last_tick = game->column_int64(0);
+  game->reset();  // end the statement's implicit read transaction
+  game = Statement();
+
+  OpenedSave opened{std::move(db), info->user_version, last_tick};
+  return opened;
+}
 
 }  // namespace
 
@@ -30,38 +75,12 @@ Result<OpenedSave> open_save_read_only(const std::string& path) {
     return Status::error(path + " is a directory, not a save");
   }
 
+  const SideFiles side_files = SideFiles::note(path);
   Result<Database> db = Database::open(path, SQLITE_OPEN_READONLY);
   if (!db.ok()) return db.status();
-  Status st = db->set_busy_timeout(kBusyTimeoutMs);
-  if (!st.ok()) return st.with_context("open " + path);
-
-  // The first read: this is where a file that is not a database shows.
-  Result<SchemaInfo> info = read_schema_info(*db);
-  if (!info.ok()) {
-    return Status::error(path + " is not a Hegemon save (" + info.status().message() + ")");
-  }
-  if (info->application_id != kHegemonApplicationId) {
-    return Status::error(path + " is not a Hegemon save" +
-                         (info->object_count == 0 ? std::string(" (an empty database)")
-                                                  : std::string(" (a foreign SQLite database)")));
-  }
-  const int latest = latest_schema_version();
-  if (info->user_version > latest) {
-    return Status::error(path + ": save was written by a newer Hegemon (schema version " +
-                         std::to_string(info->user_version) + "; this build reads up to " +
-                         std::to_string(latest) + ")");
-  }
-  if (info->user_version < 1) return Status::error(path + " holds no world yet");
-
-  Result<Statement> game = db->prepare("SELECT tick FROM game WHERE id = 1");
-  if (!game.ok()) return game.status().with_context(path);
-  Result<bool> row = game->step();
-  if (!row.ok()) return row.status().with_context(path + ": read game row");
-  if (!*row) return Status::error(path + " holds no world yet");
-  const Tick last_tick = game->column_int64(0);
-  game->reset();  // end the statement's implicit read transaction
-
-  OpenedSave opened{std::move(*db), info->user_version, last_tick};
+  // check_save() owns the connection: closed on its way out when refused.
+  Result<OpenedSave> opened = check_save(std::move(*db), path);
+  if (!opened.ok()) side_files.remove_created();  // refused: leave the directory as it was
   return opened;
 }
 

@@ -1,0 +1,364 @@
+// A save is untrusted input: each test here builds a hostile save itself (with
+// the raw SQLite API, as its author would with sqlite3) and checks that every
+// way Hegemon opens a save refuses it with an error naming what is wrong, and
+// leaves the file byte for byte as it was. Also the defences of every
+// connection (persistence/connection_guard.h), a foreign -wal
+// (save_precheck.h), FIFOs (regular_file.h, through the binary) and tokens
+// that come with a save from another machine (token_origin.h).
+#define CAF_SUITE hostile_save
+#include <caf/test/unit_test.hpp>
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "persistence/connection_guard.h"
+#include "persistence/save_file.h"
+#include "persistence/save_reader.h"
+#include "persistence/sqlite.h"
+#include "persistence/token_origin.h"
+#include "persistence/token_store.h"
+#include "rules/world_gen.h"
+#include "test_support.h"
+#include "tools/save_access.h"
+
+using namespace hegemon;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+bool exists(const std::string& path) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(path, ec));
+}
+
+// A save holding a small generated world (seed `seed`), closed cleanly (so no
+// -wal or -shm is left next to it).
+void make_save(const std::string& path, uint64_t seed = 7) {
+  auto save = SaveFile::open(path);
+  if (!save.ok()) CAF_FAIL(save.status().message());
+  CAF_REQUIRE_EQUAL((*save)->create_world(generate_world(test::small_world(seed))).message(), "ok");
+}
+
+// Each way Hegemon opens a save: its error, "" if it opened.
+struct Openers {
+  std::string writer, reader, tool;
+};
+Openers open_every_way(const std::string& path) {
+  Openers o;
+  if (auto s = SaveFile::open(path); !s.ok()) o.writer = s.status().message();
+  if (auto r = SaveReader::open(path); !r.ok()) o.reader = r.status().message();
+  if (auto t = open_save_read_only(path); !t.ok()) o.tool = t.status().message();
+  return o;
+}
+
+// `binary ARGS...` with its output in `log`, killed by SIGALRM after 20 s so
+// that a regression that blocks fails instead of hanging the suite. Returns
+// the wait status.
+int run_binary(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* out = std::freopen(log.c_str(), "w", stdout);
+    if (out == nullptr || dup2(fileno(stdout), 2) < 0) _exit(126);
+    alarm(20);  // survives exec; its default action kills the process
+    std::vector<char*> argv{const_cast<char*>("hegemon")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(HEGEMON_BINARY, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+}  // namespace
+
+// ---- item 2: schema objects Hegemon did not create ----
+
+CAF_TEST(a save with a schema object the migrations did not create is refused untouched) {
+  test::TempDir dir;
+  struct Case {
+    const char* name;
+    const char* sql;       // run by the save's author on the good save
+    const char* expected;  // in every opener's error
+  };
+  const Case cases[] = {
+      {"trigger",
+       "CREATE TRIGGER backdoor AFTER INSERT ON ticks BEGIN"
+       " INSERT INTO tokens (hash, role) VALUES (printf('%064d', new.tick), 'admin'); END",
+       "has a trigger 'backdoor' that Hegemon did not create; refusing to open a save that "
+       "would run code"},
+      {"view",
+       "CREATE VIEW spin AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+       " SELECT x FROM c",
+       "has a view 'spin' that Hegemon did not create; refusing to open a save that would run "
+       "code"},
+      {"virtual table", "CREATE VIRTUAL TABLE spy USING rtree(id, x0, x1)",
+       "has a virtual table 'spy' that Hegemon did not create; refusing to open a save that "
+       "would run code"},
+      {"index", "CREATE INDEX extra ON provinces(name)",
+       "has an index 'extra' that Hegemon did not create; refusing to open a save whose schema "
+       "was changed"},
+      {"table", "CREATE TABLE notes (x)",
+       "has a table 'notes' that Hegemon did not create"},
+      // The trick behind `PRAGMA ignore_check_constraints`-style edits: the
+      // stored CREATE statement rewritten to drop a CHECK.
+      {"changed CREATE",
+       "PRAGMA writable_schema = ON;"
+       " UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (length(hash) = 64)', '')"
+       " WHERE name = 'tokens'",
+       "table 'tokens' is not as Hegemon created it"},
+  };
+  for (const Case& c : cases) {
+    CAF_MESSAGE("a save with an extra " << c.name);
+    const std::string path = dir.file(std::string("hostile_") + std::to_string(&c - cases) + ".db");
+    make_save(path);
+    test::exec_sql(path, c.sql);
+    CAF_REQUIRE(!exists(path + "-wal"));
+    const std::string before = test::read_file(path);
+    const Openers o = open_every_way(path);
+    CAF_CHECK(contains(o.writer, c.expected));
+    CAF_CHECK(contains(o.reader, c.expected));
+    CAF_CHECK(contains(o.tool, c.expected));
+    CAF_CHECK(contains(o.writer, path));
+    CAF_CHECK(test::read_file(path) == before);
+    // The read-only checks removed the -wal and -shm they created.
+    CAF_CHECK(!exists(path + "-wal"));
+    CAF_CHECK(!exists(path + "-shm"));
+  }
+}
+
+CAF_TEST(an untouched save opens every way) {
+  test::TempDir dir;
+  const std::string path = dir.file("good.db");
+  make_save(path);
+  const Openers o = open_every_way(path);
+  CAF_CHECK_EQUAL(o.writer, "");
+  CAF_CHECK_EQUAL(o.reader, "");
+  CAF_CHECK_EQUAL(o.tool, "");
+}
+
+// ---- item 2: defences of every connection ----
+
+// (A save that brings triggers never reaches a writer: see the first test.)
+CAF_TEST(every connection refuses attach triggers views and schema writes) {
+  test::TempDir dir;
+  const std::string path = dir.file("plain.db");
+  test::exec_sql(path,
+                 "CREATE TABLE t (x INTEGER); CREATE TABLE log (x INTEGER);"
+                 " CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.x); END;"
+                 " CREATE VIEW v AS SELECT x FROM t");
+  auto db = Database::open(path, SQLITE_OPEN_READWRITE);
+  CAF_REQUIRE(db.ok());
+  CAF_CHECK(!db->exec("ATTACH '" + dir.file("other.db") + "' AS other").ok());
+  CAF_CHECK(!exists(dir.file("other.db")));
+  CAF_CHECK(!db->exec("CREATE TRIGGER t2 AFTER DELETE ON t BEGIN DELETE FROM log; END").ok());
+  CAF_CHECK(!db->exec("CREATE VIEW v2 AS SELECT 1").ok());
+  CAF_CHECK(!db->exec("CREATE VIRTUAL TABLE r USING rtree(id, a, b)").ok());
+  CAF_CHECK(!db->exec("PRAGMA writable_schema = ON; DELETE FROM sqlite_schema WHERE name = 'v'")
+                 .ok());
+  // The file's own view does not run.
+  CAF_CHECK(!db->query_int64("SELECT count(*) FROM v").ok());
+  CAF_CHECK_EQUAL(*db->query_int64("PRAGMA trusted_schema"), 0);
+}
+
+// ---- item 3: bounded time ----
+
+CAF_TEST(a runaway statement is stopped by the step time limit) {
+  auto db = Database::open(":memory:", SQLITE_OPEN_READWRITE);
+  CAF_REQUIRE(db.ok());
+  db->set_step_time_limit(std::chrono::milliseconds(200));
+  auto count = db->query_int64(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+  CAF_REQUIRE(!count.ok());
+  CAF_CHECK(contains(count.status().message(), "stopped after 200 ms: the statement ran too long"));
+  // The connection stays usable.
+  CAF_CHECK_EQUAL(*db->query_int64("SELECT 41 + 1"), 42);
+}
+
+CAF_TEST(interrupt_running_statements stops a running statement and no later one) {
+  auto db = Database::open(":memory:", SQLITE_OPEN_READWRITE);
+  CAF_REQUIRE(db.ok());
+  db->set_step_time_limit(std::chrono::milliseconds(0));  // only the interrupt can stop it
+  std::atomic<bool> done{false};
+  // Until the statement has ended: it must be running at some call.
+  std::thread stopper([&] {
+    while (!done) {
+      interrupt_running_statements();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  auto count = db->query_int64(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+  done = true;
+  stopper.join();
+  CAF_REQUIRE(!count.ok());
+  CAF_CHECK(contains(count.status().message(), "interrupted: the process is stopping"));
+  CAF_CHECK_EQUAL(*db->query_int64("SELECT 41 + 1"), 42);
+}
+
+// ---- item 5: a foreign -wal ----
+
+CAF_TEST(a save with a foreign wal next to it is refused byte for byte untouched) {
+  test::TempDir dir;
+  const std::string save = dir.file("save.db");
+  const std::string other = dir.file("other.db");
+  make_save(save, 7);
+  make_save(other, 99);
+  // The other save's WAL, as a running server would leave it: changes not
+  // yet checkpointed.
+  {
+    sqlite3* db = nullptr;
+    CAF_REQUIRE_EQUAL(sqlite3_open(other.c_str(), &db), SQLITE_OK);
+    CAF_REQUIRE_EQUAL(sqlite3_exec(db,
+                                   "PRAGMA wal_autocheckpoint = 0;"
+                                   " UPDATE provinces SET development = development + 1;"
+                                   " UPDATE nations SET treasury = treasury + 1",
+                                   nullptr, nullptr, nullptr),
+                      SQLITE_OK);
+    fs::copy_file(other + "-wal", save + "-wal");
+    sqlite3_close(db);
+  }
+  CAF_REQUIRE(fs::file_size(save + "-wal") > 0);
+  const std::string before = test::read_file(save);
+  const std::string wal_before = test::read_file(save + "-wal");
+
+  // The writer refuses it (as `serve` would after loading the world): before
+  // the fix it recovered the WAL and checkpointed it into the save on close.
+  auto writer = SaveFile::open(save);
+  if (writer.ok()) CAF_CHECK(!(*writer)->load_world().ok());
+  CAF_CHECK(!writer.ok());
+  if (!writer.ok()) CAF_CHECK(contains(writer.status().message(), save + "-wal"));
+  writer = Status::error("closed");
+  // Readers may or may not make sense of it, but never change it.
+  (void)SaveReader::open(save);
+  (void)open_save_read_only(save);
+  CAF_CHECK(test::read_file(save) == before);
+  CAF_CHECK(test::read_file(save + "-wal") == wal_before);
+
+  // The save itself was never damaged: without the stray WAL it opens.
+  fs::remove(save + "-wal");
+  fs::remove(save + "-shm");
+  auto opened = SaveFile::open(save);
+  if (!opened.ok()) CAF_FAIL(opened.status().message());
+  CAF_CHECK((*opened)->load_world().ok());
+}
+
+CAF_TEST(the wal of our own crashed writer is recovered) {
+  test::TempDir dir;
+  const std::string path = dir.file("live.db");
+  const std::string crashed = dir.file("crashed.db");
+  {
+    auto save = SaveFile::open(path);
+    CAF_REQUIRE(save.ok());
+    CAF_REQUIRE((*save)->create_world(generate_world(test::small_world())).ok());
+    // The files as a kill -9 would leave them: the world only in the WAL.
+    fs::copy_file(path, crashed);
+    fs::copy_file(path + "-wal", crashed + "-wal");
+  }
+  CAF_REQUIRE(fs::file_size(crashed + "-wal") > 0);
+  auto save = SaveFile::open(crashed);
+  CAF_REQUIRE(save.ok());
+  CAF_CHECK((*save)->has_world());
+  CAF_CHECK((*save)->load_world().ok());
+}
+
+// ---- item 7: FIFOs ----
+
+CAF_TEST(a FIFO as the save or its wal is refused at once by every command) {
+  test::TempDir dir;
+  const std::string fifo = dir.file("fifo.db");
+  CAF_REQUIRE_EQUAL(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string good = dir.file("good.db");
+  make_save(good);
+  const std::string good_wal_fifo = good + "-wal";
+  CAF_REQUIRE_EQUAL(mkfifo(good_wal_fifo.c_str(), 0600), 0);
+
+  for (const std::string& save : {fifo, good}) {
+    const std::string named = save == fifo ? fifo : good_wal_fifo;
+    const std::vector<std::vector<std::string>> commands = {
+        {"inspect", save},
+        {"replay", save},
+        {"map", save, "--out", dir.file("map.svg")},
+        {"state", save, "--tick", "0"},
+        {"rollback", save, "--to-tick", "0", "--no-backup"},
+        {"serve", "--save", save, "--port", "0", "--ticks", "1"},
+    };
+    for (const auto& args : commands) {
+      CAF_MESSAGE(args[0] << " on " << save);
+      const std::string log = dir.file("out.log");
+      const int status = run_binary(args, log);
+      CAF_CHECK(WIFEXITED(status));  // not killed by the alarm: it did not block
+      if (WIFEXITED(status)) CAF_CHECK_EQUAL(WEXITSTATUS(status), 1);
+      const std::string out = test::read_file(log);
+      CAF_CHECK(contains(out, named + " is a FIFO, not a regular file"));
+    }
+  }
+}
+
+// ---- item 2: tokens travel with a save ----
+
+CAF_TEST(tokens issued on another machine are dropped by the writer and kept by readers) {
+  test::TempDir dir;
+  const std::string path = dir.file("tokens.db");
+  make_save(path);
+  const std::string hash = token_hash("the author's admin token");
+  {
+    auto save = SaveFile::open(path);
+    CAF_REQUIRE(save.ok());
+    CAF_REQUIRE((*save)->issue_token("admin", kNoNation, hash).ok());
+  }
+  CAF_CHECK_EQUAL(test::query_text(path, "SELECT machine FROM token_origin"), this_machine_origin());
+  // Same machine: kept.
+  {
+    auto save = SaveFile::open(path);
+    CAF_REQUIRE(save.ok());
+    CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 0);
+    CAF_CHECK_EQUAL((*save)->tokens()->size(), 1u);
+  }
+  // The save as it arrives from its author's machine.
+  const std::string elsewhere(64, 'a');
+  test::exec_sql(path, "UPDATE token_origin SET machine = '" + elsewhere + "'");
+  // Read-only openers change nothing (and a server reads tokens only after
+  // its writer opened the save).
+  const std::string before = test::read_file(path);
+  {
+    auto reader = SaveReader::open(path);
+    CAF_REQUIRE(reader.ok());
+    CAF_CHECK((*reader)->find_token(hash)->has_value());
+    CAF_REQUIRE(open_save_read_only(path).ok());
+  }
+  CAF_CHECK(test::read_file(path) == before);
+  // The writer drops them and records this machine; serve then issues a
+  // fresh admin token as for a new save.
+  {
+    auto save = SaveFile::open(path);
+    CAF_REQUIRE(save.ok());
+    CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 1);
+    CAF_CHECK((*save)->tokens()->empty());
+    CAF_CHECK_EQUAL(*(*save)->has_admin_token(), false);
+  }
+  CAF_CHECK_EQUAL(test::query_text(path, "SELECT machine FROM token_origin"), this_machine_origin());
+  // A save from before the origin was recorded: unknown, so not trusted.
+  {
+    auto save = SaveFile::open(path);
+    CAF_REQUIRE(save.ok());
+    CAF_REQUIRE((*save)->issue_token("admin", kNoNation, hash).ok());
+  }
+  test::exec_sql(path, "DELETE FROM token_origin");
+  auto save = SaveFile::open(path);
+  CAF_REQUIRE(save.ok());
+  CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 1);
+}

@@ -111,9 +111,19 @@ bool supervise(caf::actor_system& sys, const Game& game) {
 // stored (as a hash) in the save and printed once. Empty when the save already
 // has admin tokens and none is configured.
 Result<std::string> bootstrap_admin_token(const GameOptions& options, const std::string& configured) {
-  if (!configured.empty()) return configured;
   auto save = SaveFile::open(options.save_path, options.save);
   if (!save) return save.status();
+  // Opening for writing drops the tokens of a save from another machine
+  // (persistence/token_origin.h); the operator must know why logins that
+  // came with the save no longer work.
+  if (const int64_t dropped = (*save)->foreign_tokens_dropped(); dropped > 0) {
+    const std::string note = std::to_string(dropped) +
+                             " access token(s) in the save were issued on another machine (or before "
+                             "this build recorded where) and were dropped; issue new ones";
+    spdlog::warn("{}", note);
+    std::cerr << "hegemon serve: " << note << "\n";
+  }
+  if (!configured.empty()) return configured;
   auto has = (*save)->has_admin_token();
   if (!has) return has.status();
   if (*has) return std::string();

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <system_error>
@@ -92,8 +93,18 @@ Result<Locked> lock_file(const std::string& save_path, const std::string& lock_p
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
+      const int err = errno;
+      if (err == EACCES || err == EROFS) {
+        // The usual cause, said as SaveFile::open says it: the lock is the
+        // first file a writer creates beside the save.
+        std::string dir = std::filesystem::path(lock_path).parent_path().string();
+        if (dir.empty()) dir = ".";
+        return Status::io_error("cannot lock " + save_path + ": directory " + dir +
+                                " is not writable (" + errno_text(err) +
+                                "); the save and its -wal, -shm and .lock files live there");
+      }
       return Status::io_error("cannot lock " + save_path + ": create " + lock_path + ": " +
-                              errno_text(errno));
+                              errno_text(err));
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0) {

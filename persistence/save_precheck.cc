@@ -2,10 +2,14 @@
 
 #include <sqlite3.h>
 
+#include <stdlib.h>
+
+#include <cerrno>
 #include <filesystem>
 #include <system_error>
 
 #include "persistence/migrate.h"
+#include "persistence/regular_file.h"
 #include "persistence/side_files.h"
 #include "persistence/sqlite.h"
 #include "persistence/world_reader.h"
@@ -37,10 +41,56 @@ Status check(const Database& db, bool hot_wal) {
   return Status();
 }
 
+// A hot rollback journal (a writer killed while it created or migrated the
+// save: those run before the save is switched to WAL) must be rolled back
+// before the save can be read, and a read-only connection cannot do that
+// ("attempt to write a readonly database"). So check a copy: the copy's
+// journal is rolled back into the copy, never into the save, and only a save
+// whose rolled-back copy passes is opened for writing (which then rolls the
+// same journal back into it). The copy is taken only in this rare case, and
+// the journal of a save being created is small.
+Status check_with_hot_journal(const std::string& path, const std::string& vfs) {
+  namespace fs = std::filesystem;
+  Status regular = require_regular_files(path);  // copy_file would block on a FIFO
+  if (!regular.ok()) return regular;
+  std::string dir_template = (fs::temp_directory_path() / "hegemon-precheck-XXXXXX").string();
+  if (::mkdtemp(dir_template.data()) == nullptr) {
+    return Status::io_error(path + ": cannot make a directory to check its hot journal in: " +
+                            std::error_code(errno, std::generic_category()).message());
+  }
+  const fs::path dir = dir_template;
+  const std::string copy = (dir / "save.db").string();
+  std::error_code ec;
+  fs::copy_file(path, copy, ec);
+  if (!ec) fs::copy_file(path + "-journal", copy + "-journal", ec);
+  Status status;
+  if (ec) {
+    status = Status::io_error(path + ": cannot copy it to check its hot journal: " + ec.message());
+  } else {
+    Result<Database> db = Database::open(copy, SQLITE_OPEN_READWRITE, vfs);
+    status = db.ok() ? check(*db, /*hot_wal=*/false) : db.status();
+  }
+  fs::remove_all(dir, ec);
+  if (!status.ok()) {
+    // The copy's errors name the copy; the operator knows the save.
+    std::string message = status.message();
+    for (size_t at = message.find(copy); at != std::string::npos; at = message.find(copy, at + path.size()))
+      message.replace(at, copy.size(), path);
+    const auto kind = status.is_io_error() ? &Status::io_error : &Status::error;
+    return kind(message + " (read with the hot journal next to it, " + path +
+                "-journal, rolled back into a copy: the save and the journal are unchanged)");
+  }
+  return status;
+}
+
 }  // namespace
 
 Status precheck_for_writing(const std::string& path, const std::string& vfs) {
   std::error_code ec;
+  if (const auto journal_size = std::filesystem::file_size(path + "-journal", ec);
+      !ec && journal_size > 0) {
+    return check_with_hot_journal(path, vfs);
+  }
   const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
   const bool hot_wal = !ec && wal_size > 0;
   const SideFiles side_files = SideFiles::note(path);

@@ -390,3 +390,25 @@ CAF_TEST(a signal while paused on a crashing actor stops cleanly with exit code 
   CAF_CHECK_EQUAL(hegemon::test::query_int(save, "SELECT tick FROM game"), 4);
   CAF_CHECK_EQUAL(hegemon::test::query_text(save, "PRAGMA integrity_check"), "ok");
 }
+
+CAF_TEST(a save whose tokens came from another machine is served with a fresh admin token) {
+  TempDir dir;
+  const std::string save = dir.file("game.db");
+  // A first run on this machine: its generated admin token is in the save.
+  Run r = run(dir, "serve --save " + save + " --ticks 2" + kSmall);
+  CAF_REQUIRE_EQUAL(r.code, 0);
+  CAF_REQUIRE(contains(r.err, "shown this once"));
+  CAF_REQUIRE_EQUAL(hegemon::test::query_int(save, "SELECT count(*) FROM tokens"), 1);
+  // The same save as a stranger sends it: tokens issued on another machine.
+  hegemon::test::exec_sql(save, "UPDATE token_origin SET machine = '" + std::string(64, 'a') + "'");
+  r = run(dir, "serve --save " + save + " --ticks 1" + kSmall);
+  CAF_REQUIRE_EQUAL(r.code, 0);
+  CAF_CHECK(contains(r.err, "1 access token(s) in the save were issued on another machine"));
+  CAF_CHECK(contains(r.err, "shown this once"));  // the host's own admin token
+  CAF_CHECK_EQUAL(hegemon::test::query_int(save, "SELECT count(*) FROM tokens"), 1);
+  // Back on its own machine, a save keeps its tokens and nothing is said.
+  r = run(dir, "serve --save " + save + " --ticks 1" + kSmall);
+  CAF_REQUIRE_EQUAL(r.code, 0);
+  CAF_CHECK(!contains(r.err, "another machine"));
+  CAF_CHECK(!contains(r.err, "shown this once"));
+}

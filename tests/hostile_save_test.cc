@@ -275,6 +275,61 @@ CAF_TEST(the wal of our own crashed writer is recovered) {
   CAF_CHECK((*save)->load_world().ok());
 }
 
+// Leaves `path` as a writer killed inside a transaction in rollback-journal
+// mode leaves it (as `hegemon serve` is while it creates or migrates a save,
+// before the switch to WAL): pages of the unfinished transaction already in
+// the file, the hot journal that undoes them beside it. `sql` runs inside the
+// transaction; a child process does it and _exits without committing.
+void leave_hot_journal(const std::string& path, const std::string& sql) {
+  const pid_t child = fork();
+  CAF_REQUIRE(child >= 0);
+  if (child == 0) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) _exit(2);
+    // A one-page cache spills the transaction's pages into the file itself.
+    const std::string script = "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 1; BEGIN; " + sql;
+    if (sqlite3_exec(db, script.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) _exit(3);
+    _exit(0);  // no COMMIT, no close: the journal stays hot
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  CAF_REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  CAF_REQUIRE(fs::file_size(path + "-journal") > 0);
+}
+
+CAF_TEST(a save whose creation was killed is rolled back and opens) {
+  test::TempDir dir;
+  const std::string path = dir.file("new.db");
+  // The killed server had begun to write the schema of a new save.
+  leave_hot_journal(path,
+                    "CREATE TABLE game (id INTEGER PRIMARY KEY, blob BLOB);"
+                    " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
+                    " INSERT INTO game (blob) SELECT randomblob(4000) FROM n;");
+  auto save = SaveFile::open(path);
+  if (!save.ok()) CAF_FAIL(save.status().message());
+  CAF_CHECK(!(*save)->has_world());
+  CAF_CHECK((*save)->create_world(generate_world(test::small_world())).ok());
+}
+
+CAF_TEST(a hot journal that rolls back into a foreign database is refused untouched) {
+  test::TempDir dir;
+  const std::string path = dir.file("foreign.db");
+  test::exec_sql(path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)");
+  leave_hot_journal(path,
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
+                    " INSERT INTO notes (text) SELECT hex(randomblob(2000)) FROM n;");
+  const std::string before = test::read_file(path);
+  const std::string journal_before = test::read_file(path + "-journal");
+  auto save = SaveFile::open(path);
+  CAF_REQUIRE(!save.ok());
+  CAF_MESSAGE("refused: " << save.status().message());
+  CAF_CHECK(contains(save.status().message(), "not a Hegemon save"));
+  CAF_CHECK(contains(save.status().message(), path + "-journal"));
+  CAF_CHECK(!contains(save.status().message(), "hegemon-precheck"));  // names the save, not the copy
+  CAF_CHECK(test::read_file(path) == before);
+  CAF_CHECK(test::read_file(path + "-journal") == journal_before);
+}
+
 // ---- item 7: FIFOs ----
 
 CAF_TEST(a FIFO as the save or its wal is refused at once by every command) {

@@ -19,24 +19,19 @@ Usage: emfile_test.py HEGEMON SOURCE_DIR
 """
 
 import os
-import re
 import resource
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 
-DEADLINE = 30.0
 HEADROOM = 6          # descriptors left free when the limit is lowered
 GATEWAY_FLOOD = 60
 METRICS_FLOOD = 20
 MAX_CPU_SHARE = 0.15  # of one core, over the window; a busy loop is ~1.0 (0.38 measured on a
                       # loaded machine before the fix, 0.02 after)
 
-
-class Failure(Exception):
-    pass
+from serve_process import DEADLINE, Failure, start_server
 
 
 def cpu_seconds(pid):
@@ -56,27 +51,9 @@ def main():
     import hegemon_client as hc
 
     with tempfile.TemporaryDirectory() as workdir:
-        log_path = os.path.join(workdir, "serve.log")
-        log = open(log_path, "w")
-        proc = subprocess.Popen(
-            [hegemon, "serve", "--save", os.path.join(workdir, "game.db"), "--seed", "5",
-             "--provinces", "300", "--nations", "20", "--speed", "0", "--port", "0",
-             "--metrics-port", "0"],
-            stdout=log, stderr=subprocess.STDOUT)
+        proc, port, metrics_port, log_path = start_server(hegemon, workdir)
         held = []
         try:
-            end = time.monotonic() + DEADLINE
-            while True:
-                with open(log_path) as f:
-                    text = f.read()
-                gateway = re.search(r"gateway listening on 127\.0\.0\.1:(\d+)", text)
-                metrics = re.search(r"metrics at http://127\.0\.0\.1:(\d+)/metrics", text)
-                if gateway and metrics:
-                    break
-                if proc.poll() is not None or time.monotonic() > end:
-                    raise Failure("the server did not come up")
-                time.sleep(0.05)
-            port, metrics_port = int(gateway.group(1)), int(metrics.group(1))
 
             spectator = hc.Client("127.0.0.1", port, timeout=DEADLINE)
             spectator.login("spectator")
@@ -149,7 +126,6 @@ def main():
                 s.close()
             proc.kill()
             proc.wait()
-            log.close()
     print(f"ok: {share:.3f} of a core used while out of descriptors; clients still answered")
     return 0
 

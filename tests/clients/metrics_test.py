@@ -19,9 +19,7 @@ Usage: metrics_test.py HEGEMON SOURCE_DIR
 """
 
 import os
-import re
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,37 +32,10 @@ except ImportError:
     sys.path.append("/usr/lib/python3/dist-packages")
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
 from prometheus_client.parser import text_string_to_metric_families as parse_text
+from serve_process import DEADLINE, Failure, start_server
 
 ADMIN_TOKEN = "metrics-test-admin-token"
-DEADLINE = 30.0
 METRICS_CONNECTIONS = 16  # kDefaultMetricsConnections, net/metrics.h
-
-
-class Failure(Exception):
-    pass
-
-
-def start_server(hegemon, workdir):
-    log_path = os.path.join(workdir, "serve.log")
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [hegemon, "serve", "--save", os.path.join(workdir, "game.db"), "--seed", "5",
-         "--provinces", "300", "--nations", "20", "--speed", "0", "--port", "0",
-         "--metrics-port", "0", "--admin-token", ADMIN_TOKEN,
-         "--inject-crash", "nation:3@3,coordinator@6"],
-        stdout=log, stderr=subprocess.STDOUT)
-    end = time.monotonic() + DEADLINE
-    while True:
-        with open(log_path) as f:
-            text = f.read()
-        gateway = re.search(r"gateway listening on 127\.0\.0\.1:(\d+)", text)
-        metrics = re.search(r"metrics at http://127\.0\.0\.1:(\d+)/metrics", text)
-        if gateway and metrics:
-            return proc, int(gateway.group(1)), int(metrics.group(1)), log_path
-        if proc.poll() is not None or time.monotonic() > end:
-            proc.kill()
-            raise Failure(f"the server did not come up; see {log_path}:\n{text}")
-        time.sleep(0.05)
 
 
 def http_get(port, accept=None):
@@ -119,7 +90,9 @@ def main():
     import hegemon_client as hc
 
     with tempfile.TemporaryDirectory() as workdir:
-        proc, port, metrics_port, log_path = start_server(hegemon, workdir)
+        proc, port, metrics_port, log_path = start_server(hegemon, workdir,
+                                                           ["--admin-token", ADMIN_TOKEN,
+                                                            "--inject-crash", "nation:3@3,coordinator@6"])
         try:
             seen = [scrape(metrics_port)]
             admin = hc.Client("127.0.0.1", port, timeout=DEADLINE)

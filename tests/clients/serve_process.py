@@ -1,0 +1,39 @@
+"""A `hegemon serve` for the Python tests in this folder: a small world on
+free ports (gateway and metrics), its log in a file, started and waited for
+in one place."""
+
+import os
+import re
+import subprocess
+import time
+
+DEADLINE = 30.0
+
+
+class Failure(Exception):
+    pass
+
+
+def start_server(hegemon, workdir, extra_args=()):
+    """Starts the server on WORKDIR/game.db (300 provinces, paused) and waits
+    until both ports are in its log. Returns (proc, port, metrics_port,
+    log_path); kills the server and raises Failure if it does not come up."""
+    log_path = os.path.join(workdir, "serve.log")
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [hegemon, "serve", "--save", os.path.join(workdir, "game.db"), "--seed", "5",
+         "--provinces", "300", "--nations", "20", "--speed", "0", "--port", "0",
+         "--metrics-port", "0", *extra_args],
+        stdout=log, stderr=subprocess.STDOUT)
+    end = time.monotonic() + DEADLINE
+    while True:
+        with open(log_path) as f:
+            text = f.read()
+        gateway = re.search(r"gateway listening on 127\.0\.0\.1:(\d+)", text)
+        metrics = re.search(r"metrics at http://127\.0\.0\.1:(\d+)/metrics", text)
+        if gateway and metrics:
+            return proc, int(gateway.group(1)), int(metrics.group(1)), log_path
+        if proc.poll() is not None or time.monotonic() > end:
+            proc.kill()
+            raise Failure(f"the server did not come up; see {log_path}:\n{text}")
+        time.sleep(0.05)

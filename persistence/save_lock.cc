@@ -151,7 +151,14 @@ Result<Locked> lock_file(const std::string& save_path, const std::string& lock_p
 
 }  // namespace
 
-std::string SaveLock::lock_path(const std::string& save_path) { return save_path + ".lock"; }
+std::string SaveLock::lock_path(const std::string& save_path) {
+  // Named after the file the path leads to: SQLite follows a symlink to the
+  // save (and names its -wal after the target), so a lock named after the
+  // link would let a second writer in through it.
+  std::error_code ec;
+  const std::filesystem::path resolved = std::filesystem::weakly_canonical(save_path, ec);
+  return (ec || resolved.empty() ? save_path : resolved.string()) + ".lock";
+}
 
 Result<SaveLock> SaveLock::acquire(const std::string& save_path) {
   const std::string path = lock_path(save_path);

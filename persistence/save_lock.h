@@ -26,8 +26,9 @@
 // removes SAVE.lock, while still holding it (a process waiting on the removed
 // file finds it is no longer at the path and opens the new one).
 //
-// Limits: the lock guards one path. A hard link to the save under another name
-// has another lock file; a network file system may not implement flock.
+// Limits: the lock guards one file path (symlinks resolved). A hard link to
+// the save under another name has another lock file; a network file system
+// may not implement flock.
 //
 // Thread-safe. Tests: save_lock_test.
 #pragma once
@@ -46,7 +47,8 @@ class SaveLock {
   // stop it first". An I/O error when the lock file cannot be created.
   static Result<SaveLock> acquire(const std::string& save_path);
 
-  // The lock file of a save: save_path + ".lock".
+  // The lock file of a save: the path of the file save_path leads to
+  // (symlinks resolved) + ".lock".
   static std::string lock_path(const std::string& save_path);
 
   SaveLock() = default;  // holds nothing

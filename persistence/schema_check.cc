@@ -32,7 +32,15 @@ Result<Schema> read_schema(const Database& db) {
     Result<bool> row = s->step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    schema[s->column_text(1)] = SchemaObject{s->column_text(0), s->column_text(2), s->column_text(3)};
+    // SQLite lets a trigger share its name with a table; keyed by name alone,
+    // the later row would hide the earlier one from the comparison (a
+    // trigger named 'token_origin' ordered after that table passed).
+    const std::string name = s->column_text(1);
+    if (!schema.emplace(name, SchemaObject{s->column_text(0), s->column_text(2), s->column_text(3)})
+             .second) {
+      return Status::error("two schema objects are named '" + name +
+                           "'; refusing to open a save whose schema was changed");
+    }
   }
   return schema;
 }

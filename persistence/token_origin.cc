@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "persistence/token_store.h"
+#include "persistence/world_reader.h"
 
 namespace hegemon {
 namespace {
@@ -63,6 +64,16 @@ Result<int64_t> adopt_tokens(Database& db) {
   ours = is_ours(db);  // again under the write lock
   if (!ours.ok()) return ours.status().with_context(what);
   if (*ours) return int64_t{0};
+  // This is the first write to a save from elsewhere: a save refused later
+  // (its world does not load) would be left changed, and with the admin
+  // token the host was never shown. So its world must load first. Only here:
+  // a whole load is not free, and saves of this machine skip it.
+  Result<int64_t> worlds = db.query_int64("SELECT count(*) FROM game");
+  if (!worlds.ok()) return worlds.status().with_context(what);
+  if (*worlds > 0) {
+    Result<WorldSnapshot> world = read_world(db, "load world from " + db.path());
+    if (!world.ok()) return world.status();
+  }
   Status status = db.exec("DELETE FROM tokens");
   if (!status.ok()) return status.with_context(what);
   const int64_t dropped = db.changes();

@@ -71,8 +71,24 @@ Status check_meta(const GameMeta& meta) {
 
 Status check_world_map(const WorldMap& map) {
   if (Status s = check_map_sizes(map); !s.ok()) return s;
+  for (const NationInfo& n : map.nations()) {
+    const std::string entity = "nation " + str(n.id);
+    if (static_cast<int64_t>(n.name.size()) > kMaxNameBytes)
+      return Status::error(entity + ": its name is " + str(static_cast<int64_t>(n.name.size())) +
+                           " bytes long, more than " + str(kMaxNameBytes));
+    if (n.aggression < 0 || n.aggression > kMaxAggression)
+      return Status::error(entity + ": aggression " + str(n.aggression) + " is outside 0.." +
+                           str(kMaxAggression));
+  }
   for (const ProvinceInfo& p : map.provinces()) {
     const std::string entity = "province " + str(p.id);
+    if (static_cast<int64_t>(p.name.size()) > kMaxNameBytes)
+      return Status::error(entity + ": its name is " + str(static_cast<int64_t>(p.name.size())) +
+                           " bytes long, more than " + str(kMaxNameBytes));
+    if (p.x < -kMaxMapCoordinate || p.x > kMaxMapCoordinate || p.y < -kMaxMapCoordinate ||
+        p.y > kMaxMapCoordinate)
+      return Status::error(entity + ": position (" + str(p.x) + ", " + str(p.y) +
+                           ") is off the map (at most " + str(kMaxMapCoordinate) + " either way)");
     ProvinceId previous = 0;
     for (ProvinceId n : p.neighbors) {
       if (!map.has_province(n))

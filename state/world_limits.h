@@ -48,6 +48,15 @@ constexpr int64_t kMaxTreasury = 1'000'000'000'000'000;
 // before: a siege takes at most a few hundred days, a step at most ten).
 constexpr int32_t kMaxDayCounter = 100000;
 
+// ---- the static map ----
+// A province's or nation's name, in bytes: far more than any real name, and
+// small enough that every reply naming one stays cheap (a 100 MB name made
+// each `province` reply cost seconds of the gateway's I/O thread).
+constexpr int64_t kMaxNameBytes = 256;
+// Hex-grid coordinates: a 200,000-province map is about 450 cells across.
+constexpr int32_t kMaxMapCoordinate = 1 << 20;
+constexpr int32_t kMaxAggression = 100;  // aggression is 0..kMaxAggression
+
 // ---- how many armies and how far they march ----
 // Upkeep bounds the armies a nation can pay for to about a quarter of its
 // development, i.e. under 8 per province at the highest development; a

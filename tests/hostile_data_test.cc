@@ -274,6 +274,17 @@ CAF_TEST(asymmetric adjacency is refused) {
   CHECK_REFUSED(save.load(), "adjacency is not symmetric");
 }
 
+CAF_TEST(a name longer than any name is refused) {
+  Save save;
+  // Names are not part of the state hash either. A 100 MB name once loaded,
+  // and every reply naming it cost the gateway seconds.
+  save.tamper("UPDATE provinces SET name = hex(zeroblob(200)) WHERE id = 3", save.world);
+  CHECK_REFUSED(save.load(), "province 3: its name is 400 bytes long, more than 256");
+  Save other;
+  other.tamper("UPDATE nations SET name = hex(zeroblob(200)) WHERE id = 2", other.world);
+  CHECK_REFUSED(other.load(), "nation 2: its name is 400 bytes long, more than 256");
+}
+
 CAF_TEST(more provinces than a world has are refused before they are all read) {
   Save save;
   test::exec_sql(save.path,

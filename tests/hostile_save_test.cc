@@ -120,6 +120,15 @@ CAF_TEST(a save with a schema object the migrations did not create is refused un
        " UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (length(hash) = 64)', '')"
        " WHERE name = 'tokens'",
        "table 'tokens' is not as Hegemon created it"},
+      // A trigger may share its name with a table: ordered after the table
+      // (rowids rewritten), it once hid behind it in a comparison by name.
+      {"trigger named like a table",
+       "CREATE TRIGGER token_origin AFTER UPDATE ON game BEGIN"
+       " INSERT OR IGNORE INTO tokens (hash, role) VALUES (printf('%064d', new.tick), 'admin'); END;"
+       " PRAGMA writable_schema = ON;"
+       " UPDATE sqlite_schema SET rowid = 1000 WHERE type = 'table' AND name = 'token_origin';"
+       " PRAGMA writable_schema = OFF",
+       "two schema objects are named 'token_origin'"},
   };
   for (const Case& c : cases) {
     CAF_MESSAGE("a save with an extra " << c.name);
@@ -171,7 +180,10 @@ CAF_TEST(every connection refuses attach triggers views and schema writes) {
                  .ok());
   // The file's own view does not run.
   CAF_CHECK(!db->query_int64("SELECT count(*) FROM v").ok());
-  CAF_CHECK_EQUAL(*db->query_int64("PRAGMA trusted_schema"), 0);
+  const auto trusted_result = db->query_int64("PRAGMA trusted_schema");
+  CAF_REQUIRE(trusted_result.ok());
+  const int64_t trusted = *trusted_result;
+  CAF_CHECK_EQUAL(trusted, 0);
 }
 
 // ---- item 3: bounded time ----
@@ -185,7 +197,10 @@ CAF_TEST(a runaway statement is stopped by the step time limit) {
   CAF_REQUIRE(!count.ok());
   CAF_CHECK(contains(count.status().message(), "stopped after 200 ms: the statement ran too long"));
   // The connection stays usable.
-  CAF_CHECK_EQUAL(*db->query_int64("SELECT 41 + 1"), 42);
+  const auto answer_result = db->query_int64("SELECT 41 + 1");
+  CAF_REQUIRE(answer_result.ok());
+  const int64_t answer = *answer_result;
+  CAF_CHECK_EQUAL(answer, 42);
 }
 
 CAF_TEST(interrupt_running_statements stops a running statement and no later one) {
@@ -206,7 +221,10 @@ CAF_TEST(interrupt_running_statements stops a running statement and no later one
   stopper.join();
   CAF_REQUIRE(!count.ok());
   CAF_CHECK(contains(count.status().message(), "interrupted: the process is stopping"));
-  CAF_CHECK_EQUAL(*db->query_int64("SELECT 41 + 1"), 42);
+  const auto answer_result = db->query_int64("SELECT 41 + 1");
+  CAF_REQUIRE(answer_result.ok());
+  const int64_t answer = *answer_result;
+  CAF_CHECK_EQUAL(answer, 42);
 }
 
 // ---- item 5: a foreign -wal ----
@@ -297,18 +315,31 @@ void leave_hot_journal(const std::string& path, const std::string& sql) {
   CAF_REQUIRE(fs::file_size(path + "-journal") > 0);
 }
 
-CAF_TEST(a save whose creation was killed is rolled back and opens) {
+CAF_TEST(a save whose writer was killed in a rollback journal transaction is rolled back and opens) {
   test::TempDir dir;
-  const std::string path = dir.file("new.db");
-  // The killed server had begun to write the schema of a new save.
-  leave_hot_journal(path,
+  // A new save: the killed server had begun to write the schema.
+  const std::string fresh = dir.file("new.db");
+  leave_hot_journal(fresh,
                     "CREATE TABLE game (id INTEGER PRIMARY KEY, blob BLOB);"
                     " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
                     " INSERT INTO game (blob) SELECT randomblob(4000) FROM n;");
-  auto save = SaveFile::open(path);
+  {
+    auto save = SaveFile::open(fresh);
+    if (!save.ok()) CAF_FAIL(save.status().message());
+    CAF_CHECK(!(*save)->has_world());
+    CAF_CHECK((*save)->create_world(generate_world(test::small_world())).ok());
+  }
+  // A save with a world, killed in a rollback-journal transaction (as during
+  // a migration: they run before the switch to WAL). Its committed schema
+  // holds CHECK (json_valid(...)), which a read-write connection can parse
+  // only with trusted_schema on.
+  const std::string old = dir.file("old.db");
+  make_save(old);
+  test::exec_sql(old, "PRAGMA journal_mode = DELETE");
+  leave_hot_journal(old, "UPDATE provinces SET name = hex(randomblob(3000));");
+  auto save = SaveFile::open(old);
   if (!save.ok()) CAF_FAIL(save.status().message());
-  CAF_CHECK(!(*save)->has_world());
-  CAF_CHECK((*save)->create_world(generate_world(test::small_world())).ok());
+  CAF_CHECK((*save)->load_world().ok());
 }
 
 CAF_TEST(a hot journal that rolls back into a foreign database is refused untouched) {
@@ -403,7 +434,10 @@ CAF_TEST(tokens issued on another machine are dropped by the writer and kept by 
     CAF_REQUIRE(save.ok());
     CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 1);
     CAF_CHECK((*save)->tokens()->empty());
-    CAF_CHECK_EQUAL(*(*save)->has_admin_token(), false);
+    const auto has_admin_result = (*save)->has_admin_token();
+    CAF_REQUIRE(has_admin_result.ok());
+    const bool has_admin = *has_admin_result;
+    CAF_CHECK_EQUAL(has_admin, false);
   }
   CAF_CHECK_EQUAL(test::query_text(path, "SELECT machine FROM token_origin"), this_machine_origin());
   // A save from before the origin was recorded: unknown, so not trusted.
@@ -416,4 +450,26 @@ CAF_TEST(tokens issued on another machine are dropped by the writer and kept by 
   auto save = SaveFile::open(path);
   CAF_REQUIRE(save.ok());
   CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 1);
+}
+
+CAF_TEST(a save from another machine that does not load loses nothing to the writer) {
+  test::TempDir dir;
+  const std::string path = dir.file("refused.db");
+  make_save(path);
+  {
+    auto save = SaveFile::open(path);
+    CAF_REQUIRE(save.ok());
+    CAF_REQUIRE((*save)->issue_token("admin", kNoNation, token_hash("its author's token")).ok());
+  }
+  // From elsewhere, and its tables do not hold the world its hash records.
+  test::exec_sql(path, "UPDATE token_origin SET machine = '" + std::string(64, 'b') + "';"
+                       " UPDATE provinces SET development = development + 1 WHERE id = 1");
+  const std::string before = test::read_file(path);
+  auto save = SaveFile::open(path);
+  CAF_REQUIRE(!save.ok());
+  CAF_MESSAGE("refused: " << save.status().message());
+  CAF_CHECK(contains(save.status().message(), "do not hold the world"));
+  // Dropping its tokens was the first write it would have had: none happened.
+  CAF_CHECK(test::read_file(path) == before);
+  CAF_CHECK_EQUAL(test::query_int(path, "SELECT count(*) FROM tokens"), 1);
 }

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -99,6 +100,19 @@ bool wait_for_tick_above(const std::string& save, int64_t tick) {
 }
 
 }  // namespace
+
+CAF_TEST(a symlink to a save shares the saves lock) {
+  test::TempDir dir;
+  const std::string save = dir.file("real.db");
+  const std::string link = dir.file("link.db");
+  std::ofstream(save).put('\0');
+  CAF_REQUIRE(::symlink(save.c_str(), link.c_str()) == 0);
+  CAF_CHECK_EQUAL(SaveLock::lock_path(link), SaveLock::lock_path(save));
+  auto held = SaveLock::acquire(save);
+  CAF_REQUIRE(held.ok());
+  OtherHolder through_link(link);  // another process, by the other name
+  CAF_CHECK(!through_link.holds());
+}
 
 CAF_TEST(another process is refused with the holders pid and this process shares the lock) {
   test::TempDir dir;

@@ -31,7 +31,7 @@ METRICS_FLOOD = 20
 MAX_CPU_SHARE = 0.15  # of one core, over the window; a busy loop is ~1.0 (0.38 measured on a
                       # loaded machine before the fix, 0.02 after)
 
-from serve_process import DEADLINE, Failure, start_server
+from serve_process import DEADLINE, Failure, report_failure, start_server
 
 
 def cpu_seconds(pid):
@@ -117,10 +117,7 @@ def main():
                     raise Failure("the server did not log that it ran out of descriptors")
             spectator.close()
         except (Failure, hc.ServerError, OSError) as e:
-            print(f"FAIL: {e}")
-            with open(log_path) as f:
-                print(f.read()[-3000:])
-            return 1
+            return report_failure(e, log_path)
         finally:
             for s in held:
                 s.close()

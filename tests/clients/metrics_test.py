@@ -32,7 +32,7 @@ except ImportError:
     sys.path.append("/usr/lib/python3/dist-packages")
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
 from prometheus_client.parser import text_string_to_metric_families as parse_text
-from serve_process import DEADLINE, Failure, start_server
+from serve_process import DEADLINE, Failure, report_failure, start_server
 
 ADMIN_TOKEN = "metrics-test-admin-token"
 METRICS_CONNECTIONS = 16  # kDefaultMetricsConnections, net/metrics.h
@@ -143,10 +143,7 @@ def main():
                 time.sleep(0.05)
             admin.close()
         except (Failure, hc.ServerError, OSError) as e:
-            print(f"FAIL: {e}")
-            with open(log_path) as f:
-                print(f.read()[-3000:])
-            return 1
+            return report_failure(e, log_path)
         finally:
             proc.kill()
             proc.wait()

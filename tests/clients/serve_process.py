@@ -37,3 +37,12 @@ def start_server(hegemon, workdir, extra_args=()):
             proc.kill()
             raise Failure(f"the server did not come up; see {log_path}:\n{text}")
         time.sleep(0.05)
+
+
+def report_failure(error, log_path):
+    """Prints why a test failed and the end of the server's log; returns the
+    test's exit code (1)."""
+    print(f"FAIL: {error}")
+    with open(log_path) as f:
+        print(f.read()[-3000:])
+    return 1

@@ -11,10 +11,10 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "persistence/token_store.h"
 #include "rules/proposals.h"
 #include "state/change_set.h"
 #include "state/command.h"
+#include "state/token_record.h"
 #include "state/world_snapshot.h"
 
 namespace hegemon {

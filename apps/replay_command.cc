@@ -12,7 +12,7 @@
 #include "apps/cli.h"
 #include "apps/logging.h"
 #include "net/json_views.h"
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "state/game_date.h"
 #include "tools/replay.h"
 #include "tools/rollback.h"

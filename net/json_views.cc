@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "actors/game_speed.h"
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "state/bounded_json.h"
 #include "state/game_date.h"
 

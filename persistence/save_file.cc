@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/row_codec.h"
 #include "persistence/save_precheck.h"

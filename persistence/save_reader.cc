@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/row_codec.h"
 #include "persistence/side_files.h"

@@ -350,4 +350,32 @@ Status Transaction::commit() {
   return status;
 }
 
+// ---- ReadTransaction ----
+
+Result<ReadTransaction> ReadTransaction::begin(const Database& db) {
+  if (db.in_transaction()) return ReadTransaction(nullptr, Statement());
+  Result<Statement> begin = db.prepare("BEGIN DEFERRED");
+  if (!begin.ok()) return begin.status().with_context("begin read transaction on " + db.path());
+  Result<Statement> end = db.prepare("COMMIT");
+  if (!end.ok()) return end.status().with_context("begin read transaction on " + db.path());
+  Status st = begin->run();
+  if (!st.ok()) return st.with_context("begin read transaction on " + db.path());
+  // A deferred transaction takes its read snapshot at the first read, so read
+  // something now: every later query then sees this same tick.
+  Result<int64_t> touch = db.query_int64("SELECT count(*) FROM sqlite_schema");
+  if (!touch.ok()) {
+    (void)end->run();
+    return touch.status().with_context("begin read transaction on " + db.path());
+  }
+  return ReadTransaction(&db, std::move(*end));
+}
+
+ReadTransaction::ReadTransaction(ReadTransaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), end_(std::move(other.end_)) {}
+
+ReadTransaction::~ReadTransaction() {
+  // An I/O error may already have ended the transaction; COMMIT would then fail.
+  if (db_ != nullptr && db_->in_transaction()) (void)end_.run();
+}
+
 }  // namespace hegemon

@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "persistence/connection_guard.h"
 #include "state/status.h"
@@ -161,6 +162,28 @@ class Transaction {
  private:
   explicit Transaction(Database* db) : db_(db) {}
   Database* db_;  // null once committed or moved from
+};
+
+// BEGIN DEFERRED ... COMMIT: a read transaction, so that several queries see
+// the same committed tick even while another connection keeps committing
+// (WAL). The only way persistence and its tools start one (Transaction is
+// IMMEDIATE, which a read-only connection cannot take). Inside a transaction
+// the caller already has open (a rollback checking what it wrote before it
+// commits), that one is used and left alone. Ended by the destructor on
+// every path; the database must outlive it.
+class ReadTransaction {
+ public:
+  static Result<ReadTransaction> begin(const Database& db);
+  ReadTransaction(ReadTransaction&& other) noexcept;
+  ReadTransaction& operator=(ReadTransaction&&) = delete;
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction();
+
+ private:
+  ReadTransaction(const Database* db, Statement end) : db_(db), end_(std::move(end)) {}
+  const Database* db_;  // null once moved from, or when joined to the caller's
+  Statement end_;       // COMMIT
 };
 
 }  // namespace hegemon

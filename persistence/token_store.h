@@ -11,16 +11,9 @@
 #include "persistence/sqlite.h"
 #include "state/ids.h"
 #include "state/status.h"
+#include "state/token_record.h"
 
 namespace hegemon {
-
-struct TokenRecord {
-  int64_t id = 0;
-  std::string role;             // "admin" or "player"
-  NationId nation = kNoNation;  // players only
-  int64_t created_at = 0;       // unix seconds
-  int64_t revoked_at = 0;       // 0 while valid
-};
 
 // SHA-256 of `token`, 64 lowercase hex digits.
 std::string token_hash(const std::string& token);

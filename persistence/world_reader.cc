@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/row_codec.h"
 #include "state/state_hash.h"
 #include "state/world_check.h"
@@ -20,25 +20,11 @@ Status fail(const std::string& what, const std::string& message) {
 }  // namespace
 
 Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bool verify_hash) {
-  // A read-only BEGIN cannot go through Transaction (which is IMMEDIATE).
   // Inside the caller's own transaction (a rollback checking what it wrote
   // before it commits), that one is used.
-  const bool own_transaction = !db.in_transaction();
-  Result<Statement> begin = db.prepare("BEGIN DEFERRED");
-  Result<Statement> end = db.prepare("COMMIT");
-  if (!begin.ok()) return begin.status().with_context(what);
-  if (!end.ok()) return end.status().with_context(what);
-  Status status = own_transaction ? begin->run() : Status();
-  if (!status.ok()) return status.with_context(what);
-  struct EndRead {  // ends the read transaction on every return path
-    const Database& db;
-    Statement& end;
-    bool own;
-    // An I/O error may already have ended it; COMMIT would then fail.
-    ~EndRead() {
-      if (own && db.in_transaction()) (void)end.run();
-    }
-  } end_read{db, *end, own_transaction};
+  Result<ReadTransaction> read = ReadTransaction::begin(db);
+  if (!read.ok()) return read.status().with_context(what);
+  Status status;
 
   WorldSnapshot world;
   WorldParams params;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/save_file.h"
 #include "persistence/save_reader.h"
 #include "persistence/snapshot_codec.h"

@@ -27,7 +27,7 @@
 #include "persistence/token_store.h"
 #include "rules/world_gen.h"
 #include "test_support.h"
-#include "tools/save_access.h"
+#include "persistence/save_view.h"
 
 using namespace hegemon;
 namespace fs = std::filesystem;
@@ -59,7 +59,7 @@ Openers open_every_way(const std::string& path) {
   Openers o;
   if (auto s = SaveFile::open(path); !s.ok()) o.writer = s.status().message();
   if (auto r = SaveReader::open(path); !r.ok()) o.reader = r.status().message();
-  if (auto t = open_save_read_only(path); !t.ok()) o.tool = t.status().message();
+  if (auto t = SaveView::open(path); !t.ok()) o.tool = t.status().message();
   return o;
 }
 
@@ -262,7 +262,7 @@ CAF_TEST(a save with a foreign wal next to it is refused byte for byte untouched
   writer = Status::error("closed");
   // Readers may or may not make sense of it, but never change it.
   (void)SaveReader::open(save);
-  (void)open_save_read_only(save);
+  (void)SaveView::open(save);
   CAF_CHECK(test::read_file(save) == before);
   CAF_CHECK(test::read_file(save + "-wal") == wal_before);
 
@@ -424,7 +424,7 @@ CAF_TEST(tokens issued on another machine are dropped by the writer and kept by 
     auto reader = SaveReader::open(path);
     CAF_REQUIRE(reader.ok());
     CAF_CHECK((*reader)->find_token(hash)->has_value());
-    CAF_REQUIRE(open_save_read_only(path).ok());
+    CAF_REQUIRE(SaveView::open(path).ok());
   }
   CAF_CHECK(test::read_file(path) == before);
   // The writer drops them and records this machine; serve then issues a

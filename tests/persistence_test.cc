@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/save_file.h"
 #include "persistence/save_reader.h"

@@ -10,7 +10,7 @@
 
 #include "actors/fault_plan.h"
 #include "command_builders.h"
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/save_file.h"
 #include "persistence/save_reader.h"
 #include "persistence/snapshot_codec.h"

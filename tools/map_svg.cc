@@ -13,8 +13,8 @@
 #include <utility>
 
 #include "persistence/row_codec.h"
+#include "persistence/save_view.h"
 #include "state/game_date.h"
-#include "tools/save_access.h"
 
 namespace hegemon {
 namespace {
@@ -294,49 +294,25 @@ std::string render_map_svg(const MapPicture& picture) {
 
 // ---- reading ----
 
-namespace {
-
-// The state of every province as of a tick: the latest history row at or
-// before it, found for each province through the (province_id, tick)
-// primary key. Provinces without such a row are absent. CROSS JOIN fixes the
-// loop order (provinces outside): left to itself the planner scans every
-// history row instead, O(history) rather than O(provinces).
-constexpr char kSelectMapAt[] =
-    "SELECT h.province_id, h.owner_id, h.controller_id, h.development"
-    " FROM provinces p CROSS JOIN province_history h ON h.province_id = p.id AND h.tick ="
-    " (SELECT tick FROM province_history WHERE province_id = p.id AND tick <= ?1"
-    "  ORDER BY tick DESC LIMIT 1)";
-
-// What changed after one tick up to another, oldest first (idx_history_tick),
-// so applying the rows in order leaves each province's latest.
-constexpr char kSelectChanges[] =
-    "SELECT province_id, owner_id, controller_id, development FROM province_history"
-    " WHERE tick > ?1 AND tick <= ?2 ORDER BY tick, province_id";
-
-}  // namespace
-
 struct MapSeries::Impl {
-  explicit Impl(OpenedSave opened) : save(std::move(opened)) {}
+  explicit Impl(SaveView opened) : save(std::move(opened)) {}
 
-  OpenedSave save;
+  SaveView save;
   Tick last_tick = -1;
   Tick at = -1;                        // the tick `provinces` shows; -1 before the first picture
   std::vector<MapProvince> provinces;  // by id
   std::unordered_map<ProvinceId, size_t> index;  // id -> position in `provinces`
   std::vector<MapNation> nations;
 
-  // Applies the rows of a history query to `provinces`.
-  Status apply(Statement& s) {
-    for (;;) {
-      Result<bool> row = s.step();
-      if (!row.ok()) return row.status();
-      if (!*row) return Status();
-      auto it = index.find(static_cast<ProvinceId>(s.column_int64(0)));
+  // Applies history rows to `provinces`, in order.
+  void apply(const std::vector<ProvinceHolding>& rows) {
+    for (const ProvinceHolding& h : rows) {
+      auto it = index.find(h.id);
       if (it == index.end()) continue;  // history of a province the map lacks: nothing to draw
       MapProvince& p = provinces[it->second];
-      p.owner = column_id(s, 1);
-      p.controller = column_id(s, 2);
-      p.development = static_cast<int32_t>(s.column_int64(3));
+      p.owner = h.owner;
+      p.controller = h.controller;
+      p.development = h.development;
     }
   }
 };
@@ -347,58 +323,47 @@ MapSeries::~MapSeries() = default;
 Tick MapSeries::last_tick() const { return impl_->last_tick; }
 
 Result<std::unique_ptr<MapSeries>> MapSeries::open(const std::string& path) {
-  Result<OpenedSave> opened = open_save_read_only(path);
+  Result<SaveView> opened = SaveView::open(path);
   if (!opened.ok()) return opened.status();
   auto impl = std::make_unique<Impl>(std::move(*opened));
-  const Database& db = impl->save.db;
+  const SaveView& save = impl->save;
   const std::string what = "read map of " + path;
 
   // The static map and the last tick, all as of one commit.
-  Result<ReadSnapshot> snapshot = ReadSnapshot::begin(db);
+  Result<ReadTransaction> snapshot = save.begin_read();
   if (!snapshot.ok()) return snapshot.status();
-  Result<int64_t> tick = db.query_int64("SELECT tick FROM game WHERE id = 1");
+  Result<Tick> tick = save.tick();
   if (!tick.ok()) return tick.status().with_context(what);
   impl->last_tick = *tick;
-  {
-    Result<Statement> s = db.prepare("SELECT id, name, x, y FROM provinces ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": provinces");
-      if (!*row) break;
-      MapProvince p;
-      p.id = static_cast<ProvinceId>(s->column_int64(0));
-      p.name = s->column_text(1);
-      p.x = static_cast<int32_t>(s->column_int64(2));
-      p.y = static_cast<int32_t>(s->column_int64(3));
-      impl->index[p.id] = impl->provinces.size();
-      impl->provinces.push_back(std::move(p));
-    }
+  Result<std::vector<ProvincePlace>> places = save.provinces();
+  if (!places.ok()) return places.status().with_context(what + ": provinces");
+  for (ProvincePlace& place : *places) {
+    MapProvince p;
+    p.id = place.id;
+    p.name = std::move(place.name);
+    p.x = place.x;
+    p.y = place.y;
+    impl->index[p.id] = impl->provinces.size();
+    impl->provinces.push_back(std::move(p));
   }
-  {
-    Result<Statement> s = db.prepare("SELECT id, name, color FROM nations ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": nations");
-      if (!*row) break;
-      MapNation n;
-      n.id = static_cast<NationId>(s->column_int64(0));
-      n.name = s->column_text(1);
-      const std::string color = s->column_text(2);
-      if (!color_from_hex(color, n.color)) {
-        return Status::error(what + ": nation " + std::to_string(n.id) + " has colour '" + color +
-                             "', not '#rrggbb'");
-      }
-      impl->nations.push_back(std::move(n));
+  Result<std::vector<NationLabel>> labels = save.nations();
+  if (!labels.ok()) return labels.status().with_context(what + ": nations");
+  for (NationLabel& label : *labels) {
+    MapNation n;
+    n.id = label.id;
+    n.name = std::move(label.name);
+    if (!color_from_hex(label.color, n.color)) {
+      return Status::error(what + ": nation " + std::to_string(n.id) + " has colour '" +
+                           label.color + "', not '#rrggbb'");
     }
+    impl->nations.push_back(std::move(n));
   }
   return std::unique_ptr<MapSeries>(new MapSeries(std::move(impl)));
 }
 
 Result<MapPicture> MapSeries::at(Tick tick) {
   Impl& m = *impl_;
-  const std::string& path = m.save.db.path();
+  const std::string& path = m.save.path();
   if (tick < 0) return Status::error("tick " + std::to_string(tick) + " is negative");
   if (tick > m.last_tick) {
     return Status::error("tick " + std::to_string(tick) + " is beyond the last tick of " + path +
@@ -409,19 +374,11 @@ Result<MapPicture> MapSeries::at(Tick tick) {
                          std::to_string(m.at));
   }
   const std::string what = "read map of " + path + " at tick " + std::to_string(tick);
-  if (m.at < 0) {
-    Result<Statement> s = m.save.db.prepare(kSelectMapAt);
-    if (!s.ok()) return s.status().with_context(what);
-    s->bind_int64(1, tick);
-    Status st = m.apply(*s);
-    if (!st.ok()) return st.with_context(what);
-  } else if (tick > m.at) {
-    Result<Statement> s = m.save.db.prepare(kSelectChanges);
-    if (!s.ok()) return s.status().with_context(what);
-    s->bind_int64(1, m.at);
-    s->bind_int64(2, tick);
-    Status st = m.apply(*s);
-    if (!st.ok()) return st.with_context(what);
+  if (m.at < 0 || tick > m.at) {
+    Result<std::vector<ProvinceHolding>> rows =
+        m.at < 0 ? m.save.holdings_at(tick) : m.save.holding_changes(m.at, tick);
+    if (!rows.ok()) return rows.status().with_context(what);
+    m.apply(*rows);
   }
   m.at = tick;
 

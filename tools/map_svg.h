@@ -73,8 +73,8 @@ std::string render_map_svg(const MapPicture& picture);
 constexpr uint32_t kUnownedColor = 0x9e9e9e;
 
 // Reads the picture of the save at `path` as of `tick` (nullopt: the save's
-// last tick), legend included. Errors: those of open_save_read_only
-// (tools/save_access.h), a negative tick, a tick beyond the last.
+// last tick), legend included. Errors: those of SaveView::open
+// (persistence/save_view.h), a negative tick, a tick beyond the last.
 Result<MapPicture> read_map_picture(const std::string& path,
                                     std::optional<Tick> tick = std::nullopt);
 

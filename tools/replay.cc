@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <map>
 
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/save_file.h"
 #include "persistence/save_reader.h"
 #include "rules/events.h"

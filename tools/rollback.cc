@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 #include "persistence/save_file.h"
 #include "persistence/save_lock.h"
 #include "persistence/save_reader.h"

@@ -5,53 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
-#include "persistence/row_codec.h"
+#include "persistence/save_view.h"
 #include "tools/printable.h"
-#include "tools/save_access.h"
 
 namespace hegemon {
 namespace {
-
-// Living nations only: a dead nation keeps its last treasury, which would
-// otherwise crowd the list with the fallen.
-constexpr char kTopDevelopment[] =
-    "SELECT n.id, n.name, sum(p.development) AS total FROM nations n"
-    " JOIN provinces p ON p.owner_id = n.id WHERE n.alive = 1"
-    " GROUP BY n.id ORDER BY total DESC, n.id LIMIT ?1";
-constexpr char kTopTreasury[] =
-    "SELECT id, name, treasury FROM nations WHERE alive = 1 ORDER BY treasury DESC, id LIMIT ?1";
-// idx_wars_active finds them; LEFT JOIN so a war naming a missing nation
-// still shows (with an empty name) instead of vanishing.
-constexpr char kLongestWars[] =
-    "SELECT w.id, w.attacker_id, a.name, w.defender_id, d.name, w.start_tick, w.war_score"
-    " FROM wars w LEFT JOIN nations a ON a.id = w.attacker_id"
-    " LEFT JOIN nations d ON d.id = w.defender_id"
-    " WHERE w.end_tick IS NULL ORDER BY w.start_tick, w.id LIMIT ?1";
-
-// "tokens" -> "\"tokens\"": a name from sqlite_master as an SQL identifier.
-std::string quote_identifier(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-
-// Runs `sql` (with ?1 = limit) and reads (id, name, value) rows.
-Result<std::vector<RankedNation>> ranked(const Database& db, const char* sql, size_t limit) {
-  Result<Statement> s = db.prepare(sql);
-  if (!s.ok()) return s.status();
-  s->bind_int64(1, static_cast<int64_t>(limit));
-  std::vector<RankedNation> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.status();
-    if (!*row) return out;
-    out.push_back(RankedNation{static_cast<NationId>(s->column_int64(0)), s->column_text(1),
-                               s->column_int64(2)});
-  }
-}
 
 uint64_t size_of(const std::string& path) {
   std::error_code ec;
@@ -98,91 +56,53 @@ nlohmann::ordered_json ranked_json(const std::vector<RankedNation>& list) {
 }  // namespace
 
 Result<SaveSummary> read_save_summary(const std::string& path) {
-  Result<OpenedSave> opened = open_save_read_only(path);
+  Result<SaveView> opened = SaveView::open(path);
   if (!opened.ok()) return opened.status();
-  const Database& db = opened->db;
+  const SaveView& save = *opened;
   const std::string what = "inspect " + path;
-  Result<ReadSnapshot> snapshot = ReadSnapshot::begin(db);
+  Result<ReadTransaction> snapshot = save.begin_read();
   if (!snapshot.ok()) return snapshot.status();
 
   SaveSummary s;
   s.path = path;
   s.file_bytes = size_of(path);
   s.wal_bytes = size_of(path + "-wal");
-  s.schema_version = opened->schema_version;
+  s.schema_version = save.schema_version();
   {
-    Result<Statement> q = db.prepare("SELECT tick, date, params FROM game WHERE id = 1");
-    if (!q.ok()) return q.status().with_context(what);
-    Result<bool> row = q->step();
-    if (!row.ok()) return row.status().with_context(what + ": read game row");
-    if (!*row) return Status::error(path + " holds no world yet");
-    s.tick = q->column_int64(0);
-    s.date = q->column_text(1);
-    Status st = params_from_json(q->column_text(2), s.params);
-    if (!st.ok()) return st.with_context(what);
+    Result<SavedGame> game = save.game();
+    if (!game.ok()) return game.status().with_context(what);
+    s.tick = game->tick;
+    s.date = std::move(game->date);
+    s.params = game->params;
   }
-  Result<int64_t> count = db.query_int64("SELECT count(*) FROM nations");
+  Result<int64_t> count = save.count_nations(false);
   if (!count.ok()) return count.status().with_context(what);
   s.nations = *count;
-  count = db.query_int64("SELECT count(*) FROM nations WHERE alive = 1");
+  count = save.count_nations(true);
   if (!count.ok()) return count.status().with_context(what);
   s.living_nations = *count;
 
-  Result<std::vector<RankedNation>> top = ranked(db, kTopDevelopment, kSummaryTop);
+  Result<std::vector<RankedNation>> top = save.top_development(kSummaryTop);
   if (!top.ok()) return top.status().with_context(what + ": top development");
   s.top_development = std::move(*top);
-  top = ranked(db, kTopTreasury, kSummaryTop);
+  top = save.top_treasury(kSummaryTop);
   if (!top.ok()) return top.status().with_context(what + ": top treasury");
   s.top_treasury = std::move(*top);
 
-  count = db.query_int64("SELECT count(*) FROM wars WHERE end_tick IS NULL");
+  count = save.count_active_wars();
   if (!count.ok()) return count.status().with_context(what);
   s.active_wars = *count;
-  {
-    Result<Statement> q = db.prepare(kLongestWars);
-    if (!q.ok()) return q.status().with_context(what);
-    q->bind_int64(1, static_cast<int64_t>(kSummaryTop));
-    for (;;) {
-      Result<bool> row = q->step();
-      if (!row.ok()) return row.status().with_context(what + ": wars");
-      if (!*row) break;
-      WarSummary w;
-      w.id = static_cast<WarId>(q->column_int64(0));
-      w.attacker = static_cast<NationId>(q->column_int64(1));
-      w.attacker_name = q->column_text(2);
-      w.defender = static_cast<NationId>(q->column_int64(3));
-      w.defender_name = q->column_text(4);
-      w.start_tick = q->column_int64(5);
-      w.war_score = static_cast<int32_t>(q->column_int64(6));
-      s.longest_wars.push_back(std::move(w));
-    }
-  }
-  {
-    std::vector<std::string> tables;
-    Result<Statement> q =
-        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    if (!q.ok()) return q.status().with_context(what);
-    for (;;) {
-      Result<bool> row = q->step();
-      if (!row.ok()) return row.status().with_context(what + ": list tables");
-      if (!*row) break;
-      tables.push_back(q->column_text(0));
-    }
-    for (const std::string& t : tables) {
-      Result<int64_t> rows = db.query_int64("SELECT count(*) FROM " + quote_identifier(t));
-      if (!rows.ok()) return rows.status().with_context(what + ": count rows of " + t);
-      s.table_rows.emplace_back(t, *rows);
-    }
-  }
-  {
-    Result<Statement> q = db.prepare("SELECT min(tick), max(tick) FROM ticks");
-    if (!q.ok()) return q.status().with_context(what);
-    Result<bool> row = q->step();
-    if (!row.ok()) return row.status().with_context(what + ": ticks");
-    if (*row && !q->column_is_null(0)) {
-      s.first_recorded_tick = q->column_int64(0);
-      s.last_recorded_tick = q->column_int64(1);
-    }
+  Result<std::vector<WarSummary>> wars = save.oldest_active_wars(kSummaryTop);
+  if (!wars.ok()) return wars.status().with_context(what + ": wars");
+  s.longest_wars = std::move(*wars);
+  Result<std::vector<std::pair<std::string, int64_t>>> tables = save.table_rows();
+  if (!tables.ok()) return tables.status().with_context(what);
+  s.table_rows = std::move(*tables);
+  Result<std::optional<std::pair<Tick, Tick>>> ticks = save.recorded_ticks();
+  if (!ticks.ok()) return ticks.status().with_context(what + ": ticks");
+  if (*ticks) {
+    s.first_recorded_tick = (*ticks)->first;
+    s.last_recorded_tick = (*ticks)->second;
   }
   return s;
 }

@@ -12,28 +12,12 @@
 #include <utility>
 #include <vector>
 
+#include "persistence/save_view.h"
 #include "state/ids.h"
 #include "state/status.h"
 #include "state/world_map.h"
 
 namespace hegemon {
-
-// A nation with one number (total development, treasury).
-struct RankedNation {
-  NationId id = kNoNation;
-  std::string name;
-  int64_t value = 0;
-};
-
-struct WarSummary {
-  WarId id = 0;
-  NationId attacker = kNoNation;
-  std::string attacker_name;
-  NationId defender = kNoNation;
-  std::string defender_name;
-  Tick start_tick = 0;
-  int32_t war_score = 0;  // -100..100, positive favours the attacker
-};
 
 struct SaveSummary {
   std::string path;
@@ -58,7 +42,7 @@ struct SaveSummary {
 
 constexpr size_t kSummaryTop = 5;
 
-// Errors: those of open_save_read_only (tools/save_access.h), or a query that
+// Errors: those of SaveView::open (persistence/save_view.h), or a query that
 // fails (a damaged save), with the path.
 Result<SaveSummary> read_save_summary(const std::string& path);
 

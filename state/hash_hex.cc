@@ -1,4 +1,4 @@
-#include "persistence/hash_hex.h"
+#include "state/hash_hex.h"
 
 namespace hegemon {
 

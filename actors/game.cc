@@ -52,7 +52,8 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
 
   GameSupervisorConfig config;
   config.world = game.world;
-  config.persistence = PersistenceConfig{options.save_path, options.save, options.faults};
+  config.persistence =
+      PersistenceConfig{options.save_path, options.save, options.faults, options.rebuild_state};
   config.detached_persistence = options.detached_persistence;
   config.coordinator = options.coordinator;
   if (options.run_ticks > 0) config.coordinator.stop_at = game.world->meta().tick + options.run_ticks;

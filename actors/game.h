@@ -11,6 +11,7 @@
 #include "actors/coordinator.h"
 #include "actors/fault_plan.h"
 #include "actors/interfaces.h"
+#include "actors/persistence_actor.h"
 #include "actors/supervisor.h"
 #include "persistence/save_file.h"
 #include "persistence/save_lock.h"
@@ -30,6 +31,9 @@ struct GameOptions {
   bool detached_persistence = true;
   RestartIntensity intensity;  // per supervisor and child
   FaultPlanPtr faults;         // injected crashes; may be null
+  // For live rollbacks (actors/persistence_actor.h); the server passes
+  // tools/replay.h's state_at. Empty: rollback requests are refused.
+  RebuildState rebuild_state;
 };
 
 struct Game {

@@ -11,7 +11,7 @@
 
 #include "actors/errors.h"
 #include "actors/incident.h"
-#include "tools/replay.h"
+#include "persistence/rollback.h"
 
 namespace hegemon {
 
@@ -257,16 +257,16 @@ persistence_actor::behavior_type persistence_actor_impl(
         if (Status ready = ensure_open(self); !ready.ok()) return failure(ready);
         // The state at `tick`, rebuilt from the nearest snapshot and checked
         // against the save's own hashes on the way, then written back whole.
-        auto state = state_at(config.path, tick);
+        if (!config.rebuild_state)
+          return make_error(Errc::invalid_request, "this game cannot roll back (no replay)");
+        auto state = config.rebuild_state(config.path, tick);
         if (!state) return make_error(Errc::invalid_request, state.status().message());
-        SaveFile& save = *self->state.save;
-        const Status rolled = save.rollback_to(*state);
+        auto rolled = roll_back(*self->state.save, *state);
         settle(self);
-        if (!rolled.ok()) return failure(rolled);
-        auto world = save.load_world();
-        if (!world) return failure(world.status());
-        if (auto st = save.checkpoint(); !st.ok()) spdlog::warn("after the rollback: {}", st.message());
-        return WorldSnapshotPtr(std::make_shared<WorldSnapshot>(std::move(*world)));
+        if (!rolled) return failure(rolled.status());
+        if (!rolled->checkpoint.ok())
+          spdlog::warn("after the rollback: {}", rolled->checkpoint.message());
+        return WorldSnapshotPtr(std::make_shared<WorldSnapshot>(std::move(rolled->world)));
       },
       [=](incident_atom, Tick tick, const std::string& type, const std::string& data) {
         // Queued behind any the disk refused before, so they stay in order.

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,10 +29,17 @@
 
 namespace hegemon {
 
+// The world of the save at `path` as it was after `tick`, rebuilt and
+// verified: the first half of a live rollback. The server passes
+// tools/replay.h's state_at; actors do not link tools (which re-run the
+// rules over a save), so it comes in from outside.
+using RebuildState = std::function<Result<WorldSnapshot>(const std::string& path, Tick tick)>;
+
 struct PersistenceConfig {
   std::string path;
   SaveOptions options;
   FaultPlanPtr faults;  // may be null
+  RebuildState rebuild_state;  // empty: a live rollback is refused
 };
 
 struct persistence_state {

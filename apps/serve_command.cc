@@ -28,6 +28,7 @@
 #include "persistence/save_lock.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
+#include "tools/replay.h"
 
 namespace hegemon {
 namespace {
@@ -187,6 +188,7 @@ int run_serve(const std::vector<std::string>& args) {
   };
   GameOptions options;
   if (Status st = to_game_options(cfg, options); !st.ok()) return usage(st.message());
+  options.rebuild_state = state_at;  // live rollbacks replay the save (tools/replay.h)
   auto configured_token = configured_admin_token(cfg);
   if (!configured_token) return usage(configured_token.status().message());
   if (Status st = check_save_directory(options.save_path); !st.ok()) return usage(st.message());

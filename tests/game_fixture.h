@@ -15,6 +15,7 @@
 #include "actors/fault_plan.h"
 #include "actors/game.h"
 #include "test_support.h"
+#include "tools/replay.h"
 
 namespace hegemon::test {
 
@@ -45,6 +46,7 @@ struct game_fixture : test_coordinator_fixture<> {
     options.run_ticks = run_ticks;
     options.detached_persistence = false;
     options.faults = faults;
+    options.rebuild_state = state_at;  // live rollbacks, as the server does
     auto started = start_game(sys, options);
     CAF_REQUIRE(started.ok());
     game = *started;

@@ -27,6 +27,7 @@
 #include "net/protocol.h"
 #include "persistence/save_reader.h"
 #include "test_support.h"
+#include "tools/replay.h"
 
 // In an unnamed namespace, as the suites' own helpers were: each suite is
 // one translation unit, and `Client` stays apart from hegemon::net::Client.
@@ -140,6 +141,7 @@ struct live_server {
     options.save_path = dir.file("game.db");
     options.new_world = world;
     options.coordinator.speed = kPausedSpeed;
+    options.rebuild_state = state_at;  // live rollbacks, as the server does
     auto started = start_game(sys, options);
     CAF_REQUIRE(started.ok());
     game = *started;

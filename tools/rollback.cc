@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "state/hash_hex.h"
+#include "persistence/rollback.h"
 #include "persistence/save_file.h"
 #include "persistence/save_lock.h"
 #include "persistence/save_reader.h"
@@ -30,14 +30,9 @@ Result<RollbackReport> rollback_save(const std::string& path, Tick tick, bool ba
       return Status::error(report.backup_path + " exists already; move it away first");
     if (Status ok = save.backup_to(report.backup_path); !ok.ok()) return ok;
   }
-  if (Status ok = save.rollback_to(*state); !ok.ok()) return ok;
-  auto reloaded = save.load_world();  // the tables must hash to the recorded hash of `tick`
-  if (!reloaded) return reloaded.status().with_context("after the rollback");
-  if (reloaded->meta.tick != tick || reloaded->meta.state_hash != state->meta.state_hash)
-    return Status::error("after the rollback the save is at tick " +
-                         std::to_string(reloaded->meta.tick) + " with hash " +
-                         hash_to_hex(reloaded->meta.state_hash));
-  if (Status ok = save.checkpoint(); !ok.ok()) return ok;
+  auto rolled = roll_back(save, *state);
+  if (!rolled) return rolled.status();
+  if (!rolled->checkpoint.ok()) return rolled->checkpoint;
   return report;
 }
 

@@ -1,8 +1,9 @@
 // Rollback: restore a save to exactly its state after an earlier tick, so the
 // game continues from there. The state at that tick is rebuilt by replay
 // (from the nearest snapshot, verified against the recorded hashes on the
-// way); then SaveFile::rollback_to rewrites the tables in one transaction and
-// the result is checked: the tables hash to what the save recorded for the
+// way); then roll_back (persistence/rollback.h, which the live rollback uses
+// too) rewrites the tables in one transaction and the result is checked: the
+// tables hash to what the save recorded for the
 // tick. A save whose history does not replay cleanly up to the tick is left
 // untouched. A save another process is writing (a running server) is refused
 // at once (persistence/save_lock.h); a live game rolls back through the admin

@@ -1,0 +1,232 @@
+// One client's connection to the gateway: the Connection a broker forked by
+// the acceptor holds (net/connection.cc: framing, outbox, watching, the
+// session's life) and the requests it answers (net/connection_requests.cc:
+// handshake, login, commands, reads, admin requests, each turned into a
+// message to the game supervisor or answered from the hot cache and the
+// save). Internal to net/; connection_broker (net/gateway_parts.h) is the
+// way in.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/io/broker.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/actor_key.h"
+#include "actors/errors.h"
+#include "actors/messages.h"
+#include "net/frame_codec.h"
+#include "net/gateway_parts.h"
+#include "net/protocol.h"
+#include "net/request_budget.h"
+#include "state/command.h"
+
+namespace hegemon::net {
+
+using nlohmann::json;
+
+enum class Role { none, spectator, player, admin };
+
+inline const char* role_name(Role r) {
+  switch (r) {
+    case Role::admin: return "admin";
+    case Role::player: return "player";
+    case Role::spectator: return "spectator";
+    default: return "none";
+  }
+}
+
+// One client's session: framing, protocol state, rate limit.
+struct Session {
+  explicit Session(const GatewayOptions& o)
+      : decoder(o.max_frame_bytes), budget(o.requests_per_second) {}
+  FrameDecoder decoder;
+  bool greeted = false;
+  Encoding encoding = Encoding::json;  // chosen in the hello
+  Role role = Role::none;
+  NationId nation = kNoNation;  // a player's nation
+  int64_t token_id = 0;         // the stored token logged in with (ClientSummary)
+  std::string demoted_because;  // a player made a spectator: why (commands are refused with it)
+  RequestBudget budget;  // the rate limit: requests and the size of their replies
+  bool budget_timer = false;  // a budget_atom is on its way
+  Clock::time_point last_activity = Clock::now();
+  // Watching: deltas of committed ticks after `watched_tick` are pushed.
+  bool watching = false;
+  Tick watched_tick = 0;
+  bool resync_pending = false;  // deltas were dropped; a snapshot is owed
+  uint64_t dropped = 0;         // deltas dropped since the watcher fell behind
+  // Bytes written but not yet taken by the socket: exact, since CAF reports
+  // what remains after every write to the socket (ack_writes) and the broker
+  // runs on the same thread as its socket's I/O.
+  uint64_t outbox = 0;
+  uint64_t snapshot_bytes = 0;  // of the last snapshot sent (see outbox_limit)
+  uint64_t last_frame_bytes = 0;
+  // Requests read while the outbox was over its limit, with when they came:
+  // handled, in order, once the client has read what it was sent.
+  std::deque<std::pair<std::string, Clock::time_point>> deferred;
+  size_t deferred_bytes = 0;  // their cost (Connection::held_cost)
+  bool closed = false;
+};
+class Connection {
+ public:
+  Connection(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
+             caf::actor acceptor, uint64_t id)
+      : self_(self), hdl_(hdl), ctx_(std::move(ctx)), acceptor_(acceptor.address()), id_(id),
+        session_(ctx_->options) {}
+
+  void on_data(const std::vector<char>& buf);
+
+  // A committed tick from the publisher.
+  void on_delta(const ChangeSetPtr& changes);
+
+  // The socket took data: the outbox shrank. Once a quarter of the limit or
+  // less is left, a watcher that fell behind gets a fresh snapshot and held
+  // requests are handled.
+  void on_transferred(uint64_t remaining);
+
+  void on_budget();
+
+  void on_idle_check();
+
+  void schedule_idle_check();
+
+  // The game went back to an earlier tick: a watcher starts again from a
+  // fresh snapshot (the deltas it has seen are undone).
+  void on_rollback();
+
+  // An admin revoked the token this session logged in with: the session ends.
+  void on_token_revoked();
+
+  // An admin handed this player's nation back to the AI: the session loses
+  // command, and stays to watch if the server admits spectators.
+  void on_handed_back(NationId nation);
+
+  void on_kick();
+
+  // The gateway is shutting down (the acceptor's exit): the client is told
+  // so, gets what was still to be sent, then the end of the stream.
+  void on_shutdown();
+
+  void close(const char* why);
+
+ private:
+  // The configured limit, or twice the last snapshot if that is more: a
+  // snapshot of a big world must fit with room to spare, or a watcher that
+  // fell behind would get nothing but snapshots.
+  uint64_t outbox_limit() const {
+    return std::max<uint64_t>(ctx_->options.max_outbox_bytes, 2 * session_.snapshot_bytes);
+  }
+
+  std::string peer() const {
+    return self_->remote_addr(hdl_) + ":" + std::to_string(self_->remote_port(hdl_));
+  }
+
+  // What a held request costs: its bytes and its place in the queue, so that
+  // a flood of empty frames is bounded too.
+  static size_t held_cost(const std::string& frame) {
+    return frame.size() + sizeof(std::pair<std::string, Clock::time_point>);
+  }
+
+  // Handles the requests read so far, in order, while the outbox is within
+  // its limit and no debt for big replies is owed; the rest wait for
+  // on_transferred or on_budget.
+  void handle_deferred();
+
+  // A reply (or a snapshot push): priced by its size (net/request_budget.h),
+  // and never above what a client accepts (kMaxReplyFrameBytes).
+  void send(const json& doc);
+
+  // An encoded reply to request `id`.
+  void send_payload(const std::string& payload, const json& id);
+
+  void send_frame(const std::string& frame);
+
+  void push_snapshot(const char* reason);
+
+  // Hot join: the current state now, then one delta per committed tick.
+  void watch(const Request& r);
+
+  void handle(const std::string& frame, Clock::time_point arrived);
+
+  void hello(const Request& r);
+
+  void login(const Request& r);
+
+  // Every failed login, with the peer's address: a flood costs 10 lines/s.
+  void log_failed_login(const std::string& role, const std::string& why);
+
+  // Admin: a new token for a player's nation (or another admin). The token is
+  // shown in this reply only; the save keeps its hash.
+  void issue_token(const Request& r);
+
+  // A command for a nation: a player's own, or any nation's ("nation" field)
+  // for an admin. Answered once the game has scheduled it, with the tick it
+  // applies at; its outcome shows in that tick's events.
+  void command(const Request& r, CommandKind kind);
+
+  // Requests a logged-in client may make; `admin` marks the admin-only ones.
+  void dispatch(const Request& r);
+
+  // The game's status and the gateway's client count.
+  void status(const Request& r);
+
+  // Admin: who is connected, and disconnecting one of them.
+  void manage_clients(const Request& r);
+
+  void lookup(const Request& r);
+
+  // Lists answered from the hot cache.
+  void from_cache(const Request& r);
+
+  // History, answered from the save on the gateway's read-only connection
+  // (WAL readers never block the persistence actor's commits).
+  void from_save(const Request& r);
+
+  // {"kind": "nation", "id": 12} (id omitted for persistence).
+  static Result<ActorKey> actor_key(const Request& r);
+
+  // As ask_game, for requests answered with two values.
+  template <class View, class... Ts>
+  void ask_game2(const Request& r, View view, Ts... xs) {
+    auto id = r.id;
+    auto* self = this;
+    self_->request(ctx_->game, std::chrono::seconds(30), xs...)
+        .then([self, id, view](caf::actor& a, uint64_t& g) { self->send(reply_result(id, view(a, g))); },
+              [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
+  }
+
+  // Asks the game supervisor and answers with `view(reply)`.
+  template <class Reply, class View, class... Ts>
+  void ask_game(const Request& r, View view, Ts... xs) {
+    auto id = r.id;
+    auto* self = this;
+    self_->request(ctx_->game, std::chrono::seconds(30), xs...)
+        .then([self, id, view](Reply& reply) { self->send(reply_result(id, view(reply))); },
+              [self, id](caf::error& err) { self->send(reply_error(id, error_code(err), describe(err))); });
+  }
+
+  static const char* error_code(const caf::error& err) {
+    const bool refused = err.category() == caf::atom("hegemon") &&
+                         err.code() == static_cast<uint8_t>(Errc::command_refused);
+    return refused ? errc::kRefused : errc::kFailed;
+  }
+
+  Broker* self_;
+  caf::io::connection_handle hdl_;
+  ContextPtr ctx_;
+  // The acceptor, weakly: it holds every connection, so a strong handle back
+  // would be a cycle that keeps both alive after they quit.
+  caf::actor acceptor() const { return caf::actor_cast<caf::actor>(acceptor_); }
+  caf::actor_addr acceptor_;
+  uint64_t id_;
+  Session session_;
+};
+
+}  // namespace hegemon::net

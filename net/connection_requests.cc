@@ -1,0 +1,433 @@
+// The requests a client's connection answers (net/connection.h): the
+// handshake and login, commands, reads from the hot cache and the save, and
+// the admin requests, each checked against the session's role and turned
+// into a message to the game supervisor or answered at once.
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/io/broker.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.h"
+#include "actors/errors.h"
+#include "actors/game_speed.h"
+#include "actors/game_status.h"
+#include "actors/messages.h"
+#include "net/connection.h"
+#include "net/gateway_parts.h"
+#include "net/json_views.h"
+#include "net/log_throttle.h"
+#include "net/protocol.h"
+#include "net/request_budget.h"
+#include "net/view_cache.h"
+#include "persistence/token_store.h"
+#include "state/bounded_json.h"
+#include "state/command_json.h"
+
+namespace hegemon::net {
+namespace {
+
+// Compares in time independent of where the strings differ.
+bool same_secret(const std::string& a, const std::string& b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const size_t n = std::max(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned char>(x ^ y);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
+void Connection::hello(const Request& r) {
+  auto version = int_field(r, "version");
+  if (!version) return send(reply_error(r.id, errc::kBadRequest, version.status().message()));
+  if (*version != kProtocolVersion) {
+    return send(reply_error(r.id, errc::kVersionMismatch,
+                            "this server speaks protocol version " +
+                                std::to_string(kProtocolVersion) + ", not " +
+                                std::to_string(*version)));
+  }
+  if (session_.greeted)
+    return send(reply_error(r.id, errc::kBadRequest, "hello was already said"));
+  Encoding encoding = Encoding::json;
+  if (r.body.contains("encoding")) {
+    auto name = string_field(r, "encoding");
+    auto chosen = name ? encoding_from_name(*name) : std::nullopt;
+    if (!chosen)
+      return send(reply_error(r.id, errc::kBadRequest, "\"encoding\" must be \"json\" or \"msgpack\""));
+    encoding = *chosen;
+  }
+  session_.greeted = true;
+  // The reply is in JSON, like the hello; every frame after it in the
+  // chosen encoding.
+  send(reply_result(r.id, {{"server", "hegemon"},
+                           {"version", kProtocolVersion},
+                           {"encoding", encoding_name(encoding)},
+                           {"spectators", ctx_->options.allow_spectators}}));
+  session_.encoding = encoding;
+}
+
+void Connection::login(const Request& r) {
+  auto role = string_field(r, "role");
+  if (!role) return send(reply_error(r.id, errc::kBadRequest, role.status().message()));
+  json result;
+  if (*role == "spectator") {
+    if (!ctx_->options.allow_spectators)
+      return send(reply_error(r.id, errc::kUnauthorized, "this server admits no spectators"));
+    session_.role = Role::spectator;
+  } else if (*role == "admin" || *role == "player") {
+    auto token = string_field(r, "token");
+    if (!token) return send(reply_error(r.id, errc::kBadRequest, token.status().message()));
+    // Refused before the token is looked at: past the limit, a guess right
+    // or wrong gets the same answer.
+    const std::string address = self_->remote_addr(hdl_);
+    if (auto refused = ctx_->logins->refusal(address, Clock::now())) {
+      log_failed_login(*role, "refused unchecked, " + *refused);
+      return send(reply_error(r.id, errc::kRateLimited, *refused));
+    }
+    const bool configured = *role == "admin" && !ctx_->options.admin_token.empty() &&
+                            same_secret(*token, ctx_->options.admin_token);
+    std::optional<TokenRecord> stored;
+    if (!configured) {
+      auto found = ctx_->save->find_token(token_hash(*token));
+      if (!found) return send(reply_error(r.id, errc::kFailed, found.status().message()));
+      stored = *found;
+    }
+    if (!configured && (!stored || stored->role != *role)) {
+      ctx_->logins->failed(address, Clock::now());
+      log_failed_login(*role, "wrong token");
+      return send(reply_error(r.id, errc::kUnauthorized, "wrong " + *role + " token"));
+    }
+    if (stored && stored->role == "player" && ctx_->handed_back->contains(stored->nation))
+      return send(reply_error(r.id, errc::kForbidden,
+                              "nation " + std::to_string(stored->nation) +
+                                  " was handed back to the AI by an admin; ask an admin to "
+                                  "hand it to you again"));
+    session_.role = *role == "admin" ? Role::admin : Role::player;
+    session_.token_id = stored ? stored->id : 0;
+    session_.demoted_because.clear();
+    if (stored && stored->role == "player") {
+      session_.nation = stored->nation;
+      result["nation"] = stored->nation;
+    }
+  } else {
+    return send(reply_error(r.id, errc::kBadRequest,
+                            "\"role\" must be admin, player or spectator"));
+  }
+  result["role"] = role_name(session_.role);
+  self_->send(acceptor(), session_atom::value, id_, std::string(role_name(session_.role)),
+              session_.nation, session_.token_id);
+  send(reply_result(r.id, result));
+}
+
+void Connection::log_failed_login(const std::string& role, const std::string& why) {
+  static LogThrottle failed_logins(10);  // every connection's
+  uint64_t held_back = 0;
+  if (!failed_logins.allow(held_back)) return;
+  if (held_back == 0) spdlog::warn("gateway: failed {} login from {}: {}", role, peer(), why);
+  else spdlog::warn("gateway: failed {} login from {}: {} ({} more not logged)", role, peer(), why, held_back);
+}
+
+void Connection::issue_token(const Request& r) {
+  auto role = string_field(r, "role");
+  if (!role || (*role != "admin" && *role != "player"))
+    return send(reply_error(r.id, errc::kBadRequest, "\"role\" must be admin or player"));
+  NationId nation = kNoNation;
+  if (*role == "player") {
+    auto n = id_field(r, "nation");
+    if (!n) return send(reply_error(r.id, errc::kBadRequest, n.status().message()));
+    if (!ctx_->world->map().has_nation(*n))
+      return send(reply_error(r.id, errc::kNotFound, "no nation " + std::to_string(*n)));
+    nation = *n;
+  }
+  const std::string token = random_token();
+  const std::string role_text = *role;
+  auto handed_back = ctx_->handed_back;
+  ask_game<int64_t>(
+      r,
+      [token, role_text, nation, handed_back](int64_t& id) {
+        if (nation != kNoNation) handed_back->hand_over(nation);  // the game hands it over too
+        json out{{"token_id", id}, {"token", token}, {"role", role_text}};
+        if (nation != kNoNation) out["nation"] = nation;
+        return out;
+      },
+      token_atom::value, role_text, nation, token_hash(token));
+}
+
+void Connection::command(const Request& r, CommandKind kind) {
+  if (session_.role == Role::spectator)
+    return send(reply_error(r.id, errc::kForbidden,
+                            session_.demoted_because.empty() ? "spectators cannot give commands"
+                                                             : session_.demoted_because));
+  if (kind == CommandKind::set_player && session_.role != Role::admin)
+    return send(reply_error(r.id, errc::kForbidden, "'set_player' needs the admin role"));
+  auto parsed = command_from_json(kind, r.body);
+  if (!parsed) return send(reply_error(r.id, errc::kBadRequest, parsed.status().message()));
+  Command c = std::move(*parsed);
+  c.seq = 0;  // numbered by the game, never by a client
+  if (session_.role == Role::player) {
+    if (r.body.contains("nation") && c.nation != session_.nation)
+      return send(reply_error(r.id, errc::kForbidden,
+                              "a player commands only its own nation (" +
+                                  std::to_string(session_.nation) + ")"));
+    c.nation = session_.nation;
+  } else if (!r.body.contains("nation")) {
+    return send(reply_error(r.id, errc::kBadRequest, "\"nation\" must be an integer (the nation to command)"));
+  }
+  // A nation handed back to the AI: its player sessions lose command now,
+  // not when the command's tick comes.
+  const bool set_player = c.kind == CommandKind::set_player;
+  auto* self = this;
+  ask_game<Command>(
+      r,
+      [self, set_player](Command& scheduled) {
+        if (set_player && scheduled.player) {
+          self->ctx_->handed_back->hand_over(scheduled.nation);
+        } else if (set_player) {
+          self->ctx_->handed_back->hand_back(scheduled.nation);
+          self->self_->send(self->acceptor(), handed_back_atom::value, scheduled.nation);
+        }
+        json out = command_to_json(scheduled);
+        out["tick"] = scheduled.tick;
+        return out;
+      },
+      command_atom::value, c);
+}
+
+void Connection::dispatch(const Request& r) {
+  if (auto kind = command_kind_from_name(r.type)) {
+    if (session_.role == Role::none) return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
+    return command(r, *kind);
+  }
+  static const std::vector<std::string> kReads{
+      "status", "province", "nation", "army", "war", "watch", "map", "provinces_of", "wars_of",
+      "events", "province_at"};
+  static const std::vector<std::string> kAdmin{
+      "actors", "pause",   "resume",   "speed",       "save",         "save_as", "kill",
+      "restart", "shutdown", "token_issue", "token_revoke", "tokens", "clients", "kick", "rollback"};
+  const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
+  const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
+  if (!read && !admin) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
+  if (session_.role == Role::none) return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
+  if (admin && session_.role != Role::admin)
+    return send(reply_error(r.id, errc::kForbidden, "'" + r.type + "' needs the admin role"));
+
+  if (r.type == "status") return status(r);
+  if (r.type == "province" || r.type == "nation" || r.type == "army" || r.type == "war")
+    return lookup(r);
+  if (r.type == "watch") return watch(r);
+  if (r.type == "map" || r.type == "provinces_of") return from_cache(r);
+  if (r.type == "wars_of" || r.type == "events" || r.type == "province_at") return from_save(r);
+  if (r.type == "actors")
+    return ask_game<std::vector<ActorInfo>>(r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
+  auto ok = [](caf::ok_atom&) { return json{{"ok", true}}; };
+  if (r.type == "pause") return ask_game<caf::ok_atom>(r, ok, pause_atom::value);
+  if (r.type == "resume") return ask_game<caf::ok_atom>(r, ok, resume_atom::value);
+  if (r.type == "save") return ask_game<caf::ok_atom>(r, ok, checkpt_atom::value);
+  if (r.type == "save_as") {
+    auto path = string_field(r, "path");
+    if (!path) return send(reply_error(r.id, errc::kBadRequest, path.status().message()));
+    return ask_game<caf::ok_atom>(r, ok, save_as_atom::value, *path);
+  }
+  if (r.type == "kill" || r.type == "restart") {
+    auto key = actor_key(r);
+    if (!key) return send(reply_error(r.id, errc::kBadRequest, key.status().message()));
+    spdlog::warn("gateway: admin {} of {}", r.type, key->to_string());
+    if (r.type == "kill")
+      return ask_game<caf::ok_atom>(r, ok, kill_atom::value, *key, std::string("killed by an admin"));
+    auto restarted = [](caf::actor&, uint64_t& generation) { return json{{"generation", generation}}; };
+    return ask_game2(r, restarted, restart_atom::value, *key);
+  }
+  if (r.type == "clients" || r.type == "kick") return manage_clients(r);
+  if (r.type == "rollback") {
+    auto tick = int_field(r, "tick");
+    if (!tick) return send(reply_error(r.id, errc::kBadRequest, tick.status().message()));
+    spdlog::warn("gateway: an admin rolls the game back to tick {}", *tick);
+    // No timeout: a rollback replays up to a snapshot interval of ticks,
+    // and a client that gave up and asked again would only be refused.
+    auto id = r.id;
+    auto* self = this;
+    self_->request(ctx_->game, caf::infinite, rollback_atom::value, *tick)
+        .then([self, id](Tick t) { self->send(reply_result(id, {{"tick", t}, {"speed", "paused"}})); },
+              [self, id](caf::error& err) { self->send(reply_error(id, error_code(err), describe(err))); });
+    return;
+  }
+  if (r.type == "token_issue") return issue_token(r);
+  if (r.type == "token_revoke") {
+    auto id = int_field(r, "token_id");
+    if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
+    auto* self = this;
+    const int64_t token = *id;
+    auto revoked = [self, token](caf::ok_atom&) {
+      self->self_->send(self->acceptor(), revoked_atom::value, token);  // its sessions end
+      return json{{"ok", true}};
+    };
+    return ask_game<caf::ok_atom>(r, revoked, revoke_atom::value, token);
+  }
+  if (r.type == "tokens") {
+    return ask_game<std::vector<TokenRecord>>(
+        r,
+        [](std::vector<TokenRecord>& list) {
+          json out = json::array();
+          for (const auto& t : list)
+            out.push_back({{"token_id", t.id}, {"role", t.role}, {"nation", t.nation},
+                           {"created_at", t.created_at}, {"revoked", t.revoked_at != 0}});
+          return out;
+        },
+        tokens_atom::value);
+  }
+  if (r.type == "shutdown") {
+    spdlog::warn("gateway: an admin asked to shut the server down");
+    // The answer comes once every tick is committed and the save checkpointed.
+    return ask_game<Tick>(r, [](Tick& t) { return json{{"committed_tick", t}}; }, stop_atom::value);
+  }
+  if (r.type == "speed") {
+    auto speed_text = string_field(r, "speed");
+    auto speed = speed_text ? parse_speed(*speed_text) : std::nullopt;
+    if (!speed) return send(reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
+    return ask_game<caf::ok_atom>(r, ok, speed_atom::value, *speed);
+  }
+}
+
+void Connection::status(const Request& r) {
+  auto id = r.id;
+  auto* self = this;
+  auto failed = [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); };
+  self_->request(ctx_->game, std::chrono::seconds(30), status_atom::value)
+      .then(
+          [self, id, failed](GameStatus& s) {
+            json out = status_json(s);
+            self->self_->request(self->acceptor(), std::chrono::seconds(10), clients_atom::value)
+                .then(
+                    [self, id, out](std::vector<ClientSummary>& clients) mutable {
+                      out["clients"] = clients.size();
+                      self->send(reply_result(id, out));
+                    },
+                    failed);
+          },
+          failed);
+}
+
+void Connection::manage_clients(const Request& r) {
+  auto id = r.id;
+  auto* self = this;
+  if (r.type == "kick") {
+    auto failed = [self, id](caf::error& err) { self->send(reply_error(id, errc::kNotFound, describe(err))); };
+    auto client = int_field(r, "client");
+    if (!client || *client <= 0) return send(reply_error(r.id, errc::kBadRequest, "\"client\" must be a client id"));
+    self_->request(acceptor(), std::chrono::seconds(10), kick_atom::value, static_cast<uint64_t>(*client))
+        .then([self, id](caf::ok_atom) { self->send(reply_result(id, {{"ok", true}})); }, failed);
+    return;
+  }
+  self_->request(acceptor(), std::chrono::seconds(10), clients_atom::value)
+      .then(
+          [self, id](std::vector<ClientSummary>& clients) {
+            json out = json::array();
+            for (const auto& c : clients)
+              out.push_back({{"client", c.id}, {"peer", c.peer}, {"role", c.role},
+                             {"nation", c.nation},
+                             {"token_id", c.token_id != 0 ? json(c.token_id) : json(nullptr)},
+                             {"connected_seconds", c.connected_seconds}});
+            self->send(reply_result(id, out));
+          },
+          [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
+}
+
+void Connection::lookup(const Request& r) {
+  auto id = id_field(r, r.type.c_str());  // {"type": "province", "province": 12}
+  if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
+  const int32_t v = *id;
+  const World& world = *ctx_->world;
+  json found = r.type == "province" ? province_json(world, v)
+               : r.type == "nation" ? nation_json(world, v)
+               : r.type == "army"   ? army_json(world, v)
+                                    : war_json(world, v);
+  if (found.is_null())
+    return send(reply_error(r.id, errc::kNotFound, "no " + r.type + " " + std::to_string(*id)));
+  send(reply_result(r.id, found));
+}
+
+void Connection::from_cache(const Request& r) {
+  const World& world = *ctx_->world;
+  if (r.type == "map") {  // owner and controller of every province
+    const EncodedView& map = map_view(ctx_->world, session_.encoding);
+    return send_payload(reply_payload(r.id, map.payload, session_.encoding), r.id);
+  }
+  auto nation = id_field(r, "nation");
+  if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
+  if (!world.map().has_nation(*nation))
+    return send(reply_error(r.id, errc::kNotFound, "no nation " + std::to_string(*nation)));
+  send(reply_result(r.id, *world.provinces_of(*nation)));
+}
+
+void Connection::from_save(const Request& r) {
+  SaveReader& save = *ctx_->save;
+  const Tick now = ctx_->world->meta().tick;
+  if (r.type == "events") {  // {"from": T1, "to": T2}, both optional: the last 30 days
+    constexpr Tick kMaxSpan = 3650;
+    auto field_or = [&](const char* name, Tick fallback) -> Result<Tick> {
+      if (!r.body.contains(name)) return fallback;
+      return int_field(r, name);
+    };
+    auto to = field_or("to", now);
+    // No subtraction may overflow: both ends come from the client, and
+    // to - from with from = -2^62, to = 2^62 overflowed (undefined; in
+    // practice a negative span that passed the check below: the whole
+    // event log in one reply). With from <= to the unsigned difference is
+    // exact. tests/reliability/bad_clients.py sends such ranges.
+    auto from = to ? field_or("from", *to > 30 ? *to - 30 : 0) : to;
+    if (!to || !from) return send(reply_error(r.id, errc::kBadRequest, "\"from\" and \"to\" must be integers"));
+    if (*from > *to || static_cast<uint64_t>(*to) - static_cast<uint64_t>(*from) > kMaxSpan)
+      return send(reply_error(r.id, errc::kBadRequest, "need from <= to, at most 3650 ticks apart"));
+    auto events = save.events_between(*from, *to);
+    if (!events) return send(reply_error(r.id, errc::kFailed, events.status().message()));
+    json out = json::array();
+    for (const auto& e : *events)
+      out.push_back({{"tick", e.tick}, {"type", e.type}, {"data", parse_json_or_null(e.data, kEventDataLimits)}});
+    return send(reply_result(r.id, out));
+  }
+  if (r.type == "province_at") {  // {"province": P, "tick": T}
+    auto id = id_field(r, "province");
+    auto tick = int_field(r, "tick");
+    if (!id || !tick) return send(reply_error(r.id, errc::kBadRequest, "\"province\" and \"tick\" must be integers"));
+    auto row = save.province_at(*id, *tick);
+    if (!row) return send(reply_error(r.id, errc::kFailed, row.status().message()));
+    if (!*row) return send(reply_error(r.id, errc::kNotFound, "no history for province " + std::to_string(*id)));
+    const auto& h = **row;
+    return send(reply_result(r.id, {{"province", h.province}, {"since_tick", h.tick}, {"owner_id", h.owner},
+                                    {"controller_id", h.controller}, {"development", h.development}}));
+  }
+  auto nation = id_field(r, "nation");  // wars_of
+  if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
+  auto wars = save.wars_of(*nation);
+  if (!wars) return send(reply_error(r.id, errc::kFailed, wars.status().message()));
+  json out = json::array();
+  for (const auto& w : *wars)
+    out.push_back({{"id", w.id}, {"attacker_id", w.attacker}, {"defender_id", w.defender},
+                   {"start_tick", w.start_tick}, {"end_tick", w.end_tick < 0 ? json(nullptr) : json(w.end_tick)},
+                   {"war_score", w.war_score}});
+  send(reply_result(r.id, out));
+}
+
+Result<ActorKey> Connection::actor_key(const Request& r) {
+  auto kind_text = string_field(r, "kind");
+  if (!kind_text) return kind_text.status();
+  auto kind = kind_from_name(*kind_text);
+  if (!kind || (*kind != ActorKind::nation && *kind != ActorKind::war && *kind != ActorKind::persistence))
+    return Status::error("\"kind\" must be nation, war or persistence");
+  ActorKey key{*kind, 0};
+  if (*kind != ActorKind::persistence) {
+    auto id = id_field(r, "actor");
+    if (!id) return Status::error("\"actor\" must be an integer (the nation or war id)");
+    key.id = *id;
+  }
+  return key;
+}
+
+}  // namespace hegemon::net

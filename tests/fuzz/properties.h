@@ -37,11 +37,12 @@ enum class RequestOutcome {
 };
 
 // One frame's payload through what the gateway does before it asks any actor
-// (net/connection.cc, Connection::handle and command): parse_request in the
-// connection's encoding, the error reply it would send, and for a command
-// type command_from_json. Holds when a failure has a documented code and a
-// message, a request has an integer or string id, a string type and an
-// object body, and every reply is encodable in `encoding`.
+// (Connection::handle in net/connection.cc, command in
+// net/connection_requests.cc): parse_request in the connection's encoding,
+// the error reply it would send, and for a command type command_from_json.
+// Holds when a failure has a documented code and a message, a request has an
+// integer or string id, a string type and an object body, and every reply is
+// encodable in `encoding`.
 std::string check_request_payload(const std::string& payload, net::Encoding encoding,
                                   RequestOutcome* outcome = nullptr);
 

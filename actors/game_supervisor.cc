@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <tuple>
 #include <vector>
@@ -43,7 +42,7 @@ struct game_state {
   // rollback) starts from zero, and a supervisor forgets a retired child's
   // restarts, so a sum of theirs goes down; a Prometheus counter must not.
   int32_t restarts_total = 0;
-  std::deque<std::chrono::steady_clock::time_point> coordinator_recent;
+  RestartBudget coordinator_budget;
   std::string coordinator_last_crash;
   Tick coordinator_last_crash_tick = -1;
   int32_t speed = kDefaultSpeed;  // the speed last asked for, for a new coordinator
@@ -300,21 +299,16 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
                               {"tick", tick}},
                              {{"kind", "coordinator"}, {"reason", st.coordinator_last_crash}}));
   // Beyond the intensity, the new coordinator starts paused with the reason.
-  const auto now = std::chrono::steady_clock::now();
-  while (!st.coordinator_recent.empty() &&
-         now - st.coordinator_recent.front() > st.config.intensity.window)
-    st.coordinator_recent.pop_front();
   std::string paused_because;
-  if (static_cast<int32_t>(st.coordinator_recent.size()) >= st.config.intensity.max_restarts) {
+  if (!st.coordinator_budget.admit(st.config.intensity, std::chrono::steady_clock::now())) {
     paused_because = "coordinator keeps crashing (tick " + std::to_string(tick) +
                      "): " + st.coordinator_last_crash;
     spdlog::error("game: {}; restarting it paused", paused_because);
     log_incident(self, tick, "supervisor_escalated",
                  incident_json({{"id", 0}, {"tick", tick}},
                                {{"kind", "coordinator"}, {"reason", st.coordinator_last_crash}}));
-    st.coordinator_recent.clear();
+    st.coordinator_budget.reset();
   } else {
-    st.coordinator_recent.push_back(now);
     spdlog::warn("coordinator (generation {}) crashed at tick {}: {}; restarting from the last "
                  "committed tick",
                  st.coordinator_generation, tick, st.coordinator_last_crash);

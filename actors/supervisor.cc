@@ -1,6 +1,5 @@
 #include "actors/supervisor.h"
 
-#include <deque>
 #include <map>
 #include <vector>
 
@@ -20,7 +19,7 @@ struct Child {
   caf::actor handle;  // null while down (given up on)
   uint64_t generation = 0;
   int32_t restarts = 0;
-  std::deque<SteadyClock::time_point> recent_restarts;  // within the intensity window
+  RestartBudget budget;  // restarts within the intensity window
   std::string last_crash;
   Tick last_crash_tick = -1;
 };
@@ -41,16 +40,6 @@ void start_child(caf::event_based_actor* self, SupervisorState& st, const ActorK
   if (st.listener.started) st.listener.started(key, child.generation, child.handle, crash_reason);
 }
 
-// Whether another restart stays within the intensity; records it if so.
-bool admit_restart(const RestartIntensity& intensity, Child& child) {
-  const auto now = SteadyClock::now();
-  while (!child.recent_restarts.empty() && now - child.recent_restarts.front() > intensity.window)
-    child.recent_restarts.pop_front();
-  if (static_cast<int32_t>(child.recent_restarts.size()) >= intensity.max_restarts) return false;
-  child.recent_restarts.push_back(now);
-  return true;
-}
-
 void on_down(caf::event_based_actor* self, SupervisorState& st, const caf::down_msg& dm) {
   auto it = st.children.begin();
   while (it != st.children.end() && it->second.handle.address() != dm.source) ++it;
@@ -66,7 +55,7 @@ void on_down(caf::event_based_actor* self, SupervisorState& st, const caf::down_
   child.last_crash = describe(dm.reason);
   child.last_crash_tick = tick;
   if (st.listener.crashed) st.listener.crashed(key, child.generation, child.last_crash, tick);
-  if (!admit_restart(st.config.intensity, child)) {
+  if (!child.budget.admit(st.config.intensity, SteadyClock::now())) {
     spdlog::error("{}: {} crashed {} times within {} ms, giving up (last: {})", st.config.name,
                   key.to_string(), st.config.intensity.max_restarts + 1,
                   st.config.intensity.window.count(), child.last_crash);
@@ -150,7 +139,7 @@ caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig
           self->demonitor(child.handle.address());
           self->send_exit(child.handle, caf::exit_reason::kill);
         }
-        child.recent_restarts.clear();
+        child.budget.reset();
         ++child.restarts;
         spdlog::info("{}: restarting {} on request", st->config.name, key.to_string());
         start_child(self, *st, key, child, "restart requested");

@@ -14,6 +14,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/command_journal.h"
 #include "actors/errors.h"
 #include "actors/incident.h"
 #include "actors/nation_actor.h"
@@ -56,8 +57,7 @@ struct game_state {
   bool rolling_back = false;  // a live rollback is under way
 
   // Accepted commands whose tick is not committed yet, for a new coordinator.
-  int64_t next_command_seq = 1;
-  std::vector<Command> command_journal;
+  CommandJournal commands{{}, 0};
 
   // Incidents go to the current persistence incarnation; while it is down
   // they wait here.
@@ -199,12 +199,12 @@ void shut_down(game_ptr self, const caf::error& reason) {
 // A command gets its number here, where numbering survives coordinator
 // crashes, and enters the journal once the coordinator has scheduled it.
 caf::typed_response_promise<Command> submit_command(game_ptr self, Command command) {
-  command.seq = self->state.next_command_seq++;
+  self->state.commands.number(command);
   auto rp = std::make_shared<caf::typed_response_promise<Command>>(
       self->make_response_promise<Command>());
   ask_coordinator<Command>(self, rp, std::make_tuple(command_atom::value, command),
                            [self](const Command& scheduled) {
-                             self->state.command_journal.push_back(scheduled);
+                             self->state.commands.record(scheduled);
                            });
   return *rp;
 }
@@ -254,22 +254,14 @@ void restore_players(game_ptr self, const char* when) {
             });
 }
 
-// Commands whose ticks are committed are in the save; the journal lets go.
-void forget_committed_commands(game_ptr self, Tick committed) {
-  auto& journal = self->state.command_journal;
-  journal.erase(std::remove_if(journal.begin(), journal.end(),
-                               [&](const Command& c) { return c.tick <= committed; }),
-                journal.end());
-}
-
 void start_coordinator(game_ptr self, const std::string& paused_because) {
   auto& st = self->state;
   CoordinatorOptions options = st.config.coordinator;
   options.speed = paused_because.empty() ? st.speed : kPausedSpeed;
   options.resume_speed = st.resume_speed;
   options.paused_because = paused_because;
-  forget_committed_commands(self, st.config.world->meta().tick);
-  options.pending_commands = st.command_journal;
+  st.commands.forget_committed(st.config.world->meta().tick);
+  options.pending_commands = st.commands.uncommitted();
   st.coordinator = caf::actor_cast<caf::actor>(
       spawn_coordinator(self, st.config.world,
                         CoordinatorLinks{st.core, st.nations, st.wars, st.publisher},
@@ -367,7 +359,7 @@ void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
                     [=](WorldSnapshotPtr& world) mutable {
                       auto& st = self->state;
                       st.config.world->reset(*world);
-                      st.command_journal.clear();  // their ticks are undone
+                      st.commands.clear();  // their ticks are undone
                       start_coordinator(self, "");
                       self->send(st.publisher, rewound_atom::value, tick);
                       spdlog::warn("game: rolled back from tick {} to tick {} by an admin; paused",
@@ -412,10 +404,7 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   self->monitor(st.publisher);
   // Commands handed in from outside (a rolled-back game continuing with the
   // commands it had) are journaled like any accepted one.
-  st.command_journal = config.coordinator.pending_commands;
-  st.next_command_seq = config.last_command_seq + 1;
-  for (const Command& c : st.command_journal)
-    st.next_command_seq = std::max(st.next_command_seq, c.seq + 1);
+  st.commands = CommandJournal(config.coordinator.pending_commands, config.last_command_seq);
   self->send(st.publisher, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   start_coordinator(self, "");
   restore_players(self, "at start-up");
@@ -529,7 +518,7 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](stop_atom atom) { return ask<Tick>(self, atom); },
       [=](subscribe_atom atom, const caf::actor& who) { self->send(self->state.publisher, atom, who); },
       [=](delta_atom, const ChangeSetPtr& committed) {
-        forget_committed_commands(self, committed->tick());
+        self->state.commands.forget_committed(committed->tick());
       },
       [=](rewound_atom, Tick) {},  // our own rollback, back from the publisher
       [=](command_atom, const Command& command) { return submit_command(self, command); },

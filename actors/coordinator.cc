@@ -11,78 +11,28 @@
 #include <caf/typed_response_promise.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/child_registry.h"
-#include "actors/command_journal.h"
-#include "actors/commit_pipeline.h"
+#include "actors/coordinator_state.h"
 #include "actors/errors.h"
 #include "actors/incident.h"
-#include "actors/phase_collector.h"
-#include "actors/tick_clock.h"
-#include "actors/tick_stats.h"
 #include "rules/commands.h"
 #include "rules/phases.h"
-#include "state/change_recorder.h"
 #include "state/game_date.h"
 
-// The coordinator is the behaviour that wires its plain parts: the tick clock
-// (tick_clock.h), the command schedule (command_journal.h), the commit
-// pipeline (commit_pipeline.h) and the child registry (child_registry.h).
-// What stays here is what needs the actor: requests, timers, the tick's two
-// phases, pausing, stopping and the status.
+// The coordinator is the behaviour that wires its plain parts (see
+// coordinator_state.h). Here: collaborators, commits, I/O faults, stopping,
+// the tick loop, control and the status; the tick's two phases are in
+// coordinator_phases.cc.
 namespace hegemon {
-namespace {
-
-const ActorKey kPersistence{ActorKind::persistence, 0};
-
-struct coordinator_state {
-  std::shared_ptr<World> world;
-  CoordinatorLinks links;
-  CoordinatorOptions options;
-  FaultPlanPtr faults;
-
-  ChildRegistry<caf::actor> children;
-  TickClock clock;
-  CommandSchedule scheduled;
-  CommitPipeline commits{CoordinatorOptions::kDefaultMaxUncommitted,
-                         std::chrono::milliseconds(1000), std::chrono::milliseconds(30000), 0};
-
-  // The tick in flight, and its commands (sorted by command_order).
-  bool in_tick = false;
-  std::unique_ptr<ChangeRecorder> recorder;
-  std::vector<Command> tick_commands;
-  PhaseCollector<NationProposal> nation_phase;
-  PhaseCollector<WarProposal> war_phase;
-
-  Tick stop_at = -1;  // no tick beyond this one starts; -1: no limit
-  bool stopping = false;
-  std::vector<caf::typed_response_promise<Tick>> stop_waiters;
-
-  TickStats stats;
-  std::string last_error;  // why the game paused; empty while it runs
-
-  static const char* name;
-};
+namespace coordinator_detail {
 
 const char* coordinator_state::name = "coordinator";
 
-using self_ptr = coordinator_actor::stateful_pointer<coordinator_state>;
-
-// The pieces reach each other in cycles (a new incarnation is asked for the
-// phase in flight, whose reply may finish the tick, which commits, ...).
+// The pieces reach each other in cycles (a commit's answer may start the
+// next tick, a new persistence gets the uncommitted ticks again, ...).
 void maybe_start_tick(self_ptr self);
-void finish_tick(self_ptr self);
-void start_war_phase(self_ptr self);
-void request_nation(self_ptr self, size_t slot);
-void request_war(self_ptr self, size_t slot);
 void resend_uncommitted(self_ptr self);
 void check_stop_waiters(self_ptr self);
 void set_speed(self_ptr self, int32_t speed);
-
-std::chrono::steady_clock::time_point wall_now() { return std::chrono::steady_clock::now(); }
-
-persistence_actor persistence(self_ptr self) {
-  return caf::actor_cast<persistence_actor>(self->state.children.handle(kPersistence));
-}
 
 // ---- supervised collaborators ---------------------------------------------
 
@@ -114,15 +64,7 @@ void on_new_incarnation(self_ptr self, const ActorKey& key) {
     check_stop_waiters(self);  // a stop may have waited for persistence
     return;
   }
-  if (!st.in_tick) return;
-  auto& nations = st.nation_phase;
-  for (size_t i = 0; i < nations.ids().size(); ++i)
-    if (key.kind == ActorKind::nation && nations.ids()[i] == key.id && !nations.filled(i))
-      request_nation(self, i);
-  auto& wars = st.war_phase;
-  for (size_t i = 0; i < wars.ids().size(); ++i)
-    if (key.kind == ActorKind::war && wars.ids()[i] == key.id && !wars.filled(i))
-      request_war(self, i);
+  ask_again(self, key);
 }
 
 void adopt(self_ptr self, const ActorKey& key, uint64_t generation, const caf::actor& handle) {
@@ -224,89 +166,6 @@ void on_io_recovered(self_ptr self, Tick tick) {
   if (st.clock.paused() && r.resume_speed != kPausedSpeed) set_speed(self, r.resume_speed);
 }
 
-// ---- the two phases --------------------------------------------------------
-
-void on_phase_reply(self_ptr self, Tick tick, size_t slot, NationProposal proposal);
-void on_phase_reply(self_ptr self, Tick tick, size_t slot, WarProposal proposal);
-
-// A phase request failed: its actor crashed. Its supervisor either restarts it
-// (on_new_incarnation asks the new one) or gives up (the game pauses), so there
-// is nothing to do here but wait.
-void on_phase_error(self_ptr self, Tick tick, const ActorKey& key, const caf::error& err) {
-  spdlog::debug("{} failed tick {}: {}; awaiting its supervisor", key.to_string(), tick,
-                describe(err));
-}
-
-// Asks the current incarnation of the actor behind `slot` of a phase for its
-// proposal. A reply counts only if that incarnation is still the current one.
-template <class Handle, class Proposal, class Atom>
-void request_slot(self_ptr self, PhaseCollector<Proposal> coordinator_state::*phase,
-                  ActorKind kind, Atom atom, size_t slot, std::vector<Command> commands) {
-  auto& st = self->state;
-  const Tick tick = st.recorder->tick();
-  const ActorKey key{kind, (st.*phase).ids()[slot]};
-  const auto handle = caf::actor_cast<Handle>(st.children.handle(key));
-  if (!handle) return;  // down: asked again when a new incarnation starts
-  const uint64_t generation = st.children.generation(key);
-  self->request(handle, caf::infinite, atom, tick, std::move(commands))
-      .then(
-          [=](Proposal& p) {
-            if (!self->state.children.current(key, generation)) return;  // stale
-            on_phase_reply(self, tick, slot, std::move(p));
-          },
-          [=](caf::error& err) { on_phase_error(self, tick, key, err); });
-}
-
-void request_nation(self_ptr self, size_t slot) {
-  auto& st = self->state;
-  const NationId id = st.nation_phase.ids()[slot];
-  request_slot<nation_actor>(self, &coordinator_state::nation_phase, ActorKind::nation,
-                             plan_atom::value, slot, commands_of_nation(st.tick_commands, id));
-}
-
-void request_war(self_ptr self, size_t slot) {
-  auto& st = self->state;
-  const WarId id = st.war_phase.ids()[slot];
-  const std::optional<War> war = st.world->war(id);
-  request_slot<war_actor>(
-      self, &coordinator_state::war_phase, ActorKind::war, resolve_atom::value, slot,
-      war ? commands_of_war(*st.world, st.tick_commands, *war) : std::vector<Command>{});
-}
-
-void start_war_phase(self_ptr self) {
-  auto& st = self->state;
-  // Wars declared in the nation merge need their actors first.
-  const auto wars = st.world->active_wars();
-  bool spawning = false;
-  for (WarId id : wars) {
-    if (!st.children.known({ActorKind::war, id})) {
-      spawning = true;
-      request_spawn(self, {ActorKind::war, id}, [self] { start_war_phase(self); });
-    }
-  }
-  if (spawning || st.children.spawning()) return;
-  st.war_phase.start(wars);
-  if (st.war_phase.complete()) return finish_tick(self);
-  for (size_t i = 0; i < st.war_phase.ids().size(); ++i) request_war(self, i);
-}
-
-void on_phase_reply(self_ptr self, Tick tick, size_t slot, NationProposal proposal) {
-  auto& st = self->state;
-  if (!st.in_tick || st.recorder->tick() != tick) return;
-  if (!st.nation_phase.store(slot, std::move(proposal)) || !st.nation_phase.complete()) return;
-  merge_nation_phase(*st.recorder, st.nation_phase.take());
-  st.stats.nation_phase_done(wall_now());
-  start_war_phase(self);
-}
-
-void on_phase_reply(self_ptr self, Tick tick, size_t slot, WarProposal proposal) {
-  auto& st = self->state;
-  if (!st.in_tick || st.recorder->tick() != tick) return;
-  if (!st.war_phase.store(slot, std::move(proposal)) || !st.war_phase.complete()) return;
-  merge_war_phase(*st.recorder, st.war_phase.take());
-  finish_tick(self);
-}
-
 // ---- commits ---------------------------------------------------------------
 
 void on_committed(self_ptr self, Tick tick, int64_t micros) {
@@ -391,50 +250,11 @@ void check_stop_waiters(self_ptr self) {
 
 // ---- the tick loop -----------------------------------------------------------
 
-// The living nations the nation phase must ask: an idle one would propose
-// nothing (nation_idle_today), and at about 5 us a round trip, asking every
-// nation every day cost more than the rules themselves. A nation an injected
-// fault names for this tick is asked anyway, or the crash would not happen.
-std::vector<int32_t> nations_with_work(const World& world, Tick tick,
-                                       const std::vector<Command>& commands,
-                                       const FaultPlan* faults) {
-  std::vector<int32_t> ids;
-  // One read per nation: living_nations() and then nation() would read each twice.
-  for (NationId id = 1; id <= world.map().nation_count(); ++id) {
-    const std::optional<Nation> nation = world.nation(id);
-    if (!nation || !nation->alive) continue;
-    if (!nation_idle_today(world, *nation, tick, commands) ||
-        (faults && faults->targets({ActorKind::nation, id}, tick)))
-      ids.push_back(id);
-  }
-  return ids;
-}
-
 bool may_start_tick(self_ptr self) {
   auto& st = self->state;
   return !st.in_tick && !st.children.spawning() && persistence(self) && !st.clock.paused() &&
          !st.stopping && (st.stop_at < 0 || st.world->meta().tick < st.stop_at) &&
          st.commits.has_room();
-}
-
-void start_tick(self_ptr self) {
-  auto& st = self->state;
-  if (st.faults) st.faults->maybe_crash({ActorKind::coordinator, 0}, st.world->meta().tick + 1);
-  st.in_tick = true;
-  st.stats.tick_started(wall_now());
-  st.recorder = std::make_unique<ChangeRecorder>(*st.world, st.world->meta().tick + 1);
-  st.tick_commands = st.scheduled.take(st.recorder->tick());
-  record_commands(*st.recorder, st.tick_commands);
-  st.nation_phase.start(
-      nations_with_work(*st.world, st.recorder->tick(), st.tick_commands, st.faults.get()));
-  st.stats.nations_asked(static_cast<int64_t>(st.nation_phase.ids().size()));
-  st.war_phase.start({});
-  if (st.nation_phase.complete()) {  // no nation left: nothing to plan
-    merge_nation_phase(*st.recorder, st.nation_phase.take());
-    st.stats.nation_phase_done(wall_now());
-    return start_war_phase(self);
-  }
-  for (size_t i = 0; i < st.nation_phase.ids().size(); ++i) request_nation(self, i);
 }
 
 void maybe_start_tick(self_ptr self) {
@@ -624,12 +444,12 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
   };
 }
 
-}  // namespace
+}  // namespace coordinator_detail
 
 coordinator_actor spawn_coordinator(caf::local_actor* parent, std::shared_ptr<World> world,
                                     CoordinatorLinks links, CoordinatorOptions options,
                                     FaultPlanPtr faults) {
-  return parent->spawn(coordinator_impl, std::move(world), std::move(links), std::move(options),
+  return parent->spawn(coordinator_detail::coordinator_impl, std::move(world), std::move(links), std::move(options),
                        std::move(faults));
 }
 

@@ -81,6 +81,48 @@ ActorInfo info_of(const SupervisorState& st, const ActorKey& key, const Child& c
   return info;
 }
 
+caf::error unknown(const SupervisorState& st, const ActorKey& key) {
+  return make_error(Errc::invalid_request, st.config.name + " supervises no " + key.to_string());
+}
+
+caf::result<caf::actor, uint64_t> spawn_kid(caf::event_based_actor* self, SupervisorState& st,
+                                            const ActorKey& key) {
+  Child& child = st.children[key];
+  if (!child.handle) start_child(self, st, key, child, "");
+  return {child.handle, child.generation};
+}
+
+// Stops a child that is not to come back (retired); its down is not a crash.
+void stop_for_good(caf::event_based_actor* self, Child& child) {
+  if (!child.handle) return;
+  self->demonitor(child.handle.address());
+  self->send_exit(child.handle, caf::exit_reason::user_shutdown);
+}
+
+caf::result<caf::ok_atom> kill(caf::event_based_actor* self, SupervisorState& st,
+                               const ActorKey& key, const std::string& reason) {
+  auto it = st.children.find(key);
+  if (it == st.children.end() || !it->second.handle) return unknown(st, key);
+  self->send_exit(it->second.handle, make_error(Errc::killed, reason));
+  return caf::ok_atom::value;
+}
+
+caf::result<caf::actor, uint64_t> restart(caf::event_based_actor* self, SupervisorState& st,
+                                          const ActorKey& key) {
+  auto it = st.children.find(key);
+  if (it == st.children.end()) return unknown(st, key);
+  Child& child = it->second;
+  if (child.handle) {  // replace a running incarnation: its down is now stale
+    self->demonitor(child.handle.address());
+    self->send_exit(child.handle, caf::exit_reason::kill);
+  }
+  child.budget.reset();
+  ++child.restarts;
+  spdlog::info("{}: restarting {} on request", st.config.name, key.to_string());
+  start_child(self, st, key, child, "restart requested");
+  return {child.handle, child.generation};
+}
+
 }  // namespace
 
 caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig config,
@@ -94,57 +136,25 @@ caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig
     for (auto& [key, child] : st->children)
       if (child.handle) caf::anon_send_exit(child.handle, caf::exit_reason::user_shutdown);
   });
-  auto unknown = [st](const ActorKey& key) {
-    return make_error(Errc::invalid_request, st->config.name + " supervises no " + key.to_string());
-  };
   return {
-      [self, st](spawn_kid_atom, const ActorKey& key) -> caf::result<caf::actor, uint64_t> {
-        Child& child = st->children[key];
-        if (!child.handle) start_child(self, *st, key, child, "");
-        return {child.handle, child.generation};
-      },
+      [self, st](spawn_kid_atom, const ActorKey& key) { return spawn_kid(self, *st, key); },
       [self, st](retire_atom, const ActorKey& key) {
         auto it = st->children.find(key);
         if (it != st->children.end()) {
-          if (it->second.handle) {
-            self->demonitor(it->second.handle.address());
-            self->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
-          }
+          stop_for_good(self, it->second);
           st->children.erase(it);
         }
         return caf::ok_atom::value;
       },
       [self, st](retire_atom) {  // every child, e.g. before the world is reloaded
-        for (auto& [key, child] : st->children) {
-          if (!child.handle) continue;
-          self->demonitor(child.handle.address());
-          self->send_exit(child.handle, caf::exit_reason::user_shutdown);
-        }
+        for (auto& [key, child] : st->children) stop_for_good(self, child);
         st->children.clear();
         return caf::ok_atom::value;
       },
-      [self, st, unknown](kill_atom, const ActorKey& key,
-                          const std::string& reason) -> caf::result<caf::ok_atom> {
-        auto it = st->children.find(key);
-        if (it == st->children.end() || !it->second.handle) return unknown(key);
-        self->send_exit(it->second.handle, make_error(Errc::killed, reason));
-        return caf::ok_atom::value;
+      [self, st](kill_atom, const ActorKey& key, const std::string& reason) {
+        return kill(self, *st, key, reason);
       },
-      [self, st, unknown](restart_atom,
-                          const ActorKey& key) -> caf::result<caf::actor, uint64_t> {
-        auto it = st->children.find(key);
-        if (it == st->children.end()) return unknown(key);
-        Child& child = it->second;
-        if (child.handle) {  // replace a running incarnation: its down is now stale
-          self->demonitor(child.handle.address());
-          self->send_exit(child.handle, caf::exit_reason::kill);
-        }
-        child.budget.reset();
-        ++child.restarts;
-        spdlog::info("{}: restarting {} on request", st->config.name, key.to_string());
-        start_child(self, *st, key, child, "restart requested");
-        return {child.handle, child.generation};
-      },
+      [self, st](restart_atom, const ActorKey& key) { return restart(self, *st, key); },
       [st](list_atom) {
         std::vector<ActorInfo> out;
         for (const auto& [key, child] : st->children) out.push_back(info_of(*st, key, child));

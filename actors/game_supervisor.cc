@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <tuple>
 #include <vector>
@@ -16,61 +15,16 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/errors.h"
+#include "actors/game_state.h"
 #include "actors/incident.h"
 #include "actors/nation_actor.h"
 #include "actors/publisher.h"
 #include "actors/war_actor.h"
 
 namespace hegemon {
-namespace {
-
-struct game_state {
-  GameSupervisorConfig config;  // to start a coordinator again
-  caf::actor core;     // supervises persistence
-  caf::actor nations;  // supervises nation actors
-  caf::actor wars;     // supervises war actors
-  caf::actor coordinator;
-  caf::actor publisher;  // committed ticks to watching clients
-  std::shared_ptr<const World> world;
-
-  // The coordinator is supervised here, with the same intensity as the rest.
-  uint64_t coordinator_generation = 1;
-  int32_t coordinator_restarts = 0;
-  // Every incarnation started after a crash or on request, of any actor, for
-  // the life of the game (the server's process): the status' `restarts` and
-  // the counter hegemon_actor_restarts_total. Counted here, not by the
-  // coordinator or per child: a new coordinator (after its crash or a live
-  // rollback) starts from zero, and a supervisor forgets a retired child's
-  // restarts, so a sum of theirs goes down; a Prometheus counter must not.
-  int32_t restarts_total = 0;
-  std::deque<std::chrono::steady_clock::time_point> coordinator_recent;
-  std::string coordinator_last_crash;
-  Tick coordinator_last_crash_tick = -1;
-  int32_t speed = kDefaultSpeed;  // the speed last asked for, for a new coordinator
-  // The last speed the game ran at or was asked to run at: where "resume"
-  // goes back to, also in a new coordinator (after a rollback, which pauses).
-  int32_t resume_speed = kDefaultSpeed;
-  // Requests for the coordinator that arrived while it was being restarted;
-  // sent to the new incarnation as soon as it runs.
-  std::vector<std::function<void()>> awaiting_coordinator;
-  bool coordinator_down = false;
-  bool rolling_back = false;  // a live rollback is under way
-
-  // Accepted commands whose tick is not committed yet, for a new coordinator.
-  int64_t next_command_seq = 1;
-  std::vector<Command> command_journal;
-
-  // Incidents go to the current persistence incarnation; while it is down
-  // they wait here.
-  caf::actor persistence;
-  std::vector<std::tuple<Tick, std::string, std::string>> pending_incidents;
-
-  static const char* name;
-};
+namespace game_tree {
 
 const char* game_state::name = "game";
-
-using game_ptr = caf::stateful_actor<game_state>*;
 
 void flush_incidents(game_ptr self) {
   auto& st = self->state;
@@ -110,85 +64,6 @@ ChildFactory persistence_factory(PersistenceConfig config, bool detached) {
   };
 }
 
-bool receiver_down(const caf::error& err) {
-  return err == caf::sec::request_receiver_down;
-}
-
-// Asks the coordinator on a client's behalf. A request that meets a crashed
-// coordinator waits for its next incarnation instead of failing, so clients
-// (the status line, the admin API) ride through a restart.
-// `on_result` sees a successful answer before the client does.
-template <class R, class... Ts>
-void ask_coordinator(game_ptr self, std::shared_ptr<caf::typed_response_promise<R>> rp,
-                     std::tuple<Ts...> request,
-                     std::function<void(R&)> on_result = nullptr) {
-  auto& st = self->state;
-  std::function<void()> retry = [self, rp, request, on_result] {
-    ask_coordinator<R>(self, rp, request, on_result);
-  };
-  if (st.coordinator_down) {
-    st.awaiting_coordinator.push_back(std::move(retry));
-    return;
-  }
-  auto handle = std::apply(
-      [&](const Ts&... xs) { return self->request(st.coordinator, caf::infinite, xs...); }, request);
-  handle.then([rp, on_result](R& result) {
-                if (on_result) on_result(result);
-                rp->deliver(std::move(result));
-              },
-              [self, rp, retry](caf::error& err) {
-                if (receiver_down(err) && self->state.coordinator_down) {
-                  self->state.awaiting_coordinator.push_back(retry);
-                } else if (receiver_down(err)) {
-                  retry();  // a former incarnation bounced it; a new one runs already
-                } else {
-                  rp->deliver(std::move(err));
-                }
-              });
-}
-
-template <class R, class... Ts>
-caf::typed_response_promise<R> ask(game_ptr self, Ts... xs) {
-  auto rp = std::make_shared<caf::typed_response_promise<R>>(self->make_response_promise<R>());
-  ask_coordinator<R>(self, rp, std::make_tuple(xs...));
-  return *rp;
-}
-
-// Asks the current persistence incarnation; before the first one is known
-// (start-up) its supervisor is asked for it.
-template <class R, class... Ts>
-// `on_result` (may be null) sees a successful answer before the client does.
-caf::typed_response_promise<R> ask_persistence_then(game_ptr self,
-                                                    std::function<void(const R&)> on_result,
-                                                    Ts... xs) {
-  auto rp = std::make_shared<caf::typed_response_promise<R>>(self->make_response_promise<R>());
-  auto request = std::make_tuple(xs...);
-  auto go = [self, rp, request, on_result](const caf::actor& persistence) {
-    std::apply([&](const Ts&... args) { return self->request(persistence, caf::infinite, args...); },
-               request)
-        .then(
-            [rp, on_result](R& result) {
-              if (on_result) on_result(result);
-              rp->deliver(std::move(result));
-            },
-            [rp](caf::error& err) { rp->deliver(std::move(err)); });
-  };
-  if (self->state.persistence) {
-    go(self->state.persistence);
-  } else {
-    self->request(self->state.core, caf::infinite, spawn_kid_atom::value,
-                  ActorKey{ActorKind::persistence, 0})
-        .then([go](caf::actor& handle, uint64_t) { go(handle); },
-              [rp](caf::error& err) { rp->deliver(std::move(err)); });
-  }
-  return *rp;
-}
-
-template <class R, class... Ts>
-caf::typed_response_promise<R> ask_persistence(game_ptr self, Ts... xs) {
-  return ask_persistence_then<R>(self, nullptr, xs...);
-}
-
 // Stops the whole tree (children are monitored, not linked) and then itself.
 void shut_down(game_ptr self, const caf::error& reason) {
   auto& st = self->state;
@@ -200,12 +75,12 @@ void shut_down(game_ptr self, const caf::error& reason) {
 // A command gets its number here, where numbering survives coordinator
 // crashes, and enters the journal once the coordinator has scheduled it.
 caf::typed_response_promise<Command> submit_command(game_ptr self, Command command) {
-  command.seq = self->state.next_command_seq++;
+  self->state.commands.number(command);
   auto rp = std::make_shared<caf::typed_response_promise<Command>>(
       self->make_response_promise<Command>());
   ask_coordinator<Command>(self, rp, std::make_tuple(command_atom::value, command),
                            [self](const Command& scheduled) {
-                             self->state.command_journal.push_back(scheduled);
+                             self->state.commands.record(scheduled);
                            });
   return *rp;
 }
@@ -255,22 +130,14 @@ void restore_players(game_ptr self, const char* when) {
             });
 }
 
-// Commands whose ticks are committed are in the save; the journal lets go.
-void forget_committed_commands(game_ptr self, Tick committed) {
-  auto& journal = self->state.command_journal;
-  journal.erase(std::remove_if(journal.begin(), journal.end(),
-                               [&](const Command& c) { return c.tick <= committed; }),
-                journal.end());
-}
-
 void start_coordinator(game_ptr self, const std::string& paused_because) {
   auto& st = self->state;
   CoordinatorOptions options = st.config.coordinator;
   options.speed = paused_because.empty() ? st.speed : kPausedSpeed;
   options.resume_speed = st.resume_speed;
   options.paused_because = paused_because;
-  forget_committed_commands(self, st.config.world->meta().tick);
-  options.pending_commands = st.command_journal;
+  st.commands.forget_committed(st.config.world->meta().tick);
+  options.pending_commands = st.commands.uncommitted();
   st.coordinator = caf::actor_cast<caf::actor>(
       spawn_coordinator(self, st.config.world,
                         CoordinatorLinks{st.core, st.nations, st.wars, st.publisher},
@@ -300,21 +167,16 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
                               {"tick", tick}},
                              {{"kind", "coordinator"}, {"reason", st.coordinator_last_crash}}));
   // Beyond the intensity, the new coordinator starts paused with the reason.
-  const auto now = std::chrono::steady_clock::now();
-  while (!st.coordinator_recent.empty() &&
-         now - st.coordinator_recent.front() > st.config.intensity.window)
-    st.coordinator_recent.pop_front();
   std::string paused_because;
-  if (static_cast<int32_t>(st.coordinator_recent.size()) >= st.config.intensity.max_restarts) {
+  if (!st.coordinator_budget.admit(st.config.intensity, std::chrono::steady_clock::now())) {
     paused_because = "coordinator keeps crashing (tick " + std::to_string(tick) +
                      "): " + st.coordinator_last_crash;
     spdlog::error("game: {}; restarting it paused", paused_because);
     log_incident(self, tick, "supervisor_escalated",
                  incident_json({{"id", 0}, {"tick", tick}},
                                {{"kind", "coordinator"}, {"reason", st.coordinator_last_crash}}));
-    st.coordinator_recent.clear();
+    st.coordinator_budget.reset();
   } else {
-    st.coordinator_recent.push_back(now);
     spdlog::warn("coordinator (generation {}) crashed at tick {}: {}; restarting from the last "
                  "committed tick",
                  st.coordinator_generation, tick, st.coordinator_last_crash);
@@ -373,7 +235,7 @@ void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
                     [=](WorldSnapshotPtr& world) mutable {
                       auto& st = self->state;
                       st.config.world->reset(*world);
-                      st.command_journal.clear();  // their ticks are undone
+                      st.commands.clear();  // their ticks are undone
                       start_coordinator(self, "");
                       self->send(st.publisher, rewound_atom::value, tick);
                       spdlog::warn("game: rolled back from tick {} to tick {} by an admin; paused",
@@ -399,12 +261,11 @@ void roll_back(game_ptr self, Tick tick, caf::typed_response_promise<Tick> rp) {
           });
 }
 
-caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
+// ---- the tree --------------------------------------------------------------
+
+// Starts the supervisors, the publisher and the first coordinator.
+void start_tree(game_ptr self, const GameSupervisorConfig& config) {
   auto& st = self->state;
-  st.config = config;
-  st.world = config.world;
-  st.speed = config.coordinator.speed;
-  if (st.speed != kPausedSpeed) st.resume_speed = st.speed;
   auto sup = [&](std::string name, ChildFactory factory) {
     SupervisorConfig c{std::move(name), config.intensity, std::move(factory), config.world};
     auto h = spawn_supervisor(self, std::move(c));
@@ -418,90 +279,77 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
   self->monitor(st.publisher);
   // Commands handed in from outside (a rolled-back game continuing with the
   // commands it had) are journaled like any accepted one.
-  st.command_journal = config.coordinator.pending_commands;
-  st.next_command_seq = config.last_command_seq + 1;
-  for (const Command& c : st.command_journal)
-    st.next_command_seq = std::max(st.next_command_seq, c.seq + 1);
+  st.commands = CommandJournal(config.coordinator.pending_commands, config.last_command_seq);
   self->send(st.publisher, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
   start_coordinator(self, "");
   restore_players(self, "at start-up");
+}
 
-  // A crashed coordinator is restarted from the last committed tick. The
-  // supervisors do not crash (no game code runs in them); should one die
-  // anyway, the game shuts down and the save keeps every committed tick.
-  self->set_down_handler([=](caf::down_msg& dm) {
-    auto& st = self->state;
-    const bool orderly = dm.reason == caf::exit_reason::normal ||
-                         dm.reason == caf::exit_reason::user_shutdown;
-    if (dm.source == st.coordinator.address() && !orderly) return restart_coordinator(self, dm.reason);
-    if (dm.source == st.coordinator.address()) return;
-    spdlog::critical("game: a supervisor stopped ({}); shutting the game down", describe(dm.reason));
-    shut_down(self, dm.reason ? dm.reason : caf::error(caf::exit_reason::user_shutdown));
-  });
+// A crashed coordinator is restarted from the last committed tick. The
+// supervisors do not crash (no game code runs in them); should one die
+// anyway, the game shuts down and the save keeps every committed tick.
+void on_down(game_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  const bool orderly =
+      dm.reason == caf::exit_reason::normal || dm.reason == caf::exit_reason::user_shutdown;
+  if (dm.source == st.coordinator.address() && !orderly) return restart_coordinator(self, dm.reason);
+  if (dm.source == st.coordinator.address()) return;
+  spdlog::critical("game: a supervisor stopped ({}); shutting the game down", describe(dm.reason));
+  shut_down(self, dm.reason ? dm.reason : caf::error(caf::exit_reason::user_shutdown));
+}
+
+// ---- from the supervisors ----------------------------------------------------
+
+void on_kid_started(game_ptr self, const ActorKey& key, uint64_t generation,
+                    const caf::actor& handle, const std::string& reason) {
+  auto& st = self->state;
+  if (key.kind == ActorKind::persistence) st.persistence = handle;
+  self->send(st.coordinator, kid_started_atom::value, key, generation, handle, reason);
+  if (reason.empty()) return flush_incidents(self);  // a first start, not a restart
+  ++st.restarts_total;
+  log_incident(self, st.world->meta().tick + 1, "actor_restarted",
+               incident_json({{"id", key.id}, {"generation", static_cast<int64_t>(generation)}},
+                             {{"kind", kind_name(key.kind)}}));
+}
+
+void on_kid_crashed(game_ptr self, const ActorKey& key, uint64_t generation,
+                    const std::string& reason, Tick tick) {
+  if (key.kind == ActorKind::persistence) self->state.persistence = nullptr;
+  log_incident(self, tick, "actor_crashed",
+               incident_json({{"id", key.id},
+                              {"generation", static_cast<int64_t>(generation)},
+                              {"tick", tick}},
+                             {{"kind", kind_name(key.kind)}, {"reason", reason}}));
+}
+
+void on_escalated(game_ptr self, const ActorKey& key, const std::string& reason, Tick tick) {
+  log_incident(self, tick, "supervisor_escalated",
+               incident_json({{"id", key.id}, {"tick", tick}},
+                             {{"kind", kind_name(key.kind)}, {"reason", reason}}));
+  self->send(self->state.coordinator, escalate_atom::value, key, reason, tick);
+}
+
+caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
+  auto& st = self->state;
+  st.config = config;
+  st.world = config.world;
+  st.speed = config.coordinator.speed;
+  if (st.speed != kPausedSpeed) st.resume_speed = st.speed;
+  start_tree(self, config);
+  self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   // Told to exit (the server stops), the whole tree goes with it.
   self->set_exit_handler([=](caf::exit_msg& msg) { shut_down(self, msg.reason); });
-
   return {
       // ---- from the supervisors ----
       [=](kid_started_atom, const ActorKey& key, uint64_t generation, const caf::actor& handle,
-          const std::string& reason) {
-        auto& st = self->state;
-        if (key.kind == ActorKind::persistence) st.persistence = handle;
-        self->send(st.coordinator, kid_started_atom::value, key, generation, handle, reason);
-        if (!reason.empty()) {  // a restart, not a first start
-          ++st.restarts_total;
-          log_incident(self, st.world->meta().tick + 1, "actor_restarted",
-                       incident_json({{"id", key.id}, {"generation", static_cast<int64_t>(generation)}},
-                                     {{"kind", kind_name(key.kind)}}));
-        } else {
-          flush_incidents(self);
-        }
-      },
+          const std::string& reason) { on_kid_started(self, key, generation, handle, reason); },
       [=](kid_crashed_atom, const ActorKey& key, uint64_t generation, const std::string& reason,
-          Tick tick) {
-        auto& st = self->state;
-        if (key.kind == ActorKind::persistence) st.persistence = nullptr;
-        log_incident(self, tick, "actor_crashed",
-                     incident_json({{"id", key.id},
-                                    {"generation", static_cast<int64_t>(generation)},
-                                    {"tick", tick}},
-                                   {{"kind", kind_name(key.kind)}, {"reason", reason}}));
-      },
+          Tick tick) { on_kid_crashed(self, key, generation, reason, tick); },
       [=](escalate_atom, const ActorKey& key, const std::string& reason, Tick tick) {
-        log_incident(self, tick, "supervisor_escalated",
-                     incident_json({{"id", key.id}, {"tick", tick}},
-                                   {{"kind", kind_name(key.kind)}, {"reason", reason}}));
-        self->send(self->state.coordinator, escalate_atom::value, key, reason, tick);
+        on_escalated(self, key, reason, tick);
       },
       // ---- admin API ----
-      [=](list_atom) {
-        auto rp = self->make_response_promise<std::vector<ActorInfo>>();
-        auto all = std::make_shared<std::vector<ActorInfo>>();
-        const auto& st = self->state;
-        ActorInfo coordinator;
-        coordinator.kind = kind_name(ActorKind::coordinator);
-        coordinator.supervisor = "game";
-        coordinator.generation = st.coordinator_generation;
-        coordinator.restarts = st.coordinator_restarts;
-        coordinator.running = true;
-        coordinator.last_crash = st.coordinator_last_crash;
-        coordinator.last_crash_tick = st.coordinator_last_crash_tick;
-        all->push_back(coordinator);
-        auto remaining = std::make_shared<int>(3);
-        for (const auto& h : {self->state.core, self->state.nations, self->state.wars}) {
-          self->request(h, caf::infinite, list_atom::value)
-              .then(
-                  [=](std::vector<ActorInfo>& part) mutable {
-                    all->insert(all->end(), part.begin(), part.end());
-                    if (--*remaining == 0) rp.deliver(*all);
-                  },
-                  [=](caf::error& err) mutable {
-                    if (--*remaining >= 0) rp.deliver(err);
-                    *remaining = -1;
-                  });
-        }
-        return rp;
-      },
+      [=](list_atom) { return list_actors(self); },
       [=](kill_atom atom, const ActorKey& key, const std::string& reason) {
         spdlog::warn("admin: kill {} ({})", key.to_string(), reason);
         return self->delegate(supervisor_for(self, key.kind), atom, key, reason);
@@ -509,90 +357,33 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](restart_atom atom, const ActorKey& key) {
         return self->delegate(supervisor_for(self, key.kind), atom, key);
       },
-      [=](status_atom atom) {
-        auto rp = std::make_shared<caf::typed_response_promise<GameStatus>>(
-            self->make_response_promise<GameStatus>());
-        ask_coordinator<GameStatus>(self, rp, std::make_tuple(atom), [self](GameStatus& s) {
-          s.restarts = self->state.restarts_total;
-        });
-        return *rp;
-      },
-      [=](pause_atom atom) {
-        self->state.speed = kPausedSpeed;
-        return ask<caf::ok_atom>(self, atom);
-      },
-      [=](resume_atom atom) {
-        if (self->state.speed == kPausedSpeed) self->state.speed = self->state.resume_speed;
-        return ask<caf::ok_atom>(self, atom);
-      },
-      [=](speed_atom atom, int32_t speed) {
-        if (speed >= kPausedSpeed && speed <= kMaxSpeed) self->state.speed = speed;
-        if (speed > kPausedSpeed && speed <= kMaxSpeed) self->state.resume_speed = speed;
-        return ask<caf::ok_atom>(self, atom, speed);
-      },
+      [=](status_atom) { return game_status(self); },
+      [=](pause_atom) { return pause_game(self); },
+      [=](resume_atom) { return resume_game(self); },
+      [=](speed_atom, int32_t speed) { return change_speed(self, speed); },
       [=](checkpt_atom atom) { return ask<caf::ok_atom>(self, atom); },
       [=](save_as_atom atom, const std::string& path) { return ask<caf::ok_atom>(self, atom, path); },
       [=](stop_atom atom) { return ask<Tick>(self, atom); },
       [=](subscribe_atom atom, const caf::actor& who) { self->send(self->state.publisher, atom, who); },
       [=](delta_atom, const ChangeSetPtr& committed) {
-        forget_committed_commands(self, committed->tick());
+        self->state.commands.forget_committed(committed->tick());
       },
       [=](rewound_atom, Tick) {},  // our own rollback, back from the publisher
       [=](command_atom, const Command& command) { return submit_command(self, command); },
-      [=](rollback_atom, Tick tick) -> caf::result<Tick> {
-        auto& st = self->state;
-        const Tick now = st.world->meta().tick;
-        if (tick < 0 || tick > now)
-          return make_error(Errc::invalid_request, "the game is at tick " + std::to_string(now) +
-                                                       "; roll back to 0.." + std::to_string(now));
-        if (st.rolling_back)
-          return make_error(Errc::invalid_request, "a rollback is under way already");
-        if (st.coordinator_down || !st.persistence)
-          return make_error(Errc::invalid_request, "the game is restarting; try again");
-        auto rp = self->make_response_promise<Tick>();
-        roll_back(self, tick, rp);
-        return rp;
-      },
-      // Gateway tokens live in the save: persistence's business.
-      [=](token_atom atom, const std::string& role, NationId nation, const std::string& hash) {
-        // Once the token is stored (not before: a refused request changes
-        // nothing), the nation goes to its player.
-        std::function<void(const int64_t&)> hand_over;
-        if (role == "player") {
-          hand_over = [self, nation](const int64_t&) {
-            Command c;
-            c.kind = CommandKind::set_player;
-            c.nation = nation;
-            c.player = true;
-            self->request(caf::actor_cast<caf::actor>(self), caf::infinite, command_atom::value, c)
-                .then([](const Command&) {},
-                      [nation](caf::error& err) {
-                        spdlog::warn("game: nation {} stays with the AI: {}", nation, describe(err));
-                      });
-          };
-        }
-        return ask_persistence_then<int64_t>(self, hand_over, atom, role, nation, hash);
+      [=](rollback_atom, Tick tick) { return request_rollback(self, tick); },
+      [=](token_atom, const std::string& role, NationId nation, const std::string& hash) {
+        return issue_token(self, role, nation, hash);
       },
       [=](revoke_atom atom, int64_t id) { return ask_persistence<caf::ok_atom>(self, atom, id); },
       [=](tokens_atom atom) { return ask_persistence<std::vector<TokenRecord>>(self, atom); },
-      // The current incarnation of an actor (tests and debugging tools).
-      [=](caf::get_atom, const ActorKey& key) -> caf::result<caf::actor> {
-        if (key.kind == ActorKind::coordinator) return self->state.coordinator;
-        if (key.kind == ActorKind::supervisor)  // 0: core, 1: nations, 2: wars
-          return key.id == 1 ? self->state.nations : key.id == 2 ? self->state.wars : self->state.core;
-        auto rp = self->make_response_promise<caf::actor>();
-        self->request(supervisor_for(self, key.kind), caf::infinite, spawn_kid_atom::value, key)
-            .then([=](caf::actor& h, uint64_t) mutable { rp.deliver(h); },
-                  [=](caf::error& err) mutable { rp.deliver(err); });
-        return rp;
-      },
+      [=](caf::get_atom, const ActorKey& key) { return get_actor(self, key); },
   };
 }
 
-}  // namespace
+}  // namespace game_tree
 
 caf::actor spawn_game_supervisor(caf::actor_system& sys, GameSupervisorConfig config) {
-  return sys.spawn(game_supervisor, std::move(config));
+  return sys.spawn(game_tree::game_supervisor, std::move(config));
 }
 
 }  // namespace hegemon

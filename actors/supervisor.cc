@@ -1,6 +1,5 @@
 #include "actors/supervisor.h"
 
-#include <deque>
 #include <map>
 #include <vector>
 
@@ -20,7 +19,7 @@ struct Child {
   caf::actor handle;  // null while down (given up on)
   uint64_t generation = 0;
   int32_t restarts = 0;
-  std::deque<SteadyClock::time_point> recent_restarts;  // within the intensity window
+  RestartBudget budget;  // restarts within the intensity window
   std::string last_crash;
   Tick last_crash_tick = -1;
 };
@@ -41,16 +40,6 @@ void start_child(caf::event_based_actor* self, SupervisorState& st, const ActorK
   if (st.listener.started) st.listener.started(key, child.generation, child.handle, crash_reason);
 }
 
-// Whether another restart stays within the intensity; records it if so.
-bool admit_restart(const RestartIntensity& intensity, Child& child) {
-  const auto now = SteadyClock::now();
-  while (!child.recent_restarts.empty() && now - child.recent_restarts.front() > intensity.window)
-    child.recent_restarts.pop_front();
-  if (static_cast<int32_t>(child.recent_restarts.size()) >= intensity.max_restarts) return false;
-  child.recent_restarts.push_back(now);
-  return true;
-}
-
 void on_down(caf::event_based_actor* self, SupervisorState& st, const caf::down_msg& dm) {
   auto it = st.children.begin();
   while (it != st.children.end() && it->second.handle.address() != dm.source) ++it;
@@ -66,7 +55,7 @@ void on_down(caf::event_based_actor* self, SupervisorState& st, const caf::down_
   child.last_crash = describe(dm.reason);
   child.last_crash_tick = tick;
   if (st.listener.crashed) st.listener.crashed(key, child.generation, child.last_crash, tick);
-  if (!admit_restart(st.config.intensity, child)) {
+  if (!child.budget.admit(st.config.intensity, SteadyClock::now())) {
     spdlog::error("{}: {} crashed {} times within {} ms, giving up (last: {})", st.config.name,
                   key.to_string(), st.config.intensity.max_restarts + 1,
                   st.config.intensity.window.count(), child.last_crash);
@@ -92,6 +81,48 @@ ActorInfo info_of(const SupervisorState& st, const ActorKey& key, const Child& c
   return info;
 }
 
+caf::error unknown(const SupervisorState& st, const ActorKey& key) {
+  return make_error(Errc::invalid_request, st.config.name + " supervises no " + key.to_string());
+}
+
+caf::result<caf::actor, uint64_t> spawn_kid(caf::event_based_actor* self, SupervisorState& st,
+                                            const ActorKey& key) {
+  Child& child = st.children[key];
+  if (!child.handle) start_child(self, st, key, child, "");
+  return {child.handle, child.generation};
+}
+
+// Stops a child that is not to come back (retired); its down is not a crash.
+void stop_for_good(caf::event_based_actor* self, Child& child) {
+  if (!child.handle) return;
+  self->demonitor(child.handle.address());
+  self->send_exit(child.handle, caf::exit_reason::user_shutdown);
+}
+
+caf::result<caf::ok_atom> kill(caf::event_based_actor* self, SupervisorState& st,
+                               const ActorKey& key, const std::string& reason) {
+  auto it = st.children.find(key);
+  if (it == st.children.end() || !it->second.handle) return unknown(st, key);
+  self->send_exit(it->second.handle, make_error(Errc::killed, reason));
+  return caf::ok_atom::value;
+}
+
+caf::result<caf::actor, uint64_t> restart(caf::event_based_actor* self, SupervisorState& st,
+                                          const ActorKey& key) {
+  auto it = st.children.find(key);
+  if (it == st.children.end()) return unknown(st, key);
+  Child& child = it->second;
+  if (child.handle) {  // replace a running incarnation: its down is now stale
+    self->demonitor(child.handle.address());
+    self->send_exit(child.handle, caf::exit_reason::kill);
+  }
+  child.budget.reset();
+  ++child.restarts;
+  spdlog::info("{}: restarting {} on request", st.config.name, key.to_string());
+  start_child(self, st, key, child, "restart requested");
+  return {child.handle, child.generation};
+}
+
 }  // namespace
 
 caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig config,
@@ -105,57 +136,25 @@ caf::behavior supervisor_behavior(caf::event_based_actor* self, SupervisorConfig
     for (auto& [key, child] : st->children)
       if (child.handle) caf::anon_send_exit(child.handle, caf::exit_reason::user_shutdown);
   });
-  auto unknown = [st](const ActorKey& key) {
-    return make_error(Errc::invalid_request, st->config.name + " supervises no " + key.to_string());
-  };
   return {
-      [self, st](spawn_kid_atom, const ActorKey& key) -> caf::result<caf::actor, uint64_t> {
-        Child& child = st->children[key];
-        if (!child.handle) start_child(self, *st, key, child, "");
-        return {child.handle, child.generation};
-      },
+      [self, st](spawn_kid_atom, const ActorKey& key) { return spawn_kid(self, *st, key); },
       [self, st](retire_atom, const ActorKey& key) {
         auto it = st->children.find(key);
         if (it != st->children.end()) {
-          if (it->second.handle) {
-            self->demonitor(it->second.handle.address());
-            self->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
-          }
+          stop_for_good(self, it->second);
           st->children.erase(it);
         }
         return caf::ok_atom::value;
       },
       [self, st](retire_atom) {  // every child, e.g. before the world is reloaded
-        for (auto& [key, child] : st->children) {
-          if (!child.handle) continue;
-          self->demonitor(child.handle.address());
-          self->send_exit(child.handle, caf::exit_reason::user_shutdown);
-        }
+        for (auto& [key, child] : st->children) stop_for_good(self, child);
         st->children.clear();
         return caf::ok_atom::value;
       },
-      [self, st, unknown](kill_atom, const ActorKey& key,
-                          const std::string& reason) -> caf::result<caf::ok_atom> {
-        auto it = st->children.find(key);
-        if (it == st->children.end() || !it->second.handle) return unknown(key);
-        self->send_exit(it->second.handle, make_error(Errc::killed, reason));
-        return caf::ok_atom::value;
+      [self, st](kill_atom, const ActorKey& key, const std::string& reason) {
+        return kill(self, *st, key, reason);
       },
-      [self, st, unknown](restart_atom,
-                          const ActorKey& key) -> caf::result<caf::actor, uint64_t> {
-        auto it = st->children.find(key);
-        if (it == st->children.end()) return unknown(key);
-        Child& child = it->second;
-        if (child.handle) {  // replace a running incarnation: its down is now stale
-          self->demonitor(child.handle.address());
-          self->send_exit(child.handle, caf::exit_reason::kill);
-        }
-        child.recent_restarts.clear();
-        ++child.restarts;
-        spdlog::info("{}: restarting {} on request", st->config.name, key.to_string());
-        start_child(self, *st, key, child, "restart requested");
-        return {child.handle, child.generation};
-      },
+      [self, st](restart_atom, const ActorKey& key) { return restart(self, *st, key); },
       [st](list_atom) {
         std::vector<ActorInfo> out;
         for (const auto& [key, child] : st->children) out.push_back(info_of(*st, key, child));

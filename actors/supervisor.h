@@ -33,14 +33,10 @@
 
 #include "actors/actor_key.h"
 #include "actors/atoms.h"
+#include "actors/restart_budget.h"
 #include "state/world.h"
 
 namespace hegemon {
-
-struct RestartIntensity {
-  int32_t max_restarts = 3;
-  std::chrono::milliseconds window{5000};
-};
 
 using ChildFactory =
     std::function<caf::actor(caf::local_actor* self, const ActorKey& key, uint64_t generation)>;

@@ -1,0 +1,186 @@
+// One description of each entity's fields, from which equality, the state
+// hash, the world diff, the snapshot codec and the SQL rows are derived, so a
+// new field is one line here plus its rule (docs/ARCHITECTURE.md, "How to
+// add a field").
+//
+// Each description is a tuple of Field values: the field's name (as diffs and
+// tests say it), its SQL column, a pointer to the member, how the column
+// stores it, and for fields added after schema version 2 the test that says
+// when the field counts. The ORDER of a description is a contract:
+//  - it is the order the state hash folds the fields in (changing it changes
+//    every hash, and saves made before no longer replay);
+//  - it is the order of the snapshot's varints (persistence/snapshot_codec.h);
+//  - it is the order of the SQL parameters ?1..?N and of the columns a reader
+//    selects (persistence/row_codec.h).
+// So a new field goes at the END of its entity's list, with a `counts` test
+// that is false for every value it has in an older save (usually: the field
+// differs from its default), or the hash of older saves changes.
+//
+// The consumers walk a description with for_each_field<E>(f): the tuple is
+// constexpr and every call is inlined, so the code is what the hand-written
+// field lists were (no virtual call, no std::function, no lookup by name).
+#pragma once
+
+#include <cstdint>
+#include <tuple>
+#include <utility>
+
+#include "state/entities.h"
+#include "state/event.h"
+#include "state/game_meta.h"
+
+namespace hegemon {
+
+// How a field's SQL column holds it (persistence/row_codec.h binds and reads
+// each kind).
+enum class Sql {
+  integer,  // INTEGER as is (a bool as 0 or 1)
+  id,       // an id; 0 ("nobody", "none") is NULL
+  tick,     // a tick; -1 ("never", "still active") is NULL
+  path,     // a list of province ids as a JSON array: '[3,4,9]'
+  text,     // TEXT as is
+};
+
+template <class E, class T>
+struct Field {
+  using Entity = E;
+  using Type = T;
+  const char* name;    // the member's name: what diffs and tests call it
+  const char* column;  // its column in the save (an external name: never renamed)
+  T E::*member;
+  Sql sql;
+  bool key;  // the entity's identity (an id, the game row's tick): diffs name it, not compare it
+  // Null for fields that always count. Otherwise a field added after schema
+  // version 2: it is folded into the state hash, and written to its SQL column,
+  // only while counts(e) holds (else the column gets the field's default), so
+  // that entities of older saves, where it never holds, hash as they did.
+  bool (*counts)(const E&);
+
+  constexpr const T& of(const E& e) const { return e.*member; }
+  constexpr T& of(E& e) const { return e.*member; }
+  bool counts_in(const E& e) const { return counts == nullptr || counts(e); }
+};
+
+template <class E, class T>
+constexpr Field<E, T> field(const char* name, const char* column, T E::*member,
+                            Sql sql = Sql::integer, bool (*counts)(const E&) = nullptr) {
+  return {name, column, member, sql, false, counts};
+}
+template <class E, class T>
+constexpr Field<E, T> key(const char* name, const char* column, T E::*member) {
+  return {name, column, member, Sql::integer, true, nullptr};
+}
+
+// Specialised for each entity below: `kHashTag` keeps entity kinds apart in
+// the state hash, `list` is the description.
+template <class E>
+struct EntityFields;
+
+namespace field_rules {
+inline bool is_player(const Nation& n) { return n.player; }
+inline bool has_peace_offer(const War& w) { return w.has_peace_offer(); }
+}  // namespace field_rules
+
+template <>
+struct EntityFields<Province> {
+  static constexpr uint64_t kHashTag = 1;
+  static constexpr auto list = std::make_tuple(
+      key("id", "id", &Province::id),
+      field("owner", "owner_id", &Province::owner, Sql::id),
+      field("controller", "controller_id", &Province::controller, Sql::id),
+      field("development", "development", &Province::development),
+      field("unrest", "unrest", &Province::unrest),
+      field("siege_progress", "siege_progress", &Province::siege_progress));
+};
+
+template <>
+struct EntityFields<Nation> {
+  static constexpr uint64_t kHashTag = 2;
+  static constexpr auto list = std::make_tuple(
+      key("id", "id", &Nation::id),
+      field("alive", "alive", &Nation::alive),
+      field("capital", "capital_id", &Nation::capital, Sql::id),
+      field("treasury", "treasury", &Nation::treasury),
+      field("stability", "stability", &Nation::stability),
+      field("manpower", "manpower", &Nation::manpower),
+      field("tax_level", "tax_level", &Nation::tax_level),
+      field("war", "war_id", &Nation::war, Sql::id),
+      field("last_peace_tick", "last_peace_tick", &Nation::last_peace_tick, Sql::tick),
+      // Schema 3: hashed only for a player's nation (as 1).
+      field("player", "player", &Nation::player, Sql::integer, field_rules::is_player));
+};
+
+template <>
+struct EntityFields<Army> {
+  static constexpr uint64_t kHashTag = 3;
+  static constexpr auto list = std::make_tuple(
+      key("id", "id", &Army::id),
+      field("owner", "nation_id", &Army::owner, Sql::id),
+      field("location", "province_id", &Army::location),
+      field("strength", "strength", &Army::strength),
+      field("morale", "morale", &Army::morale),
+      field("move_progress", "move_progress", &Army::move_progress),
+      field("path", "path", &Army::path, Sql::path));
+};
+
+template <>
+struct EntityFields<War> {
+  static constexpr uint64_t kHashTag = 4;
+  static constexpr auto list = std::make_tuple(
+      key("id", "id", &War::id),
+      field("attacker", "attacker_id", &War::attacker, Sql::id),
+      field("defender", "defender_id", &War::defender, Sql::id),
+      field("start_tick", "start_tick", &War::start_tick),
+      field("end_tick", "end_tick", &War::end_tick, Sql::tick),
+      field("war_score", "war_score", &War::war_score),
+      field("battle_score", "battle_score", &War::battle_score),
+      // Schema 4: a standing peace offer, hashed only while there is one.
+      field("peace_offer_by", "peace_offer_by", &War::peace_offer_by, Sql::id,
+            field_rules::has_peace_offer),
+      field("peace_offer_winner", "peace_offer_winner", &War::peace_offer_winner, Sql::id,
+            field_rules::has_peace_offer),
+      field("peace_offer_tick", "peace_offer_tick", &War::peace_offer_tick, Sql::tick,
+            field_rules::has_peace_offer));
+};
+
+// The game row's bookkeeping. The state hash itself (GameMeta::state_hash) is
+// not described: it is computed from the rest, never an input to it.
+template <>
+struct EntityFields<GameMeta> {
+  static constexpr uint64_t kHashTag = 5;
+  static constexpr auto list = std::make_tuple(
+      key("tick", "tick", &GameMeta::tick),
+      field("next_army_id", "next_army_id", &GameMeta::next_army_id),
+      field("next_war_id", "next_war_id", &GameMeta::next_war_id));
+};
+
+// A row of event_log. Not hashed (events follow from the state).
+template <>
+struct EntityFields<Event> {
+  static constexpr uint64_t kHashTag = 6;
+  static constexpr auto list = std::make_tuple(
+      key("tick", "tick", &Event::tick),
+      field("type", "event_type", &Event::type, Sql::text),
+      field("data", "event_data", &Event::data, Sql::text));
+};
+
+// Calls f(field) for each field of E's description, in order.
+template <class E, class F>
+constexpr void for_each_field(F&& f) {
+  std::apply([&f](const auto&... each) { (f(each), ...); }, EntityFields<E>::list);
+}
+
+template <class E>
+constexpr size_t field_count() {
+  return std::tuple_size<decltype(EntityFields<E>::list)>::value;
+}
+
+// Every described field of `a` equals that of `b`.
+template <class E>
+bool fields_equal(const E& a, const E& b) {
+  bool equal = true;
+  for_each_field<E>([&](const auto& f) { equal = equal && f.of(a) == f.of(b); });
+  return equal;
+}
+
+}  // namespace hegemon

@@ -131,29 +131,14 @@ const char kArmyColumns[] = "id, nation_id, province_id, strength, morale, move_
 
 Result<Army> read_army(const Statement& stmt) {
   Army a;
-  a.id = static_cast<ArmyId>(stmt.column_int64(0));
-  a.owner = column_id(stmt, 1);
-  a.location = static_cast<ProvinceId>(stmt.column_int64(2));
-  a.strength = static_cast<int32_t>(stmt.column_int64(3));
-  a.morale = static_cast<int32_t>(stmt.column_int64(4));
-  a.move_progress = static_cast<int32_t>(stmt.column_int64(5));
-  Status status = path_from_json(stmt.column_text(6), a.path);
+  Status status = read_fields(stmt, a, 0, 1);
   if (!status.ok()) return status.with_context("army " + std::to_string(a.id));
   return a;
 }
 
 War read_war(const Statement& stmt) {
   War w;
-  w.id = static_cast<WarId>(stmt.column_int64(0));
-  w.attacker = column_id(stmt, 1);
-  w.defender = column_id(stmt, 2);
-  w.start_tick = stmt.column_int64(3);
-  w.end_tick = column_tick(stmt, 4);
-  w.war_score = static_cast<int32_t>(stmt.column_int64(5));
-  w.battle_score = static_cast<int32_t>(stmt.column_int64(6));
-  w.peace_offer_by = column_id(stmt, 7);
-  w.peace_offer_winner = column_id(stmt, 8);
-  w.peace_offer_tick = column_tick(stmt, 9);
+  (void)read_fields(stmt, w, 0, 1);  // integers only: cannot fail
   return w;
 }
 

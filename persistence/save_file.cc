@@ -99,38 +99,10 @@ constexpr const char kInsertGame[] =
 
 // ---- binders shared by create_world() and commit() ----
 
-Status write_province_dynamic(Statement& s, const Province& p) {
-  s.bind_int64(1, p.id);
-  bind_id(s, 2, p.owner);
-  bind_id(s, 3, p.controller);
-  s.bind_int64(4, p.development);
-  s.bind_int64(5, p.unrest);
-  s.bind_int64(6, p.siege_progress);
-  return s.run();
-}
-
-Status write_army(Statement& s, const Army& a) {
-  s.bind_int64(1, a.id);
-  bind_id(s, 2, a.owner);
-  s.bind_int64(3, a.location);
-  s.bind_int64(4, a.strength);
-  s.bind_int64(5, a.morale);
-  s.bind_int64(6, a.move_progress);
-  s.bind_text(7, path_to_json(a.path));
-  return s.run();
-}
-
-Status write_war(Statement& s, const War& w) {
-  s.bind_int64(1, w.id);
-  bind_id(s, 2, w.attacker);
-  bind_id(s, 3, w.defender);
-  s.bind_int64(4, w.start_tick);
-  bind_tick(s, 5, w.end_tick);
-  s.bind_int64(6, w.war_score);
-  s.bind_int64(7, w.battle_score);
-  bind_id(s, 8, w.peace_offer_by);
-  bind_id(s, 9, w.has_peace_offer() ? w.peace_offer_winner : kNoNation);
-  bind_tick(s, 10, w.has_peace_offer() ? w.peace_offer_tick : -1);
+// The described fields (row_codec.h): the key to ?1, the rest from ?2.
+template <class E>
+Status write_fields(Statement& s, const E& e) {
+  bind_fields(s, e);
   return s.run();
 }
 
@@ -507,16 +479,11 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
   for (const Province& p : world.provinces) {
     const ProvinceInfo& info = map.province(p.id);
     Statement& s = *insert_province;
-    s.bind_int64(1, p.id);
     s.bind_text(2, info.name);
     s.bind_text(3, terrain_name(info.terrain));
     s.bind_int64(4, info.x);
     s.bind_int64(5, info.y);
-    bind_id(s, 6, p.owner);
-    bind_id(s, 7, p.controller);
-    s.bind_int64(8, p.development);
-    s.bind_int64(9, p.unrest);
-    s.bind_int64(10, p.siege_progress);
+    bind_fields(s, p, 6);
     status = s.run();
     if (!status.ok()) {
       return status.with_context(what + ": insert province " + std::to_string(p.id));
@@ -539,28 +506,19 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
   for (const Nation& n : world.nations) {
     const NationInfo& info = map.nation(n.id);
     Statement& s = *insert_nation;
-    s.bind_int64(1, n.id);
     s.bind_text(2, info.name);
     s.bind_text(3, color_to_hex(info.color));
     s.bind_int64(4, info.aggression);
-    s.bind_int64(5, n.alive ? 1 : 0);
-    bind_id(s, 6, n.capital);
-    s.bind_int64(7, n.treasury);
-    s.bind_int64(8, n.stability);
-    s.bind_int64(9, n.manpower);
-    s.bind_int64(10, n.tax_level);
-    bind_id(s, 11, n.war);
-    bind_tick(s, 12, n.last_peace_tick);
-    s.bind_int64(13, n.player ? 1 : 0);
+    bind_fields(s, n, 5);
     status = s.run();
     if (!status.ok()) return status.with_context(what + ": insert nation " + std::to_string(n.id));
   }
   for (const Army& a : world.armies) {
-    status = write_army(stmts_.upsert_army, a);
+    status = write_fields(stmts_.upsert_army, a);
     if (!status.ok()) return status.with_context(what + ": insert army " + std::to_string(a.id));
   }
   for (const War& w : world.wars) {
-    status = write_war(stmts_.upsert_war, w);
+    status = write_fields(stmts_.upsert_war, w);
     if (!status.ok()) return status.with_context(what + ": insert war " + std::to_string(w.id));
   }
   {
@@ -702,41 +660,29 @@ Status SaveFile::write_entities(const std::vector<Province>& provinces,
   };
   Status status;
   for (const Province& p : provinces) {
-    status = write_province_dynamic(kept(same_owner.provinces, p.id)
-                                        ? stmts_.update_province_same_owner
-                                        : stmts_.update_province,
-                                    p);
+    status = write_fields(kept(same_owner.provinces, p.id) ? stmts_.update_province_same_owner
+                                                           : stmts_.update_province,
+                          p);
     if (status.ok() && db_.changes() != 1) status = Status::error("no such province in the save");
     if (!status.ok()) return status.with_context("update province " + std::to_string(p.id));
   }
   for (const Nation& n : nations) {
-    Statement& s = stmts_.update_nation;
-    s.bind_int64(1, n.id);
-    s.bind_int64(2, n.alive ? 1 : 0);
-    bind_id(s, 3, n.capital);
-    s.bind_int64(4, n.treasury);
-    s.bind_int64(5, n.stability);
-    s.bind_int64(6, n.manpower);
-    s.bind_int64(7, n.tax_level);
-    bind_id(s, 8, n.war);
-    bind_tick(s, 9, n.last_peace_tick);
-    s.bind_int64(10, n.player ? 1 : 0);
-    status = s.run();
+    status = write_fields(stmts_.update_nation, n);
     if (status.ok() && db_.changes() != 1) status = Status::error("no such nation in the save");
     if (!status.ok()) return status.with_context("update nation " + std::to_string(n.id));
   }
   for (const Army& a : armies) {
     if (kept(same_owner.armies, a.id)) {
-      status = write_army(stmts_.update_army_same_owner, a);
+      status = write_fields(stmts_.update_army_same_owner, a);
       if (status.ok() && db_.changes() != 1) status = Status::error("no such army in the save");
       if (!status.ok()) return status.with_context("update army " + std::to_string(a.id));
     } else {
-      status = write_army(stmts_.upsert_army, a);
+      status = write_fields(stmts_.upsert_army, a);
       if (!status.ok()) return status.with_context("upsert army " + std::to_string(a.id));
     }
   }
   for (const War& w : wars) {
-    status = write_war(stmts_.upsert_war, w);
+    status = write_fields(stmts_.upsert_war, w);
     if (!status.ok()) return status.with_context("upsert war " + std::to_string(w.id));
   }
   return Status();

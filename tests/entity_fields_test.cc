@@ -12,6 +12,7 @@
 
 #include "line_world.h"
 #include "persistence/save_file.h"
+#include "persistence/row_codec.h"
 #include "persistence/save_reader.h"
 #include "persistence/snapshot_codec.h"
 #include "state/entity_fields.h"
@@ -298,4 +299,11 @@ CAF_TEST(the game row fields are hashed and diffed) {
     CAF_CHECK_EQUAL(f.of(decoded.meta), f.of(w.meta));
   });
   CAF_CHECK_EQUAL(seen, field_count<GameMeta>());
+}
+
+CAF_TEST(the readers select the described columns) {
+  CAF_CHECK_EQUAL(std::string(kWarColumns), field_columns<War>());
+  CAF_CHECK_EQUAL(std::string(kArmyColumns), field_columns<Army>());
+  CAF_CHECK_EQUAL(field_columns<Province>(),
+                  "id, owner_id, controller_id, development, unrest, siege_progress");
 }

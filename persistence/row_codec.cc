@@ -123,6 +123,45 @@ Status params_from_json(const std::string& json, WorldParams& params) {
   return Status();
 }
 
+namespace {
+std::string param(size_t i) { return "?" + std::to_string(i); }
+}  // namespace
+
+std::string update_row_sql(const char* table, const std::vector<const char*>& columns,
+                           const char* keep) {
+  std::string set;
+  for (size_t i = 1; i < columns.size(); ++i) {
+    if (keep && std::string_view(columns[i]) == keep) continue;
+    set += (set.empty() ? "" : ", ") + std::string(columns[i]) + " = " + param(i + 1);
+  }
+  return "UPDATE " + std::string(table) + " SET " + set + " WHERE " + columns[0] + " = ?1";
+}
+
+std::string upsert_row_sql(const char* table, const std::vector<const char*>& columns) {
+  std::string names, params, set;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    names += (i ? ", " : "") + std::string(columns[i]);
+    params += (i ? ", " : "") + param(i + 1);
+    if (i > 0)
+      set += (i > 1 ? ", " : "") + std::string(columns[i]) + " = excluded." + columns[i];
+  }
+  return "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + params +
+         ") ON CONFLICT (" + columns[0] + ") DO UPDATE SET " + set;
+}
+
+std::string insert_row_sql(const char* table, const std::vector<const char*>& static_columns,
+                           const std::vector<const char*>& columns) {
+  std::vector<const char*> all{columns[0]};
+  all.insert(all.end(), static_columns.begin(), static_columns.end());
+  all.insert(all.end(), columns.begin() + 1, columns.end());
+  std::string names, params;
+  for (size_t i = 0; i < all.size(); ++i) {
+    names += (i ? ", " : "") + std::string(all[i]);
+    params += (i ? ", " : "") + param(i + 1);
+  }
+  return "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + params + ")";
+}
+
 const char kWarColumns[] =
     "id, attacker_id, defender_id, start_tick, end_tick, war_score, battle_score,"
     " peace_offer_by, peace_offer_winner, peace_offer_tick";

@@ -100,16 +100,41 @@ Status read_fields(const Statement& stmt, E& e, int key_column, int first) {
   return status;
 }
 
-// The described columns, comma-separated, in order ("id, owner_id, ...").
+// The described columns in order, the key first.
 template <class E>
-std::string field_columns() {
+std::vector<const char*> described_columns() {
+  std::vector<const char*> out;
+  for_each_field<E>([&](const auto& f) { out.push_back(f.column); });
+  return out;
+}
+
+// The described columns, comma-separated, in order ("id, owner_id, ..."), or
+// all but the key.
+template <class E>
+std::string field_columns(bool with_key = true) {
   std::string out;
   for_each_field<E>([&](const auto& f) {
+    if (f.key && !with_key) return;
     if (!out.empty()) out += ", ";
     out += f.column;
   });
   return out;
 }
+
+// The SQL that writes a row bound by bind_fields(stmt, e) (key ?1, the rest
+// from ?2), from its columns (described_columns<E>(), key first):
+//  "UPDATE table SET c2 = ?2, ... WHERE c1 = ?1", leaving `keep` (if any)
+//  out of SET (its parameter is bound but unused);
+std::string update_row_sql(const char* table, const std::vector<const char*>& columns,
+                           const char* keep = nullptr);
+//  "INSERT INTO table (c1, ...) VALUES (?1, ...) ON CONFLICT (c1) DO UPDATE
+//  SET c2 = excluded.c2, ...", which keeps an existing row in place;
+std::string upsert_row_sql(const char* table, const std::vector<const char*>& columns);
+//  "INSERT INTO table (c1, s1.., c2..) VALUES (?1, ...)": the static
+//  columns from ?2 on, the described ones after them (bind_fields(stmt, e,
+//  2 + static_columns.size())).
+std::string insert_row_sql(const char* table, const std::vector<const char*>& static_columns,
+                           const std::vector<const char*>& columns);
 
 // The wars table, read in one place: select kWarColumns, then read_war().
 extern const char kWarColumns[];

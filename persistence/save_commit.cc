@@ -28,41 +28,22 @@ Status fail(const std::string& what, const std::string& message) {
 // Armies and wars come and go, so they are upserted; ON CONFLICT DO UPDATE
 // rather than INSERT OR REPLACE keeps the row (and its `data`) in place.
 
-constexpr const char kUpdateProvince[] =
-    "UPDATE provinces SET owner_id = ?2, controller_id = ?3, development = ?4, unrest = ?5,"
-    " siege_progress = ?6 WHERE id = ?1";
-// The same for a province whose owner stays (ChangeSet::provinces_same_owner):
-// leaving owner_id out of SET keeps SQLite from deleting and reinserting the
-// row's idx_provinces_owner entry. Same parameters; ?2 is bound but unused.
-constexpr const char kUpdateProvinceSameOwner[] =
-    "UPDATE provinces SET controller_id = ?3, development = ?4, unrest = ?5,"
-    " siege_progress = ?6 WHERE id = ?1";
-constexpr const char kUpdateNation[] =
-    "UPDATE nations SET alive = ?2, capital_id = ?3, treasury = ?4, stability = ?5,"
-    " manpower = ?6, tax_level = ?7, war_id = ?8, last_peace_tick = ?9, player = ?10 WHERE id = ?1";
-constexpr const char kUpsertArmy[] =
-    "INSERT INTO armies (id, nation_id, province_id, strength, morale, move_progress, path)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-    " ON CONFLICT (id) DO UPDATE SET nation_id = excluded.nation_id,"
-    " province_id = excluded.province_id, strength = excluded.strength,"
-    " morale = excluded.morale, move_progress = excluded.move_progress, path = excluded.path";
-// An army that existed before the tick and keeps its owner
-// (ChangeSet::armies_same_owner): a plain UPDATE, which neither tries an
-// INSERT first nor touches idx_armies_nation. Same parameters as kUpsertArmy.
-constexpr const char kUpdateArmySameOwner[] =
-    "UPDATE armies SET province_id = ?3, strength = ?4, morale = ?5, move_progress = ?6,"
-    " path = ?7 WHERE id = ?1";
+// The entity rows' SQL is made from their field descriptions (row_codec.h):
+// UPDATE provinces / nations SET every described column; for a province
+// whose owner stays (ChangeSet::provinces_same_owner) owner_id is left out of
+// SET, which keeps SQLite from deleting and reinserting the row's
+// idx_provinces_owner entry. Armies and wars are upserted; an army that
+// existed before the tick and keeps its owner (ChangeSet::armies_same_owner)
+// gets a plain UPDATE without nation_id, which neither tries an INSERT first
+// nor touches idx_armies_nation. Every one binds with bind_fields().
+std::string update_province_sql(bool same_owner) {
+  return update_row_sql("provinces", described_columns<Province>(),
+                        same_owner ? "owner_id" : nullptr);
+}
+std::string update_army_same_owner_sql() {
+  return update_row_sql("armies", described_columns<Army>(), "nation_id");
+}
 constexpr const char kDeleteArmy[] = "DELETE FROM armies WHERE id = ?1";
-constexpr const char kUpsertWar[] =
-    "INSERT INTO wars (id, attacker_id, defender_id, start_tick, end_tick, war_score,"
-    " battle_score, peace_offer_by, peace_offer_winner, peace_offer_tick)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-    " ON CONFLICT (id) DO UPDATE SET attacker_id = excluded.attacker_id,"
-    " defender_id = excluded.defender_id, start_tick = excluded.start_tick,"
-    " end_tick = excluded.end_tick, war_score = excluded.war_score,"
-    " battle_score = excluded.battle_score, peace_offer_by = excluded.peace_offer_by,"
-    " peace_offer_winner = excluded.peace_offer_winner,"
-    " peace_offer_tick = excluded.peace_offer_tick";
 constexpr const char kInsertEvent[] =
     "INSERT INTO event_log (tick, event_type, event_data) VALUES (?1, ?2, ?3)";
 constexpr const char kInsertHistory[] =
@@ -77,15 +58,12 @@ constexpr const char kUpdateGame[] =
     " next_war_id = ?5, updated_at = unixepoch() WHERE id = 1";
 
 // ---- SQL used once per world ----
-constexpr const char kInsertProvince[] =
-    "INSERT INTO provinces (id, name, terrain, x, y, owner_id, controller_id, development,"
-    " unrest, siege_progress) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 constexpr const char kInsertAdjacency[] =
     "INSERT INTO adjacency (province_id, neighbor_id) VALUES (?1, ?2)";
-constexpr const char kInsertNation[] =
-    "INSERT INTO nations (id, name, color, aggression, alive, capital_id, treasury, stability,"
-    " manpower, tax_level, war_id, last_peace_tick, player)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+// provinces and nations: the key, the map's static columns, then the
+// described ones.
+const std::vector<const char*> kProvinceStatic{"name", "terrain", "x", "y"};
+const std::vector<const char*> kNationStatic{"name", "color", "aggression"};
 constexpr const char kInsertGame[] =
     "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id)"
     " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -181,14 +159,15 @@ Status check_snapshot(const WorldSnapshot& world) {
 }  // namespace
 
 Status SaveFile::prepare_commit_statements() {
-  const std::pair<Statement*, const char*> all[] = {
-      {&stmts_.update_province, kUpdateProvince},
-      {&stmts_.update_province_same_owner, kUpdateProvinceSameOwner},
-      {&stmts_.update_nation, kUpdateNation},
-      {&stmts_.upsert_army, kUpsertArmy},
-      {&stmts_.update_army_same_owner, kUpdateArmySameOwner},
+  const std::pair<Statement*, std::string> all[] = {
+      {&stmts_.update_province, update_province_sql(false)},
+      {&stmts_.update_province_same_owner, update_province_sql(true)},
+      {&stmts_.update_nation, update_row_sql("nations", described_columns<Nation>())},
+      {&stmts_.upsert_army, upsert_row_sql("armies", described_columns<Army>())},
+      {&stmts_.update_army_same_owner, update_army_same_owner_sql()},
       {&stmts_.delete_army, kDeleteArmy},
-      {&stmts_.upsert_war, kUpsertWar},           {&stmts_.insert_event, kInsertEvent},
+      {&stmts_.upsert_war, upsert_row_sql("wars", described_columns<War>())},
+      {&stmts_.insert_event, kInsertEvent},
       {&stmts_.insert_history, kInsertHistory},   {&stmts_.insert_tick, kInsertTick},
       {&stmts_.update_game, kUpdateGame},         {&stmts_.insert_snapshot, kInsertSnapshot},
   };
@@ -214,11 +193,13 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
   const uint64_t hash = full_state_hash(world);
   const std::string date = date_of_tick(world.meta.tick).to_string();
 
-  Result<Statement> insert_province = db_.prepare(kInsertProvince);
+  Result<Statement> insert_province =
+      db_.prepare(insert_row_sql("provinces", kProvinceStatic, described_columns<Province>()));
   if (!insert_province.ok()) return insert_province.status().with_context(what);
   Result<Statement> insert_adjacency = db_.prepare(kInsertAdjacency);
   if (!insert_adjacency.ok()) return insert_adjacency.status().with_context(what);
-  Result<Statement> insert_nation = db_.prepare(kInsertNation);
+  Result<Statement> insert_nation =
+      db_.prepare(insert_row_sql("nations", kNationStatic, described_columns<Nation>()));
   if (!insert_nation.ok()) return insert_nation.status().with_context(what);
   Result<Statement> insert_game = db_.prepare(kInsertGame);
   if (!insert_game.ok()) return insert_game.status().with_context(what);
@@ -233,7 +214,7 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
     s.bind_text(3, terrain_name(info.terrain));
     s.bind_int64(4, info.x);
     s.bind_int64(5, info.y);
-    bind_fields(s, p, 6);
+    bind_fields(s, p, 2 + static_cast<int>(kProvinceStatic.size()));
     status = s.run();
     if (!status.ok()) {
       return status.with_context(what + ": insert province " + std::to_string(p.id));
@@ -259,7 +240,7 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
     s.bind_text(2, info.name);
     s.bind_text(3, color_to_hex(info.color));
     s.bind_int64(4, info.aggression);
-    bind_fields(s, n, 5);
+    bind_fields(s, n, 2 + static_cast<int>(kNationStatic.size()));
     status = s.run();
     if (!status.ok()) return status.with_context(what + ": insert nation " + std::to_string(n.id));
   }

@@ -65,9 +65,9 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
 
   std::vector<ProvinceInfo> province_info;
   {
-    Result<Statement> s = db.prepare(
-        "SELECT id, name, terrain, x, y, owner_id, controller_id, development, unrest,"
-        " siege_progress FROM provinces ORDER BY id");
+    Result<Statement> s = db.prepare("SELECT id, name, terrain, x, y, " +
+                                      field_columns<Province>(false) +
+                                      " FROM provinces ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
@@ -120,9 +120,8 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
 
   std::vector<NationInfo> nation_info;
   {
-    Result<Statement> s = db.prepare(
-        "SELECT id, name, color, aggression, alive, capital_id, treasury, stability, manpower,"
-        " tax_level, war_id, last_peace_tick, player FROM nations ORDER BY id");
+    Result<Statement> s = db.prepare("SELECT id, name, color, aggression, " +
+                                      field_columns<Nation>(false) + " FROM nations ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();

@@ -307,3 +307,44 @@ CAF_TEST(the readers select the described columns) {
   CAF_CHECK_EQUAL(field_columns<Province>(),
                   "id, owner_id, controller_id, development, unrest, siege_progress");
 }
+
+// The statements made from the descriptions are the ones written by hand
+// before them.
+CAF_TEST(the row SQL made from the descriptions is the hand-written SQL) {
+  CAF_CHECK_EQUAL(update_row_sql("provinces", described_columns<Province>()),
+                  "UPDATE provinces SET owner_id = ?2, controller_id = ?3, development = ?4,"
+                  " unrest = ?5, siege_progress = ?6 WHERE id = ?1");
+  CAF_CHECK_EQUAL(update_row_sql("provinces", described_columns<Province>(), "owner_id"),
+                  "UPDATE provinces SET controller_id = ?3, development = ?4, unrest = ?5,"
+                  " siege_progress = ?6 WHERE id = ?1");
+  CAF_CHECK_EQUAL(update_row_sql("nations", described_columns<Nation>()),
+                  "UPDATE nations SET alive = ?2, capital_id = ?3, treasury = ?4, stability = ?5,"
+                  " manpower = ?6, tax_level = ?7, war_id = ?8, last_peace_tick = ?9,"
+                  " player = ?10 WHERE id = ?1");
+  CAF_CHECK_EQUAL(upsert_row_sql("armies", described_columns<Army>()),
+                  "INSERT INTO armies (id, nation_id, province_id, strength, morale,"
+                  " move_progress, path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                  " ON CONFLICT (id) DO UPDATE SET nation_id = excluded.nation_id,"
+                  " province_id = excluded.province_id, strength = excluded.strength,"
+                  " morale = excluded.morale, move_progress = excluded.move_progress,"
+                  " path = excluded.path");
+  CAF_CHECK_EQUAL(update_row_sql("armies", described_columns<Army>(), "nation_id"),
+                  "UPDATE armies SET province_id = ?3, strength = ?4, morale = ?5,"
+                  " move_progress = ?6, path = ?7 WHERE id = ?1");
+  CAF_CHECK_EQUAL(upsert_row_sql("wars", described_columns<War>()),
+                  "INSERT INTO wars (id, attacker_id, defender_id, start_tick, end_tick,"
+                  " war_score, battle_score, peace_offer_by, peace_offer_winner,"
+                  " peace_offer_tick) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                  " ON CONFLICT (id) DO UPDATE SET attacker_id = excluded.attacker_id,"
+                  " defender_id = excluded.defender_id, start_tick = excluded.start_tick,"
+                  " end_tick = excluded.end_tick, war_score = excluded.war_score,"
+                  " battle_score = excluded.battle_score,"
+                  " peace_offer_by = excluded.peace_offer_by,"
+                  " peace_offer_winner = excluded.peace_offer_winner,"
+                  " peace_offer_tick = excluded.peace_offer_tick");
+  CAF_CHECK_EQUAL(insert_row_sql("nations", {"name", "color", "aggression"},
+                                 described_columns<Nation>()),
+                  "INSERT INTO nations (id, name, color, aggression, alive, capital_id, treasury,"
+                  " stability, manpower, tax_level, war_id, last_peace_tick, player)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+}

@@ -55,6 +55,9 @@ struct Field {
   // only while counts(e) holds (else the column gets the field's default), so
   // that entities of older saves, where it never holds, hash as they did.
   bool (*counts)(const E&);
+  // Shown in the JSON views and deltas under its column's name
+  // (net/json_views.cc, docs/PROTOCOL.md); false: the protocol leaves it out.
+  bool in_views = true;
 
   constexpr const T& of(const E& e) const { return e.*member; }
   constexpr T& of(E& e) const { return e.*member; }
@@ -64,11 +67,17 @@ struct Field {
 template <class E, class T>
 constexpr Field<E, T> field(const char* name, const char* column, T E::*member,
                             Sql sql = Sql::integer, bool (*counts)(const E&) = nullptr) {
-  return {name, column, member, sql, false, counts};
+  return {name, column, member, sql, false, counts, true};
 }
 template <class E, class T>
 constexpr Field<E, T> key(const char* name, const char* column, T E::*member) {
-  return {name, column, member, Sql::integer, true, nullptr};
+  return {name, column, member, Sql::integer, true, nullptr, true};
+}
+// A field the JSON views do not show (by that name, or at all).
+template <class E, class T>
+constexpr Field<E, T> not_in_views(Field<E, T> f) {
+  f.in_views = false;
+  return f;
 }
 
 // Specialised for each entity below: `kHashTag` keeps entity kinds apart in
@@ -105,7 +114,8 @@ struct EntityFields<Nation> {
       field("manpower", "manpower", &Nation::manpower),
       field("tax_level", "tax_level", &Nation::tax_level),
       field("war", "war_id", &Nation::war, Sql::id),
-      field("last_peace_tick", "last_peace_tick", &Nation::last_peace_tick, Sql::tick),
+      not_in_views(
+          field("last_peace_tick", "last_peace_tick", &Nation::last_peace_tick, Sql::tick)),
       // Schema 3: hashed only for a player's nation (as 1).
       field("player", "player", &Nation::player, Sql::integer, field_rules::is_player));
 };
@@ -119,7 +129,7 @@ struct EntityFields<Army> {
       field("location", "province_id", &Army::location),
       field("strength", "strength", &Army::strength),
       field("morale", "morale", &Army::morale),
-      field("move_progress", "move_progress", &Army::move_progress),
+      not_in_views(field("move_progress", "move_progress", &Army::move_progress)),
       field("path", "path", &Army::path, Sql::path));
 };
 
@@ -133,14 +143,15 @@ struct EntityFields<War> {
       field("start_tick", "start_tick", &War::start_tick),
       field("end_tick", "end_tick", &War::end_tick, Sql::tick),
       field("war_score", "war_score", &War::war_score),
-      field("battle_score", "battle_score", &War::battle_score),
+      not_in_views(field("battle_score", "battle_score", &War::battle_score)),
       // Schema 4: a standing peace offer, hashed only while there is one.
-      field("peace_offer_by", "peace_offer_by", &War::peace_offer_by, Sql::id,
-            field_rules::has_peace_offer),
-      field("peace_offer_winner", "peace_offer_winner", &War::peace_offer_winner, Sql::id,
-            field_rules::has_peace_offer),
-      field("peace_offer_tick", "peace_offer_tick", &War::peace_offer_tick, Sql::tick,
-            field_rules::has_peace_offer));
+      // Views show it as one object, "peace_offer" (net/json_views.cc).
+      not_in_views(field("peace_offer_by", "peace_offer_by", &War::peace_offer_by, Sql::id,
+                         field_rules::has_peace_offer)),
+      not_in_views(field("peace_offer_winner", "peace_offer_winner", &War::peace_offer_winner,
+                         Sql::id, field_rules::has_peace_offer)),
+      not_in_views(field("peace_offer_tick", "peace_offer_tick", &War::peace_offer_tick,
+                         Sql::tick, field_rules::has_peace_offer)));
 };
 
 // The game row's bookkeeping. The state hash itself (GameMeta::state_hash) is

@@ -12,6 +12,7 @@
 
 #include "line_world.h"
 #include "persistence/save_file.h"
+#include "net/json_views.h"
 #include "persistence/row_codec.h"
 #include "persistence/save_reader.h"
 #include "persistence/snapshot_codec.h"
@@ -347,4 +348,35 @@ CAF_TEST(the row SQL made from the descriptions is the hand-written SQL) {
                   "INSERT INTO nations (id, name, color, aggression, alive, capital_id, treasury,"
                   " stability, manpower, tax_level, war_id, last_peace_tick, player)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+}
+
+// The views show the fields the protocol documents (docs/PROTOCOL.md), by
+// their column names, and nothing else: a field added to a description is
+// shown only once it is documented or marked not_in_views.
+CAF_TEST(views and deltas show the documented fields) {
+  const WorldSnapshot w = full_world();
+  ChangeSet cs;
+  cs.meta = w.meta;
+  cs.provinces = {w.provinces[2]};
+  cs.nations = {w.nations[0]};
+  cs.armies = {w.armies[0]};
+  cs.wars = {w.wars[0]};
+  const nlohmann::json delta = net::delta_json(cs);
+  auto keys = [](const nlohmann::json& object) {
+    std::string out;
+    for (const auto& item : object.items()) out += item.key() + " ";
+    return out;
+  };
+  CAF_CHECK_EQUAL(keys(delta["provinces"][0]),
+                  "controller_id development id owner_id siege_progress unrest ");
+  CAF_CHECK_EQUAL(keys(delta["nations"][0]),
+                  "alive capital_id id manpower player stability tax_level treasury war_id ");
+  CAF_CHECK_EQUAL(keys(delta["armies"][0]), "id morale nation_id path province_id strength ");
+  CAF_CHECK_EQUAL(keys(delta["wars"][0]),
+                  "attacker_id defender_id end_tick id peace_offer start_tick war_score ");
+  CAF_CHECK_EQUAL(delta["wars"][0].dump(),
+                  R"({"attacker_id":1,"defender_id":2,"end_tick":null,"id":1,)"
+                  R"("peace_offer":{"by":1,"tick":40,"winner":1},"start_tick":10,"war_score":12})");
+  CAF_CHECK_EQUAL(delta["nations"][0]["player"], true);
+  CAF_CHECK_EQUAL(delta["armies"][0]["path"].dump(), "[3]");
 }

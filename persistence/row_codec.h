@@ -70,7 +70,7 @@ Status column_value(const Statement& stmt, int column, Sql sql, T& v) {
 }
 
 // Binds every described field of `e`: its key to ?1, the others in order
-// to ?first, ?first+1, ... A field whose `counts` test fails is bound as its
+// to ?first, ?first+1, ... A field whose gate is not set is bound as its
 // default (entity_fields.h says why).
 template <class E>
 void bind_fields(Statement& stmt, const E& e, int first = 2) {

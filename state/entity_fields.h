@@ -5,16 +5,16 @@
 //
 // Each description is a tuple of Field values: the field's name (as diffs and
 // tests say it), its SQL column, a pointer to the member, how the column
-// stores it, and for fields added after schema version 2 the test that says
-// when the field counts. The ORDER of a description is a contract:
+// stores it, and for fields added after schema version 2 the member whose
+// being set says when the field counts. The ORDER of a description is a contract:
 //  - it is the order the state hash folds the fields in (changing it changes
 //    every hash, and saves made before no longer replay);
 //  - it is the order of the snapshot's varints (persistence/snapshot_codec.h);
 //  - it is the order of the SQL parameters ?1..?N and of the columns a reader
 //    selects (persistence/row_codec.h).
-// So a new field goes at the END of its entity's list, with a `counts` test
-// that is false for every value it has in an older save (usually: the field
-// differs from its default), or the hash of older saves changes.
+// So a new field goes at the END of its entity's list, wrapped in
+// counts_while() with a gate that is unset in every older save (usually the
+// field itself), or the hash of older saves changes.
 //
 // The consumers walk a description with for_each_field<E>(f): the tuple is
 // constexpr and every call is inlined, so the code is what the hand-written
@@ -41,7 +41,8 @@ enum class Sql {
   text,     // TEXT as is
 };
 
-template <class E, class T>
+// G: the type of the member that gates the field (see `gate`).
+template <class E, class T, class G = bool>
 struct Field {
   using Entity = E;
   using Type = T;
@@ -51,31 +52,38 @@ struct Field {
   Sql sql;
   bool key;  // the entity's identity (an id, the game row's tick): diffs name it, not compare it
   // Null for fields that always count. Otherwise a field added after schema
-  // version 2: it is folded into the state hash, and written to its SQL column,
-  // only while counts(e) holds (else the column gets the field's default), so
-  // that entities of older saves, where it never holds, hash as they did.
-  bool (*counts)(const E&);
+  // version 2: it is folded into the state hash, and written to its SQL
+  // column, only while the member `gate` points to is set (differs from its
+  // default; else the column gets the field's own default), so that entities
+  // of older saves, where it is never set, hash as they did. A member
+  // pointer rather than a function, so that the test is inlined.
+  G E::*gate;
   // Shown in the JSON views and deltas under its column's name
   // (net/json_views.cc, docs/PROTOCOL.md); false: the protocol leaves it out.
   bool in_views = true;
 
   constexpr const T& of(const E& e) const { return e.*member; }
   constexpr T& of(E& e) const { return e.*member; }
-  bool counts_in(const E& e) const { return counts == nullptr || counts(e); }
+  bool counts_in(const E& e) const { return gate == nullptr || !(e.*gate == G{}); }
 };
 
 template <class E, class T>
 constexpr Field<E, T> field(const char* name, const char* column, T E::*member,
-                            Sql sql = Sql::integer, bool (*counts)(const E&) = nullptr) {
-  return {name, column, member, sql, false, counts, true};
+                            Sql sql = Sql::integer) {
+  return {name, column, member, sql, false, nullptr, true};
 }
 template <class E, class T>
 constexpr Field<E, T> key(const char* name, const char* column, T E::*member) {
   return {name, column, member, Sql::integer, true, nullptr, true};
 }
+// A field that counts only while `gate` is set (Field::gate says why).
+template <class E, class T, class G>
+constexpr Field<E, T, G> counts_while(Field<E, T> f, G E::*gate) {
+  return {f.name, f.column, f.member, f.sql, f.key, gate, f.in_views};
+}
 // A field the JSON views do not show (by that name, or at all).
-template <class E, class T>
-constexpr Field<E, T> not_in_views(Field<E, T> f) {
+template <class E, class T, class G>
+constexpr Field<E, T, G> not_in_views(Field<E, T, G> f) {
   f.in_views = false;
   return f;
 }
@@ -84,11 +92,6 @@ constexpr Field<E, T> not_in_views(Field<E, T> f) {
 // the state hash, `list` is the description.
 template <class E>
 struct EntityFields;
-
-namespace field_rules {
-inline bool is_player(const Nation& n) { return n.player; }
-inline bool has_peace_offer(const War& w) { return w.has_peace_offer(); }
-}  // namespace field_rules
 
 template <>
 struct EntityFields<Province> {
@@ -117,7 +120,7 @@ struct EntityFields<Nation> {
       not_in_views(
           field("last_peace_tick", "last_peace_tick", &Nation::last_peace_tick, Sql::tick)),
       // Schema 3: hashed only for a player's nation (as 1).
-      field("player", "player", &Nation::player, Sql::integer, field_rules::is_player));
+      counts_while(field("player", "player", &Nation::player), &Nation::player));
 };
 
 template <>
@@ -144,14 +147,18 @@ struct EntityFields<War> {
       field("end_tick", "end_tick", &War::end_tick, Sql::tick),
       field("war_score", "war_score", &War::war_score),
       not_in_views(field("battle_score", "battle_score", &War::battle_score)),
-      // Schema 4: a standing peace offer, hashed only while there is one.
-      // Views show it as one object, "peace_offer" (net/json_views.cc).
-      not_in_views(field("peace_offer_by", "peace_offer_by", &War::peace_offer_by, Sql::id,
-                         field_rules::has_peace_offer)),
-      not_in_views(field("peace_offer_winner", "peace_offer_winner", &War::peace_offer_winner,
-                         Sql::id, field_rules::has_peace_offer)),
-      not_in_views(field("peace_offer_tick", "peace_offer_tick", &War::peace_offer_tick,
-                         Sql::tick, field_rules::has_peace_offer)));
+      // Schema 4: a standing peace offer (War::has_peace_offer), hashed only
+      // while there is one. Views show it as one object, "peace_offer"
+      // (net/json_views.cc).
+      not_in_views(counts_while(
+          field("peace_offer_by", "peace_offer_by", &War::peace_offer_by, Sql::id),
+          &War::peace_offer_by)),
+      not_in_views(counts_while(
+          field("peace_offer_winner", "peace_offer_winner", &War::peace_offer_winner, Sql::id),
+          &War::peace_offer_by)),
+      not_in_views(counts_while(
+          field("peace_offer_tick", "peace_offer_tick", &War::peace_offer_tick, Sql::tick),
+          &War::peace_offer_by)));
 };
 
 // The game row's bookkeeping. The state hash itself (GameMeta::state_hash) is

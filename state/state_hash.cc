@@ -27,7 +27,7 @@ class Hasher {
 };
 
 // Folds the described fields (state/entity_fields.h) in their order; a field
-// with a `counts` test only while it holds, so that hashes recorded in older
+// with a gate only while the gate is set, so that hashes recorded in older
 // saves stay valid. A bool folds as 0 or 1, a path as its length then its ids.
 template <class E>
 uint64_t hash_fields(const E& e) {

@@ -44,8 +44,6 @@ std::string update_army_same_owner_sql() {
   return update_row_sql("armies", described_columns<Army>(), "nation_id");
 }
 constexpr const char kDeleteArmy[] = "DELETE FROM armies WHERE id = ?1";
-constexpr const char kInsertEvent[] =
-    "INSERT INTO event_log (tick, event_type, event_data) VALUES (?1, ?2, ?3)";
 constexpr const char kInsertHistory[] =
     "INSERT INTO province_history (tick, province_id, owner_id, controller_id, development)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -167,7 +165,7 @@ Status SaveFile::prepare_commit_statements() {
       {&stmts_.update_army_same_owner, update_army_same_owner_sql()},
       {&stmts_.delete_army, kDeleteArmy},
       {&stmts_.upsert_war, upsert_row_sql("wars", described_columns<War>())},
-      {&stmts_.insert_event, kInsertEvent},
+      {&stmts_.insert_event, insert_row_sql("event_log", {}, described_columns<Event>())},
       {&stmts_.insert_history, kInsertHistory},   {&stmts_.insert_tick, kInsertTick},
       {&stmts_.update_game, kUpdateGame},         {&stmts_.insert_snapshot, kInsertSnapshot},
   };
@@ -346,9 +344,7 @@ Status SaveFile::commit_transaction(const std::vector<const ChangeSet*>& ticks) 
 
 Status SaveFile::insert_event(const Event& e) {
   Statement& s = stmts_.insert_event;
-  s.bind_int64(1, e.tick);
-  s.bind_text(2, e.type);
-  s.bind_text(3, e.data);
+  bind_fields(s, e);
   const Status status = s.run();
   return status.with_context("insert event '" + e.type + "'");
 }

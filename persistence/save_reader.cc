@@ -242,7 +242,8 @@ Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
       return Status::error(what + ": damaged event_log: more than " +
                            std::to_string(events.size()) + " events (" + std::to_string(bytes) +
                            " bytes) in these ticks, more than a game writes");
-    Event e{(*s)->column_int64(0), (*s)->column_text(1), (*s)->column_text(2)};
+    Event e;
+    (void)read_fields(**s, e, 0, 1);  // integers and text: cannot fail
     // A save is untrusted: data nested 400,000 deep would overflow the stack
     // of whoever parses it (the gateway's I/O thread). Refused here, once,
     // for every reader; the error names the row.

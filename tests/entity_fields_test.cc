@@ -380,3 +380,35 @@ CAF_TEST(views and deltas show the documented fields) {
   CAF_CHECK_EQUAL(delta["nations"][0]["player"], true);
   CAF_CHECK_EQUAL(delta["armies"][0]["path"].dump(), "[3]");
 }
+
+CAF_TEST(events keep every described field through the event log) {
+  const WorldSnapshot base = full_world();
+  test::TempDir dir;
+  auto save = SaveFile::open(dir.file("events.db"), {});
+  CAF_REQUIRE(save.ok());
+  CAF_REQUIRE((*save)->create_world(base).ok());
+  ChangeSet cs;
+  cs.meta = base.meta;
+  cs.meta.tick += 1;
+  cs.meta.state_hash = full_state_hash(WorldSnapshot{base.map, cs.meta, base.provinces,
+                                                     base.nations, base.armies, base.wars});
+  cs.date = date_of_tick(cs.meta.tick).to_string();
+  cs.events = {make_event(cs.meta.tick, "battle", {{"war", 1}, {"attacker", 1}}),
+               make_event(cs.meta.tick, "siege_won", {{"province", 3}})};
+  CAF_REQUIRE((*save)->commit(cs).ok());
+  CAF_CHECK_EQUAL(insert_row_sql("event_log", {}, described_columns<Event>()),
+                  "INSERT INTO event_log (tick, event_type, event_data) VALUES (?1, ?2, ?3)");
+  auto reader = SaveReader::open(dir.file("events.db"));
+  CAF_REQUIRE(reader.ok());
+  auto events = (*reader)->events_between(cs.meta.tick, cs.meta.tick);
+  CAF_REQUIRE(events.ok());
+  CAF_REQUIRE_EQUAL(events->size(), 2u);
+  size_t fields = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    for_each_field<Event>([&](const auto& f) {
+      ++fields;
+      CAF_CHECK(f.of((*events)[i]) == f.of(cs.events[i]));
+    });
+  }
+  CAF_CHECK_EQUAL(fields, 2 * field_count<Event>());
+}

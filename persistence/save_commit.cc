@@ -44,9 +44,6 @@ std::string update_army_same_owner_sql() {
   return update_row_sql("armies", described_columns<Army>(), "nation_id");
 }
 constexpr const char kDeleteArmy[] = "DELETE FROM armies WHERE id = ?1";
-constexpr const char kInsertHistory[] =
-    "INSERT INTO province_history (tick, province_id, owner_id, controller_id, development)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)";
 constexpr const char kInsertTick[] =
     "INSERT INTO ticks (tick, date, state_hash) VALUES (?1, ?2, ?3)";
 constexpr const char kInsertSnapshot[] =
@@ -76,11 +73,7 @@ Status write_fields(Statement& s, const E& e) {
 }
 
 Status write_history(Statement& s, const ProvinceHistoryRow& h) {
-  s.bind_int64(1, h.tick);
-  s.bind_int64(2, h.province);
-  bind_id(s, 3, h.owner);
-  bind_id(s, 4, h.controller);
-  s.bind_int64(5, h.development);
+  bind_fields(s, h);
   return s.run();
 }
 
@@ -166,7 +159,9 @@ Status SaveFile::prepare_commit_statements() {
       {&stmts_.delete_army, kDeleteArmy},
       {&stmts_.upsert_war, upsert_row_sql("wars", described_columns<War>())},
       {&stmts_.insert_event, insert_row_sql("event_log", {}, described_columns<Event>())},
-      {&stmts_.insert_history, kInsertHistory},   {&stmts_.insert_tick, kInsertTick},
+      {&stmts_.insert_history,
+       insert_row_sql("province_history", {}, described_columns<ProvinceHistoryRow>())},
+      {&stmts_.insert_tick, kInsertTick},
       {&stmts_.update_game, kUpdateGame},         {&stmts_.insert_snapshot, kInsertSnapshot},
   };
   for (const auto& [slot, sql] : all) {

@@ -153,10 +153,9 @@ Result<std::optional<ProvinceHistoryRow>> SaveReader::province_at(ProvinceId id,
   Result<bool> row = (*s)->step();
   if (!row.ok()) return row.status().with_context(what);
   if (!*row) return std::optional<ProvinceHistoryRow>();
-  const Statement& r = **s;
-  return std::optional<ProvinceHistoryRow>(ProvinceHistoryRow{
-      r.column_int64(0), column_id(r, 1), column_id(r, 2), column_id(r, 3),
-      static_cast<int32_t>(r.column_int64(4))});
+  ProvinceHistoryRow h;
+  (void)read_fields(**s, h, 0, 1);  // integers only: cannot fail
+  return std::optional<ProvinceHistoryRow>(h);
 }
 
 Result<std::vector<War>> SaveReader::wars_of(NationId nation) {
@@ -332,10 +331,9 @@ Result<std::vector<ProvinceHistoryRow>> SaveReader::history_between(Tick from, T
     Result<bool> row = (*s)->step();
     if (!row.ok()) return row.status().with_context(what);
     if (!*row) break;
-    out.push_back(ProvinceHistoryRow{(*s)->column_int64(0),
-                                     static_cast<ProvinceId>((*s)->column_int64(1)),
-                                     column_id(**s, 2), column_id(**s, 3),
-                                     static_cast<int32_t>((*s)->column_int64(4))});
+    ProvinceHistoryRow h;
+    (void)read_fields(**s, h, 0, 1);  // integers only: cannot fail
+    out.push_back(h);
   }
   return out;
 }

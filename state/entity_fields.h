@@ -25,6 +25,7 @@
 #include <tuple>
 #include <utility>
 
+#include "state/change_set.h"
 #include "state/entities.h"
 #include "state/event.h"
 #include "state/game_meta.h"
@@ -180,6 +181,20 @@ struct EntityFields<Event> {
       key("tick", "tick", &Event::tick),
       field("type", "event_type", &Event::type, Sql::text),
       field("data", "event_data", &Event::data, Sql::text));
+};
+
+// A row of province_history: what a province was after a tick that changed
+// its owner, controller or development. Not hashed (it follows from the
+// state); its key is (tick, province).
+template <>
+struct EntityFields<ProvinceHistoryRow> {
+  static constexpr uint64_t kHashTag = 7;
+  static constexpr auto list = std::make_tuple(
+      key("tick", "tick", &ProvinceHistoryRow::tick),
+      field("province", "province_id", &ProvinceHistoryRow::province),
+      field("owner", "owner_id", &ProvinceHistoryRow::owner, Sql::id),
+      field("controller", "controller_id", &ProvinceHistoryRow::controller, Sql::id),
+      field("development", "development", &ProvinceHistoryRow::development));
 };
 
 // Calls f(field) for each field of E's description, in order.

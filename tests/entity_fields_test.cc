@@ -307,6 +307,12 @@ CAF_TEST(the readers select the described columns) {
   CAF_CHECK_EQUAL(std::string(kArmyColumns), field_columns<Army>());
   CAF_CHECK_EQUAL(field_columns<Province>(),
                   "id, owner_id, controller_id, development, unrest, siege_progress");
+  // SaveReader's kSelectHistory and kSelectProvinceAt select these.
+  CAF_CHECK_EQUAL(field_columns<ProvinceHistoryRow>(),
+                  "tick, province_id, owner_id, controller_id, development");
+  CAF_CHECK_EQUAL(insert_row_sql("province_history", {}, described_columns<ProvinceHistoryRow>()),
+                  "INSERT INTO province_history (tick, province_id, owner_id, controller_id,"
+                  " development) VALUES (?1, ?2, ?3, ?4, ?5)");
 }
 
 // The statements made from the descriptions are the ones written by hand

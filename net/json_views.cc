@@ -1,10 +1,12 @@
 #include "net/json_views.h"
 
 #include <cstdio>
+#include <type_traits>
 
 #include "actors/game_speed.h"
 #include "state/hash_hex.h"
 #include "state/bounded_json.h"
+#include "state/entity_fields.h"
 #include "state/game_date.h"
 
 namespace hegemon::net {
@@ -15,29 +17,32 @@ std::string color(uint32_t rgb) {
   return buf;
 }
 
-// The dynamic fields of each entity, as views and deltas show them.
-nlohmann::json province_state(const Province& p) {
-  return {{"id", p.id},           {"owner_id", p.owner},       {"controller_id", p.controller},
-          {"development", p.development}, {"unrest", p.unrest}, {"siege_progress", p.siege_progress}};
+// The dynamic fields of each entity, as views and deltas show them: every
+// described field shown in views (state/entity_fields.h), under its
+// column's name; a tick that may be "never" (-1) as null.
+template <class E>
+nlohmann::json state_of(const E& e) {
+  nlohmann::json out = nlohmann::json::object();
+  for_each_field<E>([&](const auto& f) {
+    if (!f.in_views) return;
+    using T = typename std::decay_t<decltype(f)>::Type;
+    if constexpr (std::is_same_v<T, Tick>) {
+      if (f.sql == Sql::tick && f.of(e) < 0) {
+        out[f.column] = nullptr;
+        return;
+      }
+    }
+    out[f.column] = f.of(e);
+  });
+  return out;
 }
-nlohmann::json nation_state(const Nation& n) {
-  return {{"id", n.id},           {"alive", n.alive},         {"capital_id", n.capital},
-          {"treasury", n.treasury}, {"stability", n.stability}, {"manpower", n.manpower},
-          {"tax_level", n.tax_level}, {"war_id", n.war}, {"player", n.player}};
-}
-nlohmann::json army_state(const Army& a) {
-  return {{"id", a.id},          {"nation_id", a.owner}, {"province_id", a.location},
-          {"strength", a.strength}, {"morale", a.morale}, {"path", a.path}};
-}
+nlohmann::json province_state(const Province& p) { return state_of(p); }
+nlohmann::json nation_state(const Nation& n) { return state_of(n); }
+nlohmann::json army_state(const Army& a) { return state_of(a); }
+// The peace offer as one object, null when there is none.
 nlohmann::json war_state(const War& w) {
-  nlohmann::json out{
-      {"id", w.id},
-      {"attacker_id", w.attacker},
-      {"defender_id", w.defender},
-      {"start_tick", w.start_tick},
-      {"end_tick", w.end_tick < 0 ? nlohmann::json(nullptr) : nlohmann::json(w.end_tick)},
-      {"war_score", w.war_score},
-      {"peace_offer", nullptr}};
+  nlohmann::json out = state_of(w);
+  out["peace_offer"] = nullptr;
   if (w.has_peace_offer())
     out["peace_offer"] = {{"by", w.peace_offer_by}, {"winner", w.peace_offer_winner},
                           {"tick", w.peace_offer_tick}};

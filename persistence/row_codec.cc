@@ -123,6 +123,45 @@ Status params_from_json(const std::string& json, WorldParams& params) {
   return Status();
 }
 
+namespace {
+std::string param(size_t i) { return "?" + std::to_string(i); }
+}  // namespace
+
+std::string update_row_sql(const char* table, const std::vector<const char*>& columns,
+                           const char* keep) {
+  std::string set;
+  for (size_t i = 1; i < columns.size(); ++i) {
+    if (keep && std::string_view(columns[i]) == keep) continue;
+    set += (set.empty() ? "" : ", ") + std::string(columns[i]) + " = " + param(i + 1);
+  }
+  return "UPDATE " + std::string(table) + " SET " + set + " WHERE " + columns[0] + " = ?1";
+}
+
+std::string upsert_row_sql(const char* table, const std::vector<const char*>& columns) {
+  std::string names, params, set;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    names += (i ? ", " : "") + std::string(columns[i]);
+    params += (i ? ", " : "") + param(i + 1);
+    if (i > 0)
+      set += (i > 1 ? ", " : "") + std::string(columns[i]) + " = excluded." + columns[i];
+  }
+  return "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + params +
+         ") ON CONFLICT (" + columns[0] + ") DO UPDATE SET " + set;
+}
+
+std::string insert_row_sql(const char* table, const std::vector<const char*>& static_columns,
+                           const std::vector<const char*>& columns) {
+  std::vector<const char*> all{columns[0]};
+  all.insert(all.end(), static_columns.begin(), static_columns.end());
+  all.insert(all.end(), columns.begin() + 1, columns.end());
+  std::string names, params;
+  for (size_t i = 0; i < all.size(); ++i) {
+    names += (i ? ", " : "") + std::string(all[i]);
+    params += (i ? ", " : "") + param(i + 1);
+  }
+  return "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + params + ")";
+}
+
 const char kWarColumns[] =
     "id, attacker_id, defender_id, start_tick, end_tick, war_score, battle_score,"
     " peace_offer_by, peace_offer_winner, peace_offer_tick";
@@ -131,29 +170,14 @@ const char kArmyColumns[] = "id, nation_id, province_id, strength, morale, move_
 
 Result<Army> read_army(const Statement& stmt) {
   Army a;
-  a.id = static_cast<ArmyId>(stmt.column_int64(0));
-  a.owner = column_id(stmt, 1);
-  a.location = static_cast<ProvinceId>(stmt.column_int64(2));
-  a.strength = static_cast<int32_t>(stmt.column_int64(3));
-  a.morale = static_cast<int32_t>(stmt.column_int64(4));
-  a.move_progress = static_cast<int32_t>(stmt.column_int64(5));
-  Status status = path_from_json(stmt.column_text(6), a.path);
+  Status status = read_fields(stmt, a, 0, 1);
   if (!status.ok()) return status.with_context("army " + std::to_string(a.id));
   return a;
 }
 
 War read_war(const Statement& stmt) {
   War w;
-  w.id = static_cast<WarId>(stmt.column_int64(0));
-  w.attacker = column_id(stmt, 1);
-  w.defender = column_id(stmt, 2);
-  w.start_tick = stmt.column_int64(3);
-  w.end_tick = column_tick(stmt, 4);
-  w.war_score = static_cast<int32_t>(stmt.column_int64(5));
-  w.battle_score = static_cast<int32_t>(stmt.column_int64(6));
-  w.peace_offer_by = column_id(stmt, 7);
-  w.peace_offer_winner = column_id(stmt, 8);
-  w.peace_offer_tick = column_tick(stmt, 9);
+  (void)read_fields(stmt, w, 0, 1);  // integers only: cannot fail
   return w;
 }
 

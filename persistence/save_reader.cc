@@ -153,10 +153,9 @@ Result<std::optional<ProvinceHistoryRow>> SaveReader::province_at(ProvinceId id,
   Result<bool> row = (*s)->step();
   if (!row.ok()) return row.status().with_context(what);
   if (!*row) return std::optional<ProvinceHistoryRow>();
-  const Statement& r = **s;
-  return std::optional<ProvinceHistoryRow>(ProvinceHistoryRow{
-      r.column_int64(0), column_id(r, 1), column_id(r, 2), column_id(r, 3),
-      static_cast<int32_t>(r.column_int64(4))});
+  ProvinceHistoryRow h;
+  (void)read_fields(**s, h, 0, 1);  // integers only: cannot fail
+  return std::optional<ProvinceHistoryRow>(h);
 }
 
 Result<std::vector<War>> SaveReader::wars_of(NationId nation) {
@@ -242,7 +241,8 @@ Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
       return Status::error(what + ": damaged event_log: more than " +
                            std::to_string(events.size()) + " events (" + std::to_string(bytes) +
                            " bytes) in these ticks, more than a game writes");
-    Event e{(*s)->column_int64(0), (*s)->column_text(1), (*s)->column_text(2)};
+    Event e;
+    (void)read_fields(**s, e, 0, 1);  // integers and text: cannot fail
     // A save is untrusted: data nested 400,000 deep would overflow the stack
     // of whoever parses it (the gateway's I/O thread). Refused here, once,
     // for every reader; the error names the row.
@@ -331,10 +331,9 @@ Result<std::vector<ProvinceHistoryRow>> SaveReader::history_between(Tick from, T
     Result<bool> row = (*s)->step();
     if (!row.ok()) return row.status().with_context(what);
     if (!*row) break;
-    out.push_back(ProvinceHistoryRow{(*s)->column_int64(0),
-                                     static_cast<ProvinceId>((*s)->column_int64(1)),
-                                     column_id(**s, 2), column_id(**s, 3),
-                                     static_cast<int32_t>((*s)->column_int64(4))});
+    ProvinceHistoryRow h;
+    (void)read_fields(**s, h, 0, 1);  // integers only: cannot fail
+    out.push_back(h);
   }
   return out;
 }

@@ -4,7 +4,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
+#include <vector>
 
+#include "state/entity_fields.h"
 #include "state/world_check.h"
 #include "state/world_limits.h"
 
@@ -23,6 +26,10 @@ class Writer {
       u >>= 7;
     }
     bytes_.push_back(static_cast<char>(u));
+  }
+  void put(const std::vector<ProvinceId>& path) {  // its length, then its ids
+    put(static_cast<int64_t>(path.size()));
+    for (ProvinceId p : path) put(p);
   }
   const std::string& bytes() const { return bytes_; }
 
@@ -53,6 +60,15 @@ class Reader {
       return static_cast<int32_t>(fail());
     return static_cast<int32_t>(v);
   }
+  // Into a field, as its type was written: a bool as 0 or 1, an int32 in
+  // range, a path as its length then its ids.
+  void get_into(bool& v) { v = get() != 0; }
+  void get_into(int32_t& v) { v = get32(); }
+  void get_into(int64_t& v) { v = get(); }
+  void get_into(std::vector<ProvinceId>& path) {
+    path.resize(count(1));
+    for (ProvinceId& p : path) p = get32();
+  }
   // A count of entries that take at least `min_bytes` each: never more than
   // the bytes left could hold, so a corrupt count cannot make us allocate.
   size_t count(size_t min_bytes) {
@@ -73,16 +89,37 @@ class Reader {
   bool ok_ = true;
 };
 
-// The fewest bytes each entry takes (one per varint field).
-constexpr size_t kProvinceBytes = 6, kNationBytes = 10, kArmyBytes = 7, kWarBytes = 10;
-// The most: a varint of an int32 field takes at most 5 bytes, of an int64
-// 10; fields counted as in encode_snapshot.
+// Every described field (state/entity_fields.h) in its order, keys
+// included: the snapshot's byte layout is the descriptions' order.
+template <class E>
+void put_fields(Writer& out, const E& e) {
+  for_each_field<E>([&](const auto& f) { out.put(f.of(e)); });
+}
+template <class E>
+void get_fields(Reader& in, E& e) {
+  for_each_field<E>([&](const auto& f) { in.get_into(f.of(e)); });
+}
+
+// The most bytes one field's varint takes: an int32 (or a bool) 5, an int64
+// 10; a path counts its length here and its steps in max_snapshot_bytes.
 constexpr uint64_t kMaxInt32Bytes = 5, kMaxInt64Bytes = 10;
-constexpr uint64_t kMaxHeaderBytes = kMaxInt64Bytes + 2 * kMaxInt32Bytes + 4 * kMaxInt64Bytes;
-constexpr uint64_t kMaxProvinceBytes = 6 * kMaxInt32Bytes;
-constexpr uint64_t kMaxNationBytes = 10 * kMaxInt64Bytes;
-constexpr uint64_t kMaxArmyBytes = 6 * kMaxInt32Bytes + kMaxInt64Bytes;  // + its path
-constexpr uint64_t kMaxWarBytes = 10 * kMaxInt64Bytes;
+template <class T>
+constexpr uint64_t max_bytes_of() {
+  return sizeof(T) <= sizeof(int32_t) ? kMaxInt32Bytes : kMaxInt64Bytes;
+}
+template <class E>
+constexpr uint64_t max_entry_bytes() {
+  uint64_t sum = 0;
+  for_each_field<E>([&](const auto& f) {
+    sum += max_bytes_of<typename std::decay_t<decltype(f)>::Type>();
+  });
+  return sum;
+}
+// The fewest bytes each entry takes: one per field.
+constexpr size_t kProvinceBytes = field_count<Province>(), kNationBytes = field_count<Nation>(),
+                 kArmyBytes = field_count<Army>(), kWarBytes = field_count<War>();
+// The header: the game row, then four counts.
+constexpr uint64_t kMaxHeaderBytes = max_entry_bytes<GameMeta>() + 4 * kMaxInt64Bytes;
 
 // Inflates `in` into `out`, refusing to produce more than `cap` bytes: the
 // header's size is the author's word, and a zlib stream can expand a
@@ -115,41 +152,24 @@ Status inflate_capped(std::string_view in, uint64_t cap, std::string& out) {
 
 uint64_t max_snapshot_bytes(const WorldMap& map) {
   const int64_t provinces = map.province_count(), nations = map.nation_count();
-  return kMaxHeaderBytes + static_cast<uint64_t>(provinces) * kMaxProvinceBytes +
-         static_cast<uint64_t>(nations) * kMaxNationBytes +
-         static_cast<uint64_t>(max_armies(provinces, nations)) * kMaxArmyBytes +
+  return kMaxHeaderBytes + static_cast<uint64_t>(provinces) * max_entry_bytes<Province>() +
+         static_cast<uint64_t>(nations) * max_entry_bytes<Nation>() +
+         static_cast<uint64_t>(max_armies(provinces, nations)) * max_entry_bytes<Army>() +
          static_cast<uint64_t>(max_path_steps(provinces)) * kMaxInt32Bytes +
-         static_cast<uint64_t>(max_active_wars(nations)) * kMaxWarBytes;
+         static_cast<uint64_t>(max_active_wars(nations)) * max_entry_bytes<War>();
 }
 
 std::string encode_snapshot(const WorldSnapshot& w) {
   Writer out;
-  out.put(w.meta.tick);
-  out.put(w.meta.next_army_id);
-  out.put(w.meta.next_war_id);
+  put_fields(out, w.meta);
   out.put(static_cast<int64_t>(w.provinces.size()));
-  for (const Province& p : w.provinces) {
-    out.put(p.id), out.put(p.owner), out.put(p.controller), out.put(p.development);
-    out.put(p.unrest), out.put(p.siege_progress);
-  }
+  for (const Province& p : w.provinces) put_fields(out, p);
   out.put(static_cast<int64_t>(w.nations.size()));
-  for (const Nation& n : w.nations) {
-    out.put(n.id), out.put(n.alive), out.put(n.capital), out.put(n.treasury);
-    out.put(n.stability), out.put(n.manpower), out.put(n.tax_level), out.put(n.war);
-    out.put(n.last_peace_tick), out.put(n.player);
-  }
+  for (const Nation& n : w.nations) put_fields(out, n);
   out.put(static_cast<int64_t>(w.armies.size()));
-  for (const Army& a : w.armies) {
-    out.put(a.id), out.put(a.owner), out.put(a.location), out.put(a.strength);
-    out.put(a.morale), out.put(a.move_progress), out.put(static_cast<int64_t>(a.path.size()));
-    for (ProvinceId p : a.path) out.put(p);
-  }
+  for (const Army& a : w.armies) put_fields(out, a);
   out.put(static_cast<int64_t>(w.wars.size()));
-  for (const War& x : w.wars) {
-    out.put(x.id), out.put(x.attacker), out.put(x.defender), out.put(x.start_tick);
-    out.put(x.end_tick), out.put(x.war_score), out.put(x.battle_score);
-    out.put(x.peace_offer_by), out.put(x.peace_offer_winner), out.put(x.peace_offer_tick);
-  }
+  for (const War& x : w.wars) put_fields(out, x);
   const std::string& raw = out.bytes();
   uLongf size = compressBound(static_cast<uLong>(raw.size()));
   std::string blob(sizeof kMagic + 8 + size, '\0');
@@ -183,41 +203,23 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
   if (raw.size() != raw_size) return corrupt("does not decompress to the size it claims");
 
   Reader in(raw);
-  w.meta.tick = in.get();
-  w.meta.next_army_id = in.get32();
-  w.meta.next_war_id = in.get32();
+  get_fields(in, w.meta);
   const size_t provinces = in.count(kProvinceBytes);
   if (in.ok() && provinces != static_cast<size_t>(map.province_count()))
     return corrupt("holds " + std::to_string(provinces) + " provinces, the map " +
                    std::to_string(map.province_count()));
   w.provinces.resize(provinces);
-  for (Province& p : w.provinces) {
-    p.id = in.get32(), p.owner = in.get32(), p.controller = in.get32();
-    p.development = in.get32(), p.unrest = in.get32(), p.siege_progress = in.get32();
-  }
+  for (Province& p : w.provinces) get_fields(in, p);
   const size_t nations = in.count(kNationBytes);
   if (in.ok() && nations != static_cast<size_t>(map.nation_count()))
     return corrupt("holds " + std::to_string(nations) + " nations, the map " +
                    std::to_string(map.nation_count()));
   w.nations.resize(nations);
-  for (Nation& n : w.nations) {
-    n.id = in.get32(), n.alive = in.get() != 0, n.capital = in.get32(), n.treasury = in.get();
-    n.stability = in.get32(), n.manpower = in.get32(), n.tax_level = in.get32();
-    n.war = in.get32(), n.last_peace_tick = in.get(), n.player = in.get() != 0;
-  }
+  for (Nation& n : w.nations) get_fields(in, n);
   w.armies.resize(in.count(kArmyBytes));
-  for (Army& a : w.armies) {
-    a.id = in.get32(), a.owner = in.get32(), a.location = in.get32(), a.strength = in.get32();
-    a.morale = in.get32(), a.move_progress = in.get32();
-    a.path.resize(in.count(1));
-    for (ProvinceId& p : a.path) p = in.get32();
-  }
+  for (Army& a : w.armies) get_fields(in, a);
   w.wars.resize(in.count(kWarBytes));
-  for (War& x : w.wars) {
-    x.id = in.get32(), x.attacker = in.get32(), x.defender = in.get32(), x.start_tick = in.get();
-    x.end_tick = in.get(), x.war_score = in.get32(), x.battle_score = in.get32();
-    x.peace_offer_by = in.get32(), x.peace_offer_winner = in.get32(), x.peace_offer_tick = in.get();
-  }
+  for (War& x : w.wars) get_fields(in, x);
   if (!in.ok() || !in.at_end()) return corrupt("truncated or overlong");
   // Ids, references and ranges (the hash check that follows decoding
   // cannot tell a province id 10^9 from a real one): the same check as a

@@ -51,9 +51,9 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
 
   std::vector<ProvinceInfo> province_info;
   {
-    Result<Statement> s = db.prepare(
-        "SELECT id, name, terrain, x, y, owner_id, controller_id, development, unrest,"
-        " siege_progress FROM provinces ORDER BY id");
+    Result<Statement> s = db.prepare("SELECT id, name, terrain, x, y, " +
+                                      field_columns<Province>(false) +
+                                      " FROM provinces ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
@@ -80,12 +80,7 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       info.y = static_cast<int32_t>(s->column_int64(4));
       province_info.push_back(std::move(info));
       Province p;
-      p.id = province_info.back().id;
-      p.owner = column_id(*s, 5);
-      p.controller = column_id(*s, 6);
-      p.development = static_cast<int32_t>(s->column_int64(7));
-      p.unrest = static_cast<int32_t>(s->column_int64(8));
-      p.siege_progress = static_cast<int32_t>(s->column_int64(9));
+      (void)read_fields(*s, p, 0, 5);  // integers only: cannot fail
       world.provinces.push_back(p);
     }
   }
@@ -111,9 +106,8 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
 
   std::vector<NationInfo> nation_info;
   {
-    Result<Statement> s = db.prepare(
-        "SELECT id, name, color, aggression, alive, capital_id, treasury, stability, manpower,"
-        " tax_level, war_id, last_peace_tick, player FROM nations ORDER BY id");
+    Result<Statement> s = db.prepare("SELECT id, name, color, aggression, " +
+                                      field_columns<Nation>(false) + " FROM nations ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
@@ -136,16 +130,7 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       info.aggression = static_cast<int32_t>(s->column_int64(3));
       nation_info.push_back(std::move(info));
       Nation n;
-      n.id = nation_info.back().id;
-      n.alive = s->column_int64(4) != 0;
-      n.capital = column_id(*s, 5);
-      n.treasury = s->column_int64(6);
-      n.stability = static_cast<int32_t>(s->column_int64(7));
-      n.manpower = static_cast<int32_t>(s->column_int64(8));
-      n.tax_level = static_cast<int32_t>(s->column_int64(9));
-      n.war = column_id(*s, 10);
-      n.last_peace_tick = column_tick(*s, 11);
-      n.player = s->column_int64(12) != 0;
+      (void)read_fields(*s, n, 0, 4);  // integers only: cannot fail
       world.nations.push_back(n);
     }
   }

@@ -1,5 +1,6 @@
 #include "state/state_hash.h"
 
+#include "state/entity_fields.h"
 #include "state/rng.h"
 
 namespace hegemon {
@@ -14,49 +15,42 @@ class Hasher {
     h_ = mix64(h_ ^ static_cast<uint64_t>(v));
     return *this;
   }
+  Hasher& add(const std::vector<ProvinceId>& path) {
+    add(static_cast<int64_t>(path.size()));
+    for (ProvinceId p : path) add(p);
+    return *this;
+  }
   uint64_t value() const { return h_; }
 
  private:
   uint64_t h_;
 };
 
+// Folds the described fields (state/entity_fields.h) in their order; a field
+// with a gate only while the gate is set, so that hashes recorded in older
+// saves stay valid. A bool folds as 0 or 1, a path as its length then its ids.
+template <class E>
+uint64_t hash_fields(const E& e) {
+  Hasher h(EntityFields<E>::kHashTag);
+  for_each_field<E>([&](const auto& f) {
+    if (f.counts_in(e)) h.add(f.of(e));
+  });
+  return h.value();
+}
+
 }  // namespace
 
-uint64_t entity_hash(const Province& p) {
-  return Hasher(1)
-      .add(p.id).add(p.owner).add(p.controller).add(p.development).add(p.unrest)
-      .add(p.siege_progress).value();
-}
+uint64_t entity_hash(const Province& p) { return hash_fields(p); }
+uint64_t entity_hash(const Nation& n) { return hash_fields(n); }
+uint64_t entity_hash(const Army& a) { return hash_fields(a); }
+uint64_t entity_hash(const War& w) { return hash_fields(w); }
 
-// Fields added after schema version 2 are folded in only when they differ from
-// their default, so every hash recorded in an older save stays valid.
-uint64_t entity_hash(const Nation& n) {
-  Hasher h(2);
-  h.add(n.id).add(n.alive).add(n.capital).add(n.treasury).add(n.stability).add(n.manpower)
-      .add(n.tax_level).add(n.war).add(n.last_peace_tick);
-  if (n.player) h.add(1);
-  return h.value();
-}
-
-uint64_t entity_hash(const Army& a) {
-  Hasher h(3);
-  h.add(a.id).add(a.owner).add(a.location).add(a.strength).add(a.morale).add(a.move_progress);
-  h.add(static_cast<int64_t>(a.path.size()));
-  for (ProvinceId p : a.path) h.add(p);
-  return h.value();
-}
-
-uint64_t entity_hash(const War& w) {
-  Hasher h(4);
-  h.add(w.id).add(w.attacker).add(w.defender).add(w.start_tick).add(w.end_tick)
-      .add(w.war_score).add(w.battle_score);
-  if (w.has_peace_offer()) h.add(w.peace_offer_by).add(w.peace_offer_winner).add(w.peace_offer_tick);
-  return h.value();
-}
-
+// The sum of the entity hashes, then the game row's fields.
 uint64_t combine_state_hash(uint64_t entity_sum, const GameMeta& meta) {
-  return Hasher(5).add(static_cast<int64_t>(entity_sum)).add(meta.tick).add(meta.next_army_id)
-      .add(meta.next_war_id).value();
+  Hasher h(EntityFields<GameMeta>::kHashTag);
+  h.add(static_cast<int64_t>(entity_sum));
+  for_each_field<GameMeta>([&](const auto& f) { h.add(f.of(meta)); });
+  return h.value();
 }
 
 uint64_t full_state_hash(const WorldSnapshot& s) {

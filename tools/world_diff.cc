@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "state/entity_fields.h"
 #include "tools/printable.h"
 
 namespace hegemon {
@@ -56,49 +57,18 @@ class FieldDiff {
   std::string who_;
 };
 
-void diff(Lines& out, const Province& a, const Province& b) {
-  FieldDiff(out, "province " + std::to_string(a.id))
-      .field("owner", a.owner, b.owner)
-      .field("controller", a.controller, b.controller)
-      .field("development", a.development, b.development)
-      .field("unrest", a.unrest, b.unrest)
-      .field("siege_progress", a.siege_progress, b.siege_progress);
+// Every described field but the key (state/entity_fields.h), in order.
+template <class E>
+void diff_fields(FieldDiff& d, const E& a, const E& b) {
+  for_each_field<E>([&](const auto& f) {
+    if (!f.key) d.field(f.name, f.of(a), f.of(b));
+  });
 }
 
-void diff(Lines& out, const Nation& a, const Nation& b) {
-  FieldDiff(out, "nation " + std::to_string(a.id))
-      .field("alive", a.alive, b.alive)
-      .field("capital", a.capital, b.capital)
-      .field("treasury", a.treasury, b.treasury)
-      .field("stability", a.stability, b.stability)
-      .field("manpower", a.manpower, b.manpower)
-      .field("tax_level", a.tax_level, b.tax_level)
-      .field("war", a.war, b.war)
-      .field("last_peace_tick", a.last_peace_tick, b.last_peace_tick)
-      .field("player", a.player, b.player);
-}
-
-void diff(Lines& out, const Army& a, const Army& b) {
-  FieldDiff(out, "army " + std::to_string(a.id))
-      .field("owner", a.owner, b.owner)
-      .field("location", a.location, b.location)
-      .field("strength", a.strength, b.strength)
-      .field("morale", a.morale, b.morale)
-      .field("move_progress", a.move_progress, b.move_progress)
-      .field("path", a.path, b.path);
-}
-
-void diff(Lines& out, const War& a, const War& b) {
-  FieldDiff(out, "war " + std::to_string(a.id))
-      .field("attacker", a.attacker, b.attacker)
-      .field("defender", a.defender, b.defender)
-      .field("start_tick", a.start_tick, b.start_tick)
-      .field("end_tick", a.end_tick, b.end_tick)
-      .field("war_score", a.war_score, b.war_score)
-      .field("battle_score", a.battle_score, b.battle_score)
-      .field("peace_offer_by", a.peace_offer_by, b.peace_offer_by)
-      .field("peace_offer_winner", a.peace_offer_winner, b.peace_offer_winner)
-      .field("peace_offer_tick", a.peace_offer_tick, b.peace_offer_tick);
+template <class E>
+void diff(Lines& out, const char* kind, const E& a, const E& b) {
+  FieldDiff d(out, std::string(kind) + " " + std::to_string(a.id));
+  diff_fields(d, a, b);
 }
 
 // Matches two id-sorted lists by id: entities on one side only are named,
@@ -115,7 +85,7 @@ void diff_lists(Lines& out, const char* kind, const std::vector<T>& recorded,
       out.add(std::string(kind) + " " + std::to_string(replayed[j++].id) +
               ": in the replay, not recorded");
     } else {
-      diff(out, recorded[i++], replayed[j++]);
+      diff(out, kind, recorded[i++], replayed[j++]);
     }
   }
 }
@@ -137,9 +107,8 @@ std::vector<std::string> diff_worlds(const WorldSnapshot& recorded, const WorldS
   diff_lists(out, "nation", recorded.nations, replayed.nations);
   diff_lists(out, "army", recorded.armies, replayed.armies);
   diff_lists(out, "war", recorded.wars, replayed.wars);
-  FieldDiff(out, "game")
-      .field("next_army_id", recorded.meta.next_army_id, replayed.meta.next_army_id)
-      .field("next_war_id", recorded.meta.next_war_id, replayed.meta.next_war_id);
+  FieldDiff game(out, "game");
+  diff_fields(game, recorded.meta, replayed.meta);
   return out.finish();
 }
 

@@ -132,10 +132,11 @@ Status create_key(const std::string& path) {
   TokenKey key;
   if (RAND_bytes(key.bytes.data(), static_cast<int>(key.bytes.size())) != 1)
     return Status::error(what + ": the random number generator failed");
-  const std::string temp = path + ".new." + std::to_string(::getpid());
-  ::unlink(temp.c_str());  // a leftover of a crashed process with our pid
+  // A name of its own (mkostemp: O_EXCL, mode 0600), so that two threads or
+  // processes making the key at once never write into one file.
+  std::string temp = path + ".new.XXXXXX";
   {
-    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
     if (fd.get() < 0) return Status::io_error(what + ": " + errno_text(errno));
     // The umask may have taken bits from 0600, never added any: set it exactly.
     bool ok = ::fchmod(fd.get(), 0600) == 0 &&

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 #include "persistence/save_file.h"
 #include "persistence/save_reader.h"
@@ -218,6 +219,28 @@ CAF_TEST(a missing key file is made 0600 with 32 random bytes and kept) {
   // Moved away: a new key, and the old save's tokens are no longer the host's.
   fs::rename(key, key + ".old");
   CAF_CHECK_EQUAL(host.reopen(path), std::make_pair(int64_t{1}, size_t{0}));
+}
+
+CAF_TEST(servers making the key at once agree on one) {
+  test::TempDir dir;
+  const std::string key = dir.file("state/token.key");
+  constexpr int kThreads = 8;
+  std::vector<Result<TokenKey>> keys(kThreads, Status::error("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] { keys[i] = load_or_create_token_key(key); });
+  for (auto& t : threads) t.join();
+  for (const auto& k : keys) {
+    CAF_REQUIRE(k.ok());
+    CAF_CHECK(k->bytes == keys[0]->bytes);
+  }
+  // Only the key is left: no temporary file of a loser stays behind.
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir.file("state"))) {
+    CAF_MESSAGE("state/" << entry.path().filename().string());
+    ++files;
+  }
+  CAF_CHECK_EQUAL(files, 1u);
 }
 
 CAF_TEST(a bad key file refuses the open and is left alone with the save) {

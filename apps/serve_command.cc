@@ -114,13 +114,14 @@ bool supervise(caf::actor_system& sys, const Game& game) {
 Result<std::string> bootstrap_admin_token(const GameOptions& options, const std::string& configured) {
   auto save = SaveFile::open(options.save_path, options.save);
   if (!save) return save.status();
-  // Opening for writing drops the tokens of a save from another machine
+  // Opening for writing drops the tokens this host did not seal for this save
   // (persistence/token_origin.h); the operator must know why logins that
   // came with the save no longer work.
   if (const int64_t dropped = (*save)->foreign_tokens_dropped(); dropped > 0) {
     const std::string note = std::to_string(dropped) +
-                             " access token(s) in the save were issued on another machine (or before "
-                             "this build recorded where) and were dropped; issue new ones";
+                             " access token(s) in the save were not issued by this host for this "
+                             "save (a save from elsewhere, edited, or from before this build "
+                             "sealed its tokens) and were dropped; issue new ones";
     spdlog::warn("{}", note);
     std::cerr << "hegemon serve: " << note << "\n";
   }

@@ -29,25 +29,14 @@ Status check_ours(const Database& db, const SchemaInfo& info) {
   return check_schema_objects(db, info.user_version);
 }
 
+// Inside the caller's transaction.
 Status apply(Database& db, const Migration& m) {
-  Result<Transaction> txn = Transaction::begin(db);
-  if (!txn.ok()) return txn.status();
-  // Re-read under the write lock: another process may have migrated since
-  // we looked. Returning drops `txn`, which rolls back (nothing was written).
-  Result<int64_t> version = db.query_int64("PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  if (*version >= m.version) return Status();
-  if (*version != m.version - 1) {
-    return Status::error("save is at schema version " + std::to_string(*version) +
-                         ", expected " + std::to_string(m.version - 1));
-  }
   Status status = db.exec(m.sql);
-  if (!status.ok()) return status;
-  // Both header fields are transactional: they change with the tables or not at all.
-  status = db.exec("PRAGMA application_id = " + std::to_string(kHegemonApplicationId) +
-                   "; PRAGMA user_version = " + std::to_string(m.version));
-  if (!status.ok()) return status;
-  return txn->commit();
+  if (!status.ok()) {
+    return status.with_context(db.path() + ": apply schema migration " +
+                               std::to_string(m.version) + " (" + m.name + ")");
+  }
+  return Status();
 }
 
 }  // namespace
@@ -72,20 +61,44 @@ Status check_migratable(const Database& db) {
   return check_ours(db, *info);
 }
 
-Status migrate(Database& db) {
+Status migrate(Database& db, const MigrationCheck& accept) {
   Result<SchemaInfo> info = read_schema_info(db);
   if (!info.ok()) return info.status().with_context(db.path() + ": read schema version");
   Status status = check_ours(db, *info);
   if (!status.ok()) return status;
+  const int latest = latest_schema_version();
+  if (info->user_version >= latest) return Status();
+  Result<Transaction> txn = Transaction::begin(db);
+  if (!txn.ok()) return txn.status().with_context(db.path() + ": migrate");
+  // Re-read under the write lock: another process may have migrated since
+  // we looked. Returning drops `txn`, which rolls back (nothing was written).
+  Result<int64_t> version = db.query_int64("PRAGMA user_version");
+  if (!version.ok()) return version.status().with_context(db.path() + ": migrate");
+  if (*version >= latest) return Status();
+  if (*version != info->user_version) {
+    return Status::error(db.path() + ": save moved from schema version " +
+                         std::to_string(info->user_version) + " to " + std::to_string(*version) +
+                         " while it was being opened");
+  }
   for (const Migration& m : schema_migrations()) {
-    if (m.version <= info->user_version) continue;
+    if (m.version <= *version) continue;
     status = apply(db, m);
+    if (!status.ok()) return status;
+  }
+  // Both header fields are transactional: they change with the tables or not at all.
+  status = db.exec("PRAGMA application_id = " + std::to_string(kHegemonApplicationId) +
+                   "; PRAGMA user_version = " + std::to_string(latest));
+  if (!status.ok()) return status.with_context(db.path() + ": migrate");
+  if (accept) {
+    status = accept(db);
     if (!status.ok()) {
-      return status.with_context(db.path() + ": apply schema migration " +
-                                 std::to_string(m.version) + " (" + m.name + ")");
+      const auto kind = status.is_io_error() ? &Status::io_error : &Status::error;
+      return kind(status.message() + " (checked as migrated from schema version " +
+                           std::to_string(*version) +
+                  "; the migration was rolled back and the save is unchanged)");
     }
   }
-  return Status();
+  return txn->commit().with_context(db.path() + ": migrate");
 }
 
 Status check_schema_current(const Database& db) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "persistence/sqlite.h"
 #include "state/status.h"
@@ -26,15 +27,21 @@ Result<SchemaInfo> read_schema_info(const Database& db);
 
 // Brings `db` to latest_schema_version():
 //  - an empty database (no objects, both header fields 0) gets every migration;
-//  - a Hegemon save at version N < latest gets N+1..latest, each in its own
-//    transaction together with its `PRAGMA user_version`, so a crash leaves
-//    the save at some whole version;
+//  - a Hegemon save at version N < latest gets N+1..latest, all in ONE
+//    transaction together with the new `PRAGMA user_version`; before it
+//    commits, `accept` (if given) is called on the migrated database, and an
+//    error from it rolls everything back and is returned. So a crash leaves
+//    the save at its old version or the latest, and a save refused for its
+//    content (its world does not load) is left byte for byte as it was: its
+//    content can be checked only in the shape this build reads, and that
+//    shape exists only after the migrations;
 //  - a Hegemon save at the latest version is left alone;
 //  - a save from a newer build, a foreign SQLite database, a non-database
 //    file, or a save holding schema objects its migrations did not create
 //    (schema_check.h) is refused without writing anything.
 // Errors start with the database's path.
-Status migrate(Database& db);
+using MigrationCheck = std::function<Status(const Database&)>;
+Status migrate(Database& db, const MigrationCheck& accept = {});
 
 // What migrate() checks before it writes, alone, for a read-only connection:
 // ok iff migrate() would accept `db` (empty, or a Hegemon save up to the

@@ -11,6 +11,7 @@
 #include "state/hash_hex.h"
 #include "persistence/row_codec.h"
 #include "persistence/snapshot_codec.h"
+#include "persistence/token_origin.h"
 #include "persistence/world_reader.h"
 #include "state/game_date.h"
 #include "state/state_hash.h"
@@ -60,8 +61,8 @@ constexpr const char kInsertAdjacency[] =
 const std::vector<const char*> kProvinceStatic{"name", "terrain", "x", "y"};
 const std::vector<const char*> kNationStatic{"name", "color", "aggression"};
 constexpr const char kInsertGame[] =
-    "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id)"
-    " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id,"
+    " save_id) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, lower(hex(randomblob(16))))";
 
 // ---- binders shared by create_world() and commit() ----
 
@@ -264,6 +265,9 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
   // The starting world itself, so a replay never depends on regenerating it.
   status = write_snapshot(stmts_.insert_snapshot, world, hash);
   if (!status.ok()) return status.with_context(what + ": insert snapshot");
+  // The seal covers the game row, which exists from now on.
+  status = seal_tokens(db_, token_key_);
+  if (!status.ok()) return status.with_context(what);
 
   status = txn->commit();
   if (!status.ok()) return status.with_context(what);

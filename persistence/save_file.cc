@@ -16,6 +16,7 @@
 #include "state/hash_hex.h"
 #include "persistence/migrate.h"
 #include "persistence/save_precheck.h"
+#include "persistence/token_key.h"
 #include "persistence/token_origin.h"
 #include "persistence/world_reader.h"
 #include "state/game_date.h"
@@ -117,6 +118,15 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
                             errno_text(errno) + "); the save and its -wal and -shm files live there");
   }
 
+  // The host's key first: without it no token can be checked, and nothing
+  // about the save has been touched yet.
+  Result<std::string> key_path = options.token_key_path.empty()
+                                     ? default_token_key_path()
+                                     : Result<std::string>(options.token_key_path);
+  if (!key_path.ok()) return key_path.status().with_context(what);
+  Result<TokenKey> key = load_or_create_token_key(*key_path);
+  if (!key.ok()) return key.status().with_context(what);
+
   Result<SaveLock> lock = SaveLock::acquire(path);  // one writing process per save
   if (!lock.ok()) return lock.status();
 
@@ -131,19 +141,22 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
   if (!db.ok()) return db.status();
 
   // Migrate before anything else writes: migrate() refuses foreign and newer
-  // files before writing, and the PRAGMAs below would modify them.
-  Status status = migrate(*db);
+  // files before writing, and the PRAGMAs below would modify them. An older
+  // save is migrated in one transaction that commits only if its world then
+  // loads, so a save refused for its content is left unmigrated.
+  Status status = migrate(*db, [](const Database& migrated) { return check_world_loads(migrated); });
   if (!status.ok()) return status;
-  // Before configure(): a new save records its origin with its schema, in
+  // Before configure(): a new save records its seal with its schema, in
   // the same journal mode, so a WAL that cannot be written fails at the
   // world, not here.
-  Result<int64_t> dropped = adopt_tokens(*db);
+  Result<int64_t> dropped = authenticate_tokens(*db, *key);
   if (!dropped.ok()) return dropped.status();
   status = configure(*db, options);
   if (!status.ok()) return status;
 
   std::unique_ptr<SaveFile> save(new SaveFile(std::move(*db), options));
   save->lock_ = std::move(*lock);
+  save->token_key_ = *key;
   save->foreign_tokens_dropped_ = *dropped;
   status = save->read_game_row();
   if (!status.ok()) return status.with_context(what);
@@ -278,8 +291,17 @@ Result<int64_t> SaveFile::issue_token(const std::string& role, NationId nation,
                                       const std::string& hash) {
   Status status = ensure_ready();
   if (!status.ok()) return status;
-  Result<int64_t> id = insert_token(db_, role, nation, hash);
-  status = finish_write(id.status());
+  Result<int64_t> id = Status::error("unset");
+  {
+    // The token and the seal that covers it, together or not at all.
+    Result<Transaction> txn = Transaction::begin(db_);
+    if (!txn.ok()) return finish_write(txn.status().with_context("issue " + role + " token"));
+    id = insert_token(db_, role, nation, hash);
+    status = id.status();
+    if (status.ok()) status = seal_tokens(db_, token_key_);
+    if (status.ok()) status = txn->commit();
+  }
+  status = finish_write(status);
   if (!status.ok()) return status;
   return id;
 }
@@ -287,7 +309,14 @@ Result<int64_t> SaveFile::issue_token(const std::string& role, NationId nation,
 Status SaveFile::revoke_token(int64_t id) {
   Status status = ensure_ready();
   if (!status.ok()) return status;
-  return finish_write(hegemon::revoke_token(db_, id));
+  {
+    Result<Transaction> txn = Transaction::begin(db_);
+    if (!txn.ok()) return finish_write(txn.status().with_context("revoke token"));
+    status = hegemon::revoke_token(db_, id);
+    if (status.ok()) status = seal_tokens(db_, token_key_);
+    if (status.ok()) status = txn->commit();
+  }
+  return finish_write(status);
 }
 
 Result<std::vector<TokenRecord>> SaveFile::tokens() const { return list_tokens(db_); }

@@ -39,6 +39,7 @@
 
 #include "persistence/save_lock.h"
 #include "persistence/sqlite.h"
+#include "persistence/token_key.h"
 #include "persistence/token_store.h"
 #include "state/change_set.h"
 #include "state/ids.h"
@@ -56,6 +57,8 @@ struct SaveOptions {
   // its registered name; empty: SQLite's default. Tests inject I/O faults
   // through a VFS of their own (tests/faulty_vfs.h); the binary never sets it.
   std::string vfs;
+  // The host's token key file (token_key.h); empty: default_token_key_path().
+  std::string token_key_path;
 };
 
 enum class CommitOutcome {
@@ -72,8 +75,11 @@ class SaveFile {
   // modifying them: an existing file is first checked on a read-only
   // connection (save_precheck.h). Takes the save's SaveLock
   // (persistence/save_lock.h) for the SaveFile's life: refused when another
-  // process writes the save. The tokens of a save last opened for writing on
-  // another machine are dropped (token_origin.h).
+  // process writes the save. The tokens of a save whose seal is not this
+  // host's for this save are dropped (token_origin.h); a token key file that
+  // cannot be read or made (token_key.h) refuses the open. An older save is
+  // migrated only if its world then loads (migrate.h): a save refused for its
+  // content is left as it was.
   static Result<std::unique_ptr<SaveFile>> open(const std::string& path,
                                                 const SaveOptions& options = {});
 
@@ -161,8 +167,9 @@ class SaveFile {
   Status revoke_token(int64_t id);
   Result<std::vector<TokenRecord>> tokens() const;
   Result<bool> has_admin_token() const;
-  // How many tokens open() dropped because they were issued on another
-  // machine (token_origin.h); 0 for a save of this machine.
+  // Issuing and revoking reseal the tokens in the same transaction.
+  // How many tokens open() dropped because their seal was not this host's
+  // for this save (token_origin.h); 0 for the host's own save.
   int64_t foreign_tokens_dropped() const { return foreign_tokens_dropped_; }
 
   // Fault injection: called inside every commit's transaction after all rows
@@ -223,6 +230,7 @@ class SaveFile {
   Status write_game_row(const GameMeta& meta, const std::string& date);
   Status insert_event(const Event& e);
 
+  TokenKey token_key_;  // seals the tokens (token_origin.h)
   SaveLock lock_;  // declared before db_: released after the connection closes
   Database db_;
   SaveOptions options_;

@@ -182,4 +182,13 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
   return world;
 }
 
+Status check_world_loads(const Database& db) {
+  const std::string what = "load world from " + db.path();
+  Result<int64_t> worlds = db.query_int64("SELECT count(*) FROM game");
+  if (!worlds.ok()) return worlds.status().with_context(what);
+  if (*worlds == 0) return Status();
+  Result<WorldSnapshot> world = read_world(db, what);
+  return world.ok() ? Status() : world.status();
+}
+
 }  // namespace hegemon

@@ -21,4 +21,9 @@ namespace hegemon {
 Result<WorldSnapshot> read_world(const Database& db, const std::string& what,
                                  bool verify_hash = true);
 
+// Ok iff `db` holds no world yet (no game row) or its world reads back as
+// above, hash verified: what a save must pass before the writer changes it
+// on its own account (migrations, dropping tokens).
+Status check_world_loads(const Database& db);
+
 }  // namespace hegemon

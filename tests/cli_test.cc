@@ -403,12 +403,40 @@ CAF_TEST(a save whose tokens came from another machine is served with a fresh ad
   hegemon::test::exec_sql(save, "UPDATE token_origin SET machine = '" + std::string(64, 'a') + "'");
   r = run(dir, "serve --save " + save + " --ticks 1" + kSmall);
   CAF_REQUIRE_EQUAL(r.code, 0);
-  CAF_CHECK(contains(r.err, "1 access token(s) in the save were issued on another machine"));
+  CAF_CHECK(contains(r.err, "1 access token(s) in the save were not issued by this host for this save"));
   CAF_CHECK(contains(r.err, "shown this once"));  // the host's own admin token
   CAF_CHECK_EQUAL(hegemon::test::query_int(save, "SELECT count(*) FROM tokens"), 1);
   // Back on its own machine, a save keeps its tokens and nothing is said.
   r = run(dir, "serve --save " + save + " --ticks 1" + kSmall);
   CAF_REQUIRE_EQUAL(r.code, 0);
-  CAF_CHECK(!contains(r.err, "another machine"));
+  CAF_CHECK(!contains(r.err, "not issued by this host"));
+  CAF_CHECK(!contains(r.err, "shown this once"));
+}
+
+CAF_TEST(serve refuses a token key file others can read and makes a missing one) {
+  TempDir dir;
+  const std::string save = dir.file("game.db");
+  const std::string state = dir.file("state");
+  const std::string env = "HEGEMON_STATE_DIR='" + state + "'";
+  // No key yet: made 0600, and the save's admin token sealed with it.
+  Run r = run(dir, "serve --save " + save + " --ticks 1" + kSmall, env);
+  CAF_REQUIRE_EQUAL(r.code, 0);
+  CAF_CHECK(contains(r.err, "shown this once"));
+  const std::string key = state + "/token.key";
+  struct stat st {};
+  CAF_REQUIRE_EQUAL(::stat(key.c_str(), &st), 0);
+  CAF_CHECK_EQUAL(st.st_mode & 07777, 0600u);
+  // Readable by others: refused before the save is touched, exit 1.
+  ::chmod(key.c_str(), 0644);
+  const std::string before = read_file(save);
+  r = run(dir, "serve --save " + save + " --ticks 1" + kSmall, env);
+  CAF_CHECK_EQUAL(r.code, 1);
+  CAF_CHECK(contains(r.out + r.err, "token key file " + key + " has mode 0644, not 0600"));
+  CAF_CHECK(read_file(save) == before);
+  // Put right: the same key, so the save keeps its token and nothing is said.
+  ::chmod(key.c_str(), 0600);
+  r = run(dir, "serve --save " + save + " --ticks 1" + kSmall, env);
+  CAF_REQUIRE_EQUAL(r.code, 0);
+  CAF_CHECK(!contains(r.err, "not issued by this host"));
   CAF_CHECK(!contains(r.err, "shown this once"));
 }

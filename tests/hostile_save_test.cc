@@ -3,8 +3,8 @@
 // way Hegemon opens a save refuses it with an error naming what is wrong, and
 // leaves the file byte for byte as it was. Also the defences of every
 // connection (persistence/connection_guard.h), a foreign -wal
-// (save_precheck.h), FIFOs (regular_file.h, through the binary) and tokens
-// that come with a save from another machine (token_origin.h).
+// (save_precheck.h) and FIFOs (regular_file.h, through the binary). Tokens
+// that come with a save: tests/token_seal_test.cc.
 #define CAF_SUITE hostile_save
 #include <caf/test/unit_test.hpp>
 
@@ -23,7 +23,6 @@
 #include "persistence/save_file.h"
 #include "persistence/save_reader.h"
 #include "persistence/sqlite.h"
-#include "persistence/token_origin.h"
 #include "persistence/token_store.h"
 #include "rules/world_gen.h"
 #include "test_support.h"
@@ -395,81 +394,5 @@ CAF_TEST(a FIFO as the save or its wal is refused at once by every command) {
 }
 
 // ---- item 2: tokens travel with a save ----
-
-CAF_TEST(tokens issued on another machine are dropped by the writer and kept by readers) {
-  test::TempDir dir;
-  const std::string path = dir.file("tokens.db");
-  make_save(path);
-  const std::string hash = token_hash("the author's admin token");
-  {
-    auto save = SaveFile::open(path);
-    CAF_REQUIRE(save.ok());
-    CAF_REQUIRE((*save)->issue_token("admin", kNoNation, hash).ok());
-  }
-  CAF_CHECK_EQUAL(test::query_text(path, "SELECT machine FROM token_origin"), this_machine_origin());
-  // Same machine: kept.
-  {
-    auto save = SaveFile::open(path);
-    CAF_REQUIRE(save.ok());
-    CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 0);
-    CAF_CHECK_EQUAL((*save)->tokens()->size(), 1u);
-  }
-  // The save as it arrives from its author's machine.
-  const std::string elsewhere(64, 'a');
-  test::exec_sql(path, "UPDATE token_origin SET machine = '" + elsewhere + "'");
-  // Read-only openers change nothing (and a server reads tokens only after
-  // its writer opened the save).
-  const std::string before = test::read_file(path);
-  {
-    auto reader = SaveReader::open(path);
-    CAF_REQUIRE(reader.ok());
-    CAF_CHECK((*reader)->find_token(hash)->has_value());
-    CAF_REQUIRE(SaveView::open(path).ok());
-  }
-  CAF_CHECK(test::read_file(path) == before);
-  // The writer drops them and records this machine; serve then issues a
-  // fresh admin token as for a new save.
-  {
-    auto save = SaveFile::open(path);
-    CAF_REQUIRE(save.ok());
-    CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 1);
-    CAF_CHECK((*save)->tokens()->empty());
-    const auto has_admin_result = (*save)->has_admin_token();
-    CAF_REQUIRE(has_admin_result.ok());
-    const bool has_admin = *has_admin_result;
-    CAF_CHECK_EQUAL(has_admin, false);
-  }
-  CAF_CHECK_EQUAL(test::query_text(path, "SELECT machine FROM token_origin"), this_machine_origin());
-  // A save from before the origin was recorded: unknown, so not trusted.
-  {
-    auto save = SaveFile::open(path);
-    CAF_REQUIRE(save.ok());
-    CAF_REQUIRE((*save)->issue_token("admin", kNoNation, hash).ok());
-  }
-  test::exec_sql(path, "DELETE FROM token_origin");
-  auto save = SaveFile::open(path);
-  CAF_REQUIRE(save.ok());
-  CAF_CHECK_EQUAL((*save)->foreign_tokens_dropped(), 1);
-}
-
-CAF_TEST(a save from another machine that does not load loses nothing to the writer) {
-  test::TempDir dir;
-  const std::string path = dir.file("refused.db");
-  make_save(path);
-  {
-    auto save = SaveFile::open(path);
-    CAF_REQUIRE(save.ok());
-    CAF_REQUIRE((*save)->issue_token("admin", kNoNation, token_hash("its author's token")).ok());
-  }
-  // From elsewhere, and its tables do not hold the world its hash records.
-  test::exec_sql(path, "UPDATE token_origin SET machine = '" + std::string(64, 'b') + "';"
-                       " UPDATE provinces SET development = development + 1 WHERE id = 1");
-  const std::string before = test::read_file(path);
-  auto save = SaveFile::open(path);
-  CAF_REQUIRE(!save.ok());
-  CAF_MESSAGE("refused: " << save.status().message());
-  CAF_CHECK(contains(save.status().message(), "do not hold the world"));
-  // Dropping its tokens was the first write it would have had: none happened.
-  CAF_CHECK(test::read_file(path) == before);
-  CAF_CHECK_EQUAL(test::query_int(path, "SELECT count(*) FROM tokens"), 1);
-}
+// Whose tokens a save holds (the seal, persistence/token_origin.h) and the
+// host's key file: tests/token_seal_test.cc.

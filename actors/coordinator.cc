@@ -21,6 +21,7 @@
 #include "rules/phases.h"
 #include "state/change_recorder.h"
 #include "state/game_date.h"
+#include "state/world_check.h"
 
 namespace hegemon {
 namespace {
@@ -520,6 +521,11 @@ bool may_start_tick(self_ptr self) {
 
 void start_tick(self_ptr self) {
   auto& st = self->state;
+  // A tick that could carry the tick or an id counter past what a load
+  // accepts is not started: the save stays one that opens (issue #13).
+  if (Status room = check_room_for_next_tick(st.world->meta(), st.world->map().nation_count());
+      !room.ok())
+    return pause_with_error(self, room.message());
   if (st.faults) st.faults->maybe_crash({ActorKind::coordinator, 0}, st.world->meta().tick + 1);
   st.in_tick = true;
   lap(st);

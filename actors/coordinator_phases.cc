@@ -8,6 +8,7 @@
 #include "actors/errors.h"
 #include "rules/commands.h"
 #include "rules/phases.h"
+#include "state/world_check.h"
 
 namespace hegemon {
 namespace coordinator_detail {
@@ -121,6 +122,11 @@ void on_phase_reply(self_ptr self, Tick tick, size_t slot, WarProposal proposal)
 
 void start_tick(self_ptr self) {
   auto& st = self->state;
+  // A tick that could carry the tick or an id counter past what a load
+  // accepts is not started: the save stays one that opens (issue #13).
+  if (Status room = check_room_for_next_tick(st.world->meta(), st.world->map().nation_count());
+      !room.ok())
+    return pause_with_error(self, room.message());
   if (st.faults) st.faults->maybe_crash({ActorKind::coordinator, 0}, st.world->meta().tick + 1);
   st.in_tick = true;
   st.stats.tick_started(wall_now());

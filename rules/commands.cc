@@ -44,6 +44,10 @@ Status check_recruit(const NationPlan& plan, ProvinceId province) {
     return Status::error("there is no " + province_name(province));
   if (!holds(plan.provinces.get(province), plan.id()))
     return Status::error(province_name(province) + " is not held by " + nation_name(plan.id()));
+  if (static_cast<int64_t>(plan.recruitments.size()) >= kMaxRecruitmentsPerDay)
+    return Status::error(nation_name(plan.id()) + " already recruits " +
+                         std::to_string(kMaxRecruitmentsPerDay) +
+                         " armies today, the most a nation can in a day");
   if (plan.nation.treasury < kRecruitCost)
     return Status::error("recruiting costs " + std::to_string(kRecruitCost) +
                          " ducats; the treasury holds " + std::to_string(plan.nation.treasury));

@@ -53,7 +53,8 @@ void reinforce_armies_monthly(NationPlan& plan, const ProvinceTotals& totals) {
 void plan_recruitment_monthly(NationPlan& plan, const ProvinceTotals& totals) {
   Nation& n = plan.nation;
   const int64_t strength = plan.armies.strength_of(n.id);
-  const bool affordable = strength + kRecruitStrength <= force_limit(totals.owned_development) &&
+  const bool affordable = static_cast<int64_t>(plan.recruitments.size()) < kMaxRecruitmentsPerDay &&
+                          strength + kRecruitStrength <= force_limit(totals.owned_development) &&
                           n.treasury >= kRecruitCost && n.manpower >= kRecruitStrength;
   // Cheap tests first: the neighbour survey runs only when it could matter.
   if (!affordable || (!plan.at_war() && !threatened(plan, strength))) return;

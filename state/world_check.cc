@@ -213,4 +213,18 @@ Status check_world(const WorldSnapshot& world) {
   return check_world_state(world, *world.map);
 }
 
+Status check_room_for_next_tick(const GameMeta& meta, int64_t nations) {
+  const auto full = [](const char* what, int64_t value, int64_t need, int64_t limit) {
+    return Status::error("the game has reached the limit a save can hold: " + std::string(what) +
+                         " is " + str(value) + " and the next tick may need " + str(need) +
+                         " more, past " + str(limit) + " (state/world_limits.h)");
+  };
+  if (meta.tick >= kMaxTick) return full("the tick", meta.tick, 1, kMaxTick);
+  if (meta.next_army_id > kMaxEntityId - max_new_armies_per_tick(nations))
+    return full("next_army_id", meta.next_army_id, max_new_armies_per_tick(nations), kMaxEntityId);
+  if (meta.next_war_id > kMaxEntityId - max_new_wars_per_tick(nations))
+    return full("next_war_id", meta.next_war_id, max_new_wars_per_tick(nations), kMaxEntityId);
+  return Status();
+}
+
 }  // namespace hegemon

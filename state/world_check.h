@@ -30,4 +30,12 @@ Status check_world_state(const WorldSnapshot& world, const WorldMap& map);
 // Both: a whole world as loaded. world.map must be set.
 Status check_world(const WorldSnapshot& world);
 
+// Is there room for one more tick? The loader refuses a tick beyond kMaxTick
+// and id counters beyond kMaxEntityId, so a game that ran past them would be
+// refused by its own next load and by `rollback`. The coordinator asks this
+// before every tick and pauses with the returned reason when the next tick
+// could pass a limit (at most max_new_armies_per_tick / max_new_wars_per_tick
+// ids a tick). O(1).
+Status check_room_for_next_tick(const GameMeta& meta, int64_t nations);
+
 }  // namespace hegemon

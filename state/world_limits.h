@@ -48,6 +48,19 @@ constexpr int64_t kMaxTreasury = 1'000'000'000'000'000;
 // before: a siege takes at most a few hundred days, a step at most ten).
 constexpr int32_t kMaxDayCounter = 100000;
 
+// ---- how fast the counters grow (the room a running game keeps) ----
+// A nation recruits at most this many armies a day, by command and by its
+// AI together (commands beyond it are refused), and declares at most one
+// war. So one tick takes at most nations * kMaxRecruitmentsPerDay army ids
+// and nations / 2 war ids, and the coordinator can tell before a tick
+// whether it could carry a counter past the limits above
+// (check_room_for_next_tick in world_check.h).
+constexpr int32_t kMaxRecruitmentsPerDay = 10;
+constexpr int64_t max_new_armies_per_tick(int64_t nations) {
+  return nations * kMaxRecruitmentsPerDay;
+}
+constexpr int64_t max_new_wars_per_tick(int64_t nations) { return nations / 2; }
+
 // ---- the static map ----
 // A province's or nation's name, in bytes: far more than any real name, and
 // small enough that every reply naming one stays cheap (a 100 MB name made

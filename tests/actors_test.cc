@@ -12,6 +12,7 @@
 #include "rules/commands.h"
 #include "rules/phases.h"
 #include "state/command_json.h"
+#include "state/world_limits.h"
 #include "test_support.h"
 
 using namespace hegemon;
@@ -189,6 +190,64 @@ CAF_TEST(save as writes a consistent copy that opens at the committed tick) {
   ck.receive([&](caf::ok_atom) { checkpointed = true; },
              [&](caf::error& err) { CAF_FAIL("save failed: " << describe(err)); });
   CAF_CHECK(checkpointed);
+}
+
+// A save whose counters are near the limits a load accepts (a hand-edited
+// save may be, issue #13): the game must pause before a tick could carry
+// them past, or the save would be refused by its own next load.
+namespace {
+void create_save_near_limits(const std::string& path, Tick tick, ArmyId next_army_id) {
+  WorldSnapshot near = generate_world(test::small_world());
+  near.meta.tick = tick;
+  near.meta.next_army_id = next_army_id;
+  World w(near);
+  auto save = SaveFile::open(path, SaveOptions{});
+  CAF_REQUIRE(save.ok());
+  CAF_REQUIRE((*save)->create_world(w.snapshot()).ok());
+}
+
+bool mentions(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+}  // namespace
+
+CAF_TEST(a game pauses at the last tick a save can hold and its save still opens) {
+  create_save_near_limits(save_path, kMaxTick - 3, 100);
+  start(0);
+  set_speed(kMaxSpeed);
+  run();
+  GameStatus s = status();
+  CAF_CHECK_EQUAL(s.committed_tick, kMaxTick);
+  CAF_CHECK_EQUAL(s.speed, kPausedSpeed);
+  CAF_CHECK(mentions(s.last_error, "the limit a save can hold: the tick"));
+  // Resuming cannot get past it either.
+  self->send(game.root, resume_atom::value);
+  run();
+  s = status();
+  CAF_CHECK_EQUAL(s.committed_tick, kMaxTick);
+  CAF_CHECK_EQUAL(s.speed, kPausedSpeed);
+  CAF_CHECK(mentions(s.last_error, "the limit a save can hold"));
+  auto reader = SaveReader::open(save_path);
+  CAF_REQUIRE(reader.ok());
+  auto loaded = (*reader)->load_world();
+  CAF_REQUIRE(loaded.ok());
+  CAF_CHECK_EQUAL(loaded->meta.tick, kMaxTick);
+}
+
+CAF_TEST(a game pauses before a tick could take army ids past the limit) {
+  const int64_t nations = test::small_world().nations;
+  create_save_near_limits(save_path, 0,
+                          static_cast<ArmyId>(kMaxEntityId - max_new_armies_per_tick(nations) + 1));
+  start(0);
+  set_speed(kMaxSpeed);
+  run();
+  const GameStatus s = status();
+  CAF_CHECK_EQUAL(s.committed_tick, 0);
+  CAF_CHECK_EQUAL(s.speed, kPausedSpeed);
+  CAF_CHECK(mentions(s.last_error, "next_army_id"));
+  auto reader = SaveReader::open(save_path);
+  CAF_REQUIRE(reader.ok());
+  CAF_CHECK((*reader)->load_world().ok());
 }
 
 CAF_TEST(speed requests are validated) {

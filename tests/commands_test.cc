@@ -152,6 +152,27 @@ CAF_TEST(a command that no longer holds at its tick fails and changes nothing) {
   CAF_CHECK_EQUAL(w.armies_of(1)->size(), 1u);
 }
 
+CAF_TEST(a nation recruits at most kMaxRecruitmentsPerDay armies a day) {
+  // The cap bounds the army ids one tick can take, so the coordinator can
+  // stop a game before its id counter passes what a load accepts.
+  WorldSnapshot s = line_world({1, 1, 2});
+  s.nations[0].treasury = kRecruitCost * (kMaxRecruitmentsPerDay + 5);
+  s.nations[0].manpower = kRecruitStrength * (kMaxRecruitmentsPerDay + 5);
+  World w(s);
+  std::vector<Command> many;
+  for (int i = 0; i < kMaxRecruitmentsPerDay + 2; ++i) many.push_back(recruit(1, 1 + i % 2));
+  const ChangeSet cs = tick_with(w, many);
+  CAF_CHECK_EQUAL(count_events(cs.events, events::kArmyRecruited),
+                  static_cast<size_t>(kMaxRecruitmentsPerDay));
+  CAF_CHECK_EQUAL(count_events(cs.events, events::kCommandFailed), 2u);
+  const Event* failed = find_event(cs, events::kCommandFailed);
+  CAF_REQUIRE(failed != nullptr);
+  CAF_CHECK(contains(failed->data, "the most a nation can in a day"));
+  // The next day the nation may recruit again.
+  const ChangeSet next = tick_with(w, {recruit(1, 1)});
+  CAF_CHECK_EQUAL(count_events(next.events, events::kArmyRecruited), 1u);
+}
+
 CAF_TEST(the AI stands aside for a nation a player holds) {
   // At war, rich and big enough to recruit: the AI side raises regiments on
   // the first of the month and picks its taxes; the player's side does not.

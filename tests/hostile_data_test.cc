@@ -264,6 +264,29 @@ CAF_TEST(a tick near INT64_MAX is refused) {
   CHECK_REFUSED(save.load(), "game: tick 9223372036854775806 is outside 0..");
 }
 
+CAF_TEST(a running game has room for a tick only while the next one stays within the load limits) {
+  GameMeta meta;
+  meta.tick = 100;
+  meta.next_army_id = 50;
+  meta.next_war_id = 3;
+  const int64_t nations = 12;
+  CAF_CHECK(check_room_for_next_tick(meta, nations).ok());
+  meta.tick = kMaxTick - 1;  // the last tick a load accepts is kMaxTick
+  CAF_CHECK(check_room_for_next_tick(meta, nations).ok());
+  meta.tick = kMaxTick;
+  CHECK_REFUSED(check_room_for_next_tick(meta, nations), "the tick is 10000000000");
+  meta.tick = 100;
+  meta.next_army_id = static_cast<ArmyId>(kMaxEntityId - max_new_armies_per_tick(nations));
+  CAF_CHECK(check_room_for_next_tick(meta, nations).ok());
+  ++meta.next_army_id;
+  CHECK_REFUSED(check_room_for_next_tick(meta, nations), "next_army_id");
+  meta.next_army_id = 50;
+  meta.next_war_id = static_cast<WarId>(kMaxEntityId - max_new_wars_per_tick(nations));
+  CAF_CHECK(check_room_for_next_tick(meta, nations).ok());
+  ++meta.next_war_id;
+  CHECK_REFUSED(check_room_for_next_tick(meta, nations), "next_war_id");
+}
+
 CAF_TEST(asymmetric adjacency is refused) {
   Save save;
   // The map is not part of the state hash: the stored hash still matches.

@@ -84,6 +84,8 @@ void finish_tick(self_ptr self);
 // ---- coordinator_phases.cc ----
 // Starts the next tick: its commands, then the nation phase.
 void start_tick(self_ptr self);
+// Pauses the game with `reason` as its last error (the first reason stays).
+void pause_with_error(self_ptr self, const std::string& reason);
 // A new incarnation of `key` runs: ask it for whatever the tick in flight
 // still misses from it.
 void ask_again(self_ptr self, const ActorKey& key);

@@ -8,6 +8,7 @@
 #define CAF_SUITE hostile_save
 #include <caf/test/unit_test.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -66,14 +67,15 @@ Openers open_every_way(const std::string& path) {
 // that a regression that blocks fails instead of hanging the suite. Returns
 // the wait status.
 int run_binary(const std::vector<std::string>& args, const std::string& log) {
+  // Built before fork(): the child only makes async-signal-safe calls.
+  std::vector<char*> argv{const_cast<char*>("hegemon")};
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
-    FILE* out = std::freopen(log.c_str(), "w", stdout);
-    if (out == nullptr || dup2(fileno(stdout), 2) < 0) _exit(126);
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(126);
     alarm(20);  // survives exec; its default action kills the process
-    std::vector<char*> argv{const_cast<char*>("hegemon")};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     execv(HEGEMON_BINARY, argv.data());
     _exit(127);
   }
@@ -297,20 +299,21 @@ CAF_TEST(the wal of our own crashed writer is recovered) {
 // before the switch to WAL): pages of the unfinished transaction already in
 // the file, the hot journal that undoes them beside it. `sql` runs inside the
 // transaction; a child process does it and _exits without committing.
+// The child's side of leave_hot_journal: args are the path and the SQL.
+int die_in_transaction(const std::vector<std::string>& args) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(args.at(0).c_str(), &db) != SQLITE_OK) return 2;
+  // A one-page cache spills the transaction's pages into the file itself.
+  const std::string script =
+      "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 1; BEGIN; " + args.at(1);
+  if (sqlite3_exec(db, script.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return 3;
+  return 0;  // the role exits without COMMIT or close: the journal stays hot
+}
+const test::ChildRole kDieInTransaction("die-in-transaction", &die_in_transaction);
+
 void leave_hot_journal(const std::string& path, const std::string& sql) {
-  const pid_t child = fork();
-  CAF_REQUIRE(child >= 0);
-  if (child == 0) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) _exit(2);
-    // A one-page cache spills the transaction's pages into the file itself.
-    const std::string script = "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 1; BEGIN; " + sql;
-    if (sqlite3_exec(db, script.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) _exit(3);
-    _exit(0);  // no COMMIT, no close: the journal stays hot
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  CAF_REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const pid_t child = test::spawn_child_role("die-in-transaction", {path, sql});
+  CAF_REQUIRE_EQUAL(test::wait_child(child), 0);
   CAF_REQUIRE(fs::file_size(path + "-journal") > 0);
 }
 

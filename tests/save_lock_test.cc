@@ -6,6 +6,7 @@
 #define CAF_SUITE save_lock
 #include <caf/test/unit_test.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 #include <thread>
 
 #include "persistence/save_file.h"
@@ -32,25 +34,27 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// Another process holding the lock of a save: a forked child takes it, says
+// The other process's side of OtherHolder: takes the lock, says on
+// descriptor 3 whether it got it, and holds it until descriptor 4 reaches its
+// end (the parent closed it) or the process is killed.
+int hold_lock(const std::vector<std::string>& args) {
+  auto lock = SaveLock::acquire(args.at(0));
+  const char ok = lock.ok() ? '1' : '0';
+  (void)!::write(3, &ok, 1);
+  char c;
+  (void)!::read(4, &c, 1);
+  return 0;
+}
+const test::ChildRole kHoldLock("hold-lock", &hold_lock);
+
+// Another process holding the lock of a save: a child process takes it, says
 // so through a pipe, and holds it until told to go (or killed).
 class OtherHolder {
  public:
   explicit OtherHolder(const std::string& save_path) {
     int ready[2], go[2];
-    CAF_REQUIRE(::pipe(ready) == 0 && ::pipe(go) == 0);
-    pid_ = ::fork();
-    CAF_REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      ::close(ready[0]);
-      ::close(go[1]);
-      auto lock = SaveLock::acquire(save_path);
-      const char ok = lock.ok() ? '1' : '0';
-      (void)!::write(ready[1], &ok, 1);
-      char c;
-      (void)!::read(go[0], &c, 1);  // until the parent closes its end
-      _exit(0);
-    }
+    CAF_REQUIRE(::pipe2(ready, O_CLOEXEC) == 0 && ::pipe2(go, O_CLOEXEC) == 0);
+    pid_ = test::spawn_child_role("hold-lock", {save_path}, {ready[1], go[0]});
     ::close(ready[1]);
     ::close(go[0]);
     go_ = go[1];

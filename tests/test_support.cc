@@ -1,9 +1,12 @@
 #include "test_support.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <filesystem>
@@ -101,19 +104,80 @@ std::string read_file(const std::string& path) {
 
 pid_t spawn_serve(const std::string& binary, const std::vector<std::string>& args,
                   const std::string& log, const std::function<void()>& in_child) {
+  // Built before fork(): the child only makes async-signal-safe calls.
+  std::vector<char*> argv{const_cast<char*>("hegemon"), const_cast<char*>("serve")};
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
     if (in_child) in_child();
-    std::vector<char*> argv{const_cast<char*>("hegemon"), const_cast<char*>("serve")};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
   return pid;
+}
+
+namespace {
+constexpr const char* kRoleVar = "HEGEMON_TEST_CHILD_ROLE";
+std::string arg_var(size_t i) { return "HEGEMON_TEST_CHILD_ARG_" + std::to_string(i); }
+}  // namespace
+
+ChildRole::ChildRole(const char* name, ChildRoleMain main) {
+  const char* role = std::getenv(kRoleVar);
+  if (role == nullptr || std::string(role) != name) return;
+  std::vector<std::string> args;
+  for (size_t i = 0;; ++i) {
+    const char* arg = std::getenv(arg_var(i).c_str());
+    if (arg == nullptr) break;
+    args.emplace_back(arg);
+  }
+  std::fflush(nullptr);
+  std::_Exit(main(args));
+}
+
+pid_t spawn_child_role(const std::string& role, const std::vector<std::string>& args,
+                       const std::vector<int>& pass_fds) {
+  // Everything the child needs is built here, before fork(): between fork
+  // and exec it only duplicates descriptors.
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "HEGEMON_TEST_CHILD_", 19) != 0) env_text.emplace_back(*e);
+  }
+  env_text.push_back(std::string(kRoleVar) + "=" + role);
+  for (size_t i = 0; i < args.size(); ++i) env_text.push_back(arg_var(i) + "=" + args[i]);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  char self[] = "/proc/self/exe";
+  char* argv[] = {self, nullptr};
+  // Descriptors are first moved above the target range so that dup2 onto
+  // 3, 4, ... cannot overwrite one still to be passed.
+  std::vector<int> high;
+  for (int fd : pass_fds) {
+    const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 100);
+    if (copy < 0) throw std::runtime_error("spawn_child_role: fcntl failed");
+    high.push_back(copy);
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    for (size_t i = 0; i < high.size(); ++i) {
+      if (::dup2(high[i], static_cast<int>(3 + i)) < 0) _exit(126);  // dup2 clears CLOEXEC
+    }
+    ::execve(self, argv, envp.data());
+    _exit(127);
+  }
+  for (int fd : high) ::close(fd);
+  if (pid < 0) throw std::runtime_error("spawn_child_role: fork failed");
+  return pid;
+}
+
+int wait_child(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace hegemon::test

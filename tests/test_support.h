@@ -50,4 +50,35 @@ std::string read_file(const std::string& path);
 pid_t spawn_serve(const std::string& binary, const std::vector<std::string>& args,
                   const std::string& log, const std::function<void()>& in_child = nullptr);
 
+// ---- Child processes that run test code ----
+//
+// A test that needs another process to run some of its code (to hold a lock,
+// to die inside a transaction) must not simply fork(): the test binary has
+// threads (CAF's watchdog, the sanitizers' own), and a child forked from a
+// multi-threaded process may only make async-signal-safe calls until it
+// execs. Under ASan such a child once hung in the allocator, holding the
+// suite's output pipe open until CTest's timeout. So the child execs this
+// same test binary, which runs the role before main(), in a process of its
+// own with no inherited threads.
+
+// What a role does in the child, given the arguments it was started with;
+// its return value is the child's exit code.
+using ChildRoleMain = int (*)(const std::vector<std::string>& args);
+
+// Declares a role at namespace scope of a test file:
+//   const test::ChildRole kHolder("hold-lock", &hold_lock);
+// When this process was started as that role, the constructor runs it and
+// exits with its result; otherwise it does nothing.
+struct ChildRole {
+  ChildRole(const char* name, ChildRoleMain main);
+};
+
+// Starts this test binary again as `role` with `args`; `pass_fds` are given
+// to the child as its descriptors 3, 4, ... (in that order). Returns its pid.
+pid_t spawn_child_role(const std::string& role, const std::vector<std::string>& args,
+                       const std::vector<int>& pass_fds = {});
+
+// Waits for `pid` and returns its exit code (128 + signal if killed).
+int wait_child(pid_t pid);
+
 }  // namespace hegemon::test

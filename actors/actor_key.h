@@ -13,14 +13,20 @@
 
 namespace hegemon {
 
-enum class ActorKind : uint8_t { persistence = 0, coordinator = 1, nation = 2, war = 3, supervisor = 4 };
+enum class ActorKind : uint8_t {
+  persistence = 0,
+  coordinator = 1,
+  nation = 2,
+  war = 3,
+  supervisor = 4
+};
 
 const char* kind_name(ActorKind kind);
 std::optional<ActorKind> kind_from_name(const std::string& name);
 
 struct ActorKey {
   ActorKind kind = ActorKind::nation;
-  int32_t id = 0;  // nation or war id; 0 for singletons
+  int32_t id = 0;                 // nation or war id; 0 for singletons
   std::string to_string() const;  // "nation 12", "persistence"
 };
 
@@ -38,9 +44,9 @@ typename Inspector::result_type inspect(Inspector& f, ActorKey& x) {
 
 // One supervised actor as the admin API lists it.
 struct ActorInfo {
-  std::string kind;        // kind_name()
+  std::string kind;  // kind_name()
   int32_t id = 0;
-  std::string supervisor;  // "game", "nations", "wars"
+  std::string supervisor;   // "game", "nations", "wars"
   uint64_t generation = 0;  // 1 for the first incarnation, +1 per restart
   int32_t restarts = 0;
   bool running = false;    // false while given up on (after an escalation)
@@ -50,8 +56,8 @@ struct ActorInfo {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ActorInfo& x) {
-  return f(caf::meta::type_name("actor_info"), x.kind, x.id, x.supervisor, x.generation,
-           x.restarts, x.running, x.last_crash, x.last_crash_tick);
+  return f(caf::meta::type_name("actor_info"), x.kind, x.id, x.supervisor, x.generation, x.restarts,
+           x.running, x.last_crash, x.last_crash_tick);
 }
 
 }  // namespace hegemon

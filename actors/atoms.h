@@ -9,7 +9,7 @@ namespace hegemon {
 using plan_atom = caf::atom_constant<caf::atom("plan")>;        // nation phase of a tick
 using resolve_atom = caf::atom_constant<caf::atom("resolve")>;  // war phase of a tick
 using commit_atom = caf::atom_constant<caf::atom("commit")>;    // persist a change set
-using flush_atom = caf::atom_constant<caf::atom("flush")>;      // persistence: write waiting commits
+using flush_atom = caf::atom_constant<caf::atom("flush")>;  // persistence: write waiting commits
 using checkpt_atom = caf::atom_constant<caf::atom("checkpt")>;  // save = WAL checkpoint
 using save_as_atom = caf::atom_constant<caf::atom("save_as")>;  // consistent copy of the save
 using next_atom = caf::atom_constant<caf::atom("next_tick")>;   // coordinator's own timer
@@ -17,8 +17,9 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 using pause_atom = caf::atom_constant<caf::atom("pause")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using speed_atom = caf::atom_constant<caf::atom("speed")>;
-using stop_atom = caf::atom_constant<caf::atom("stop")>;        // finish, commit, checkpoint
-using retry_atom = caf::atom_constant<caf::atom("io_retry")>;   // coordinator: commit again after an I/O fault
+using stop_atom = caf::atom_constant<caf::atom("stop")>;  // finish, commit, checkpoint
+using retry_atom =
+    caf::atom_constant<caf::atom("io_retry")>;  // coordinator: commit again after an I/O fault
 
 // Supervision and the admin API.
 using spawn_kid_atom = caf::atom_constant<caf::atom("spawn_kid")>;  // start a child
@@ -38,6 +39,6 @@ using tokens_atom = caf::atom_constant<caf::atom("tokens")>;        // list gate
 using incident_atom = caf::atom_constant<caf::atom("incident")>;    // write to event_log now
 using command_atom = caf::atom_constant<caf::atom("command")>;      // a player command
 using rollback_atom = caf::atom_constant<caf::atom("rollback")>;    // back to an earlier tick
-using rewound_atom = caf::atom_constant<caf::atom("rewound")>;      // to watchers: it was rolled back
+using rewound_atom = caf::atom_constant<caf::atom("rewound")>;  // to watchers: it was rolled back
 
 }  // namespace hegemon

@@ -38,7 +38,9 @@ void set_speed(self_ptr self, int32_t speed);
 
 const caf::actor& supervisor_of(self_ptr self, ActorKind kind) {
   auto& links = self->state.links;
-  return kind == ActorKind::nation ? links.nations : kind == ActorKind::war ? links.wars : links.core;
+  return kind == ActorKind::nation ? links.nations
+         : kind == ActorKind::war  ? links.wars
+                                   : links.core;
 }
 
 void pause_with_error(self_ptr self, const std::string& reason) {
@@ -91,10 +93,11 @@ void request_spawn(self_ptr self, const ActorKey& key, std::function<void()> the
 void restart_given_up(self_ptr self) {
   for (const ActorKey& key : self->state.children.given_up()) {
     self->request(supervisor_of(self, key.kind), caf::infinite, restart_atom::value, key)
-        .then([=](caf::actor& handle, uint64_t generation) { adopt(self, key, generation, handle); },
-              [=](caf::error& err) {
-                pause_with_error(self, "cannot restart " + key.to_string() + ": " + describe(err));
-              });
+        .then(
+            [=](caf::actor& handle, uint64_t generation) { adopt(self, key, generation, handle); },
+            [=](caf::error& err) {
+              pause_with_error(self, "cannot restart " + key.to_string() + ": " + describe(err));
+            });
   }
 }
 
@@ -122,18 +125,19 @@ void retire_gone(self_ptr self, const ChangeSet& changes) {
 void on_io_fault(self_ptr self, Tick tick, const caf::error& err) {
   auto& st = self->state;
   const std::string what = "commit of tick " + std::to_string(tick) + " failed";
-  const CommitPipeline::Retry retry =
-      st.commits.io_fault(st.clock.speed(), wall_now());
+  const CommitPipeline::Retry retry = st.commits.io_fault(st.clock.speed(), wall_now());
   if (retry.first) {
     pause_with_error(self, what + " (retrying by itself): " + describe(err));
-    spdlog::warn("the save refused tick {}; every uncommitted tick is kept and retried in {} ms, "
-                 "then at growing intervals up to {} ms",
-                 tick, retry.delay.count(), st.options.io_retry_max.count());
+    spdlog::warn(
+        "the save refused tick {}; every uncommitted tick is kept and retried in {} ms, "
+        "then at growing intervals up to {} ms",
+        tick, retry.delay.count(), st.options.io_retry_max.count());
   } else {
     spdlog::warn("retry {} of the commit of tick {} failed: {}; next retry in {} ms",
                  st.commits.retries(), tick, describe(err), retry.delay.count());
     // A manual resume may have cleared the reason meanwhile.
-    if (st.last_error.empty()) pause_with_error(self, what + " (retrying by itself): " + describe(err));
+    if (st.last_error.empty())
+      pause_with_error(self, what + " (retrying by itself): " + describe(err));
   }
   self->delayed_send(self, retry.delay, retry_atom::value, retry.epoch);
 }
@@ -209,8 +213,7 @@ void send_commit(self_ptr self, const ChangeSetPtr& changes) {
       .then([=](Tick tick, int64_t micros) { on_committed(self, tick, micros); },
             [=](caf::error& err) {
               auto& st = self->state;
-              if (st.commits.stale(epoch) || !st.children.current(kPersistence, generation))
-                return;
+              if (st.commits.stale(epoch) || !st.children.current(kPersistence, generation)) return;
               on_commit_error(self, changes->tick(), err);
             });
 }
@@ -362,8 +365,8 @@ caf::typed_response_promise<Tick> stop(self_ptr self) {
 
 void on_escalated(self_ptr self, const ActorKey& key, const std::string& reason, Tick tick) {
   self->state.children.give_up(key);
-  pause_with_error(self,
-                   key.to_string() + " keeps crashing (tick " + std::to_string(tick) + "): " + reason);
+  pause_with_error(
+      self, key.to_string() + " keeps crashing (tick " + std::to_string(tick) + "): " + reason);
   check_stop_waiters(self);
 }
 
@@ -398,8 +401,7 @@ caf::result<caf::ok_atom> to_persistence(self_ptr self, Ts... xs) {
 
 coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr<World> world,
                                                   CoordinatorLinks links,
-                                                  CoordinatorOptions options,
-                                                  FaultPlanPtr faults) {
+                                                  CoordinatorOptions options, FaultPlanPtr faults) {
   self->set_exception_handler(exception_to_error);
   auto& st = self->state;
   st.faults = std::move(faults);
@@ -413,7 +415,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
   // Collaborators come from the supervisors; ticking starts once all are here.
   auto ready = [self] { maybe_start_tick(self); };
   request_spawn(self, kPersistence, ready);
-  for (NationId id : st.world->living_nations()) request_spawn(self, {ActorKind::nation, id}, ready);
+  for (NationId id : st.world->living_nations())
+    request_spawn(self, {ActorKind::nation, id}, ready);
   for (WarId id : st.world->active_wars()) request_spawn(self, {ActorKind::war, id}, ready);
 
   st.clock.set_resume_speed(options.resume_speed);  // set_speed() overrides it with a running speed
@@ -439,7 +442,9 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
       },
       [=](speed_atom, int32_t speed) { return change_speed(self, speed); },
       [=](checkpt_atom atom) { return to_persistence(self, atom); },
-      [=](save_as_atom atom, std::string& path) { return to_persistence(self, atom, std::move(path)); },
+      [=](save_as_atom atom, std::string& path) {
+        return to_persistence(self, atom, std::move(path));
+      },
       [=](stop_atom) { return stop(self); },
   };
 }
@@ -449,8 +454,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
 coordinator_actor spawn_coordinator(caf::local_actor* parent, std::shared_ptr<World> world,
                                     CoordinatorLinks links, CoordinatorOptions options,
                                     FaultPlanPtr faults) {
-  return parent->spawn(coordinator_detail::coordinator_impl, std::move(world), std::move(links), std::move(options),
-                       std::move(faults));
+  return parent->spawn(coordinator_detail::coordinator_impl, std::move(world), std::move(links),
+                       std::move(options), std::move(faults));
 }
 
 }  // namespace hegemon

@@ -52,9 +52,9 @@ struct CoordinatorLinks {
 };
 
 struct CoordinatorOptions {
-  int32_t speed = kDefaultSpeed;  // kPausedSpeed: start paused
+  int32_t speed = kDefaultSpeed;         // kPausedSpeed: start paused
   int32_t resume_speed = kDefaultSpeed;  // where "resume" goes when started paused
-  Tick stop_at = -1;              // no tick after this one starts; -1: no limit
+  Tick stop_at = -1;                     // no tick after this one starts; -1: no limit
   // Change sets in flight to persistence at most. Deep enough that, when
   // ticks outrun the disk (max speed), persistence's group commit finds many
   // waiting and pays a transaction's fixed cost and the pages ticks share

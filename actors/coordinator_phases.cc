@@ -51,8 +51,8 @@ void on_phase_error(self_ptr self, Tick tick, const ActorKey& key, const caf::er
 // Asks the current incarnation of the actor behind `slot` of a phase for its
 // proposal. A reply counts only if that incarnation is still the current one.
 template <class Handle, class Proposal, class Atom>
-void request_slot(self_ptr self, PhaseCollector<Proposal> coordinator_state::*phase,
-                  ActorKind kind, Atom atom, size_t slot, std::vector<Command> commands) {
+void request_slot(self_ptr self, PhaseCollector<Proposal> coordinator_state::*phase, ActorKind kind,
+                  Atom atom, size_t slot, std::vector<Command> commands) {
   auto& st = self->state;
   const Tick tick = st.recorder->tick();
   const ActorKey key{kind, (st.*phase).ids()[slot]};

@@ -42,7 +42,8 @@ std::string describe(const caf::error& err) {
   if (!err) return "no error";
   if (err.category() == kCategory) {
     std::string out = code_name(err.code());
-    if (err.context().match_elements<std::string>()) out += ": " + err.context().get_as<std::string>(0);
+    if (err.context().match_elements<std::string>())
+      out += ": " + err.context().get_as<std::string>(0);
     return out;
   }
   if (err.category() == caf::atom("system")) {

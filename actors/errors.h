@@ -11,9 +11,9 @@
 namespace hegemon {
 
 enum class Errc : uint8_t {
-  persistence_failed = 1,  // SQLite refused a commit, checkpoint or copy
-  phase_failed = 2,        // a nation or war actor failed to compute its phase
-  invalid_request = 3,     // a request with bad arguments; nothing changed
+  persistence_failed = 1,   // SQLite refused a commit, checkpoint or copy
+  phase_failed = 2,         // a nation or war actor failed to compute its phase
+  invalid_request = 3,      // a request with bad arguments; nothing changed
   cannot_stop_cleanly = 4,  // stop requested while ticks cannot be committed
   killed = 5,               // an actor crashed on purpose (admin kill, fault injection)
   crashed = 6,              // an actor died of an exception

@@ -37,7 +37,8 @@ Result<FaultPlan::Fault> FaultPlan::parse(const std::string& spec) {
     } else {
       if (id_text.empty()) return bad("nation and war need an ID");
       fault.target.id = std::stoi(id_text, &used);
-      if (used != id_text.size() || fault.target.id < 1) return bad("ID must be a positive integer");
+      if (used != id_text.size() || fault.target.id < 1)
+        return bad("ID must be a positive integer");
     }
   } catch (const std::exception&) {
     return bad("not a number");

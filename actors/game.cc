@@ -31,9 +31,8 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
     }
     if (auto st = save->create_world(fresh); !st.ok()) return st;
     game.created = true;
-    spdlog::info("created a new world in {}: seed {}, {} provinces, {} nations",
-                 options.save_path, options.new_world.seed, options.new_world.provinces,
-                 options.new_world.nations);
+    spdlog::info("created a new world in {}: seed {}, {} provinces, {} nations", options.save_path,
+                 options.new_world.seed, options.new_world.provinces, options.new_world.nations);
   }
   auto loaded = save->load_world();
   if (!loaded) return loaded.status();
@@ -56,7 +55,8 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
       PersistenceConfig{options.save_path, options.save, options.faults, options.rebuild_state};
   config.detached_persistence = options.detached_persistence;
   config.coordinator = options.coordinator;
-  if (options.run_ticks > 0) config.coordinator.stop_at = game.world->meta().tick + options.run_ticks;
+  if (options.run_ticks > 0)
+    config.coordinator.stop_at = game.world->meta().tick + options.run_ticks;
   config.intensity = options.intensity;
   config.faults = options.faults;
   config.last_command_seq = *last_seq;

@@ -23,7 +23,7 @@ namespace hegemon {
 struct GameOptions {
   std::string save_path = "saves/default.db";
   SaveOptions save;
-  WorldParams new_world;  // used only when the save holds no world yet
+  WorldParams new_world;           // used only when the save holds no world yet
   CoordinatorOptions coordinator;  // its stop_at is set from run_ticks
   Tick run_ticks = 0;              // stop ticking after this many ticks; 0: never
   // Persistence blocks on disk I/O, so it normally gets its own thread. Tests
@@ -38,7 +38,7 @@ struct GameOptions {
 
 struct Game {
   std::shared_ptr<World> world;
-  caf::actor root;  // the game supervisor: the admin API and the way in (game_supervisor.h)
+  caf::actor root;       // the game supervisor: the admin API and the way in (game_supervisor.h)
   bool created = false;  // a new world was generated into the save
   // The save is this process's for the game's life (persistence/save_lock.h),
   // across every SaveFile opened and closed on it meanwhile; keep the Game

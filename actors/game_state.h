@@ -25,9 +25,9 @@ namespace game_tree {
 
 struct game_state {
   GameSupervisorConfig config;  // to start a coordinator again
-  caf::actor core;     // supervises persistence
-  caf::actor nations;  // supervises nation actors
-  caf::actor wars;     // supervises war actors
+  caf::actor core;              // supervises persistence
+  caf::actor nations;           // supervises nation actors
+  caf::actor wars;              // supervises war actors
   caf::actor coordinator;
   caf::actor publisher;  // committed ticks to watching clients
   std::shared_ptr<const World> world;
@@ -87,9 +87,7 @@ caf::result<caf::actor> get_actor(game_ptr self, const ActorKey& key);
 
 // ---- asking the coordinator and persistence on a client's behalf ----
 
-inline bool receiver_down(const caf::error& err) {
-  return err == caf::sec::request_receiver_down;
-}
+inline bool receiver_down(const caf::error& err) { return err == caf::sec::request_receiver_down; }
 
 // Asks the coordinator on a client's behalf. A request that meets a crashed
 // coordinator waits for its next incarnation instead of failing, so clients
@@ -97,8 +95,7 @@ inline bool receiver_down(const caf::error& err) {
 // `on_result` sees a successful answer before the client does.
 template <class R, class... Ts>
 void ask_coordinator(game_ptr self, std::shared_ptr<caf::typed_response_promise<R>> rp,
-                     std::tuple<Ts...> request,
-                     std::function<void(R&)> on_result = nullptr) {
+                     std::tuple<Ts...> request, std::function<void(R&)> on_result = nullptr) {
   auto& st = self->state;
   std::function<void()> retry = [self, rp, request, on_result] {
     ask_coordinator<R>(self, rp, request, on_result);
@@ -108,20 +105,22 @@ void ask_coordinator(game_ptr self, std::shared_ptr<caf::typed_response_promise<
     return;
   }
   auto handle = std::apply(
-      [&](const Ts&... xs) { return self->request(st.coordinator, caf::infinite, xs...); }, request);
-  handle.then([rp, on_result](R& result) {
-                if (on_result) on_result(result);
-                rp->deliver(std::move(result));
-              },
-              [self, rp, retry](caf::error& err) {
-                if (receiver_down(err) && self->state.coordinator_down) {
-                  self->state.awaiting_coordinator.push_back(retry);
-                } else if (receiver_down(err)) {
-                  retry();  // a former incarnation bounced it; a new one runs already
-                } else {
-                  rp->deliver(std::move(err));
-                }
-              });
+      [&](const Ts&... xs) { return self->request(st.coordinator, caf::infinite, xs...); },
+      request);
+  handle.then(
+      [rp, on_result](R& result) {
+        if (on_result) on_result(result);
+        rp->deliver(std::move(result));
+      },
+      [self, rp, retry](caf::error& err) {
+        if (receiver_down(err) && self->state.coordinator_down) {
+          self->state.awaiting_coordinator.push_back(retry);
+        } else if (receiver_down(err)) {
+          retry();  // a former incarnation bounced it; a new one runs already
+        } else {
+          rp->deliver(std::move(err));
+        }
+      });
 }
 
 template <class R, class... Ts>
@@ -141,8 +140,9 @@ caf::typed_response_promise<R> ask_persistence_then(game_ptr self,
   auto rp = std::make_shared<caf::typed_response_promise<R>>(self->make_response_promise<R>());
   auto request = std::make_tuple(xs...);
   auto go = [self, rp, request, on_result](const caf::actor& persistence) {
-    std::apply([&](const Ts&... args) { return self->request(persistence, caf::infinite, args...); },
-               request)
+    std::apply(
+        [&](const Ts&... args) { return self->request(persistence, caf::infinite, args...); },
+        request)
         .then(
             [rp, on_result](R& result) {
               if (on_result) on_result(result);

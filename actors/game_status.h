@@ -11,22 +11,22 @@
 namespace hegemon {
 
 struct GameStatus {
-  Tick tick = 0;               // last completed tick (in the cache)
-  Tick committed_tick = 0;     // last tick acknowledged by persistence
-  std::string date;            // in-game date of `tick`
-  int32_t speed = 0;           // see game_speed.h; kPausedSpeed when paused
+  Tick tick = 0;            // last completed tick (in the cache)
+  Tick committed_tick = 0;  // last tick acknowledged by persistence
+  std::string date;         // in-game date of `tick`
+  int32_t speed = 0;        // see game_speed.h; kPausedSpeed when paused
   int32_t living_nations = 0;
   int32_t active_wars = 0;
   int32_t armies = 0;
-  int32_t uncommitted = 0;     // change sets handed to persistence, not yet acknowledged
+  int32_t uncommitted = 0;      // change sets handed to persistence, not yet acknowledged
   double ticks_per_second = 0;  // completed ticks in the last second
-  double commit_ms = 0;        // duration of the last commit transaction
-  uint64_t state_hash = 0;     // hash after `tick`
-  int32_t restarts = 0;        // actor incarnations started after a crash or on request, since
-                               // the game started (never goes down; set by the game supervisor)
-  std::string last_error;      // why the game paused, empty if it did not
-  bool finished = false;       // reached --ticks and everything is committed
-  bool stopping = false;       // a stop was requested (signal or admin "shutdown")
+  double commit_ms = 0;         // duration of the last commit transaction
+  uint64_t state_hash = 0;      // hash after `tick`
+  int32_t restarts = 0;         // actor incarnations started after a crash or on request, since
+                                // the game started (never goes down; set by the game supervisor)
+  std::string last_error;       // why the game paused, empty if it did not
+  bool finished = false;        // reached --ticks and everything is committed
+  bool stopping = false;        // a stop was requested (signal or admin "shutdown")
   // Wall time of the last tick's phases: nation (plans and merge), war
   // (spawning new war actors, resolutions and merge), finish (end of tick,
   // sealing the change set, handing it to persistence).

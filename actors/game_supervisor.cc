@@ -59,7 +59,8 @@ ChildFactory war_factory(std::shared_ptr<const World> world, FaultPlanPtr faults
 ChildFactory persistence_factory(PersistenceConfig config, bool detached) {
   return [=](caf::local_actor* self, const ActorKey&, uint64_t) {
     if (detached)
-      return caf::actor_cast<caf::actor>(self->spawn<caf::detached>(persistence_actor_impl, config));
+      return caf::actor_cast<caf::actor>(
+          self->spawn<caf::detached>(persistence_actor_impl, config));
     return caf::actor_cast<caf::actor>(self->spawn(persistence_actor_impl, config));
   };
 }
@@ -78,10 +79,9 @@ caf::typed_response_promise<Command> submit_command(game_ptr self, Command comma
   self->state.commands.number(command);
   auto rp = std::make_shared<caf::typed_response_promise<Command>>(
       self->make_response_promise<Command>());
-  ask_coordinator<Command>(self, rp, std::make_tuple(command_atom::value, command),
-                           [self](const Command& scheduled) {
-                             self->state.commands.record(scheduled);
-                           });
+  ask_coordinator<Command>(
+      self, rp, std::make_tuple(command_atom::value, command),
+      [self](const Command& scheduled) { self->state.commands.record(scheduled); });
   return *rp;
 }
 
@@ -138,10 +138,9 @@ void start_coordinator(game_ptr self, const std::string& paused_because) {
   options.paused_because = paused_because;
   st.commands.forget_committed(st.config.world->meta().tick);
   options.pending_commands = st.commands.uncommitted();
-  st.coordinator = caf::actor_cast<caf::actor>(
-      spawn_coordinator(self, st.config.world,
-                        CoordinatorLinks{st.core, st.nations, st.wars, st.publisher},
-                        std::move(options), st.config.faults));
+  st.coordinator = caf::actor_cast<caf::actor>(spawn_coordinator(
+      self, st.config.world, CoordinatorLinks{st.core, st.nations, st.wars, st.publisher},
+      std::move(options), st.config.faults));
   self->monitor(st.coordinator);
   st.coordinator_down = false;
   auto waiting = std::move(st.awaiting_coordinator);
@@ -177,9 +176,10 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
                                {{"kind", "coordinator"}, {"reason", st.coordinator_last_crash}}));
     st.coordinator_budget.reset();
   } else {
-    spdlog::warn("coordinator (generation {}) crashed at tick {}: {}; restarting from the last "
-                 "committed tick",
-                 st.coordinator_generation, tick, st.coordinator_last_crash);
+    spdlog::warn(
+        "coordinator (generation {}) crashed at tick {}: {}; restarting from the last "
+        "committed tick",
+        st.coordinator_generation, tick, st.coordinator_last_crash);
   }
   caf::anon_send(st.nations, retire_atom::value);
   caf::anon_send(st.wars, retire_atom::value);
@@ -187,8 +187,7 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
     spdlog::critical("game: cannot restart the coordinator while persistence is down");
     return shut_down(self, reason);
   }
-  self->request(caf::actor_cast<persistence_actor>(st.persistence), caf::infinite,
-                load_atom::value)
+  self->request(caf::actor_cast<persistence_actor>(st.persistence), caf::infinite, load_atom::value)
       .then(
           [=](WorldSnapshotPtr& committed) {
             auto& st = self->state;
@@ -197,11 +196,11 @@ void restart_coordinator(game_ptr self, const caf::error& reason) {
             ++st.coordinator_restarts;
             ++st.restarts_total;
             start_coordinator(self, paused_because);
-            log_incident(self, committed->meta.tick + 1, "actor_restarted",
-                         incident_json({{"id", 0},
-                                        {"generation",
-                                         static_cast<int64_t>(st.coordinator_generation)}},
-                                       {{"kind", "coordinator"}}));
+            log_incident(
+                self, committed->meta.tick + 1, "actor_restarted",
+                incident_json(
+                    {{"id", 0}, {"generation", static_cast<int64_t>(st.coordinator_generation)}},
+                    {{"kind", "coordinator"}}));
           },
           [=](caf::error& err) {
             spdlog::critical("game: cannot reload the world to restart the coordinator: {}",
@@ -292,7 +291,8 @@ void on_down(game_ptr self, const caf::down_msg& dm) {
   auto& st = self->state;
   const bool orderly =
       dm.reason == caf::exit_reason::normal || dm.reason == caf::exit_reason::user_shutdown;
-  if (dm.source == st.coordinator.address() && !orderly) return restart_coordinator(self, dm.reason);
+  if (dm.source == st.coordinator.address() && !orderly)
+    return restart_coordinator(self, dm.reason);
   if (dm.source == st.coordinator.address()) return;
   spdlog::critical("game: a supervisor stopped ({}); shutting the game down", describe(dm.reason));
   shut_down(self, dm.reason ? dm.reason : caf::error(caf::exit_reason::user_shutdown));
@@ -315,11 +315,11 @@ void on_kid_started(game_ptr self, const ActorKey& key, uint64_t generation,
 void on_kid_crashed(game_ptr self, const ActorKey& key, uint64_t generation,
                     const std::string& reason, Tick tick) {
   if (key.kind == ActorKind::persistence) self->state.persistence = nullptr;
-  log_incident(self, tick, "actor_crashed",
-               incident_json({{"id", key.id},
-                              {"generation", static_cast<int64_t>(generation)},
-                              {"tick", tick}},
-                             {{"kind", kind_name(key.kind)}, {"reason", reason}}));
+  log_incident(
+      self, tick, "actor_crashed",
+      incident_json(
+          {{"id", key.id}, {"generation", static_cast<int64_t>(generation)}, {"tick", tick}},
+          {{"kind", kind_name(key.kind)}, {"reason", reason}}));
 }
 
 void on_escalated(game_ptr self, const ActorKey& key, const std::string& reason, Tick tick) {
@@ -362,9 +362,13 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](resume_atom) { return resume_game(self); },
       [=](speed_atom, int32_t speed) { return change_speed(self, speed); },
       [=](checkpt_atom atom) { return ask<caf::ok_atom>(self, atom); },
-      [=](save_as_atom atom, const std::string& path) { return ask<caf::ok_atom>(self, atom, path); },
+      [=](save_as_atom atom, const std::string& path) {
+        return ask<caf::ok_atom>(self, atom, path);
+      },
       [=](stop_atom atom) { return ask<Tick>(self, atom); },
-      [=](subscribe_atom atom, const caf::actor& who) { self->send(self->state.publisher, atom, who); },
+      [=](subscribe_atom atom, const caf::actor& who) {
+        self->send(self->state.publisher, atom, who);
+      },
       [=](delta_atom, const ChangeSetPtr& committed) {
         self->state.commands.forget_committed(committed->tick());
       },

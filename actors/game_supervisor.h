@@ -59,7 +59,7 @@ struct GameSupervisorConfig {
   bool detached_persistence = true;  // see GameOptions
   CoordinatorOptions coordinator;
   RestartIntensity intensity;
-  FaultPlanPtr faults;  // may be null
+  FaultPlanPtr faults;           // may be null
   int64_t last_command_seq = 0;  // the save's highest; new commands number on from it
 };
 

@@ -18,13 +18,13 @@ namespace hegemon {
 
 // One per living nation: computes its nation's proposal for a tick, given
 // the nation's commands for that tick.
-using nation_actor = caf::typed_actor<
-    caf::replies_to<plan_atom, Tick, std::vector<Command>>::with<NationProposal>>;
+using nation_actor =
+    caf::typed_actor<caf::replies_to<plan_atom, Tick, std::vector<Command>>::with<NationProposal>>;
 
 // One per active war: resolves battles, sieges, war score and peace for a
 // tick, given its belligerents' peace commands for that tick.
-using war_actor = caf::typed_actor<
-    caf::replies_to<resolve_atom, Tick, std::vector<Command>>::with<WarProposal>>;
+using war_actor =
+    caf::typed_actor<caf::replies_to<resolve_atom, Tick, std::vector<Command>>::with<WarProposal>>;
 
 // Sole owner of the save's write connection. Replies to a commit with the
 // committed tick and its share of the transaction's duration in microseconds
@@ -51,7 +51,8 @@ using persistence_actor = caf::typed_actor<
 // Runs the tick loop; the game's control surface.
 using coordinator_actor = caf::typed_actor<
     caf::reacts_to<next_atom, uint64_t>,  // internal: timer for the next tick (epoch)
-    caf::reacts_to<retry_atom, uint64_t>,  // internal: timer to retry commits after an I/O fault (epoch)
+    caf::reacts_to<retry_atom,
+                   uint64_t>,  // internal: timer to retry commits after an I/O fault (epoch)
     // From the game supervisor: a child (nation, war, persistence) incarnation
     // is running, or its supervisor gave up on it (the game pauses).
     caf::reacts_to<kid_started_atom, ActorKey, uint64_t, caf::actor, std::string>,

@@ -63,10 +63,10 @@ void note_restores(self_ptr self) {
   if (!st.save || st.save->restores() == st.restores_seen) return;
   st.restores_seen = st.save->restores();
   spdlog::error("persistence: {}", st.save->last_restore());
-  st.pending_incidents.push_back(
-      {Event{st.save->last_tick(), "save_restored",
-             incident_json({{"tick", st.save->last_tick()}}, {{"reason", st.save->last_restore()}})},
-       false});
+  st.pending_incidents.push_back({Event{st.save->last_tick(), "save_restored",
+                                        incident_json({{"tick", st.save->last_tick()}},
+                                                      {{"reason", st.save->last_restore()}})},
+                                  false});
 }
 
 // Writes the incidents the disk refused so far, oldest first, stopping at the
@@ -145,8 +145,8 @@ void commit_waiting(self_ptr self) {
       group[answered].promise.deliver(group[answered].changes->tick(), share);
   };
   if (Status ready = ensure_open(self); !ready.ok()) {
-    return fail_rest(
-        failure(ready.with_context("commit tick " + std::to_string(group.front().changes->tick()))));
+    return fail_rest(failure(
+        ready.with_context("commit tick " + std::to_string(group.front().changes->tick()))));
   }
   auto start = std::chrono::steady_clock::now();
   auto micros_since = [&start] {

@@ -38,7 +38,7 @@ using RebuildState = std::function<Result<WorldSnapshot>(const std::string& path
 struct PersistenceConfig {
   std::string path;
   SaveOptions options;
-  FaultPlanPtr faults;  // may be null
+  FaultPlanPtr faults;         // may be null
   RebuildState rebuild_state;  // empty: a live rollback is refused
 };
 

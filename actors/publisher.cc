@@ -19,9 +19,10 @@ using Subscribers = std::shared_ptr<std::vector<caf::actor>>;
 // argument-less spawns in CAF 0.17.
 caf::behavior publisher_actor(caf::event_based_actor* self, Subscribers subscribers) {
   self->set_down_handler([subscribers](caf::down_msg& dm) {
-    subscribers->erase(std::remove_if(subscribers->begin(), subscribers->end(),
-                                      [&](const caf::actor& a) { return a.address() == dm.source; }),
-                       subscribers->end());
+    subscribers->erase(
+        std::remove_if(subscribers->begin(), subscribers->end(),
+                       [&](const caf::actor& a) { return a.address() == dm.source; }),
+        subscribers->end());
   });
   return {
       [self, subscribers](subscribe_atom, const caf::actor& who) {

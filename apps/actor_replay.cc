@@ -30,7 +30,8 @@ class OutSave {
   ~OutSave() {
     if (!temporary_) return;
     std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ignored);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_ + suffix, ignored);
   }
   const std::string& path() const { return path_; }
 
@@ -75,7 +76,8 @@ Result<ReplayReport> replay_on_actors(const std::string& save_path, const Replay
           .receive(
               [&](const GameStatus& s) {
                 finished = s.finished;
-                if (!s.last_error.empty()) failed = Status::error("the game paused: " + s.last_error);
+                if (!s.last_error.empty())
+                  failed = Status::error("the game paused: " + s.last_error);
                 if (options.progress) options.progress(s.committed_tick, plan->end);
               },
               [&](caf::error& err) { failed = Status::error(describe(err)); });

@@ -73,12 +73,14 @@ Status make_save(const std::string& path, const Size& size) {
 
 Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::string& persistence,
                                   int threads, const std::string& dir) {
-  const std::string path = dir + "/bench-" + size.world.name + "-" + std::to_string(::getpid()) + ".db";
+  const std::string path =
+      dir + "/bench-" + size.world.name + "-" + std::to_string(::getpid()) + ".db";
   struct RemoveOnExit {  // the save is scratch, whatever happens
     const std::string& path;
     ~RemoveOnExit() {
       std::error_code ignored;
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
+      for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path + suffix, ignored);
     }
   } scratch{path};
   if (Status ok = make_save(path, size); !ok.ok()) return ok;
@@ -112,7 +114,8 @@ Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::strin
   GameStatus s;
   for (s = status(); !s.finished && s.last_error.empty(); s = status())
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   caf::anon_send_exit(game->root, caf::exit_reason::user_shutdown);
   if (!s.last_error.empty()) return Status::error(s.last_error);
 
@@ -132,8 +135,8 @@ Result<nlohmann::json> bench_once(const Size& size, Tick ticks, const std::strin
       {"finish_ms", s.total_finish_ms * per_tick},
       {"commit_ms", s.commits > 0 ? s.total_commit_ms / static_cast<double>(s.commits) : 0.0},
       {"peak_rss_mb", static_cast<double>(proc_memory("VmHWM")) / (1 << 20)},
-      {"game_bytes_per_province",
-       static_cast<double>(rss_loaded - rss_before) / static_cast<double>(size.world.params.provinces)}};
+      {"game_bytes_per_province", static_cast<double>(rss_loaded - rss_before) /
+                                      static_cast<double>(size.world.params.provinces)}};
 }
 
 // Runs this binary again for one configuration and reads its JSON line.
@@ -142,8 +145,9 @@ Result<nlohmann::json> bench_child(const Size& size, const std::string& persiste
   char self_path[4096] = {0};
   const ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
   if (n <= 0) return Status::error("cannot find my own binary");
-  const std::string cmd = fmt::format("'{}' bench --size {} --persistence {} --threads {} --dir '{}' --json",
-                                      self_path, size.world.name, persistence, threads, dir);
+  const std::string cmd =
+      fmt::format("'{}' bench --size {} --persistence {} --threads {} --dir '{}' --json", self_path,
+                  size.world.name, persistence, threads, dir);
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return Status::error("cannot run " + cmd);
   std::string out;
@@ -168,12 +172,13 @@ int run_matrix(const std::string& dir) {
           return 1;
         }
         const auto& j = *r;
-        std::cout << fmt::format("| {} | {} | {} | {:.0f} | {:.2f} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.0f} | {:.0f} |\n",
-                                 size.world.name, persistence, threads, j["ticks_per_second"].get<double>(),
-                                 j["nation_ms"].get<double>(), j["nations_asked_per_tick"].get<double>(),
-                                 j["war_ms"].get<double>(),
-                                 j["finish_ms"].get<double>(), j["commit_ms"].get<double>(),
-                                 j["peak_rss_mb"].get<double>(), j["game_bytes_per_province"].get<double>());
+        std::cout << fmt::format(
+            "| {} | {} | {} | {:.0f} | {:.2f} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.0f} | "
+            "{:.0f} |\n",
+            size.world.name, persistence, threads, j["ticks_per_second"].get<double>(),
+            j["nation_ms"].get<double>(), j["nations_asked_per_tick"].get<double>(),
+            j["war_ms"].get<double>(), j["finish_ms"].get<double>(), j["commit_ms"].get<double>(),
+            j["peak_rss_mb"].get<double>(), j["game_bytes_per_province"].get<double>());
         std::cout.flush();
       }
     }
@@ -189,7 +194,8 @@ int run_bench(const std::vector<std::string>& args) {
   int64_t ticks = 0, threads = 2;
   bool as_json = false, matrix = false;
   auto app = cli::make_app("bench", kUsage);
-  app->add_option("--size", size_name, "world size")->check(cli::one_of({"default", "eu4", "huge"}));
+  app->add_option("--size", size_name, "world size")
+      ->check(cli::one_of({"default", "eu4", "huge"}));
   auto* ticks_opt = app->add_option("--ticks", ticks, "ticks to measure (default: by size)")
                         ->check(cli::whole_number(0, INT64_MAX / 2));
   app->add_option("--persistence", persistence, "SQLite synchronous mode, or off")
@@ -205,7 +211,8 @@ int run_bench(const std::vector<std::string>& args) {
   for (const Size& s : kSizes)
     if (size_name == s.world.name) size = &s;
   const int thread_count = static_cast<int>(threads);
-  auto result = bench_once(*size, ticks_opt->count() ? ticks : size->ticks, persistence, thread_count, dir);
+  auto result =
+      bench_once(*size, ticks_opt->count() ? ticks : size->ticks, persistence, thread_count, dir);
   if (!result) {
     std::cerr << "hegemon bench: " << result.status().message() << "\n";
     return 1;

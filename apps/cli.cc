@@ -13,7 +13,8 @@ std::string join(const std::vector<std::string>& words, const std::string& sep) 
 
 // CLI11 says "Expected exactly 1 arguments to --port, got 0" for an option
 // given last without its value; find that case first and say it plainly.
-std::optional<std::string> missing_value(const CLI::App& app, const std::vector<std::string>& args) {
+std::optional<std::string> missing_value(const CLI::App& app,
+                                         const std::vector<std::string>& args) {
   if (args.empty()) return std::nullopt;
   const std::string& last = args.back();
   if (last.rfind("--", 0) != 0 || last.find('=') != std::string::npos) return std::nullopt;
@@ -47,7 +48,8 @@ std::optional<int> parse(CLI::App& app, const std::vector<std::string>& args) {
   // next argument as its value; `--name ""` it reads right.
   std::vector<std::string> reversed;
   for (auto it = args.rbegin(); it != args.rend(); ++it) {
-    const bool empty_value = it->size() > 3 && it->rfind("--", 0) == 0 && it->find('=') == it->size() - 1;
+    const bool empty_value =
+        it->size() > 3 && it->rfind("--", 0) == 0 && it->find('=') == it->size() - 1;
     if (empty_value) {
       reversed.push_back("");
       reversed.push_back(it->substr(0, it->size() - 1));

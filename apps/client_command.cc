@@ -63,13 +63,13 @@ const char* const kCommands =
 
 void print_human(const std::string& command, const nlohmann::json& r) {
   if (command == "status") {
-    std::cout << fmt::format("{}  tick {} (committed {})  speed {}  {} nations, {} wars, {} armies  "
-                             "{:.0f} ticks/s  commit {:.2f} ms  hash {}  restarts {}",
-                             r.value("date", ""), r.value("tick", 0), r.value("committed_tick", 0),
-                             r.value("speed", ""), r.value("living_nations", 0),
-                             r.value("active_wars", 0), r.value("armies", 0),
-                             r.value("ticks_per_second", 0.0), r.value("commit_ms", 0.0),
-                             r.value("state_hash", ""), r.value("restarts", 0));
+    std::cout << fmt::format(
+        "{}  tick {} (committed {})  speed {}  {} nations, {} wars, {} armies  "
+        "{:.0f} ticks/s  commit {:.2f} ms  hash {}  restarts {}",
+        r.value("date", ""), r.value("tick", 0), r.value("committed_tick", 0), r.value("speed", ""),
+        r.value("living_nations", 0), r.value("active_wars", 0), r.value("armies", 0),
+        r.value("ticks_per_second", 0.0), r.value("commit_ms", 0.0), r.value("state_hash", ""),
+        r.value("restarts", 0));
     if (!r.value("last_error", std::string()).empty()) std::cout << "  PAUSED: " << r["last_error"];
     std::cout << "\n";
   } else if (command == "events") {
@@ -81,17 +81,21 @@ void print_human(const std::string& command, const nlohmann::json& r) {
       std::cout << fmt::format("{} {} {}\n", p[0].get<int>(), p[1].get<int>(), p[2].get<int>());
   } else if (command == "wars-of") {
     for (const auto& w : r)
-      std::cout << fmt::format("war {:>4}  {} vs {}  from tick {}  {}  score {}\n", w.value("id", 0),
-                               w.value("attacker_id", 0), w.value("defender_id", 0), w.value("start_tick", 0),
-                               w["end_tick"].is_null() ? std::string("ongoing") : "ended at tick " + w["end_tick"].dump(),
+      std::cout << fmt::format("war {:>4}  {} vs {}  from tick {}  {}  score {}\n",
+                               w.value("id", 0), w.value("attacker_id", 0),
+                               w.value("defender_id", 0), w.value("start_tick", 0),
+                               w["end_tick"].is_null() ? std::string("ongoing")
+                                                       : "ended at tick " + w["end_tick"].dump(),
                                w.value("war_score", 0));
   } else if (command == "actors") {
     for (const auto& a : r) {
-      std::cout << fmt::format("{:<12} {:>5}  {:<8} gen {:<3} restarts {:<3} {}", a.value("kind", ""),
-                               a.value("id", 0), a.value("supervisor", ""), a.value("generation", 0),
-                               a.value("restarts", 0), a.value("running", false) ? "running" : "DOWN");
+      std::cout << fmt::format("{:<12} {:>5}  {:<8} gen {:<3} restarts {:<3} {}",
+                               a.value("kind", ""), a.value("id", 0), a.value("supervisor", ""),
+                               a.value("generation", 0), a.value("restarts", 0),
+                               a.value("running", false) ? "running" : "DOWN");
       if (!a.value("last_crash", std::string()).empty())
-        std::cout << "  last crash at tick " << a["last_crash_tick"] << ": " << a["last_crash"].get<std::string>();
+        std::cout << "  last crash at tick " << a["last_crash_tick"] << ": "
+                  << a["last_crash"].get<std::string>();
       std::cout << "\n";
     }
   } else if (command == "clients") {
@@ -99,11 +103,13 @@ void print_human(const std::string& command, const nlohmann::json& r) {
       // Which stored token a session logged in with, so an admin knows what
       // revoking it ends; "-" for spectators and the server's --admin-token.
       const auto token = c.find("token_id");
-      const std::string token_text =
-          token != c.end() && token->is_number_integer() ? std::to_string(token->get<int64_t>()) : "-";
-      std::cout << fmt::format("client {:>4}  {:<21} {:<9} nation {:<4} token {:<4} connected {} s\n",
-                               c.value("client", 0), c.value("peer", ""), c.value("role", ""),
-                               c.value("nation", 0), token_text, c.value("connected_seconds", 0));
+      const std::string token_text = token != c.end() && token->is_number_integer()
+                                         ? std::to_string(token->get<int64_t>())
+                                         : "-";
+      std::cout << fmt::format(
+          "client {:>4}  {:<21} {:<9} nation {:<4} token {:<4} connected {} s\n",
+          c.value("client", 0), c.value("peer", ""), c.value("role", ""), c.value("nation", 0),
+          token_text, c.value("connected_seconds", 0));
     }
   } else if (r.is_object()) {
     for (const auto& [key, value] : r.items()) std::cout << key << ": " << value.dump() << "\n";
@@ -166,12 +172,15 @@ int run_client(const std::vector<std::string>& args) {
   app->footer(kCommands);
   app->add_option("--host", host, "the server's address");
   app->add_option("--port", port, "the server's gateway port")->check(cli::whole_number(1, 65535));
-  auto* token_opt = app->add_option("--token", token,
-                                    "log in with this token (visible to `ps`: prefer --token-file or "
-                                    "$HEGEMON_TOKEN)");
-  auto* token_file_opt = app->add_option("--token-file", token_file, "read the token from this file (its first line)");
+  auto* token_opt =
+      app->add_option("--token", token,
+                      "log in with this token (visible to `ps`: prefer --token-file or "
+                      "$HEGEMON_TOKEN)");
+  auto* token_file_opt =
+      app->add_option("--token-file", token_file, "read the token from this file (its first line)");
   token_opt->excludes(token_file_opt);
-  app->add_option("--role", role, "the role the token is for")->check(cli::one_of({"admin", "player"}));
+  app->add_option("--role", role, "the role the token is for")
+      ->check(cli::one_of({"admin", "player"}));
   auto* nation_opt = app->add_option("--nation", nation_id, "the nation an admin commands")
                          ->check(cli::whole_number(0, INT32_MAX));
   app->add_flag("--json", as_json, "print the result as JSON");
@@ -180,14 +189,19 @@ int run_client(const std::vector<std::string>& args) {
   if (auto code = cli::parse(*app, args)) return *code;
   if (!token_file.empty()) {
     std::ifstream in(token_file);
-    if (!in || !std::getline(in, token)) return cli::usage_error(*app, "--token-file: cannot read " + token_file);
-    while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) token.pop_back();
-    if (token.empty()) return cli::usage_error(*app, "--token-file: " + token_file + " has no token on its first line");
+    if (!in || !std::getline(in, token))
+      return cli::usage_error(*app, "--token-file: cannot read " + token_file);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t'))
+      token.pop_back();
+    if (token.empty())
+      return cli::usage_error(*app,
+                              "--token-file: " + token_file + " has no token on its first line");
   } else if (token.empty()) {
     if (const char* env = std::getenv(kTokenEnv)) token = env;
   }
   const std::string nation = nation_opt->count() ? std::to_string(nation_id) : std::string();
-  if (words.empty()) return cli::usage_error(*app, "which command? (status, map, province ID, ...)");
+  if (words.empty())
+    return cli::usage_error(*app, "which command? (status, map, province ID, ...)");
   const std::string command = words[0];
   nlohmann::json fields = nlohmann::json::object();
   if (is_game_command(command)) {
@@ -198,7 +212,8 @@ int run_client(const std::vector<std::string>& args) {
     }
     fields = std::move(*f);
     if (!nation.empty()) fields["nation"] = std::stoll(nation);
-  } else if (command == "province" || command == "nation" || command == "army" || command == "war") {
+  } else if (command == "province" || command == "nation" || command == "army" ||
+             command == "war") {
     if (words.size() != 2 || !is_number(words[1])) {
       std::cerr << "hegemon client: " << command << " needs a numeric id\n";
       return 2;
@@ -211,12 +226,15 @@ int run_client(const std::vector<std::string>& args) {
     }
     fields["speed"] = words[1];
   } else if (command == "events" || command == "wars-of" || command == "province-at") {
-    const size_t want = command == "events" ? (words.size() == 1 ? 1 : 3) : command == "wars-of" ? 2 : 3;
+    const size_t want = command == "events"    ? (words.size() == 1 ? 1 : 3)
+                        : command == "wars-of" ? 2
+                                               : 3;
     bool numeric = words.size() == want;
     for (size_t i = 1; numeric && i < words.size(); ++i)
       numeric = !words[i].empty() && words[i].find_first_not_of("0123456789") == std::string::npos;
     if (!numeric) {
-      std::cerr << "hegemon client: usage: events [FROM TO] | wars-of NATION | province-at ID TICK\n";
+      std::cerr
+          << "hegemon client: usage: events [FROM TO] | wars-of NATION | province-at ID TICK\n";
       return 2;
     }
     if (command == "events" && words.size() == 3) {
@@ -256,7 +274,8 @@ int run_client(const std::vector<std::string>& args) {
     const bool issue_admin = words.size() == 3 && words[1] == "issue" && words[2] == "admin";
     const bool issue_player = words.size() == 4 && words[1] == "issue" && words[2] == "player";
     if (!(list || revoke || issue_admin || issue_player)) {
-      std::cerr << "hegemon client: token issue player NATION | token issue admin | token revoke ID | token list\n";
+      std::cerr << "hegemon client: token issue player NATION | token issue admin | token revoke "
+                   "ID | token list\n";
       return 2;
     }
     const std::string& number = revoke ? words[2] : issue_player ? words[3] : words[0];
@@ -268,13 +287,14 @@ int run_client(const std::vector<std::string>& args) {
     if (issue_admin || issue_player) fields["role"] = words[2];
     if (issue_player) fields["nation"] = std::stoll(words[3]);
   } else if (command == "watch") {
-    if (words.size() > 2 || (words.size() == 2 && words[1].find_first_not_of("0123456789") != std::string::npos)) {
+    if (words.size() > 2 ||
+        (words.size() == 2 && words[1].find_first_not_of("0123456789") != std::string::npos)) {
       std::cerr << "hegemon client: watch takes an optional number of ticks\n";
       return 2;
     }
   } else if (command != "status" && command != "actors" && command != "pause" &&
-             command != "resume" && command != "save" && command != "shutdown" && command != "map" &&
-             command != "clients") {
+             command != "resume" && command != "save" && command != "shutdown" &&
+             command != "map" && command != "clients") {
     return cli::usage_error(*app, "unknown command '" + command + "'");
   }
 
@@ -306,14 +326,14 @@ int run_client(const std::vector<std::string>& args) {
       if (as_json) {
         std::cout << push->dump() << "\n";
       } else if (push->value("push", "") == "snapshot") {
-        std::cout << fmt::format("{}  tick {}  resynchronised: a fresh snapshot\n", push->value("date", ""),
-                                 push->value("tick", 0));
+        std::cout << fmt::format("{}  tick {}  resynchronised: a fresh snapshot\n",
+                                 push->value("date", ""), push->value("tick", 0));
       } else {
-        std::cout << fmt::format("{}  tick {}  {} provinces, {} nations, {} armies changed, {} events  hash {}\n",
-                                 push->value("date", ""), push->value("tick", 0),
-                                 (*push)["provinces"].size(), (*push)["nations"].size(),
-                                 (*push)["armies"].size(), (*push)["events"].size(),
-                                 push->value("state_hash", ""));
+        std::cout << fmt::format(
+            "{}  tick {}  {} provinces, {} nations, {} armies changed, {} events  hash {}\n",
+            push->value("date", ""), push->value("tick", 0), (*push)["provinces"].size(),
+            (*push)["nations"].size(), (*push)["armies"].size(), (*push)["events"].size(),
+            push->value("state_hash", ""));
       }
       std::cout.flush();
     }

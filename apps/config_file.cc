@@ -36,7 +36,8 @@ Result<std::vector<ConfigEntry>> read_config_file(const std::string& path) {
     return Status::error("cannot read config file " + path + ": " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return Status::error("config file " + path + " is not a regular file");
   if (st.st_size > kMaxConfigBytes)
-    return Status::error("config file " + path + " is over " + std::to_string(kMaxConfigBytes) + " bytes");
+    return Status::error("config file " + path + " is over " + std::to_string(kMaxConfigBytes) +
+                         " bytes");
   std::ifstream in(path);
   if (!in) return Status::error("cannot read config file " + path + ": " + std::strerror(errno));
 
@@ -52,11 +53,13 @@ Result<std::vector<ConfigEntry>> read_config_file(const std::string& path) {
     if (line[0] == '[')
       return Status::error(where + "sections are not used; write 'key = value' lines only");
     const size_t eq = line.find('=');
-    if (eq == std::string::npos) return Status::error(where + "expected 'key = value', got '" + line + "'");
+    if (eq == std::string::npos)
+      return Status::error(where + "expected 'key = value', got '" + line + "'");
     ConfigEntry entry;
     entry.line = line_no;
     entry.key = trim(line.substr(0, eq));
-    if (!valid_key(entry.key)) return Status::error(where + "'" + entry.key + "' is not a key name");
+    if (!valid_key(entry.key))
+      return Status::error(where + "'" + entry.key + "' is not a key name");
     std::string value = trim(line.substr(eq + 1));
     if (!value.empty() && value[0] == '"') {
       const size_t close = value.find('"', 1);

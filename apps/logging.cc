@@ -27,7 +27,8 @@ Status make_private(const std::string& file) {
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     result = Status::error("log file " + file + " is not a regular file");
   } else if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0600) != 0) {
-    result = Status::error("cannot make log file " + file + " owner-only (mode 0600): " + std::strerror(errno));
+    result = Status::error("cannot make log file " + file +
+                           " owner-only (mode 0600): " + std::strerror(errno));
   }
   ::close(fd);
   return result;

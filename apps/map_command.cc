@@ -26,22 +26,29 @@ int run_map(const std::vector<std::string>& args) {
   int64_t tick_value = 0, every_value = 0;
   auto app = cli::make_app("map", kUsage);
   app->add_option("SAVE", save, "the save file")->required();
-  auto* tick_opt = app->add_option("--tick", tick_value, "the map as it was after tick N (default: the save's last tick)")
+  auto* tick_opt = app->add_option("--tick", tick_value,
+                                   "the map as it was after tick N (default: the save's last tick)")
                        ->check(cli::whole_number(0, INT64_MAX / 2));
   auto* out_opt = app->add_option("--out", out_file, "where to write the SVG");
-  auto* every_opt = app->add_option("--every", every_value,
-                                    "a timelapse: one map for each of ticks 0, K, 2K, ... up to the last tick")
-                        ->check(cli::whole_number(0, INT64_MAX / 2));
-  auto* out_dir_opt = app->add_option("--out-dir", out_dir_name,
-                                      "where its frames go, as DIR/map-000000.svg, ... (created if needed)");
+  auto* every_opt =
+      app->add_option("--every", every_value,
+                      "a timelapse: one map for each of ticks 0, K, 2K, ... up to the last tick")
+          ->check(cli::whole_number(0, INT64_MAX / 2));
+  auto* out_dir_opt =
+      app->add_option("--out-dir", out_dir_name,
+                      "where its frames go, as DIR/map-000000.svg, ... (created if needed)");
   if (auto code = cli::parse(*app, args)) return *code;
   auto usage_error = [&](const std::string& message) { return cli::usage_error(*app, message); };
-  const std::optional<std::string> out = out_opt->count() ? std::optional<std::string>(out_file) : std::nullopt;
+  const std::optional<std::string> out =
+      out_opt->count() ? std::optional<std::string>(out_file) : std::nullopt;
   const std::optional<std::string> out_dir =
       out_dir_opt->count() ? std::optional<std::string>(out_dir_name) : std::nullopt;
-  if ((out && out->empty()) || (out_dir && out_dir->empty())) return usage_error("--out and --out-dir need a path");
-  const std::optional<int64_t> tick = tick_opt->count() ? std::optional<int64_t>(tick_value) : std::nullopt;
-  const std::optional<int64_t> every = every_opt->count() ? std::optional<int64_t>(every_value) : std::nullopt;
+  if ((out && out->empty()) || (out_dir && out_dir->empty()))
+    return usage_error("--out and --out-dir need a path");
+  const std::optional<int64_t> tick =
+      tick_opt->count() ? std::optional<int64_t>(tick_value) : std::nullopt;
+  const std::optional<int64_t> every =
+      every_opt->count() ? std::optional<int64_t>(every_value) : std::nullopt;
   if (every && *every < 1) return usage_error("--every must be at least 1");
   if (every || out_dir) {
     if (!every || !out_dir) return usage_error("--every and --out-dir go together");

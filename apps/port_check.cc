@@ -18,7 +18,8 @@ Status check_port_free(const std::string& host, uint16_t port, const std::string
   addrinfo* found = nullptr;
   const std::string service = std::to_string(port);
   if (const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0)
-    return Status::error(what + " " + service + ": cannot resolve " + host + ": " + gai_strerror(rc));
+    return Status::error(what + " " + service + ": cannot resolve " + host + ": " +
+                         gai_strerror(rc));
   std::string problem = "no address";
   bool bound = false;
   for (addrinfo* a = found; a != nullptr && !bound; a = a->ai_next) {

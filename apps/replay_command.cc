@@ -79,8 +79,11 @@ nlohmann::json summary_json(const WorldSnapshot& s) {
   for (const Nation& n : s.nations) living += n.alive;
   nlohmann::json wars = nlohmann::json::array();
   for (const War& w : s.wars)
-    wars.push_back({{"id", w.id}, {"attacker_id", w.attacker}, {"defender_id", w.defender},
-                    {"start_tick", w.start_tick}, {"war_score", w.war_score}});
+    wars.push_back({{"id", w.id},
+                    {"attacker_id", w.attacker},
+                    {"defender_id", w.defender},
+                    {"start_tick", w.start_tick},
+                    {"war_score", w.war_score}});
   return {{"tick", s.meta.tick},
           {"date", date_of_tick(s.meta.tick).to_string()},
           {"state_hash", hash_to_hex(s.meta.state_hash)},
@@ -113,9 +116,10 @@ int run_replay(const std::vector<std::string>& args) {
   ReplayOptions options;
   auto app = cli::make_app("replay", kReplayUsage);
   app->add_option("SAVE", save, "the save file")->required();
-  auto* to_opt = app->add_option("--to-tick", to_tick,
-                                 "stop after tick N and print the state there (default: the last tick)")
-                     ->check(cli::whole_number(0, INT64_MAX / 2));
+  auto* to_opt =
+      app->add_option("--to-tick", to_tick,
+                      "stop after tick N and print the state there (default: the last tick)")
+          ->check(cli::whole_number(0, INT64_MAX / 2));
   app->add_flag("--from-snapshot", from_snapshot,
                 "start from the latest stored snapshot before the end, not tick 0 (the end tick "
                 "itself is always re-simulated)");
@@ -161,8 +165,8 @@ int run_replay(const std::vector<std::string>& args) {
     std::cout << dumped(out) << "\n";
   } else if (r.divergence) {
     std::cout << fmt::format("DIVERGED at tick {} ({}), replaying {} from tick {}:\n",
-                             r.divergence->tick, date_of_tick(r.divergence->tick).to_string(),
-                             save, r.start_tick);
+                             r.divergence->tick, date_of_tick(r.divergence->tick).to_string(), save,
+                             r.start_tick);
     for (const auto& line : r.divergence->differences) std::cout << "  " << line << "\n";
   } else if (nothing_checked) {
     std::cout << fmt::format(
@@ -194,13 +198,15 @@ int run_state(const std::vector<std::string>& args) {
       ->required()
       ->check(cli::whole_number(0, INT64_MAX / 2));
   for (int i = 0; i < 4; ++i)
-    id_opts[i] = app->add_option(std::string("--") + kinds[i], ids[i], std::string("only this ") + kinds[i])
-                     ->check(cli::whole_number(0, INT32_MAX));
+    id_opts[i] =
+        app->add_option(std::string("--") + kinds[i], ids[i], std::string("only this ") + kinds[i])
+            ->check(cli::whole_number(0, INT32_MAX));
   app->add_flag("--json", as_json, "print as JSON");
   if (auto code = cli::parse(*app, args)) return *code;
   int chosen = 0;
   for (auto* opt : id_opts) chosen += opt->count() > 0;
-  if (chosen > 1) return cli::usage_error(*app, "name at most one of --province, --nation, --army, --war");
+  if (chosen > 1)
+    return cli::usage_error(*app, "name at most one of --province, --nation, --army, --war");
   auto state = state_at(save, tick);
   if (!state) {
     std::cerr << "hegemon state: " << state.status().message() << "\n";
@@ -231,7 +237,9 @@ int run_rollback(const std::vector<std::string>& args) {
   bool no_backup = false;
   auto app = cli::make_app("rollback", kRollbackUsage);
   app->add_option("SAVE", save, "the save file")->required();
-  app->add_option("--to-tick", to_tick, "the tick to go back to")->required()->check(cli::whole_number(0, INT64_MAX / 2));
+  app->add_option("--to-tick", to_tick, "the tick to go back to")
+      ->required()
+      ->check(cli::whole_number(0, INT64_MAX / 2));
   app->add_flag("--no-backup", no_backup, "keep no copy of the save as it was");
   if (auto code = cli::parse(*app, args)) return *code;
   auto report = rollback_save(save, to_tick, !no_backup);
@@ -239,10 +247,10 @@ int run_rollback(const std::vector<std::string>& args) {
     std::cerr << "hegemon rollback: " << report.status().message() << "\n";
     return 1;
   }
-  std::cout << fmt::format("rolled {} back from tick {} to tick {} ({})\n", save,
-                           report->from_tick, report->to_tick,
-                           date_of_tick(report->to_tick).to_string());
-  if (!report->backup_path.empty()) std::cout << "the save as it was: " << report->backup_path << "\n";
+  std::cout << fmt::format("rolled {} back from tick {} to tick {} ({})\n", save, report->from_tick,
+                           report->to_tick, date_of_tick(report->to_tick).to_string());
+  if (!report->backup_path.empty())
+    std::cout << "the save as it was: " << report->backup_path << "\n";
   return 0;
 }
 

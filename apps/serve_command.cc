@@ -61,8 +61,8 @@ Status check_save_directory(const std::string& save) {
     return Status::error("--save " + save + ": the directory " + parent.string() +
                          " does not exist (create it first)");
   if (!std::filesystem::create_directories(parent, ec))
-    return Status::error("cannot create the directory " + parent.string() + " for the default save: " +
-                         ec.message());
+    return Status::error("cannot create the directory " + parent.string() +
+                         " for the default save: " + ec.message());
   return Status();
 }
 
@@ -111,7 +111,8 @@ bool supervise(caf::actor_system& sys, const Game& game) {
 // The admin token: the configured one, or on a save without any, a new one
 // stored (as a hash) in the save and printed once. Empty when the save already
 // has admin tokens and none is configured.
-Result<std::string> bootstrap_admin_token(const GameOptions& options, const std::string& configured) {
+Result<std::string> bootstrap_admin_token(const GameOptions& options,
+                                          const std::string& configured) {
   auto save = SaveFile::open(options.save_path, options.save);
   if (!save) return save.status();
   // Opening for writing drops the tokens this host did not seal for this save
@@ -165,9 +166,10 @@ bool stop_game(caf::actor_system& sys, const Game& game) {
       self->request(game.root, std::chrono::minutes(5), checkpt_atom::value)
           .receive(
               [&](caf::ok_atom) {
-                spdlog::warn("stopped at tick {}; every completed tick committed, save checkpointed; "
-                             "the tick in flight was abandoned: {}",
-                             committed, why);
+                spdlog::warn(
+                    "stopped at tick {}; every completed tick committed, save checkpointed; "
+                    "the tick in flight was abandoned: {}",
+                    committed, why);
                 ok = true;
               },
               [&](const caf::error& err) { why = describe(err); });
@@ -204,10 +206,11 @@ int run_serve(const std::vector<std::string>& args) {
   }
   // Before anything is created: a busy port found after a new save was
   // written would leave that save behind.
-  for (Status st : {check_port_free(cfg.host, static_cast<uint16_t>(cfg.port), "--port"),
-                    cfg.metrics_port > 0
-                        ? check_port_free(cfg.host, static_cast<uint16_t>(cfg.metrics_port), "--metrics-port")
-                        : Status()}) {
+  for (Status st :
+       {check_port_free(cfg.host, static_cast<uint16_t>(cfg.port), "--port"),
+        cfg.metrics_port > 0
+            ? check_port_free(cfg.host, static_cast<uint16_t>(cfg.metrics_port), "--metrics-port")
+            : Status()}) {
     if (!st.ok()) {
       spdlog::critical("cannot start: {}; nothing was created", st.message());
       return 1;
@@ -288,8 +291,8 @@ int run_serve(const std::vector<std::string>& args) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   spdlog::info("serving {} (speed {}, {} scheduler threads, spectators {})", options.save_path,
-               speed_name(options.coordinator.speed),
-               sys.scheduler().num_workers(), cfg.spectators);
+               speed_name(options.coordinator.speed), sys.scheduler().num_workers(),
+               cfg.spectators);
   const bool ran = supervise(sys, *game);
   // The game first: an admin's `shutdown` is answered once every tick is
   // committed, over a connection still open. Then the gateway tells every

@@ -33,8 +33,9 @@ std::string short_token_problem(size_t length) {
 CLI::Validator admin_token_length() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        return text.empty() || text.size() >= kMinAdminTokenChars ? std::string()
-                                                                   : short_token_problem(text.size());
+        return text.empty() || text.size() >= kMinAdminTokenChars
+                   ? std::string()
+                   : short_token_problem(text.size());
       },
       "at least " + std::to_string(kMinAdminTokenChars) + " characters");
 }
@@ -71,51 +72,63 @@ std::unique_ptr<CLI::App> make_serve_app(ServeSettings& s) {
   app->add_option("--config-file", s.config_file,
                   "read options from this file too (key = value lines; none by default)");
   app->add_option("--save", s.save, "save file; created with a new world if it has none")
-      ->check(CLI::Validator([](std::string& t) { return t.empty() ? "must not be empty" : ""; }, ""));
-  app->add_option("--seed", s.seed, "world seed (new world only)")->check(whole_number(0, INT64_MAX));
+      ->check(
+          CLI::Validator([](std::string& t) { return t.empty() ? "must not be empty" : ""; }, ""));
+  app->add_option("--seed", s.seed, "world seed (new world only)")
+      ->check(whole_number(0, INT64_MAX));
   app->add_option("--provinces", s.provinces, "number of provinces (new world only)")
       ->check(whole_number(kMinProvinces, kMaxProvinces));
   app->add_option("--nations", s.nations, "number of nations (new world only)")
       ->check(whole_number(kMinNations, kMaxNations));
-  app->add_option("--speed", s.speed, "0 (paused), 1..5 (1, 2, 5, 15, 60 ticks/s) or max")->check(speed_value());
-  app->add_option("--ticks", s.ticks, "run this many ticks, commit, checkpoint and exit; 0: run until signalled")
+  app->add_option("--speed", s.speed, "0 (paused), 1..5 (1, 2, 5, 15, 60 ticks/s) or max")
+      ->check(speed_value());
+  app->add_option("--ticks", s.ticks,
+                  "run this many ticks, commit, checkpoint and exit; 0: run until signalled")
       ->check(whole_number(0, INT64_MAX / 2));
-  app->add_option("--threads", s.threads, "scheduler threads; 0: one per core")->check(whole_number(0, 1024));
+  app->add_option("--threads", s.threads, "scheduler threads; 0: one per core")
+      ->check(whole_number(0, 1024));
   app->add_option("--synchronous", s.synchronous, "SQLite synchronous mode: normal or full")
       ->check(cli::one_of({"normal", "full"}));
-  app->add_option("--max-uncommitted", s.max_uncommitted, "ticks computed ahead of the last commit, at most")
+  app->add_option("--max-uncommitted", s.max_uncommitted,
+                  "ticks computed ahead of the last commit, at most")
       ->check(whole_number(1, 1 << 20));
-  app->add_option("--snapshot-every", s.snapshot_every,
-                  "store a full snapshot of the world every N ticks (0: never); replays start from them")
+  app->add_option(
+         "--snapshot-every", s.snapshot_every,
+         "store a full snapshot of the world every N ticks (0: never); replays start from them")
       ->check(whole_number(0, INT64_MAX / 2));
   app->add_option("--log-level", s.log_level, "trace, debug, info, warn, error, critical or off")
       ->check(cli::one_of({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app->add_option("--log-file", s.log_file, "also log to this file (created mode 0600)");
-  app->add_option("--host", s.host,
-                  "address the client gateway listens on (127.0.0.1: this machine only; any other is "
-                  "reachable from the network and is warned about)");
+  app->add_option(
+      "--host", s.host,
+      "address the client gateway listens on (127.0.0.1: this machine only; any other is "
+      "reachable from the network and is warned about)");
   app->add_option("--port", s.port, "client gateway port; 0 picks a free one (the log says which)")
       ->check(whole_number(0, 65535));
   app->add_option("--metrics-port", s.metrics_port,
                   "serve Prometheus metrics at http://HOST:PORT/metrics; -1: off, 0: any free port")
       ->check(whole_number(-1, 65535));
-  app->add_option("--spectators", s.spectators, "on: clients without a token may watch (read only); off: refused")
+  app->add_option("--spectators", s.spectators,
+                  "on: clients without a token may watch (read only); off: refused")
       ->check(cli::one_of({"on", "off"}));
-  app->add_option("--max-outbox-bytes", s.max_outbox_bytes,
-                  "bytes a client may leave unread; beyond it a watcher's deltas are dropped until it "
-                  "catches up (then a fresh snapshot) and its requests wait")
+  app->add_option(
+         "--max-outbox-bytes", s.max_outbox_bytes,
+         "bytes a client may leave unread; beyond it a watcher's deltas are dropped until it "
+         "catches up (then a fresh snapshot) and its requests wait")
       ->check(whole_number(1024, INT64_MAX / 2));
-  app->add_option("--admin-token", s.admin_token,
-                  "an admin token (besides those in the save), at least 16 characters; visible to "
-                  "`ps`: prefer --admin-token-file or $HEGEMON_ADMIN_TOKEN. Without any, a save with "
-                  "no admin token gets a new one, printed once on stderr")
+  app->add_option(
+         "--admin-token", s.admin_token,
+         "an admin token (besides those in the save), at least 16 characters; visible to "
+         "`ps`: prefer --admin-token-file or $HEGEMON_ADMIN_TOKEN. Without any, a save with "
+         "no admin token gets a new one, printed once on stderr")
       ->check(admin_token_length());
   app->add_option("--admin-token-file", s.admin_token_file,
                   "read the admin token from this file (its first line)");
   app->add_option("--max-restarts", s.max_restarts,
                   "restarts of one actor within --restart-window before its supervisor gives up")
       ->check(whole_number(0, 1 << 20));
-  app->add_option("--restart-window", s.restart_window_ms, "restart intensity window in milliseconds")
+  app->add_option("--restart-window", s.restart_window_ms,
+                  "restart intensity window in milliseconds")
       ->check(whole_number(1, INT64_MAX / 2));
   app->add_option("--inject-crash", s.inject_crash,
                   "crash actors on purpose: KIND[:ID]@TICK[:poison], comma-separated "
@@ -156,12 +169,14 @@ std::optional<int> read_serve_settings(const std::vector<std::string>& args, Ser
   merged.insert(merged.end(), args.begin(), args.end());
   s = ServeSettings{};
   auto app = make_serve_app(s);
-  for (CLI::Option* opt : app->get_options()) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  for (CLI::Option* opt : app->get_options())
+    opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   return cli::parse(*app, merged);
 }
 
 Status to_game_options(const ServeSettings& s, GameOptions& options) {
-  if (s.provinces < 4 * s.nations) return Status::error("--provinces must be at least 4 x --nations");
+  if (s.provinces < 4 * s.nations)
+    return Status::error("--provinces must be at least 4 x --nations");
   options.save.synchronous = s.synchronous == "full" ? Synchronous::full : Synchronous::normal;
   options.intensity.max_restarts = s.max_restarts;
   options.intensity.window = std::chrono::milliseconds(s.restart_window_ms);
@@ -198,7 +213,9 @@ Result<std::string> configured_admin_token(const ServeSettings& s) {
     std::getline(in, token);
     while (!token.empty() && (token.back() == '\r' || token.back() == ' ' || token.back() == '\t'))
       token.pop_back();
-    if (token.empty()) return Status::error("--admin-token-file: " + s.admin_token_file + " has no token on its first line");
+    if (token.empty())
+      return Status::error("--admin-token-file: " + s.admin_token_file +
+                           " has no token on its first line");
     from = "--admin-token-file " + s.admin_token_file;
   } else if (const char* env = std::getenv(kAdminTokenEnv); env != nullptr && *env != '\0') {
     token = env, from = std::string("$") + kAdminTokenEnv;

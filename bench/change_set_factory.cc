@@ -23,8 +23,8 @@ ChangeSet make_change_set(const WorldSnapshot& world, Tick tick, int rows, const
   cs.meta.state_hash = static_cast<uint64_t>(seed) * 0x9e3779b97f4a7c15ULL;  // never checked
   cs.date = date_of_tick(tick).to_string();
 
-  for (int32_t id : distinct_sorted_ids(static_cast<size_t>(mix.provinces * per), province_count,
-                                        seed + 1)) {
+  for (int32_t id :
+       distinct_sorted_ids(static_cast<size_t>(mix.provinces * per), province_count, seed + 1)) {
     Province p = world.provinces[static_cast<size_t>(id - 1)];
     p.development += step;  // monthly development, unrest drift: the common changes
     p.unrest = static_cast<int32_t>((tick + id) % 40);
@@ -36,15 +36,15 @@ ChangeSet make_change_set(const WorldSnapshot& world, Tick tick, int rows, const
     const Province& p = cs.provinces[static_cast<size_t>(i)];
     cs.history.push_back({tick, p.id, p.owner, p.controller, p.development});
   }
-  for (int32_t id : distinct_sorted_ids(static_cast<size_t>(mix.nations * per), nation_count,
-                                        seed + 2)) {
+  for (int32_t id :
+       distinct_sorted_ids(static_cast<size_t>(mix.nations * per), nation_count, seed + 2)) {
     Nation n = world.nations[static_cast<size_t>(id - 1)];
     n.treasury += tick * 3;
     n.manpower += static_cast<int32_t>(tick % 500);
     cs.nations.push_back(n);
   }
-  for (int32_t id : distinct_sorted_ids(static_cast<size_t>(mix.armies * per), kArmyIdPool,
-                                        seed + 3)) {
+  for (int32_t id :
+       distinct_sorted_ids(static_cast<size_t>(mix.armies * per), kArmyIdPool, seed + 3)) {
     Army a;
     a.id = id;
     a.owner = 1 + id % nation_count;
@@ -55,8 +55,8 @@ ChangeSet make_change_set(const WorldSnapshot& world, Tick tick, int rows, const
     for (int k = 0; k < id % 4; ++k) a.path.push_back(1 + (a.location + k) % province_count);
     cs.armies.push_back(a);
   }
-  for (int32_t id : distinct_sorted_ids(static_cast<size_t>(mix.wars * per), kWarIdPool,
-                                        seed + 4)) {
+  for (int32_t id :
+       distinct_sorted_ids(static_cast<size_t>(mix.wars * per), kWarIdPool, seed + 4)) {
     War w;
     w.id = id;
     w.attacker = 1 + id % nation_count;

@@ -97,7 +97,8 @@ class RawConnection {
 
   // Empties the WAL into the database file (TRUNCATE, as SaveFile::checkpoint).
   void checkpoint() {
-    check(db_, sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr),
+    check(db_,
+          sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr),
           "checkpoint");
   }
 
@@ -122,7 +123,8 @@ class RawConnection {
 // One save per synchronous mode, shared by Hegemon's commits and the raw
 // loop, so both write to the same tables of the same file.
 struct SaveUnderTest {
-  explicit SaveUnderTest(bool full) : world(generate_world(kSaveWorld)), path(dir.file("bench.db")) {
+  explicit SaveUnderTest(bool full)
+      : world(generate_world(kSaveWorld)), path(dir.file("bench.db")) {
     SaveOptions options;
     options.synchronous = full ? Synchronous::full : Synchronous::normal;
     auto opened = SaveFile::open(path, options);
@@ -233,11 +235,11 @@ void BM_Commit_RawSqliteNarrow(benchmark::State& state) {
   after.report(state);
 }
 
-#define HEGEMON_COMMIT_BENCH(fn)                                                      \
-  BENCHMARK(fn)                                                                       \
-      ->ArgNames({"rows", "full"})                                                    \
-      ->ArgsProduct({{100, 1000, 10000}, {0, 1}})                                     \
-      ->UseManualTime()                                                               \
+#define HEGEMON_COMMIT_BENCH(fn)                  \
+  BENCHMARK(fn)                                   \
+      ->ArgNames({"rows", "full"})                \
+      ->ArgsProduct({{100, 1000, 10000}, {0, 1}}) \
+      ->UseManualTime()                           \
       ->Unit(benchmark::kMillisecond)
 
 HEGEMON_COMMIT_BENCH(BM_Commit_Hegemon);

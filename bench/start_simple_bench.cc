@@ -175,8 +175,7 @@ void run_months(benchmark::State& state, bool start_simple) {
       c.source ? c.source->counts() : SqliteReadSource::Counts{};
   try {
     for (auto _ : state) {
-      while (!date_of_tick(c.play_tick().tick()).first_of_month()) {
-      }
+      while (!date_of_tick(c.play_tick().tick()).first_of_month()) {}
       g.compare_hashes();
     }
   } catch (const std::exception& e) {

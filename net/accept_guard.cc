@@ -119,8 +119,8 @@ class GuardedDoorman : public caf::io::doorman {
   void pause(int err) {
     auto* broker = parent();
     if (broker == nullptr) return;
-    const auto delay = std::min<std::chrono::milliseconds>(kFirstPause * (1 << std::min(failures_, 7)),
-                                                           kLongestPause);
+    const auto delay = std::min<std::chrono::milliseconds>(
+        kFirstPause * (1 << std::min(failures_, 7)), kLongestPause);
     ++failures_;
     warn(std::string("accept failed (") + std::strerror(err) + "); not accepting for " +
          std::to_string(delay.count()) + " ms");
@@ -133,8 +133,8 @@ class GuardedDoorman : public caf::io::doorman {
     static LogThrottle throttle(1);
     uint64_t held_back = 0;
     if (!throttle.allow(held_back)) return;
-    spdlog::warn("{}: {} ({} more such since the last warning; {} connections shed so far)",
-                 what_, what, held_back, shed_);
+    spdlog::warn("{}: {} ({} more such since the last warning; {} connections shed so far)", what_,
+                 what, held_back, shed_);
   }
 
   nw::acceptor_impl<GuardedAccept> acceptor_;

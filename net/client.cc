@@ -39,8 +39,8 @@ Result<std::unique_ptr<Client>> Client::connect(const std::string& host, uint16_
   freeaddrinfo(found);
   if (fd < 0) return Status::error("connect to " + where + ": " + why);
   std::unique_ptr<Client> client(new Client(fd));
-  auto hello = client->request("hello", {{"version", kProtocolVersion},
-                                        {"encoding", encoding_name(encoding)}});
+  auto hello = client->request(
+      "hello", {{"version", kProtocolVersion}, {"encoding", encoding_name(encoding)}});
   if (!hello) return hello.status().with_context(where);
   client->encoding_ = encoding;
   return client;
@@ -86,17 +86,17 @@ Result<nlohmann::json> Client::receive() {
     if (n < 0) return Status::error(std::string("receive: ") + std::strerror(errno));
     std::vector<std::string> frames;
     if (!decoder_.feed(buf, static_cast<size_t>(n), frames))
-      return Status::error("the server announced a frame of " +
-                           std::to_string(decoder_.announced_size()) +
-                           " bytes, more than any reply can be (" +
-                           std::to_string(kMaxReplyFrameBytes) + ")");
+      return Status::error(
+          "the server announced a frame of " + std::to_string(decoder_.announced_size()) +
+          " bytes, more than any reply can be (" + std::to_string(kMaxReplyFrameBytes) + ")");
     for (auto& f : frames) frames_.push_back(std::move(f));
   }
   const std::string frame = std::move(frames_.front());
   frames_.pop_front();
   auto doc = decode_payload(frame, encoding_);
   if (!doc || !doc->is_object())
-    return Status::error(std::string("the server sent a malformed ") + encoding_name(encoding_) + " frame");
+    return Status::error(std::string("the server sent a malformed ") + encoding_name(encoding_) +
+                         " frame");
   return std::move(*doc);
 }
 

@@ -83,9 +83,10 @@ void Connection::on_data(const std::vector<char>& buf) {
   if (session_.deferred_bytes > std::max<size_t>(ctx_->options.max_frame_bytes, 64 * 1024)) {
     // No error frame: it would wait behind the replies it does not read,
     // and the reset in close() discards them all.
-    spdlog::warn("gateway: client {} ({}) disconnected: it sends requests but does not read "
-                 "the replies ({} bytes unsent, limit {}; {} bytes of requests waiting)",
-                 id_, peer(), session_.outbox, outbox_limit(), session_.deferred_bytes);
+    spdlog::warn(
+        "gateway: client {} ({}) disconnected: it sends requests but does not read "
+        "the replies ({} bytes unsent, limit {}; {} bytes of requests waiting)",
+        id_, peer(), session_.outbox, outbox_limit(), session_.deferred_bytes);
     close("requests but no reading");
   }
 }
@@ -104,9 +105,10 @@ void Connection::on_delta(const ChangeSetPtr& changes) {
     // told to go away would reconnect and ask for the same snapshot anyway.
     session_.resync_pending = true;
     session_.dropped = 1;
-    spdlog::info("gateway: client {} ({}) fell behind at tick {}: {} bytes unsent (limit {}); "
-                 "its deltas are dropped until it catches up",
-                 id_, peer(), changes->tick(), session_.outbox, outbox_limit());
+    spdlog::info(
+        "gateway: client {} ({}) fell behind at tick {}: {} bytes unsent (limit {}); "
+        "its deltas are dropped until it catches up",
+        id_, peer(), changes->tick(), session_.outbox, outbox_limit());
     return;
   }
   if (changes->tick() > session_.watched_tick + 1) {
@@ -120,8 +122,10 @@ void Connection::on_delta(const ChangeSetPtr& changes) {
   }
   const std::string& frame = delta_frame(changes, session_.encoding);
   if (frame.size() > kMaxReplyFrameBytes) {  // never on a legal world (frame_codec.h)
-    spdlog::error("gateway: the delta of tick {} is {} bytes, over the frame limit; client {} "
-                  "gets a snapshot instead", changes->tick(), frame.size(), id_);
+    spdlog::error(
+        "gateway: the delta of tick {} is {} bytes, over the frame limit; client {} "
+        "gets a snapshot instead",
+        changes->tick(), frame.size(), id_);
     return push_snapshot("resync");
   }
   session_.watched_tick = changes->tick();
@@ -134,9 +138,10 @@ void Connection::on_transferred(uint64_t remaining) {
   if (session_.resync_pending) {
     session_.resync_pending = false;
     push_snapshot("resync");
-    spdlog::info("gateway: client {} ({}) caught up; {} deltas were dropped, a snapshot of "
-                 "tick {} replaces them",
-                 id_, peer(), session_.dropped, session_.watched_tick);
+    spdlog::info(
+        "gateway: client {} ({}) caught up; {} deltas were dropped, a snapshot of "
+        "tick {} replaces them",
+        id_, peer(), session_.dropped, session_.watched_tick);
   }
   handle_deferred();
   // A burst's buffer is kept by the vector; give it back once it is empty.
@@ -161,9 +166,9 @@ void Connection::on_idle_check() {
 }
 
 void Connection::schedule_idle_check() {
-  self_->delayed_send(self_, std::min<Clock::duration>(ctx_->options.idle_timeout,
-                                                       std::chrono::seconds(5)),
-                      idle_atom::value);
+  self_->delayed_send(
+      self_, std::min<Clock::duration>(ctx_->options.idle_timeout, std::chrono::seconds(5)),
+      idle_atom::value);
 }
 
 void Connection::on_rollback() {
@@ -247,21 +252,23 @@ void Connection::handle_deferred() {
 
 void Connection::send(const json& doc) {
   if (session_.closed) return;
-  send_payload(encode_payload(doc, session_.encoding), doc.contains("id") ? doc["id"] : json(nullptr));
+  send_payload(encode_payload(doc, session_.encoding),
+               doc.contains("id") ? doc["id"] : json(nullptr));
 }
 
 void Connection::send_payload(const std::string& payload, const json& id) {
   if (session_.closed) return;
   std::string frame;
   if (payload.size() + kFrameHeaderBytes > kMaxReplyFrameBytes) {
-    spdlog::error("gateway: a reply of {} bytes to client {} is over the limit of {}; an error "
-                  "is sent instead",
-                  payload.size(), id_, kMaxReplyFrameBytes);
-    frame = encode_frame(encode_payload(
-        reply_error(id, errc::kFailed,
-                    "the reply would be " + std::to_string(payload.size()) +
-                        " bytes, more than the protocol's maximum frame"),
-        session_.encoding));
+    spdlog::error(
+        "gateway: a reply of {} bytes to client {} is over the limit of {}; an error "
+        "is sent instead",
+        payload.size(), id_, kMaxReplyFrameBytes);
+    frame = encode_frame(
+        encode_payload(reply_error(id, errc::kFailed,
+                                   "the reply would be " + std::to_string(payload.size()) +
+                                       " bytes, more than the protocol's maximum frame"),
+                       session_.encoding));
   } else {
     frame = encode_frame(payload);
   }
@@ -313,8 +320,8 @@ void Connection::handle(const std::string& frame, Clock::time_point arrived) {
   dispatch(r);
 }
 
-caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl,
-                                ContextPtr ctx, caf::actor acceptor, uint64_t id) {
+caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
+                                caf::actor acceptor, uint64_t id) {
   // The Connection lives as long as the broker's behavior (captured below).
   auto conn = std::make_shared<Connection>(self, hdl, ctx, std::move(acceptor), id);
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));

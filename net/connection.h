@@ -54,8 +54,8 @@ struct Session {
   NationId nation = kNoNation;  // a player's nation
   int64_t token_id = 0;         // the stored token logged in with (ClientSummary)
   std::string demoted_because;  // a player made a spectator: why (commands are refused with it)
-  RequestBudget budget;  // the rate limit: requests and the size of their replies
-  bool budget_timer = false;  // a budget_atom is on its way
+  RequestBudget budget;         // the rate limit: requests and the size of their replies
+  bool budget_timer = false;    // a budget_atom is on its way
   Clock::time_point last_activity = Clock::now();
   // Watching: deltas of committed ticks after `watched_tick` are pushed.
   bool watching = false;
@@ -76,9 +76,13 @@ struct Session {
 };
 class Connection {
  public:
-  Connection(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
-             caf::actor acceptor, uint64_t id)
-      : self_(self), hdl_(hdl), ctx_(std::move(ctx)), acceptor_(acceptor.address()), id_(id),
+  Connection(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx, caf::actor acceptor,
+             uint64_t id)
+      : self_(self),
+        hdl_(hdl),
+        ctx_(std::move(ctx)),
+        acceptor_(acceptor.address()),
+        id_(id),
         session_(ctx_->options) {}
 
   void on_data(const std::vector<char>& buf);
@@ -198,8 +202,11 @@ class Connection {
     auto id = r.id;
     auto* self = this;
     self_->request(ctx_->game, std::chrono::seconds(30), xs...)
-        .then([self, id, view](caf::actor& a, uint64_t& g) { self->send(reply_result(id, view(a, g))); },
-              [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
+        .then([self, id, view](caf::actor& a,
+                               uint64_t& g) { self->send(reply_result(id, view(a, g))); },
+              [self, id](caf::error& err) {
+                self->send(reply_error(id, errc::kFailed, describe(err)));
+              });
   }
 
   // Asks the game supervisor and answers with `view(reply)`.
@@ -209,7 +216,9 @@ class Connection {
     auto* self = this;
     self_->request(ctx_->game, std::chrono::seconds(30), xs...)
         .then([self, id, view](Reply& reply) { self->send(reply_result(id, view(reply))); },
-              [self, id](caf::error& err) { self->send(reply_error(id, error_code(err), describe(err))); });
+              [self, id](caf::error& err) {
+                self->send(reply_error(id, error_code(err), describe(err)));
+              });
   }
 
   static const char* error_code(const caf::error& err) {

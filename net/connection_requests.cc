@@ -53,14 +53,14 @@ void Connection::hello(const Request& r) {
                                 std::to_string(kProtocolVersion) + ", not " +
                                 std::to_string(*version)));
   }
-  if (session_.greeted)
-    return send(reply_error(r.id, errc::kBadRequest, "hello was already said"));
+  if (session_.greeted) return send(reply_error(r.id, errc::kBadRequest, "hello was already said"));
   Encoding encoding = Encoding::json;
   if (r.body.contains("encoding")) {
     auto name = string_field(r, "encoding");
     auto chosen = name ? encoding_from_name(*name) : std::nullopt;
     if (!chosen)
-      return send(reply_error(r.id, errc::kBadRequest, "\"encoding\" must be \"json\" or \"msgpack\""));
+      return send(
+          reply_error(r.id, errc::kBadRequest, "\"encoding\" must be \"json\" or \"msgpack\""));
     encoding = *chosen;
   }
   session_.greeted = true;
@@ -117,8 +117,8 @@ void Connection::login(const Request& r) {
       result["nation"] = stored->nation;
     }
   } else {
-    return send(reply_error(r.id, errc::kBadRequest,
-                            "\"role\" must be admin, player or spectator"));
+    return send(
+        reply_error(r.id, errc::kBadRequest, "\"role\" must be admin, player or spectator"));
   }
   result["role"] = role_name(session_.role);
   self_->send(acceptor(), session_atom::value, id_, std::string(role_name(session_.role)),
@@ -130,8 +130,11 @@ void Connection::log_failed_login(const std::string& role, const std::string& wh
   static LogThrottle failed_logins(10);  // every connection's
   uint64_t held_back = 0;
   if (!failed_logins.allow(held_back)) return;
-  if (held_back == 0) spdlog::warn("gateway: failed {} login from {}: {}", role, peer(), why);
-  else spdlog::warn("gateway: failed {} login from {}: {} ({} more not logged)", role, peer(), why, held_back);
+  if (held_back == 0)
+    spdlog::warn("gateway: failed {} login from {}: {}", role, peer(), why);
+  else
+    spdlog::warn("gateway: failed {} login from {}: {} ({} more not logged)", role, peer(), why,
+                 held_back);
 }
 
 void Connection::issue_token(const Request& r) {
@@ -173,12 +176,13 @@ void Connection::command(const Request& r, CommandKind kind) {
   c.seq = 0;  // numbered by the game, never by a client
   if (session_.role == Role::player) {
     if (r.body.contains("nation") && c.nation != session_.nation)
-      return send(reply_error(r.id, errc::kForbidden,
-                              "a player commands only its own nation (" +
-                                  std::to_string(session_.nation) + ")"));
+      return send(reply_error(
+          r.id, errc::kForbidden,
+          "a player commands only its own nation (" + std::to_string(session_.nation) + ")"));
     c.nation = session_.nation;
   } else if (!r.body.contains("nation")) {
-    return send(reply_error(r.id, errc::kBadRequest, "\"nation\" must be an integer (the nation to command)"));
+    return send(reply_error(r.id, errc::kBadRequest,
+                            "\"nation\" must be an integer (the nation to command)"));
   }
   // A nation handed back to the AI: its player sessions lose command now,
   // not when the command's tick comes.
@@ -202,19 +206,23 @@ void Connection::command(const Request& r, CommandKind kind) {
 
 void Connection::dispatch(const Request& r) {
   if (auto kind = command_kind_from_name(r.type)) {
-    if (session_.role == Role::none) return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
+    if (session_.role == Role::none)
+      return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
     return command(r, *kind);
   }
-  static const std::vector<std::string> kReads{
-      "status", "province", "nation", "army", "war", "watch", "map", "provinces_of", "wars_of",
-      "events", "province_at"};
-  static const std::vector<std::string> kAdmin{
-      "actors", "pause",   "resume",   "speed",       "save",         "save_as", "kill",
-      "restart", "shutdown", "token_issue", "token_revoke", "tokens", "clients", "kick", "rollback"};
+  static const std::vector<std::string> kReads{"status",  "province", "nation",     "army",
+                                               "war",     "watch",    "map",        "provinces_of",
+                                               "wars_of", "events",   "province_at"};
+  static const std::vector<std::string> kAdmin{"actors",   "pause",       "resume",       "speed",
+                                               "save",     "save_as",     "kill",         "restart",
+                                               "shutdown", "token_issue", "token_revoke", "tokens",
+                                               "clients",  "kick",        "rollback"};
   const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
   const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
-  if (!read && !admin) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
-  if (session_.role == Role::none) return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
+  if (!read && !admin)
+    return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
+  if (session_.role == Role::none)
+    return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
   if (admin && session_.role != Role::admin)
     return send(reply_error(r.id, errc::kForbidden, "'" + r.type + "' needs the admin role"));
 
@@ -225,7 +233,8 @@ void Connection::dispatch(const Request& r) {
   if (r.type == "map" || r.type == "provinces_of") return from_cache(r);
   if (r.type == "wars_of" || r.type == "events" || r.type == "province_at") return from_save(r);
   if (r.type == "actors")
-    return ask_game<std::vector<ActorInfo>>(r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
+    return ask_game<std::vector<ActorInfo>>(
+        r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
   auto ok = [](caf::ok_atom&) { return json{{"ok", true}}; };
   if (r.type == "pause") return ask_game<caf::ok_atom>(r, ok, pause_atom::value);
   if (r.type == "resume") return ask_game<caf::ok_atom>(r, ok, resume_atom::value);
@@ -240,8 +249,11 @@ void Connection::dispatch(const Request& r) {
     if (!key) return send(reply_error(r.id, errc::kBadRequest, key.status().message()));
     spdlog::warn("gateway: admin {} of {}", r.type, key->to_string());
     if (r.type == "kill")
-      return ask_game<caf::ok_atom>(r, ok, kill_atom::value, *key, std::string("killed by an admin"));
-    auto restarted = [](caf::actor&, uint64_t& generation) { return json{{"generation", generation}}; };
+      return ask_game<caf::ok_atom>(r, ok, kill_atom::value, *key,
+                                    std::string("killed by an admin"));
+    auto restarted = [](caf::actor&, uint64_t& generation) {
+      return json{{"generation", generation}};
+    };
     return ask_game2(r, restarted, restart_atom::value, *key);
   }
   if (r.type == "clients" || r.type == "kick") return manage_clients(r);
@@ -254,8 +266,13 @@ void Connection::dispatch(const Request& r) {
     auto id = r.id;
     auto* self = this;
     self_->request(ctx_->game, caf::infinite, rollback_atom::value, *tick)
-        .then([self, id](Tick t) { self->send(reply_result(id, {{"tick", t}, {"speed", "paused"}})); },
-              [self, id](caf::error& err) { self->send(reply_error(id, error_code(err), describe(err))); });
+        .then(
+            [self, id](Tick t) {
+              self->send(reply_result(id, {{"tick", t}, {"speed", "paused"}}));
+            },
+            [self, id](caf::error& err) {
+              self->send(reply_error(id, error_code(err), describe(err)));
+            });
     return;
   }
   if (r.type == "token_issue") return issue_token(r);
@@ -276,8 +293,11 @@ void Connection::dispatch(const Request& r) {
         [](std::vector<TokenRecord>& list) {
           json out = json::array();
           for (const auto& t : list)
-            out.push_back({{"token_id", t.id}, {"role", t.role}, {"nation", t.nation},
-                           {"created_at", t.created_at}, {"revoked", t.revoked_at != 0}});
+            out.push_back({{"token_id", t.id},
+                           {"role", t.role},
+                           {"nation", t.nation},
+                           {"created_at", t.created_at},
+                           {"revoked", t.revoked_at != 0}});
           return out;
         },
         tokens_atom::value);
@@ -285,12 +305,19 @@ void Connection::dispatch(const Request& r) {
   if (r.type == "shutdown") {
     spdlog::warn("gateway: an admin asked to shut the server down");
     // The answer comes once every tick is committed and the save checkpointed.
-    return ask_game<Tick>(r, [](Tick& t) { return json{{"committed_tick", t}}; }, stop_atom::value);
+    return ask_game<Tick>(
+        r,
+        [](Tick& t) {
+          return json{{"committed_tick", t}};
+        },
+        stop_atom::value);
   }
   if (r.type == "speed") {
     auto speed_text = string_field(r, "speed");
     auto speed = speed_text ? parse_speed(*speed_text) : std::nullopt;
-    if (!speed) return send(reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
+    if (!speed)
+      return send(
+          reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
     return ask_game<caf::ok_atom>(r, ok, speed_atom::value, *speed);
   }
 }
@@ -298,7 +325,9 @@ void Connection::dispatch(const Request& r) {
 void Connection::status(const Request& r) {
   auto id = r.id;
   auto* self = this;
-  auto failed = [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); };
+  auto failed = [self, id](caf::error& err) {
+    self->send(reply_error(id, errc::kFailed, describe(err)));
+  };
   self_->request(ctx_->game, std::chrono::seconds(30), status_atom::value)
       .then(
           [self, id, failed](GameStatus& s) {
@@ -318,11 +347,20 @@ void Connection::manage_clients(const Request& r) {
   auto id = r.id;
   auto* self = this;
   if (r.type == "kick") {
-    auto failed = [self, id](caf::error& err) { self->send(reply_error(id, errc::kNotFound, describe(err))); };
+    auto failed = [self, id](caf::error& err) {
+      self->send(reply_error(id, errc::kNotFound, describe(err)));
+    };
     auto client = int_field(r, "client");
-    if (!client || *client <= 0) return send(reply_error(r.id, errc::kBadRequest, "\"client\" must be a client id"));
-    self_->request(acceptor(), std::chrono::seconds(10), kick_atom::value, static_cast<uint64_t>(*client))
-        .then([self, id](caf::ok_atom) { self->send(reply_result(id, {{"ok", true}})); }, failed);
+    if (!client || *client <= 0)
+      return send(reply_error(r.id, errc::kBadRequest, "\"client\" must be a client id"));
+    self_
+        ->request(acceptor(), std::chrono::seconds(10), kick_atom::value,
+                  static_cast<uint64_t>(*client))
+        .then(
+            [self, id](caf::ok_atom) {
+              self->send(reply_result(id, {{"ok", true}}));
+            },
+            failed);
     return;
   }
   self_->request(acceptor(), std::chrono::seconds(10), clients_atom::value)
@@ -330,13 +368,17 @@ void Connection::manage_clients(const Request& r) {
           [self, id](std::vector<ClientSummary>& clients) {
             json out = json::array();
             for (const auto& c : clients)
-              out.push_back({{"client", c.id}, {"peer", c.peer}, {"role", c.role},
+              out.push_back({{"client", c.id},
+                             {"peer", c.peer},
+                             {"role", c.role},
                              {"nation", c.nation},
                              {"token_id", c.token_id != 0 ? json(c.token_id) : json(nullptr)},
                              {"connected_seconds", c.connected_seconds}});
             self->send(reply_result(id, out));
           },
-          [self, id](caf::error& err) { self->send(reply_error(id, errc::kFailed, describe(err))); });
+          [self, id](caf::error& err) {
+            self->send(reply_error(id, errc::kFailed, describe(err)));
+          });
 }
 
 void Connection::lookup(const Request& r) {
@@ -382,26 +424,37 @@ void Connection::from_save(const Request& r) {
     // event log in one reply). With from <= to the unsigned difference is
     // exact. tests/reliability/bad_clients.py sends such ranges.
     auto from = to ? field_or("from", *to > 30 ? *to - 30 : 0) : to;
-    if (!to || !from) return send(reply_error(r.id, errc::kBadRequest, "\"from\" and \"to\" must be integers"));
+    if (!to || !from)
+      return send(reply_error(r.id, errc::kBadRequest, "\"from\" and \"to\" must be integers"));
     if (*from > *to || static_cast<uint64_t>(*to) - static_cast<uint64_t>(*from) > kMaxSpan)
-      return send(reply_error(r.id, errc::kBadRequest, "need from <= to, at most 3650 ticks apart"));
+      return send(
+          reply_error(r.id, errc::kBadRequest, "need from <= to, at most 3650 ticks apart"));
     auto events = save.events_between(*from, *to);
     if (!events) return send(reply_error(r.id, errc::kFailed, events.status().message()));
     json out = json::array();
     for (const auto& e : *events)
-      out.push_back({{"tick", e.tick}, {"type", e.type}, {"data", parse_json_or_null(e.data, kEventDataLimits)}});
+      out.push_back({{"tick", e.tick},
+                     {"type", e.type},
+                     {"data", parse_json_or_null(e.data, kEventDataLimits)}});
     return send(reply_result(r.id, out));
   }
   if (r.type == "province_at") {  // {"province": P, "tick": T}
     auto id = id_field(r, "province");
     auto tick = int_field(r, "tick");
-    if (!id || !tick) return send(reply_error(r.id, errc::kBadRequest, "\"province\" and \"tick\" must be integers"));
+    if (!id || !tick)
+      return send(
+          reply_error(r.id, errc::kBadRequest, "\"province\" and \"tick\" must be integers"));
     auto row = save.province_at(*id, *tick);
     if (!row) return send(reply_error(r.id, errc::kFailed, row.status().message()));
-    if (!*row) return send(reply_error(r.id, errc::kNotFound, "no history for province " + std::to_string(*id)));
+    if (!*row)
+      return send(
+          reply_error(r.id, errc::kNotFound, "no history for province " + std::to_string(*id)));
     const auto& h = **row;
-    return send(reply_result(r.id, {{"province", h.province}, {"since_tick", h.tick}, {"owner_id", h.owner},
-                                    {"controller_id", h.controller}, {"development", h.development}}));
+    return send(reply_result(r.id, {{"province", h.province},
+                                    {"since_tick", h.tick},
+                                    {"owner_id", h.owner},
+                                    {"controller_id", h.controller},
+                                    {"development", h.development}}));
   }
   auto nation = id_field(r, "nation");  // wars_of
   if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
@@ -409,8 +462,11 @@ void Connection::from_save(const Request& r) {
   if (!wars) return send(reply_error(r.id, errc::kFailed, wars.status().message()));
   json out = json::array();
   for (const auto& w : *wars)
-    out.push_back({{"id", w.id}, {"attacker_id", w.attacker}, {"defender_id", w.defender},
-                   {"start_tick", w.start_tick}, {"end_tick", w.end_tick < 0 ? json(nullptr) : json(w.end_tick)},
+    out.push_back({{"id", w.id},
+                   {"attacker_id", w.attacker},
+                   {"defender_id", w.defender},
+                   {"start_tick", w.start_tick},
+                   {"end_tick", w.end_tick < 0 ? json(nullptr) : json(w.end_tick)},
                    {"war_score", w.war_score}});
   send(reply_result(r.id, out));
 }
@@ -419,7 +475,8 @@ Result<ActorKey> Connection::actor_key(const Request& r) {
   auto kind_text = string_field(r, "kind");
   if (!kind_text) return kind_text.status();
   auto kind = kind_from_name(*kind_text);
-  if (!kind || (*kind != ActorKind::nation && *kind != ActorKind::war && *kind != ActorKind::persistence))
+  if (!kind ||
+      (*kind != ActorKind::nation && *kind != ActorKind::war && *kind != ActorKind::persistence))
     return Status::error("\"kind\" must be nation, war or persistence");
   ActorKey key{*kind, 0};
   if (*kind != ActorKind::persistence) {

@@ -20,7 +20,8 @@ bool FrameDecoder::feed(const char* data, size_t size, std::vector<std::string>&
   size_t pos = 0;
   while (buffer_.size() - pos >= kFrameHeaderBytes) {
     const auto* p = reinterpret_cast<const unsigned char*>(buffer_.data() + pos);
-    const uint32_t n = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+    const uint32_t n =
+        (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
     if (n > max_frame_bytes_) {
       announced_ = n;
       failed_ = true;

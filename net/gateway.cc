@@ -91,10 +91,12 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPt
         const uint64_t id = (*next_id)++;
         OpenConnection entry;
         entry.summary.id = id;
-        entry.summary.peer = self->remote_addr(msg.handle) + ":" + std::to_string(self->remote_port(msg.handle));
+        entry.summary.peer =
+            self->remote_addr(msg.handle) + ":" + std::to_string(self->remote_port(msg.handle));
         entry.summary.role = "none";
         entry.since = Clock::now();
-        entry.broker = self->fork(connection_broker, msg.handle, ctx, caf::actor_cast<caf::actor>(self), id);
+        entry.broker =
+            self->fork(connection_broker, msg.handle, ctx, caf::actor_cast<caf::actor>(self), id);
         self->monitor(entry.broker);
         open->emplace(id, std::move(entry));
       },
@@ -152,16 +154,16 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPt
 }  // namespace
 
 Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
-                              std::shared_ptr<const World> world,
-                              std::shared_ptr<SaveReader> save, GatewayOptions options) {
+                              std::shared_ptr<const World> world, std::shared_ptr<SaveReader> save,
+                              GatewayOptions options) {
   auto listening = open_listen_socket(options.host, options.port);
   if (!listening) return listening.status();
   auto& mm = sys.middleman();
   auto door = guarded_doorman(sys, listening->first, "gateway");
   auto logins = std::make_shared<LoginLimiter>(options.login_limits);
-  auto ctx = std::make_shared<const GatewayContext>(GatewayContext{
-      std::move(game), std::move(world), std::move(save), std::move(options), std::move(logins),
-      std::make_shared<HandedBack>()});
+  auto ctx = std::make_shared<const GatewayContext>(
+      GatewayContext{std::move(game), std::move(world), std::move(save), std::move(options),
+                     std::move(logins), std::make_shared<HandedBack>()});
   Gateway gw;
   gw.port = listening->second;
   gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), ctx);

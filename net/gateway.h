@@ -33,9 +33,9 @@ constexpr size_t kDefaultMaxOutboxBytes = 4 << 20;
 
 struct GatewayOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 4242;             // 0: any free port
-  std::string admin_token;          // accepted for admin logins besides the save's tokens
-  bool allow_spectators = true;     // read-only logins without a token
+  uint16_t port = 4242;          // 0: any free port
+  std::string admin_token;       // accepted for admin logins besides the save's tokens
+  bool allow_spectators = true;  // read-only logins without a token
   size_t max_connections = 256;
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
@@ -55,9 +55,9 @@ struct GatewayOptions {
 
 // One connected client, as the acceptor knows it.
 struct ClientSummary {
-  uint64_t id = 0;          // numbered from 1 in order of connection
-  std::string peer;         // "address:port"
-  std::string role;         // "none" until logged in, then admin/player/spectator
+  uint64_t id = 0;              // numbered from 1 in order of connection
+  std::string peer;             // "address:port"
+  std::string role;             // "none" until logged in, then admin/player/spectator
   NationId nation = kNoNation;  // a player's nation
   // The stored token the session logged in with (`tokens` lists them); 0 for
   // none: not logged in, a spectator, or the server's own --admin-token.
@@ -91,8 +91,8 @@ struct Gateway {
 // Binds host:port and starts accepting. `game` is the game supervisor;
 // `save` a read-only connection to the save, for logins and history.
 Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
-                              std::shared_ptr<const World> world,
-                              std::shared_ptr<SaveReader> save, GatewayOptions options);
+                              std::shared_ptr<const World> world, std::shared_ptr<SaveReader> save,
+                              GatewayOptions options);
 
 }  // namespace hegemon::net
 

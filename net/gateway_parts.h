@@ -33,7 +33,7 @@ struct GatewayContext {
   std::shared_ptr<const World> world;
   std::shared_ptr<SaveReader> save;  // read-only: token checks and history
   GatewayOptions options;
-  std::shared_ptr<LoginLimiter> logins;  // every connection's failed logins
+  std::shared_ptr<LoginLimiter> logins;     // every connection's failed logins
   std::shared_ptr<HandedBack> handed_back;  // nations whose players may not log in now
 };
 using ContextPtr = std::shared_ptr<const GatewayContext>;

@@ -44,30 +44,30 @@ nlohmann::json war_state(const War& w) {
   nlohmann::json out = state_of(w);
   out["peace_offer"] = nullptr;
   if (w.has_peace_offer())
-    out["peace_offer"] = {{"by", w.peace_offer_by}, {"winner", w.peace_offer_winner},
-                          {"tick", w.peace_offer_tick}};
+    out["peace_offer"] = {
+        {"by", w.peace_offer_by}, {"winner", w.peace_offer_winner}, {"tick", w.peace_offer_tick}};
   return out;
 }
 }  // namespace
 
 nlohmann::json status_json(const GameStatus& s) {
-  return {{"tick", s.tick},
-          {"committed_tick", s.committed_tick},
-          {"date", s.date},
-          {"speed", speed_name(s.speed)},
-          {"living_nations", s.living_nations},
-          {"active_wars", s.active_wars},
-          {"armies", s.armies},
-          {"uncommitted", s.uncommitted},
-          {"ticks_per_second", s.ticks_per_second},
-          {"commit_ms", s.commit_ms},
-          {"state_hash", hash_to_hex(s.state_hash)},
-          {"restarts", s.restarts},
-          {"last_error", s.last_error},
-          {"finished", s.finished},
-          {"phase_ms", {{"nation", s.nation_phase_ms},
-                        {"war", s.war_phase_ms},
-                        {"finish", s.finish_phase_ms}}}};
+  return {
+      {"tick", s.tick},
+      {"committed_tick", s.committed_tick},
+      {"date", s.date},
+      {"speed", speed_name(s.speed)},
+      {"living_nations", s.living_nations},
+      {"active_wars", s.active_wars},
+      {"armies", s.armies},
+      {"uncommitted", s.uncommitted},
+      {"ticks_per_second", s.ticks_per_second},
+      {"commit_ms", s.commit_ms},
+      {"state_hash", hash_to_hex(s.state_hash)},
+      {"restarts", s.restarts},
+      {"last_error", s.last_error},
+      {"finished", s.finished},
+      {"phase_ms",
+       {{"nation", s.nation_phase_ms}, {"war", s.war_phase_ms}, {"finish", s.finish_phase_ms}}}};
 }
 
 nlohmann::json actors_json(const std::vector<ActorInfo>& actors) {

@@ -18,7 +18,8 @@ double LoginLimiter::wait_seconds(const Level& level, const LoginLimits::Bucket&
   return b.per_second > 0 ? std::ceil((1.0 - level.tokens) / b.per_second) : 0;
 }
 
-std::optional<std::string> LoginLimiter::refusal(const std::string& address, Clock::time_point now) {
+std::optional<std::string> LoginLimiter::refusal(const std::string& address,
+                                                 Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = by_address_.find(address); it != by_address_.end()) {
     if (refill(it->second, limits_.per_address, now) < 1.0)

@@ -73,8 +73,7 @@ const char* content_type(MetricsFormat format) {
 }
 
 void write_response(Broker* self, caf::io::connection_handle hdl, const char* status,
-                    const std::string& body,
-                    MetricsFormat format = MetricsFormat::text_0_0_4) {
+                    const std::string& body, MetricsFormat format = MetricsFormat::text_0_0_4) {
   const std::string response = fmt::format(
       "HTTP/1.0 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
       "Connection: close\r\n\r\n{}",
@@ -90,8 +89,8 @@ void respond(Broker* self, caf::io::connection_handle hdl, const char* status,
   self->quit();
 }
 
-caf::behavior request_broker(Broker* self, caf::io::connection_handle hdl,
-                             caf::actor game, caf::actor gateway) {
+caf::behavior request_broker(Broker* self, caf::io::connection_handle hdl, caf::actor game,
+                             caf::actor gateway) {
   self->configure_read(hdl, caf::io::receive_policy::at_most(kMaxRequestBytes));
   // A scraper that never finishes its request does not keep a broker alive.
   self->delayed_send(self, std::chrono::seconds(10), expire_atom::value);
@@ -100,7 +99,8 @@ caf::behavior request_broker(Broker* self, caf::io::connection_handle hdl,
       [=](expire_atom) { respond(self, hdl, "408 Request Timeout", ""); },
       [=](const caf::io::new_data_msg& msg) {
         request->append(msg.buf.begin(), msg.buf.end());
-        if (request->size() > kMaxRequestBytes) return respond(self, hdl, "413 Payload Too Large", "");
+        if (request->size() > kMaxRequestBytes)
+          return respond(self, hdl, "413 Payload Too Large", "");
         if (request->find("\r\n\r\n") == std::string::npos) return;  // headers incomplete
         if (request->rfind("GET /metrics ", 0) != 0 && request->rfind("GET /metrics?", 0) != 0)
           return respond(self, hdl, "404 Not Found", "try GET /metrics\n");
@@ -141,9 +141,10 @@ caf::behavior metrics_acceptor(Broker* self, caf::io::doorman_ptr door, caf::act
           static LogThrottle refused(1);
           uint64_t held_back = 0;
           if (refused.allow(held_back))
-            spdlog::warn("metrics: {} connections open already; refusing more ({} refused since "
-                         "the last warning)",
-                         max_connections, held_back + 1);
+            spdlog::warn(
+                "metrics: {} connections open already; refusing more ({} refused since "
+                "the last warning)",
+                max_connections, held_back + 1);
           return write_response(self, msg.handle, "503 Service Unavailable",
                                 "too many connections; try again later\n");
         }
@@ -175,8 +176,10 @@ std::string prometheus_text(const GameStatus& s, const std::vector<ClientSummary
                             MetricsFormat format) {
   Exposition out(format);
   out.metric("hegemon_tick", "gauge", "Last completed tick (in the hot cache).", s.tick);
-  out.metric("hegemon_committed_tick", "gauge", "Last tick committed to the save.", s.committed_tick);
-  out.metric("hegemon_uncommitted_ticks", "gauge", "Change sets awaiting their commit.", s.uncommitted);
+  out.metric("hegemon_committed_tick", "gauge", "Last tick committed to the save.",
+             s.committed_tick);
+  out.metric("hegemon_uncommitted_ticks", "gauge", "Change sets awaiting their commit.",
+             s.uncommitted);
   out.metric("hegemon_ticks_per_second", "gauge", "Ticks completed in the last second.",
              s.ticks_per_second);
   out.metric("hegemon_commit_seconds", "gauge", "Duration of the last commit transaction.",

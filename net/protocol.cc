@@ -18,8 +18,12 @@ constexpr int kMaxNesting = 32;
 class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<nlohmann::json> {
  public:
   explicit BoundedDomParser(nlohmann::json& root) : json_sax_dom_parser(root, false) {}
-  bool start_object(std::size_t n) { return ++depth_ <= kMaxNesting && json_sax_dom_parser::start_object(n); }
-  bool start_array(std::size_t n) { return ++depth_ <= kMaxNesting && json_sax_dom_parser::start_array(n); }
+  bool start_object(std::size_t n) {
+    return ++depth_ <= kMaxNesting && json_sax_dom_parser::start_object(n);
+  }
+  bool start_array(std::size_t n) {
+    return ++depth_ <= kMaxNesting && json_sax_dom_parser::start_array(n);
+  }
   bool end_object() { return --depth_, json_sax_dom_parser::end_object(); }
   bool end_array() { return --depth_, json_sax_dom_parser::end_array(); }
 
@@ -50,7 +54,8 @@ std::optional<nlohmann::json> decode_payload(const std::string& payload, Encodin
   const auto format = encoding == Encoding::json ? nlohmann::json::input_format_t::json
                                                  : nlohmann::json::input_format_t::msgpack;
   try {
-    if (!nlohmann::json::sax_parse(payload.begin(), payload.end(), &builder, format, /*strict=*/true))
+    if (!nlohmann::json::sax_parse(payload.begin(), payload.end(), &builder, format,
+                                   /*strict=*/true))
       return std::nullopt;
   } catch (const nlohmann::json::exception&) {  // e.g. an impossible object size
     return std::nullopt;
@@ -109,8 +114,9 @@ Result<int64_t> int_field(const Request& r, const char* name) {
 Result<int32_t> id_field(const Request& r, const char* name) {
   auto it = r.body.find(name);
   const bool fits = it != r.body.end() && it->is_number_integer() &&
-                    (it->is_number_unsigned() ? it->get<uint64_t>() <= INT32_MAX
-                                              : it->get<int64_t>() >= INT32_MIN && it->get<int64_t>() <= INT32_MAX);
+                    (it->is_number_unsigned()
+                         ? it->get<uint64_t>() <= INT32_MAX
+                         : it->get<int64_t>() >= INT32_MIN && it->get<int64_t>() <= INT32_MAX);
   if (!fits) return Status::error(std::string("\"") + name + "\" must be an id (a 32-bit integer)");
   return static_cast<int32_t>(it->get<int64_t>());
 }

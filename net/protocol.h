@@ -20,17 +20,17 @@ constexpr int kProtocolVersion = 1;
 
 // Error codes (stable strings clients can switch on).
 namespace errc {
-constexpr const char* kBadFrame = "bad_frame";          // not JSON, or not an object
-constexpr const char* kBadRequest = "bad_request";      // a field missing or of the wrong type
-constexpr const char* kUnknownType = "unknown_type";    // no such request type
+constexpr const char* kBadFrame = "bad_frame";        // not JSON, or not an object
+constexpr const char* kBadRequest = "bad_request";    // a field missing or of the wrong type
+constexpr const char* kUnknownType = "unknown_type";  // no such request type
 constexpr const char* kVersionMismatch = "version_mismatch";
-constexpr const char* kHelloFirst = "hello_first";      // anything before hello
-constexpr const char* kUnauthorized = "unauthorized";   // bad or missing login
-constexpr const char* kForbidden = "forbidden";         // the role may not do this
+constexpr const char* kHelloFirst = "hello_first";     // anything before hello
+constexpr const char* kUnauthorized = "unauthorized";  // bad or missing login
+constexpr const char* kForbidden = "forbidden";        // the role may not do this
 constexpr const char* kNotFound = "not_found";
 constexpr const char* kRateLimited = "rate_limited";
-constexpr const char* kRefused = "refused";             // a command the game refuses; the message says why
-constexpr const char* kFailed = "failed";               // the game could not do it
+constexpr const char* kRefused = "refused";  // a command the game refuses; the message says why
+constexpr const char* kFailed = "failed";    // the game could not do it
 }  // namespace errc
 
 enum class Encoding { json, msgpack };

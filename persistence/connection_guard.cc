@@ -41,10 +41,8 @@ int on_authorize(void*, int action, const char*, const char*, const char*, const
     case SQLITE_CREATE_TEMP_TRIGGER:
     case SQLITE_CREATE_VIEW:
     case SQLITE_CREATE_TEMP_VIEW:
-    case SQLITE_CREATE_VTABLE:
-      return SQLITE_DENY;
-    default:
-      return SQLITE_OK;
+    case SQLITE_CREATE_VTABLE: return SQLITE_DENY;
+    default: return SQLITE_OK;
   }
 }
 
@@ -56,14 +54,14 @@ struct Limit {
 };
 constexpr Limit kLimits[] = {
     {SQLITE_LIMIT_LENGTH, kMaxValueBytes},
-    {SQLITE_LIMIT_SQL_LENGTH, 1 << 20},   // our longest statement is < 1 KiB
-    {SQLITE_LIMIT_EXPR_DEPTH, 100},       // schema CHECKs nest 3 deep
-    {SQLITE_LIMIT_COMPOUND_SELECT, 10},   // we use no UNION
-    {SQLITE_LIMIT_VDBE_OP, 100'000},      // our programs have < 1,000 instructions
+    {SQLITE_LIMIT_SQL_LENGTH, 1 << 20},  // our longest statement is < 1 KiB
+    {SQLITE_LIMIT_EXPR_DEPTH, 100},      // schema CHECKs nest 3 deep
+    {SQLITE_LIMIT_COMPOUND_SELECT, 10},  // we use no UNION
+    {SQLITE_LIMIT_VDBE_OP, 100'000},     // our programs have < 1,000 instructions
     {SQLITE_LIMIT_FUNCTION_ARG, 32},
-    {SQLITE_LIMIT_ATTACHED, 0},           // a save never attaches another file
+    {SQLITE_LIMIT_ATTACHED, 0},  // a save never attaches another file
     {SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1000},
-    {SQLITE_LIMIT_TRIGGER_DEPTH, 1},      // triggers are disabled anyway
+    {SQLITE_LIMIT_TRIGGER_DEPTH, 1},  // triggers are disabled anyway
     {SQLITE_LIMIT_WORKER_THREADS, 0},
 };
 
@@ -89,10 +87,8 @@ std::string ConnectionGuard::stop_reason() const {
       return "stopped after " + std::to_string(step_time_limit.count()) +
              " ms: the statement ran too long (a save whose schema or data makes a query run "
              "away?)";
-    case Stop::interrupted:
-      return "interrupted: the process is stopping";
-    case Stop::none:
-      break;
+    case Stop::interrupted: return "interrupted: the process is stopping";
+    case Stop::none: break;
   }
   return std::string();
 }

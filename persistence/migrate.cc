@@ -33,8 +33,8 @@ Status check_ours(const Database& db, const SchemaInfo& info) {
 Status apply(Database& db, const Migration& m) {
   Status status = db.exec(m.sql);
   if (!status.ok()) {
-    return status.with_context(db.path() + ": apply schema migration " +
-                               std::to_string(m.version) + " (" + m.name + ")");
+    return status.with_context(db.path() + ": apply schema migration " + std::to_string(m.version) +
+                               " (" + m.name + ")");
   }
   return Status();
 }
@@ -94,7 +94,7 @@ Status migrate(Database& db, const MigrationCheck& accept) {
     if (!status.ok()) {
       const auto kind = status.is_io_error() ? &Status::io_error : &Status::error;
       return kind(status.message() + " (checked as migrated from schema version " +
-                           std::to_string(*version) +
+                  std::to_string(*version) +
                   "; the migration was rolled back and the save is unchanged)");
     }
   }

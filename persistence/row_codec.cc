@@ -142,8 +142,7 @@ std::string upsert_row_sql(const char* table, const std::vector<const char*>& co
   for (size_t i = 0; i < columns.size(); ++i) {
     names += (i ? ", " : "") + std::string(columns[i]);
     params += (i ? ", " : "") + param(i + 1);
-    if (i > 0)
-      set += (i > 1 ? ", " : "") + std::string(columns[i]) + " = excluded." + columns[i];
+    if (i > 0) set += (i > 1 ? ", " : "") + std::string(columns[i]) + " = excluded." + columns[i];
   }
   return "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + params +
          ") ON CONFLICT (" + columns[0] + ") DO UPDATE SET " + set;

@@ -163,7 +163,8 @@ Status SaveFile::prepare_commit_statements() {
       {&stmts_.insert_history,
        insert_row_sql("province_history", {}, described_columns<ProvinceHistoryRow>())},
       {&stmts_.insert_tick, kInsertTick},
-      {&stmts_.update_game, kUpdateGame},         {&stmts_.insert_snapshot, kInsertSnapshot},
+      {&stmts_.update_game, kUpdateGame},
+      {&stmts_.insert_snapshot, kInsertSnapshot},
   };
   for (const auto& [slot, sql] : all) {
     Result<Statement> stmt = db_.prepare(sql);
@@ -291,9 +292,9 @@ Result<CommitOutcome> SaveFile::commit(const ChangeSet& cs) {
 Result<CommitOutcome> SaveFile::commit(const std::vector<const ChangeSet*>& ticks) {
   if (ticks.empty()) return CommitOutcome::already_committed;
   const Tick first = ticks.front()->tick(), last = ticks.back()->tick();
-  const std::string what = first == last ? "commit tick " + std::to_string(first)
-                                         : "commit ticks " + std::to_string(first) + ".." +
-                                               std::to_string(last);
+  const std::string what =
+      first == last ? "commit tick " + std::to_string(first)
+                    : "commit ticks " + std::to_string(first) + ".." + std::to_string(last);
   if (!has_world_) return fail(what, "the save holds no world");
   // First: a resend after a fault finds a vanished file written back (and a
   // fresh connection) before it is told its tick is already committed.
@@ -333,8 +334,7 @@ Status SaveFile::commit_transaction(const std::vector<const ChangeSet*>& ticks) 
   for (const ChangeSet* cs : ticks) {
     Status status = write_changes(*cs);
     if (!status.ok()) {
-      return ticks.size() == 1 ? status
-                               : status.with_context("tick " + std::to_string(cs->tick()));
+      return ticks.size() == 1 ? status : status.with_context("tick " + std::to_string(cs->tick()));
     }
     if (commit_hook_) commit_hook_(*cs);  // may throw
   }
@@ -351,9 +351,8 @@ Status SaveFile::insert_event(const Event& e) {
 // Writes every row of `cs` inside the caller's transaction. Error messages
 // name the row; the caller prefixes the tick.
 Status SaveFile::write_entities(const std::vector<Province>& provinces,
-                                const std::vector<Nation>& nations,
-                                const std::vector<Army>& armies, const std::vector<War>& wars,
-                                const SameOwner& same_owner) {
+                                const std::vector<Nation>& nations, const std::vector<Army>& armies,
+                                const std::vector<War>& wars, const SameOwner& same_owner) {
   auto kept = [](const std::vector<int32_t>& ids, int32_t id) {
     return std::binary_search(ids.begin(), ids.end(), id);
   };

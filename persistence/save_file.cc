@@ -115,7 +115,8 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
   // "unable to open database file" at the first statement).
   if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0) {
     return Status::io_error(what + ": directory " + dir.string() + " is not writable (" +
-                            errno_text(errno) + "); the save and its -wal and -shm files live there");
+                            errno_text(errno) +
+                            "); the save and its -wal and -shm files live there");
   }
 
   // The host's key first: without it no token can be checked, and nothing
@@ -144,7 +145,8 @@ Result<std::unique_ptr<SaveFile>> SaveFile::open(const std::string& path,
   // files before writing, and the PRAGMAs below would modify them. An older
   // save is migrated in one transaction that commits only if its world then
   // loads, so a save refused for its content is left unmigrated.
-  Status status = migrate(*db, [](const Database& migrated) { return check_world_loads(migrated); });
+  Status status =
+      migrate(*db, [](const Database& migrated) { return check_world_loads(migrated); });
   if (!status.ok()) return status;
   // Before configure(): a new save records its seal with its schema, in
   // the same journal mode, so a WAL that cannot be written fails at the
@@ -221,7 +223,8 @@ Status SaveFile::restore_if_moved() {
   const fs::path dir = directory_of(path());
   if (fs::exists(fs::symlink_status(path(), ec))) {
     // Perhaps an operator's restored backup: never overwrite it.
-    return Status::io_error(what + ", and another file is at its path now; not overwriting "
+    return Status::io_error(what +
+                            ", and another file is at its path now; not overwriting "
                             "it: move that file away and the save is written back there");
   }
   if (!fs::is_directory(dir, ec)) {
@@ -249,8 +252,8 @@ Status SaveFile::restore_if_moved() {
   for (const char* suffix : {"-wal", "-shm"}) {
     if (!fs::remove(path() + suffix, ec) && ec) {
       fs::remove(temp, ec);
-      return Status::io_error(what + "; cannot remove its stale " + suffix + " file: " +
-                              ec.message());
+      return Status::io_error(what + "; cannot remove its stale " + suffix +
+                              " file: " + ec.message());
     }
   }
   fs::rename(temp, path(), ec);
@@ -272,8 +275,8 @@ Status SaveFile::restore_if_moved() {
                          std::to_string(last_tick_) + ", not " + std::to_string(tick));
   }
   ++restores_;
-  last_restore_ = what + "; written back to its path from the open connection, at tick " +
-                  std::to_string(tick);
+  last_restore_ =
+      what + "; written back to its path from the open connection, at tick " + std::to_string(tick);
   return Status();
 }
 
@@ -364,7 +367,8 @@ Status SaveFile::rollback_to(const WorldSnapshot& state) {
   auto written = read_world(db_, what + ": check");
   if (!written) return written.status();
   if (written->meta.tick != tick || full_state_hash(*written) != state.meta.state_hash)
-    return fail(what, "the rewritten tables do not hash to the state of tick " + std::to_string(tick));
+    return fail(what,
+                "the rewritten tables do not hash to the state of tick " + std::to_string(tick));
   status = txn->commit();
   if (!status.ok()) return finish_write(status.with_context(what));
   last_tick_ = tick;
@@ -414,8 +418,8 @@ Status SaveFile::backup_to(const std::string& dest_path) {
   if (!trusted.ok()) return trusted.with_context(what);
   Result<SchemaInfo> info = read_schema_info(*dest);
   if (!info.ok()) return info.status().with_context(what);
-  const bool empty = info->application_id == 0 && info->user_version == 0 &&
-                     info->object_count == 0;
+  const bool empty =
+      info->application_id == 0 && info->user_version == 0 && info->object_count == 0;
   if (!empty && info->application_id != kHegemonApplicationId) {
     return fail(what, "the destination is an SQLite database but not a Hegemon save");
   }
@@ -429,14 +433,16 @@ Status SaveFile::backup_to(const std::string& dest_path) {
   // source and one write transaction on the destination.
   const int step_rc = sqlite3_backup_step(backup.get(), -1);
   const int finish_rc = sqlite3_backup_finish(backup.release());
-  if (step_rc != SQLITE_DONE) return sqlite_error(nullptr, step_rc, what + ": " + sqlite3_errstr(step_rc));
-  if (finish_rc != SQLITE_OK) return sqlite_error(dest->handle(), finish_rc, what + ": " + dest->errmsg());
+  if (step_rc != SQLITE_DONE)
+    return sqlite_error(nullptr, step_rc, what + ": " + sqlite3_errstr(step_rc));
+  if (finish_rc != SQLITE_OK)
+    return sqlite_error(dest->handle(), finish_rc, what + ": " + dest->errmsg());
   return Status();
 }
 
 Result<std::string> SaveFile::pragma(const std::string& name) const {
-  const bool bare = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
-                                         std::string::npos;
+  const bool bare =
+      !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
   if (!bare) return Status::error("pragma: '" + name + "' is not a pragma name");
   return db_.query_text("PRAGMA " + name);
 }

@@ -231,14 +231,14 @@ class SaveFile {
   Status insert_event(const Event& e);
 
   TokenKey token_key_;  // seals the tokens (token_origin.h)
-  SaveLock lock_;  // declared before db_: released after the connection closes
+  SaveLock lock_;       // declared before db_: released after the connection closes
   Database db_;
   SaveOptions options_;
   CommitHook commit_hook_;
   CommitStatements stmts_;  // declared after db_: finalized before it closes
   bool has_world_ = false;
   Tick last_tick_ = -1;
-  bool stale_ = false;        // an I/O fault happened: reconnect before writing again
+  bool stale_ = false;         // an I/O fault happened: reconnect before writing again
   bool written_back_ = false;  // path() holds our copy; db_ still the vanished file
   int64_t restores_ = 0;
   std::string last_restore_;

@@ -170,8 +170,8 @@ Result<SaveLock> SaveLock::acquire(const std::string& save_path) {
     ++shared->refs;
     return SaveLock(shared);
   }
-  auto* held = new Held{save_path, path,  locked->fd,  locked->key.first,
-                        locked->key.second, 1, ::getpid()};
+  auto* held =
+      new Held{save_path, path, locked->fd, locked->key.first, locked->key.second, 1, ::getpid()};
   registry()[locked->key] = held;
   return SaveLock(held);
 }

@@ -79,7 +79,8 @@ Status check_with_hot_journal(const std::string& path, const std::string& vfs) {
   if (!status.ok()) {
     // The copy's errors name the copy; the operator knows the save.
     std::string message = status.message();
-    for (size_t at = message.find(copy); at != std::string::npos; at = message.find(copy, at + path.size()))
+    for (size_t at = message.find(copy); at != std::string::npos;
+         at = message.find(copy, at + path.size()))
       message.replace(at, copy.size(), path);
     const auto kind = status.is_io_error() ? &Status::io_error : &Status::error;
     return kind(message + " (read with the hot journal next to it, " + path +
@@ -113,9 +114,9 @@ Status precheck_for_writing(const std::string& path, const std::string& vfs) {
   if (!status.ok() && hot_wal) {
     const auto kind = status.is_io_error() ? &Status::io_error : &Status::error;
     return kind(status.message() + " (read with the -wal file next to it, " + path +
-                         "-wal, which may not belong to this save: it was not applied, and the "
-                         "save is unchanged; move the -wal away to open the save as of its last "
-                         "checkpoint)");
+                "-wal, which may not belong to this save: it was not applied, and the "
+                "save is unchanged; move the -wal away to open the save as of its last "
+                "checkpoint)");
   }
   return status;
 }

@@ -52,8 +52,9 @@ constexpr const char kSelectSnapshotTicks[] = "SELECT tick FROM snapshots ORDER 
 constexpr const char kSelectProvinceAt[] =
     "SELECT tick, province_id, owner_id, controller_id, development FROM province_history"
     " WHERE province_id = ?1 AND tick <= ?2 ORDER BY tick DESC LIMIT 1";
-const std::string kSelectWarsOf = std::string("SELECT ") + kWarColumns +
-                                  " FROM wars WHERE attacker_id = ?1 OR defender_id = ?1 ORDER BY id";
+const std::string kSelectWarsOf =
+    std::string("SELECT ") + kWarColumns +
+    " FROM wars WHERE attacker_id = ?1 OR defender_id = ?1 ORDER BY id";
 
 // Resets a statement on every return path: a statement left mid-way keeps
 // its read transaction open, which would stall the writer's checkpoints.
@@ -105,9 +106,9 @@ void SaveReader::follow_if_moved() {
   Result<Database> db = Database::open(path(), SQLITE_OPEN_READONLY);
   if (!db.ok() || !db->set_busy_timeout(kBusyTimeoutMs).ok() || !check_schema_current(*db).ok())
     return;
-  for (Statement* slot : {&war_, &last_tick_, &tick_hash_, &count_all_, &count_type_, &events_,
-                          &province_at_, &wars_of_, &commands_, &last_seq_, &hashes_, &history_,
-                          &snapshot_, &snapshot_ticks_})
+  for (Statement* slot :
+       {&war_, &last_tick_, &tick_hash_, &count_all_, &count_type_, &events_, &province_at_,
+        &wars_of_, &commands_, &last_seq_, &hashes_, &history_, &snapshot_, &snapshot_ticks_})
     *slot = Statement();  // prepared on the old connection
   db_ = std::move(*db);
 }
@@ -295,8 +296,8 @@ Result<WorldSnapshot> SaveReader::load_world(bool verify_hash) {
 }
 
 Result<std::vector<std::pair<Tick, uint64_t>>> SaveReader::tick_hashes(Tick from, Tick to) {
-  const std::string what = "read tick hashes " + std::to_string(from) + ".." +
-                           std::to_string(to) + " from " + path();
+  const std::string what =
+      "read tick hashes " + std::to_string(from) + ".." + std::to_string(to) + " from " + path();
   std::lock_guard<std::mutex> lock(mutex_);
   Result<Statement*> s = statement(hashes_, kSelectHashes);
   if (!s.ok()) return s.status().with_context(what);
@@ -310,8 +311,9 @@ Result<std::vector<std::pair<Tick, uint64_t>>> SaveReader::tick_hashes(Tick from
     if (!*row) break;
     const std::string hex = (*s)->column_text(1);
     const std::optional<uint64_t> hash = hash_from_hex(hex);
-    if (!hash) return Status::error(what + ": tick " + std::to_string((*s)->column_int64(0)) +
-                                    " has hash '" + hex + "'");
+    if (!hash)
+      return Status::error(what + ": tick " + std::to_string((*s)->column_int64(0)) +
+                           " has hash '" + hex + "'");
     out.emplace_back((*s)->column_int64(0), *hash);
   }
   return out;
@@ -340,8 +342,8 @@ Result<std::vector<ProvinceHistoryRow>> SaveReader::history_between(Tick from, T
 
 Result<std::optional<WorldSnapshot>> SaveReader::snapshot_at_or_before(Tick tick,
                                                                        const WorldMapPtr& map) {
-  const std::string what = "read the snapshot at or before tick " + std::to_string(tick) +
-                           " from " + path();
+  const std::string what =
+      "read the snapshot at or before tick " + std::to_string(tick) + " from " + path();
   std::lock_guard<std::mutex> lock(mutex_);
   Result<Statement*> s = statement(snapshot_, kSelectSnapshot);
   if (!s.ok()) return s.status().with_context(what);
@@ -361,7 +363,8 @@ Result<std::optional<WorldSnapshot>> SaveReader::snapshot_at_or_before(Tick tick
   snap.map = map;
   if (Status ok = decode_snapshot((*s)->column_blob(3), *map, snap); !ok.ok())
     return ok.with_context(where);
-  if (snap.meta.tick != at) return Status::error(where + " holds tick " + std::to_string(snap.meta.tick));
+  if (snap.meta.tick != at)
+    return Status::error(where + " holds tick " + std::to_string(snap.meta.tick));
   snap.meta.state_hash = full_state_hash(snap);
   if (snap.meta.state_hash != *hash)
     return Status::error(where + " does not match its recorded hash " + hash_to_hex(*hash));

@@ -158,7 +158,9 @@ Result<SaveView> SaveView::open(const std::string& path) {
   return SaveView(std::move(*conn), checked->first, checked->second);
 }
 
-Result<Tick> SaveView::tick() const { return db_.query_int64("SELECT tick FROM game WHERE id = 1"); }
+Result<Tick> SaveView::tick() const {
+  return db_.query_int64("SELECT tick FROM game WHERE id = 1");
+}
 
 Result<SavedGame> SaveView::game() const {
   Result<Statement> q = db_.prepare("SELECT tick, date, params FROM game WHERE id = 1");

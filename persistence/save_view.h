@@ -41,8 +41,8 @@ struct WarSummary {
 
 // The game row's facts a summary shows.
 struct SavedGame {
-  Tick tick = 0;      // game.tick, the last committed tick
-  std::string date;   // game.date
+  Tick tick = 0;       // game.tick, the last committed tick
+  std::string date;    // game.date
   WorldParams params;  // game.params
 };
 
@@ -85,7 +85,7 @@ class SaveView {
 
   const std::string& path() const { return db_.path(); }
   int64_t schema_version() const { return schema_version_; }  // PRAGMA user_version
-  Tick last_tick() const { return last_tick_; }                // game.tick when opened
+  Tick last_tick() const { return last_tick_; }               // game.tick when opened
 
   // Until the returned value is destroyed, every query below sees the same
   // committed tick. The view must not be moved meanwhile.

@@ -77,8 +77,8 @@ std::string kind_of(const SchemaObject& o) {
 
 // Why an object that is not Hegemon's matters.
 std::string consequence(const SchemaObject& o) {
-  const bool runs_code = o.type == "trigger" || o.type == "view" ||
-                         o.sql.rfind("CREATE VIRTUAL TABLE", 0) == 0;
+  const bool runs_code =
+      o.type == "trigger" || o.type == "view" || o.sql.rfind("CREATE VIRTUAL TABLE", 0) == 0;
   return runs_code ? "refusing to open a save that would run code"
                    : "refusing to open a save whose schema was changed";
 }

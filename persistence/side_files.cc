@@ -19,8 +19,8 @@ void SideFiles::remove_created() const {
   if (path_.empty()) return;
   std::error_code ec;
   const std::string wal = path_ + "-wal";
-  if (!had_wal_ && fs::is_regular_file(fs::symlink_status(wal, ec)) && fs::file_size(wal, ec) == 0 &&
-      !ec) {
+  if (!had_wal_ && fs::is_regular_file(fs::symlink_status(wal, ec)) &&
+      fs::file_size(wal, ec) == 0 && !ec) {
     fs::remove(wal, ec);
   }
   // The -shm only indexes the -wal; the next connection rebuilds it from the

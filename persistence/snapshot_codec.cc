@@ -110,9 +110,8 @@ constexpr uint64_t max_bytes_of() {
 template <class E>
 constexpr uint64_t max_entry_bytes() {
   uint64_t sum = 0;
-  for_each_field<E>([&](const auto& f) {
-    sum += max_bytes_of<typename std::decay_t<decltype(f)>::Type>();
-  });
+  for_each_field<E>(
+      [&](const auto& f) { sum += max_bytes_of<typename std::decay_t<decltype(f)>::Type>(); });
   return sum;
 }
 // The fewest bytes each entry takes: one per field.
@@ -185,7 +184,8 @@ std::string encode_snapshot(const WorldSnapshot& w) {
 
 Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot& w) {
   auto corrupt = [](const std::string& why) { return Status::error("corrupt snapshot: " + why); };
-  if (data.size() < sizeof kMagic + 8 || data.substr(0, sizeof kMagic) != std::string_view(kMagic, 4))
+  if (data.size() < sizeof kMagic + 8 ||
+      data.substr(0, sizeof kMagic) != std::string_view(kMagic, 4))
     return corrupt("not a format 1 snapshot");
   uint64_t raw_size = 0;
   for (int i = 0; i < 8; ++i)

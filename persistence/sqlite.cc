@@ -19,10 +19,8 @@ bool is_io_fault(int rc) {
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_BUSY:
-    case SQLITE_PROTOCOL:
-      return true;
-    default:
-      return false;
+    case SQLITE_PROTOCOL: return true;
+    default: return false;
   }
 }
 
@@ -106,9 +104,9 @@ void Statement::bind_int64(int index, int64_t value) {
 void Statement::bind_text(int index, std::string_view value) {
   // SQLITE_TRANSIENT: SQLite copies, so callers may pass temporaries. The copy
   // is noise next to the B-tree work of the statement itself.
-  note_bind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                SQLITE_UTF8),
-            index);
+  note_bind(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
 }
 
 void Statement::bind_null(int index) { note_bind(sqlite3_bind_null(stmt_, index), index); }
@@ -248,8 +246,7 @@ bool Database::in_transaction() const { return db_ && sqlite3_get_autocommit(db_
 Result<Statement> Database::prepare(std::string_view sql) const {
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
-  const int rc =
-      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail);
   if (rc != SQLITE_OK) {
     return Status::error("prepare `" + std::string(sql) + "`: " + errmsg());
   }

@@ -77,7 +77,7 @@ class Statement {
 
   sqlite3_stmt* stmt_ = nullptr;
   ConnectionGuard* guard_ = nullptr;  // the connection's; outlives the statement
-  int bind_error_ = 0;       // first failing sqlite3_bind_* result since reset()
+  int bind_error_ = 0;                // first failing sqlite3_bind_* result since reset()
   int bind_error_index_ = 0;
 };
 
@@ -142,7 +142,7 @@ class Database {
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unique_ptr<ConnectionGuard> guard_;  // heap: the progress handler points at it
-  Statement begin_, commit_, rollback_;  // prepared on first use
+  Statement begin_, commit_, rollback_;     // prepared on first use
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back by the destructor unless commit()

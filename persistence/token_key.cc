@@ -179,7 +179,8 @@ Result<TokenKey> load_or_create_token_key(const std::string& path) {
   Status created = create_key(path);
   if (!created.ok()) return created;
   read = read_key(path);
-  if (read.missing) return Status::io_error("token key file " + path + " vanished after it was made");
+  if (read.missing)
+    return Status::io_error("token key file " + path + " vanished after it was made");
   return read.key;
 }
 

@@ -39,10 +39,11 @@ Result<std::string> stored_seal(const Database& db) {
 Result<std::string> compute_token_seal(const Database& db, const TokenKey& key) {
   std::string message = "hegemon token seal v1\n";
   const size_t before_game = message.size();
-  Status status = append_rows(
-      db, "game", "SELECT quote(save_id), quote(seed), quote(params), quote(created_at) FROM game"
-      " WHERE id = 1",
-      message);
+  Status status =
+      append_rows(db, "game",
+                  "SELECT quote(save_id), quote(seed), quote(params), quote(created_at) FROM game"
+                  " WHERE id = 1",
+                  message);
   if (!status.ok()) return status.with_context("read the game row");
   if (message.size() == before_game) message += "game none\n";
   status = append_rows(db, "token",

@@ -68,7 +68,8 @@ Result<int64_t> insert_token(Database& db, const std::string& role, NationId nat
 }
 
 Status revoke_token(Database& db, int64_t id) {
-  auto s = db.prepare("UPDATE tokens SET revoked_at = unixepoch() WHERE id = ? AND revoked_at IS NULL");
+  auto s =
+      db.prepare("UPDATE tokens SET revoked_at = unixepoch() WHERE id = ? AND revoked_at IS NULL");
   if (!s) return s.status().with_context("revoke token");
   s->bind_int64(1, id);
   if (auto st = s->run(); !st.ok()) return st.with_context("revoke token " + std::to_string(id));
@@ -100,7 +101,8 @@ Result<std::optional<TokenRecord>> find_token(const Database& db, const std::str
 }
 
 Result<bool> has_admin_token(const Database& db) {
-  auto n = db.query_int64("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL");
+  auto n =
+      db.query_int64("SELECT count(*) FROM tokens WHERE role = 'admin' AND revoked_at IS NULL");
   if (!n) return n.status().with_context("count admin tokens");
   return *n > 0;
 }

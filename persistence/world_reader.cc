@@ -51,9 +51,9 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
 
   std::vector<ProvinceInfo> province_info;
   {
-    Result<Statement> s = db.prepare("SELECT id, name, terrain, x, y, " +
-                                      field_columns<Province>(false) +
-                                      " FROM provinces ORDER BY id");
+    Result<Statement> s =
+        db.prepare("SELECT id, name, terrain, x, y, " + field_columns<Province>(false) +
+                   " FROM provinces ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
@@ -61,20 +61,18 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       if (!*row) break;
       // Stop reading before a million-province table takes the memory.
       if (province_info.size() >= static_cast<size_t>(kMaxProvinces))
-        return fail(what, "the save has more than " + std::to_string(kMaxProvinces) +
-                              " provinces");
+        return fail(what, "the save has more than " + std::to_string(kMaxProvinces) + " provinces");
       ProvinceInfo info;
       info.id = static_cast<ProvinceId>(s->column_int64(0));
       if (info.id != static_cast<ProvinceId>(province_info.size() + 1)) {
         return fail(what, "province ids are not 1..N (found " + std::to_string(info.id) +
-                              " where " + std::to_string(province_info.size() + 1) +
-                              " belongs)");
+                              " where " + std::to_string(province_info.size() + 1) + " belongs)");
       }
       info.name = s->column_text(1);
       const std::string terrain = s->column_text(2);
       if (!terrain_from_name(terrain, info.terrain)) {
-        return fail(what, "province " + std::to_string(info.id) + " has unknown terrain '" +
-                              terrain + "'");
+        return fail(
+            what, "province " + std::to_string(info.id) + " has unknown terrain '" + terrain + "'");
       }
       info.x = static_cast<int32_t>(s->column_int64(3));
       info.y = static_cast<int32_t>(s->column_int64(4));
@@ -107,7 +105,7 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
   std::vector<NationInfo> nation_info;
   {
     Result<Statement> s = db.prepare("SELECT id, name, color, aggression, " +
-                                      field_columns<Nation>(false) + " FROM nations ORDER BY id");
+                                     field_columns<Nation>(false) + " FROM nations ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
@@ -118,8 +116,8 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
       NationInfo info;
       info.id = static_cast<NationId>(s->column_int64(0));
       if (info.id != static_cast<NationId>(nation_info.size() + 1)) {
-        return fail(what, "nation ids are not 1..N (found " + std::to_string(info.id) +
-                              " where " + std::to_string(nation_info.size() + 1) + " belongs)");
+        return fail(what, "nation ids are not 1..N (found " + std::to_string(info.id) + " where " +
+                              std::to_string(nation_info.size() + 1) + " belongs)");
       }
       info.name = s->column_text(1);
       const std::string color = s->column_text(2);
@@ -154,13 +152,14 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
   }
   {
     Result<Statement> s = db.prepare(std::string("SELECT ") + kWarColumns +
-                                      " FROM wars WHERE end_tick IS NULL ORDER BY id");
+                                     " FROM wars WHERE end_tick IS NULL ORDER BY id");
     if (!s.ok()) return s.status().with_context(what);
     for (;;) {
       Result<bool> row = s->step();
       if (!row.ok()) return row.status().with_context(what + ": read wars");
       if (!*row) break;
-      if (static_cast<int64_t>(world.wars.size()) >= max_active_wars(static_cast<int64_t>(nation_info.size())))
+      if (static_cast<int64_t>(world.wars.size()) >=
+          max_active_wars(static_cast<int64_t>(nation_info.size())))
         return fail(what, "the save has more active wars than its nations can fight");
       world.wars.push_back(read_war(*s));
     }

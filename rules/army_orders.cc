@@ -10,7 +10,9 @@
 namespace hegemon {
 namespace {
 
-bool is_home(const NationPlan& plan, ProvinceId p) { return holds(plan.provinces.get(p), plan.id()); }
+bool is_home(const NationPlan& plan, ProvinceId p) {
+  return holds(plan.provinces.get(p), plan.id());
+}
 
 // A province worth marching on: the enemy controls it, or an enemy force we
 // outnumber stands there.
@@ -36,16 +38,18 @@ void give_new_path(const NationPlan& plan, Army& army, Mission m) {
   const WorldMap& map = plan.world.map();
   std::optional<std::vector<ProvinceId>> path;
   if (m == Mission::attack) {
-    path = find_path(map, army.location,
-                     [&](ProvinceId p) { return is_target(plan, army, p); }, kMaxSearchVisits);
+    path = find_path(
+        map, army.location, [&](ProvinceId p) { return is_target(plan, army, p); },
+        kMaxSearchVisits);
   }
   if (!path) {  // nothing to attack in reach: fall back to home ground
-    path = find_path(map, army.location, [&](ProvinceId p) { return is_home(plan, p); },
-                     kMaxSearchVisits);
+    path = find_path(
+        map, army.location, [&](ProvinceId p) { return is_home(plan, p); }, kMaxSearchVisits);
   }
   std::vector<ProvinceId> next = path.value_or(std::vector<ProvinceId>{});
   // Days already marched count only if it keeps heading into the same province.
-  if (next.empty() || army.path.empty() || next.front() != army.path.front()) army.move_progress = 0;
+  if (next.empty() || army.path.empty() || next.front() != army.path.front())
+    army.move_progress = 0;
   army.path = std::move(next);
 }
 

@@ -12,8 +12,8 @@ namespace hegemon {
 class ArmyRoster {
  public:
   struct Entry {
-    Army before;   // as cached
-    Army now;      // working copy
+    Army before;  // as cached
+    Army now;     // working copy
     bool destroyed = false;
   };
 

@@ -76,7 +76,8 @@ ProvinceId retreat_site(const WarPlan& plan, NationId side, ProvinceId from) {
 void fall_back(WarPlan& plan, Side& loser, ProvinceId site) {
   for (auto* e : loser.armies) {
     if (e->destroyed) continue;
-    const ProvinceId to = e->now.strength < kMinArmyStrength ? 0 : retreat_site(plan, loser.nation, site);
+    const ProvinceId to =
+        e->now.strength < kMinArmyStrength ? 0 : retreat_site(plan, loser.nation, site);
     if (to == 0) {
       plan.destroy(*e);
       continue;
@@ -87,12 +88,14 @@ void fall_back(WarPlan& plan, Side& loser, ProvinceId site) {
   }
 }
 
-void shift_battle_score(WarPlan& plan, NationId winner, int64_t loser_losses, int64_t loser_before) {
+void shift_battle_score(WarPlan& plan, NationId winner, int64_t loser_losses,
+                        int64_t loser_before) {
   const int64_t share = loser_before > 0 ? 20 * loser_losses / loser_before : 0;
-  const int32_t shift = static_cast<int32_t>(
-      std::clamp<int64_t>(kBattleScoreMinShift + share, kBattleScoreMinShift, kBattleScoreMaxShift));
+  const int32_t shift = static_cast<int32_t>(std::clamp<int64_t>(
+      kBattleScoreMinShift + share, kBattleScoreMinShift, kBattleScoreMaxShift));
   const int32_t signed_shift = winner == plan.attacker() ? shift : -shift;
-  plan.war.battle_score = std::clamp(plan.war.battle_score + signed_shift, -kBattleScoreMax, kBattleScoreMax);
+  plan.war.battle_score =
+      std::clamp(plan.war.battle_score + signed_shift, -kBattleScoreMax, kBattleScoreMax);
 }
 
 void resolve_battle(WarPlan& plan, ProvinceId site) {
@@ -103,7 +106,8 @@ void resolve_battle(WarPlan& plan, ProvinceId site) {
 
   const Province province = plan.provinces.get(site);
   const Terrain terrain = plan.world.map().province(site).terrain;
-  Rng rng(plan.world.seed(), plan.tick, (static_cast<uint64_t>(plan.war.id) << 32) | static_cast<uint32_t>(site),
+  Rng rng(plan.world.seed(), plan.tick,
+          (static_cast<uint64_t>(plan.war.id) << 32) | static_cast<uint32_t>(site),
           RngPurpose::battle);
   const int64_t att_power = power(att, province, terrain, rng.uniform(1, kDiceSides) + kDiceBonus);
   const int64_t def_power = power(def, province, terrain, rng.uniform(1, kDiceSides) + kDiceBonus);
@@ -118,8 +122,11 @@ void resolve_battle(WarPlan& plan, ProvinceId site) {
   for (auto* e : loser.armies) e->now.morale /= kLoserMoraleDivisor;
 
   plan.events.push_back(make_event(plan.tick, events::kBattle,
-                                   {{"war", plan.war.id}, {"province", site}, {"attacker_losses", att_losses},
-                                    {"defender_losses", def_losses}, {"winner", winner.nation}}));
+                                   {{"war", plan.war.id},
+                                    {"province", site},
+                                    {"attacker_losses", att_losses},
+                                    {"defender_losses", def_losses},
+                                    {"winner", winner.nation}}));
   shift_battle_score(plan, winner.nation, attacker_wins ? def_losses : att_losses,
                      attacker_wins ? def_before : att_before);
   for (auto* e : winner.armies) {
@@ -136,7 +143,8 @@ void fight_battles(WarPlan& plan) {
     if (e.now.owner == plan.attacker()) attacker_sites.insert(e.now.location);
   }
   for (const auto& e : plan.armies.entries()) {
-    if (e.now.owner == plan.defender() && attacker_sites.count(e.now.location)) contested.insert(e.now.location);
+    if (e.now.owner == plan.defender() && attacker_sites.count(e.now.location))
+      contested.insert(e.now.location);
   }
   // Retreats never enter a province holding enemy troops, so no battle
   // creates another: the contested set is fixed up front.

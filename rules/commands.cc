@@ -72,8 +72,9 @@ std::vector<ProvinceId> march_of(const Army& army, const std::vector<ProvinceId>
 
 Status check_move(const NationPlan& plan, const Command& c) {
   const ArmyRoster::Entry* e = find_army(plan, c.army);
-  if (!e) return Status::error("army " + std::to_string(c.army) + " is not an army of " +
-                               nation_name(plan.id()));
+  if (!e)
+    return Status::error("army " + std::to_string(c.army) + " is not an army of " +
+                         nation_name(plan.id()));
   const WorldMap& map = plan.world.map();
   const std::vector<ProvinceId> march = march_of(e->now, c.path);
   if (march.empty()) return Status::error("the path names no province to march to");

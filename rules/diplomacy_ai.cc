@@ -26,7 +26,8 @@ void plan_war_declaration_monthly(NationPlan& plan) {
   for (NationId other : bordering_nations(plan.world, plan.id())) {
     auto o = plan.world.nation(other);
     if (!o || !o->alive || o->war != 0) continue;
-    if (military_strength(plan.world, other) * kWeakerDen < own * kWeakerNum) victims.push_back(other);
+    if (military_strength(plan.world, other) * kWeakerDen < own * kWeakerNum)
+      victims.push_back(other);
   }
   if (victims.empty()) return;
   plan.declare_war_on =

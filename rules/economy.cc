@@ -14,7 +14,8 @@ void go_bankrupt(NationPlan& plan) {
   for (auto& e : plan.armies.entries()) {
     // Desertion thins an army but never dissolves it (that is for battles).
     const int32_t deserters = e.now.strength * kBankruptcyDesertionPct / 100;
-    e.now.strength = std::max(std::min(e.now.strength, kMinArmyStrength), e.now.strength - deserters);
+    e.now.strength =
+        std::max(std::min(e.now.strength, kMinArmyStrength), e.now.strength - deserters);
   }
   plan.events.push_back(make_event(plan.tick, events::kBankruptcy, {{"nation", plan.id()}}));
 }
@@ -25,7 +26,9 @@ int64_t monthly_income(int64_t controlled_development, int32_t tax_level) {
   return controlled_development * (tax_level + 1) / kIncomeDivisor;
 }
 
-int64_t monthly_upkeep(int64_t army_strength) { return army_strength * kUpkeepPerThousandMen / 1000; }
+int64_t monthly_upkeep(int64_t army_strength) {
+  return army_strength * kUpkeepPerThousandMen / 1000;
+}
 
 int32_t manpower_cap(int64_t owned_development) {
   return static_cast<int32_t>(std::min<int64_t>(owned_development * kManpowerCapPerDev, INT32_MAX));

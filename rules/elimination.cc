@@ -29,7 +29,8 @@ void eliminate(ChangeRecorder& rec, NationId id) {
   Nation n = *world.nation(id);  // re-read: peace may have changed it
   if (by == kNoNation) {
     // Whoever holds its old capital is the one who took it.
-    if (auto capital = world.province(n.capital); capital && capital->owner != id) by = capital->owner;
+    if (auto capital = world.province(n.capital); capital && capital->owner != id)
+      by = capital->owner;
   }
   const IdList armies = world.armies_of(id);
   for (ArmyId army : *armies) rec.remove_army(army);

@@ -51,11 +51,23 @@ constexpr const char* kPeaceOfferExpired = "peace_offer_expired";
 // Whether `type` is one of the above: an event the rules emit as part of a
 // tick (as opposed to an operational incident such as actor_crashed, which
 // event_log also holds). Replays compare exactly these.
-inline constexpr const char* kGameEvents[] = {
-    kWarDeclared, kWarDeclarationRefused, kArmyRecruited, kRevolt,        kBankruptcy,
-    kBattle,      kArmyDestroyed,         kSiegeWon,      kProvinceTransferred, kCapitalMoved,
-    kPeace,       kNationEliminated,      kCommand,       kCommandFailed,  kPeaceOffered,
-    kPeaceRefused, kPeaceOfferExpired};
+inline constexpr const char* kGameEvents[] = {kWarDeclared,
+                                              kWarDeclarationRefused,
+                                              kArmyRecruited,
+                                              kRevolt,
+                                              kBankruptcy,
+                                              kBattle,
+                                              kArmyDestroyed,
+                                              kSiegeWon,
+                                              kProvinceTransferred,
+                                              kCapitalMoved,
+                                              kPeace,
+                                              kNationEliminated,
+                                              kCommand,
+                                              kCommandFailed,
+                                              kPeaceOffered,
+                                              kPeaceRefused,
+                                              kPeaceOfferExpired};
 inline bool is_game_event(std::string_view type) {
   for (const char* t : kGameEvents)
     if (type == t) return true;
@@ -66,9 +78,9 @@ inline bool is_game_event(std::string_view type) {
 // (actors/incident.h). Replay skips them, and reports any type that is
 // neither one of these nor a game event as damage: a new incident type must
 // be listed here.
-inline constexpr const char* kIncidents[] = {"actor_crashed", "actor_restarted", "supervisor_escalated",
-                                            "game_paused",   "game_resumed",    "save_restored",
-                                            "rolled_back"};
+inline constexpr const char* kIncidents[] = {
+    "actor_crashed", "actor_restarted", "supervisor_escalated", "game_paused",
+    "game_resumed",  "save_restored",   "rolled_back"};
 inline bool is_incident(std::string_view type) {
   for (const char* t : kIncidents)
     if (type == t) return true;

@@ -31,7 +31,9 @@ SideFront sweep_side(WarPlan& plan, NationId side, const std::vector<ProvinceId>
 
 }  // namespace
 
-bool front_survey_due(const WarPlan& plan) { return (plan.tick + plan.war.id) % kFrontSurveyPeriod == 0; }
+bool front_survey_due(const WarPlan& plan) {
+  return (plan.tick + plan.war.id) % kFrontSurveyPeriod == 0;
+}
 
 Front sweep_front(WarPlan& plan, const std::vector<ProvinceId>& besieged_today) {
   return Front{sweep_side(plan, plan.attacker(), besieged_today),

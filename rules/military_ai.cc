@@ -42,8 +42,8 @@ void reinforce_armies_monthly(NationPlan& plan, const ProvinceTotals& totals) {
     Army& a = e.now;
     if (total >= limit || n.manpower <= 0) return;
     if (a.strength >= kMaxArmyStrength || !holds(plan.provinces.get(a.location), n.id)) continue;
-    const int64_t add = std::min<int64_t>({kReinforcePerArmy, n.manpower, limit - total,
-                                           kMaxArmyStrength - a.strength});
+    const int64_t add = std::min<int64_t>(
+        {kReinforcePerArmy, n.manpower, limit - total, kMaxArmyStrength - a.strength});
     a.strength += static_cast<int32_t>(add);
     n.manpower -= static_cast<int32_t>(add);
     total += add;

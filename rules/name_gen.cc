@@ -10,14 +10,14 @@ namespace hegemon {
 namespace {
 
 const char* const kSyllables[] = {
-    "val", "mor", "kes", "trin", "dor", "bel", "cor", "dan", "el",  "fen", "gar", "hal",
-    "ith", "jor", "kal", "lor",  "mar", "nor", "or",  "pel", "ros", "sal", "tor", "ul",
-    "ven", "wyn", "yar", "zan",  "bra", "cle", "dra", "eth", "fal", "gil", "hem", "isk",
-    "lan", "mir", "nes", "ost",  "pra", "rin", "sel", "tam", "vor", "ka",  "li",  "mo",
-    "ne", "ta",  "ru",  "sa",   "vi",  "go",  "be",  "da",  "lu",  "thal", "quen", "ast"};
+    "val", "mor", "kes", "trin", "dor", "bel", "cor", "dan", "el",  "fen",  "gar",  "hal",
+    "ith", "jor", "kal", "lor",  "mar", "nor", "or",  "pel", "ros", "sal",  "tor",  "ul",
+    "ven", "wyn", "yar", "zan",  "bra", "cle", "dra", "eth", "fal", "gil",  "hem",  "isk",
+    "lan", "mir", "nes", "ost",  "pra", "rin", "sel", "tam", "vor", "ka",   "li",   "mo",
+    "ne",  "ta",  "ru",  "sa",   "vi",  "go",  "be",  "da",  "lu",  "thal", "quen", "ast"};
 const char* const kEndings[] = {"a", "", "", "ia", "os", "en", "ar", "um", "is", ""};
-const char* const kNationSuffixes[] = {"ia", "or", "an", "ar", "enia", "mark", "land", "heim",
-                                       "istan", "os", "ica", "aria", "dal", "wald", "ora", "ium"};
+const char* const kNationSuffixes[] = {"ia",    "or", "an",  "ar",   "enia", "mark", "land", "heim",
+                                       "istan", "os", "ica", "aria", "dal",  "wald", "ora",  "ium"};
 
 template <class T, size_t N>
 const char* pick(Rng& rng, const T (&list)[N]) {

@@ -73,7 +73,8 @@ bool nation_idle_today(const World& world, const Nation& nation, Tick tick,
                        const std::vector<Command>& commands) {
   if (nation.war != 0 || date_of_tick(tick).first_of_month()) return false;
   const NationId id = nation.id;
-  if (std::any_of(commands.begin(), commands.end(), [id](const Command& c) { return c.nation == id; }))
+  if (std::any_of(commands.begin(), commands.end(),
+                  [id](const Command& c) { return c.nation == id; }))
     return false;
   const IdList armies = world.armies_of(nation.id);
   for (ArmyId army_id : *armies) {

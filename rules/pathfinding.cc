@@ -11,7 +11,7 @@ namespace {
 // new search bumps the generation instead of clearing the arrays. Scratch
 // never influences results, so sharing it per thread keeps the rules pure.
 struct Scratch {
-  std::vector<uint32_t> stamp;    // == generation when visited in this search
+  std::vector<uint32_t> stamp;  // == generation when visited in this search
   std::vector<ProvinceId> parent;
   std::vector<ProvinceId> queue;
   uint32_t generation = 0;

@@ -10,7 +10,8 @@ namespace hegemon {
 namespace {
 
 // Settles one side's occupied and besieged provinces; returns those it lost.
-std::vector<ProvinceId> settle_side(WarPlan& plan, const SideFront& front, NationId side, NationId winner) {
+std::vector<ProvinceId> settle_side(WarPlan& plan, const SideFront& front, NationId side,
+                                    NationId winner) {
   std::vector<ProvinceId> lost;
   const bool side_lost = winner != kNoNation && side != winner;
   for (ProvinceId id : front.occupied) {
@@ -18,8 +19,9 @@ std::vector<ProvinceId> settle_side(WarPlan& plan, const SideFront& front, Natio
     if (side_lost && p.controller == winner) {
       p.owner = winner;
       lost.push_back(id);
-      plan.events.push_back(make_event(plan.tick, events::kProvinceTransferred,
-                                       {{"province", id}, {"from", side}, {"to", winner}, {"war", plan.war.id}}));
+      plan.events.push_back(
+          make_event(plan.tick, events::kProvinceTransferred,
+                     {{"province", id}, {"from", side}, {"to", winner}, {"war", plan.war.id}}));
     }
     p.controller = p.owner;
     p.siege_progress = 0;
@@ -53,7 +55,8 @@ Nation at_peace(WarPlan& plan, NationId id, const std::vector<ProvinceId>& lost)
   if (std::binary_search(lost.begin(), lost.end(), n.capital)) {
     if (ProvinceId capital = new_capital(plan, id, lost); capital != 0) {
       n.capital = capital;
-      plan.events.push_back(make_event(plan.tick, events::kCapitalMoved, {{"nation", id}, {"province", capital}}));
+      plan.events.push_back(
+          make_event(plan.tick, events::kCapitalMoved, {{"nation", id}, {"province", capital}}));
     }
   }
   return n;
@@ -85,9 +88,12 @@ std::optional<NationId> peace_due(const WarPlan& plan, const Front* front) {
 }
 
 void conclude_peace(WarPlan& plan, const Front& front, NationId winner) {
-  const std::vector<ProvinceId> attacker_lost = settle_side(plan, front.attacker, plan.attacker(), winner);
-  const std::vector<ProvinceId> defender_lost = settle_side(plan, front.defender, plan.defender(), winner);
-  plan.nations = {at_peace(plan, plan.attacker(), attacker_lost), at_peace(plan, plan.defender(), defender_lost)};
+  const std::vector<ProvinceId> attacker_lost =
+      settle_side(plan, front.attacker, plan.attacker(), winner);
+  const std::vector<ProvinceId> defender_lost =
+      settle_side(plan, front.defender, plan.defender(), winner);
+  plan.nations = {at_peace(plan, plan.attacker(), attacker_lost),
+                  at_peace(plan, plan.defender(), defender_lost)};
   std::sort(plan.nations.begin(), plan.nations.end(),
             [](const Nation& a, const Nation& b) { return a.id < b.id; });
   plan.war.end_tick = plan.tick;

@@ -30,21 +30,21 @@ struct Recruitment {
 
 struct NationProposal {
   NationId nation = kNoNation;
-  std::optional<Nation> nation_update;     // its own record, if changed
-  std::vector<Province> provinces;         // provinces it owns whose development/unrest changed
-  std::vector<Army> armies;                // its own armies that moved or changed
-  std::vector<Recruitment> recruitments;   // paid for in nation_update already
-  NationId declare_war_on = kNoNation;     // kNoNation: none
+  std::optional<Nation> nation_update;    // its own record, if changed
+  std::vector<Province> provinces;        // provinces it owns whose development/unrest changed
+  std::vector<Army> armies;               // its own armies that moved or changed
+  std::vector<Recruitment> recruitments;  // paid for in nation_update already
+  NationId declare_war_on = kNoNation;    // kNoNation: none
   std::vector<Event> events;
 };
 
 struct WarProposal {
   WarId war = 0;
-  War war_update;                      // always present (score, or end_tick at peace)
-  std::vector<Province> provinces;     // controller/siege changes; owner changes at peace
-  std::vector<Army> armies;            // belligerents' armies after battles/retreats
+  War war_update;                   // always present (score, or end_tick at peace)
+  std::vector<Province> provinces;  // controller/siege changes; owner changes at peace
+  std::vector<Army> armies;         // belligerents' armies after battles/retreats
   std::vector<ArmyId> destroyed_armies;
-  std::vector<Nation> nations;         // at peace: both belligerents (war = 0, last_peace_tick)
+  std::vector<Nation> nations;  // at peace: both belligerents (war = 0, last_peace_tick)
   std::vector<Event> events;
 };
 
@@ -52,8 +52,8 @@ inline bool operator==(const Recruitment& a, const Recruitment& b) {
   return a.location == b.location && a.strength == b.strength;
 }
 inline bool operator==(const NationProposal& a, const NationProposal& b) {
-  return a.nation == b.nation && a.nation_update == b.nation_update &&
-         a.provinces == b.provinces && a.armies == b.armies && a.recruitments == b.recruitments &&
+  return a.nation == b.nation && a.nation_update == b.nation_update && a.provinces == b.provinces &&
+         a.armies == b.armies && a.recruitments == b.recruitments &&
          a.declare_war_on == b.declare_war_on && a.events == b.events;
 }
 inline bool operator==(const WarProposal& a, const WarProposal& b) {

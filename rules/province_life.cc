@@ -22,13 +22,15 @@ bool maybe_revolt(NationPlan& plan, Province& p) {
   }
   p.development = std::max(kMinDevelopment, p.development - 1);
   p.unrest = 0;
-  plan.events.push_back(make_event(plan.tick, events::kRevolt, {{"province", p.id}, {"nation", plan.id()}}));
+  plan.events.push_back(
+      make_event(plan.tick, events::kRevolt, {{"province", p.id}, {"nation", plan.id()}}));
   return true;
 }
 
 // Calm, controlled provinces slowly develop, faster under a stable government.
 void maybe_develop(const NationPlan& plan, Province& p) {
-  if (p.controller != p.owner || p.unrest > kRevoltThreshold || p.development >= kMaxDevelopment) return;
+  if (p.controller != p.owner || p.unrest > kRevoltThreshold || p.development >= kMaxDevelopment)
+    return;
   const int64_t per_mille =
       kDevGrowthBasePerMille + kDevGrowthPerStabilityPerMille * std::max(0, plan.nation.stability);
   Rng rng(plan.world.seed(), plan.tick, static_cast<uint64_t>(p.id), RngPurpose::development);

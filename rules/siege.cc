@@ -31,11 +31,13 @@ std::map<ProvinceId, Presence> presence(const WarPlan& plan) {
 bool besiege(WarPlan& plan, Province& p, NationId besieger) {
   Rng rng(plan.world.seed(), plan.tick, static_cast<uint64_t>(p.id), RngPurpose::siege);
   p.siege_progress += 1 + (rng.chance(kSiegeLuckPerMille) ? 1 : 0);
-  if (p.siege_progress < siege_threshold(p.development, plan.world.map().province(p.id).terrain)) return false;
+  if (p.siege_progress < siege_threshold(p.development, plan.world.map().province(p.id).terrain))
+    return false;
   p.controller = besieger;
   p.siege_progress = 0;
-  plan.events.push_back(make_event(plan.tick, events::kSiegeWon,
-                                   {{"war", plan.war.id}, {"province", p.id}, {"nation", besieger}}));
+  plan.events.push_back(
+      make_event(plan.tick, events::kSiegeWon,
+                 {{"war", plan.war.id}, {"province", p.id}, {"nation", besieger}}));
   return true;
 }
 

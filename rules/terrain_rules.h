@@ -14,7 +14,8 @@ inline int32_t defence_pct(Terrain t) { return kDefencePct[static_cast<int>(t)];
 inline int32_t siege_pct(Terrain t) { return kSiegePct[static_cast<int>(t)]; }
 
 static_assert(sizeof(kMoveDays) / sizeof(kMoveDays[0]) == kTerrainCount, "one entry per terrain");
-static_assert(sizeof(kDefencePct) / sizeof(kDefencePct[0]) == kTerrainCount, "one entry per terrain");
+static_assert(sizeof(kDefencePct) / sizeof(kDefencePct[0]) == kTerrainCount,
+              "one entry per terrain");
 static_assert(sizeof(kSiegePct) / sizeof(kSiegePct[0]) == kTerrainCount, "one entry per terrain");
 
 }  // namespace hegemon

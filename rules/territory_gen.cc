@@ -28,13 +28,16 @@ class CapitalBuckets {
     }
     return true;
   }
-  void add(ProvinceId p) { buckets_[key(grid_.x_of(p) / cell_, grid_.y_of(p) / cell_)].push_back(p); }
+  void add(ProvinceId p) {
+    buckets_[key(grid_.x_of(p) / cell_, grid_.y_of(p) / cell_)].push_back(p);
+  }
 
  private:
   // Cells next to the map's edge have coordinate -1: shift the unsigned bits
   // (a left shift of a negative number is undefined behaviour).
   static int64_t key(int32_t cx, int32_t cy) {
-    return static_cast<int64_t>((uint64_t{static_cast<uint32_t>(cx)} << 32) | static_cast<uint32_t>(cy));
+    return static_cast<int64_t>((uint64_t{static_cast<uint32_t>(cx)} << 32) |
+                                static_cast<uint32_t>(cy));
   }
   const HexGrid& grid_;
   int32_t cell_;
@@ -74,8 +77,8 @@ int32_t growth_rate(Rng& rng) {
 
 }  // namespace
 
-Territory generate_territory(uint64_t seed, const HexGrid& grid, const std::vector<ProvinceInfo>& provinces,
-                             int32_t nations) {
+Territory generate_territory(uint64_t seed, const HexGrid& grid,
+                             const std::vector<ProvinceInfo>& provinces, int32_t nations) {
   Territory t;
   t.owner.assign(static_cast<size_t>(grid.count), kNoNation);
   t.depth.assign(static_cast<size_t>(grid.count), 0);
@@ -88,7 +91,8 @@ Territory generate_territory(uint64_t seed, const HexGrid& grid, const std::vect
     t.owner[static_cast<size_t>(p - 1)] = n;
     t.depth[static_cast<size_t>(p - 1)] = depth;
     for (ProvinceId q : provinces[static_cast<size_t>(p - 1)].neighbors) {
-      if (t.owner[static_cast<size_t>(q - 1)] == kNoNation) frontier[static_cast<size_t>(n - 1)].push_back(q);
+      if (t.owner[static_cast<size_t>(q - 1)] == kNoNation)
+        frontier[static_cast<size_t>(n - 1)].push_back(q);
     }
   };
   for (NationId n = 1; n <= nations; ++n) {
@@ -107,7 +111,8 @@ Territory generate_territory(uint64_t seed, const HexGrid& grid, const std::vect
       if (t.owner[static_cast<size_t>(p - 1)] != kNoNation) continue;
       int32_t depth = INT32_MAX;  // one more than the nearest owned neighbour
       for (ProvinceId q : provinces[static_cast<size_t>(p - 1)].neighbors) {
-        if (t.owner[static_cast<size_t>(q - 1)] == n) depth = std::min(depth, t.depth[static_cast<size_t>(q - 1)] + 1);
+        if (t.owner[static_cast<size_t>(q - 1)] == n)
+          depth = std::min(depth, t.depth[static_cast<size_t>(q - 1)] + 1);
       }
       claim(n, p, depth);
       return true;

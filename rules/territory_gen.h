@@ -23,7 +23,7 @@ struct Territory {
 };
 
 // `provinces` supplies adjacency (provinces[id - 1].neighbors).
-Territory generate_territory(uint64_t seed, const HexGrid& grid, const std::vector<ProvinceInfo>& provinces,
-                             int32_t nations);
+Territory generate_territory(uint64_t seed, const HexGrid& grid,
+                             const std::vector<ProvinceInfo>& provinces, int32_t nations);
 
 }  // namespace hegemon

@@ -46,7 +46,7 @@ constexpr int32_t kManpowerRegenPerDev = 10;  // per month
 // A nation keeps at most this many men per point of development under arms.
 constexpr int32_t kForceLimitPerDev = 60;
 constexpr int32_t kRecruitStrength = 1000;
-constexpr int64_t kRecruitCost = 40;  // ducats per recruitment
+constexpr int64_t kRecruitCost = 40;         // ducats per recruitment
 constexpr int32_t kReinforcePerArmy = 1000;  // men per army per month at most
 constexpr int32_t kStartArmyCap = 10000;
 constexpr int32_t kMoraleRecoveryPerDay = 5;
@@ -102,7 +102,7 @@ constexpr int32_t kBattleScoreMaxShift = 15;
 // ---- siege ----
 constexpr int32_t kMinSiegeStrength = 1000;
 constexpr int32_t kSiegeBaseDays = 20;
-constexpr int32_t kSiegeDaysPerTwoDev = 5;  // threshold = base + 5 * dev / 2
+constexpr int32_t kSiegeDaysPerTwoDev = 5;   // threshold = base + 5 * dev / 2
 constexpr int32_t kSiegeLuckPerMille = 200;  // chance of an extra day's progress
 // Abandoned sieges lose this much progress at each front survey (below).
 constexpr int32_t kSiegeDecayPerSurvey = 10;

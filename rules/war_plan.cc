@@ -4,14 +4,16 @@
 
 namespace hegemon {
 
-WarPlan::WarPlan(const World& w, const War& wr, Tick t) : world(w), tick(t), before(wr), war(wr), provinces(w) {
+WarPlan::WarPlan(const World& w, const War& wr, Tick t)
+    : world(w), tick(t), before(wr), war(wr), provinces(w) {
   armies.load(w, wr.attacker);
   armies.load(w, wr.defender);
 }
 
 void WarPlan::destroy(ArmyRoster::Entry& e) {
   e.destroyed = true;
-  events.push_back(make_event(tick, events::kArmyDestroyed, {{"army", e.now.id}, {"nation", e.now.owner}}));
+  events.push_back(
+      make_event(tick, events::kArmyDestroyed, {{"army", e.now.id}, {"nation", e.now.owner}}));
 }
 
 WarProposal WarPlan::to_proposal() const {

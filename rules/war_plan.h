@@ -21,8 +21,8 @@ class WarPlan {
 
   const World& world;
   const Tick tick;
-  const War before;  // as cached at the start of the phase
-  War war;           // working copy
+  const War before;   // as cached at the start of the phase
+  War war;            // working copy
   ArmyRoster armies;  // both belligerents'
   ProvinceEdits provinces;
   std::vector<Nation> nations;  // set at peace

@@ -16,18 +16,20 @@ namespace hegemon {
 namespace {
 
 void validate(const WorldParams& p) {
-  auto fail = [](const std::string& what) { throw std::invalid_argument("generate_world: " + what); };
+  auto fail = [](const std::string& what) {
+    throw std::invalid_argument("generate_world: " + what);
+  };
   if (p.provinces < kMinProvinces || p.provinces > kMaxProvinces) {
-    fail("provinces must be in " + std::to_string(kMinProvinces) + ".." + std::to_string(kMaxProvinces) +
-         ", got " + std::to_string(p.provinces));
+    fail("provinces must be in " + std::to_string(kMinProvinces) + ".." +
+         std::to_string(kMaxProvinces) + ", got " + std::to_string(p.provinces));
   }
   if (p.nations < kMinNations || p.nations > kMaxNations) {
-    fail("nations must be in " + std::to_string(kMinNations) + ".." + std::to_string(kMaxNations) + ", got " +
-         std::to_string(p.nations));
+    fail("nations must be in " + std::to_string(kMinNations) + ".." + std::to_string(kMaxNations) +
+         ", got " + std::to_string(p.nations));
   }
   if (int64_t{p.provinces} < 4 * int64_t{p.nations}) {
-    fail("need at least 4 provinces per nation, got " + std::to_string(p.provinces) + " provinces for " +
-         std::to_string(p.nations) + " nations");
+    fail("need at least 4 provinces per nation, got " + std::to_string(p.provinces) +
+         " provinces for " + std::to_string(p.nations) + " nations");
   }
 }
 
@@ -103,7 +105,8 @@ WorldSnapshot generate_world(const WorldParams& params) {
   std::vector<int64_t> size(static_cast<size_t>(params.nations), 0);
   for (ProvinceId id = 1; id <= grid.count; ++id) {
     const NationId owner = territory.owner[static_cast<size_t>(id - 1)];
-    const int32_t dev = starting_development(params.seed, id, territory.depth[static_cast<size_t>(id - 1)]);
+    const int32_t dev =
+        starting_development(params.seed, id, territory.depth[static_cast<size_t>(id - 1)]);
     s.provinces.push_back(Province{id, owner, owner, dev, 0, 0});
     if (owner != kNoNation) {
       development[static_cast<size_t>(owner - 1)] += dev;
@@ -113,7 +116,8 @@ WorldSnapshot generate_world(const WorldParams& params) {
   for (NationId id = 1; id <= params.nations; ++id) {
     const size_t i = static_cast<size_t>(id - 1);
     const ProvinceId capital = territory.capital[i];
-    s.nations.push_back(Nation{id, true, capital, 100, 1, manpower_cap(development[i]), kPeaceTaxLevel, 0, -1});
+    s.nations.push_back(
+        Nation{id, true, capital, 100, 1, manpower_cap(development[i]), kPeaceTaxLevel, 0, -1});
     s.armies.push_back(Army{id, id, capital, starting_army(size[i]), kMaxMorale, 0, {}});
   }
   s.map = std::make_shared<WorldMap>(params, std::move(pinfo), make_nations(params));

@@ -62,8 +62,7 @@ Status check_json(std::string_view text, const JsonLimits& limits) {
                                   /*strict=*/true);
   if (ok) return Status();
   if (counter.too_deep())
-    return Status::error("JSON nested deeper than " + std::to_string(limits.max_depth) +
-                         " levels");
+    return Status::error("JSON nested deeper than " + std::to_string(limits.max_depth) + " levels");
   return Status::error(counter.error().empty() ? std::string("not valid JSON") : counter.error());
 }
 

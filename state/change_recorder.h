@@ -41,11 +41,11 @@ class ChangeRecorder {
   // World's writes: bench/'s "start simple" baseline reads the previous tick
   // from SQLite and overlays these (state/read_source.h). Sorted ids.
   struct Touched {
-    std::vector<Province> provinces;     // as they were before the tick
+    std::vector<Province> provinces;  // as they were before the tick
     std::vector<NationId> nations;
-    std::vector<ArmyId> armies;          // created or changed
+    std::vector<ArmyId> armies;  // created or changed
     std::vector<ArmyId> removed_armies;
-    std::vector<War> wars;               // final values (an ended one is no longer cached)
+    std::vector<War> wars;  // final values (an ended one is no longer cached)
   };
   Touched touched() const;
 

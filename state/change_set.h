@@ -32,14 +32,14 @@ inline bool operator==(const ProvinceHistoryRow& a, const ProvinceHistoryRow& b)
 }
 
 struct ChangeSet {
-  GameMeta meta;  // meta.tick is this change set's tick; meta.state_hash the hash after it
+  GameMeta meta;     // meta.tick is this change set's tick; meta.state_hash the hash after it
   std::string date;  // the in-game date of meta.tick, "YYYY-MM-DD"
-  std::vector<Province> provinces;  // sorted by id
-  std::vector<Nation> nations;      // sorted by id
-  std::vector<Army> armies;         // created or changed, sorted by id
-  std::vector<ArmyId> removed_armies;  // sorted
-  std::vector<War> wars;            // declared, changed or ended, sorted by id
-  std::vector<Event> events;        // in the order they happened
+  std::vector<Province> provinces;          // sorted by id
+  std::vector<Nation> nations;              // sorted by id
+  std::vector<Army> armies;                 // created or changed, sorted by id
+  std::vector<ArmyId> removed_armies;       // sorted
+  std::vector<War> wars;                    // declared, changed or ended, sorted by id
+  std::vector<Event> events;                // in the order they happened
   std::vector<ProvinceHistoryRow> history;  // sorted by province
   // Of `provinces` and `armies`: those that existed before this tick and
   // still have the owner they had then (sorted ids). Persistence writes them
@@ -54,8 +54,8 @@ struct ChangeSet {
 
   Tick tick() const { return meta.tick; }
   size_t row_count() const {
-    return provinces.size() + nations.size() + armies.size() + removed_armies.size() +
-           wars.size() + events.size() + history.size();
+    return provinces.size() + nations.size() + armies.size() + removed_armies.size() + wars.size() +
+           events.size() + history.size();
   }
 };
 

@@ -36,13 +36,13 @@ struct Command {
   Tick tick = 0;    // the tick it applies at
   NationId nation = kNoNation;
   CommandKind kind = CommandKind::set_tax;
-  NationId target = kNoNation;      // declare_war
-  ArmyId army = 0;                  // move_army
-  ProvinceId province = 0;          // recruit
-  std::vector<ProvinceId> path;     // move_army
-  int32_t level = 0;                // set_tax
+  NationId target = kNoNation;           // declare_war
+  ArmyId army = 0;                       // move_army
+  ProvinceId province = 0;               // recruit
+  std::vector<ProvinceId> path;          // move_army
+  int32_t level = 0;                     // set_tax
   PeaceTerms terms = PeaceTerms::white;  // offer_peace
-  bool player = false;              // set_player
+  bool player = false;                   // set_player
 };
 
 // Commands of the nation phase (applied by the nation's own plan) versus the

@@ -23,8 +23,8 @@ constexpr std::array<std::pair<CommandKind, const char*>, 7> kKindNames{{
     {CommandKind::set_player, "set_player"},
 }};
 
-constexpr std::array<std::pair<PeaceTerms, const char*>, 3> kTermNames{{
-    {PeaceTerms::white, "white"}, {PeaceTerms::win, "win"}, {PeaceTerms::concede, "concede"}}};
+constexpr std::array<std::pair<PeaceTerms, const char*>, 3> kTermNames{
+    {{PeaceTerms::white, "white"}, {PeaceTerms::win, "win"}, {PeaceTerms::concede, "concede"}}};
 
 // A path longer than this is not a march, it is an attack on the validator.
 constexpr size_t kMaxPathLength = 256;
@@ -146,8 +146,7 @@ Result<Command> command_from_event_data(const std::string& data) {
   Result<json> read = parse_json(data, kEventDataLimits);
   if (!read.ok()) return read.status().with_context("not a command");
   const json& parsed = *read;
-  if (!parsed.is_object() || !parsed.contains("kind") ||
-      !parsed["kind"].is_string())
+  if (!parsed.is_object() || !parsed.contains("kind") || !parsed["kind"].is_string())
     return Status::error("not a command: " + data);
   const auto kind = command_kind_from_name(parsed["kind"].get<std::string>());
   if (!kind) return Status::error("unknown command kind in " + data);

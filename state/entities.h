@@ -24,11 +24,11 @@ struct Nation {
   NationId id = 0;
   bool alive = true;
   ProvinceId capital = 0;
-  int64_t treasury = 0;  // ducats
-  int32_t stability = 0;  // -3..3
-  int32_t manpower = 0;   // men available to recruit
-  int32_t tax_level = 2;  // 0..4; higher taxes raise income and unrest
-  WarId war = 0;          // the war it fights, 0 at peace (at most one at a time)
+  int64_t treasury = 0;       // ducats
+  int32_t stability = 0;      // -3..3
+  int32_t manpower = 0;       // men available to recruit
+  int32_t tax_level = 2;      // 0..4; higher taxes raise income and unrest
+  WarId war = 0;              // the war it fights, 0 at peace (at most one at a time)
   Tick last_peace_tick = -1;  // tick of its last peace, -1 if never
   // Held by a player: the AI leaves its diplomacy, recruitment, taxes and army
   // orders to the player's commands (state/command.h).
@@ -39,9 +39,9 @@ struct Army {
   ArmyId id = 0;
   NationId owner = kNoNation;
   ProvinceId location = 0;
-  int32_t strength = 0;     // men
-  int32_t morale = 100;     // 0..100
-  int32_t move_progress = 0;  // days spent marching towards path.front()
+  int32_t strength = 0;          // men
+  int32_t morale = 100;          // 0..100
+  int32_t move_progress = 0;     // days spent marching towards path.front()
   std::vector<ProvinceId> path;  // remaining provinces to enter, next first
 };
 
@@ -50,8 +50,8 @@ struct War {
   NationId attacker = kNoNation;
   NationId defender = kNoNation;
   Tick start_tick = 0;
-  Tick end_tick = -1;       // -1 while active
-  int32_t war_score = 0;    // -100..100, positive favours the attacker
+  Tick end_tick = -1;        // -1 while active
+  int32_t war_score = 0;     // -100..100, positive favours the attacker
   int32_t battle_score = 0;  // the battles' share of war_score, -40..40
   // A player's standing peace offer, awaiting the other side's answer.
   NationId peace_offer_by = kNoNation;      // kNoNation: none

@@ -98,8 +98,7 @@ template <>
 struct EntityFields<Province> {
   static constexpr uint64_t kHashTag = 1;
   static constexpr auto list = std::make_tuple(
-      key("id", "id", &Province::id),
-      field("owner", "owner_id", &Province::owner, Sql::id),
+      key("id", "id", &Province::id), field("owner", "owner_id", &Province::owner, Sql::id),
       field("controller", "controller_id", &Province::controller, Sql::id),
       field("development", "development", &Province::development),
       field("unrest", "unrest", &Province::unrest),
@@ -109,30 +108,27 @@ struct EntityFields<Province> {
 template <>
 struct EntityFields<Nation> {
   static constexpr uint64_t kHashTag = 2;
-  static constexpr auto list = std::make_tuple(
-      key("id", "id", &Nation::id),
-      field("alive", "alive", &Nation::alive),
-      field("capital", "capital_id", &Nation::capital, Sql::id),
-      field("treasury", "treasury", &Nation::treasury),
-      field("stability", "stability", &Nation::stability),
-      field("manpower", "manpower", &Nation::manpower),
-      field("tax_level", "tax_level", &Nation::tax_level),
-      field("war", "war_id", &Nation::war, Sql::id),
-      not_in_views(
-          field("last_peace_tick", "last_peace_tick", &Nation::last_peace_tick, Sql::tick)),
-      // Schema 3: hashed only for a player's nation (as 1).
-      counts_while(field("player", "player", &Nation::player), &Nation::player));
+  static constexpr auto list =
+      std::make_tuple(key("id", "id", &Nation::id), field("alive", "alive", &Nation::alive),
+                      field("capital", "capital_id", &Nation::capital, Sql::id),
+                      field("treasury", "treasury", &Nation::treasury),
+                      field("stability", "stability", &Nation::stability),
+                      field("manpower", "manpower", &Nation::manpower),
+                      field("tax_level", "tax_level", &Nation::tax_level),
+                      field("war", "war_id", &Nation::war, Sql::id),
+                      not_in_views(field("last_peace_tick", "last_peace_tick",
+                                         &Nation::last_peace_tick, Sql::tick)),
+                      // Schema 3: hashed only for a player's nation (as 1).
+                      counts_while(field("player", "player", &Nation::player), &Nation::player));
 };
 
 template <>
 struct EntityFields<Army> {
   static constexpr uint64_t kHashTag = 3;
   static constexpr auto list = std::make_tuple(
-      key("id", "id", &Army::id),
-      field("owner", "nation_id", &Army::owner, Sql::id),
+      key("id", "id", &Army::id), field("owner", "nation_id", &Army::owner, Sql::id),
       field("location", "province_id", &Army::location),
-      field("strength", "strength", &Army::strength),
-      field("morale", "morale", &Army::morale),
+      field("strength", "strength", &Army::strength), field("morale", "morale", &Army::morale),
       not_in_views(field("move_progress", "move_progress", &Army::move_progress)),
       field("path", "path", &Army::path, Sql::path));
 };
@@ -141,8 +137,7 @@ template <>
 struct EntityFields<War> {
   static constexpr uint64_t kHashTag = 4;
   static constexpr auto list = std::make_tuple(
-      key("id", "id", &War::id),
-      field("attacker", "attacker_id", &War::attacker, Sql::id),
+      key("id", "id", &War::id), field("attacker", "attacker_id", &War::attacker, Sql::id),
       field("defender", "defender_id", &War::defender, Sql::id),
       field("start_tick", "start_tick", &War::start_tick),
       field("end_tick", "end_tick", &War::end_tick, Sql::tick),
@@ -151,9 +146,9 @@ struct EntityFields<War> {
       // Schema 4: a standing peace offer (War::has_peace_offer), hashed only
       // while there is one. Views show it as one object, "peace_offer"
       // (net/json_views.cc).
-      not_in_views(counts_while(
-          field("peace_offer_by", "peace_offer_by", &War::peace_offer_by, Sql::id),
-          &War::peace_offer_by)),
+      not_in_views(
+          counts_while(field("peace_offer_by", "peace_offer_by", &War::peace_offer_by, Sql::id),
+                       &War::peace_offer_by)),
       not_in_views(counts_while(
           field("peace_offer_winner", "peace_offer_winner", &War::peace_offer_winner, Sql::id),
           &War::peace_offer_by)),
@@ -167,10 +162,10 @@ struct EntityFields<War> {
 template <>
 struct EntityFields<GameMeta> {
   static constexpr uint64_t kHashTag = 5;
-  static constexpr auto list = std::make_tuple(
-      key("tick", "tick", &GameMeta::tick),
-      field("next_army_id", "next_army_id", &GameMeta::next_army_id),
-      field("next_war_id", "next_war_id", &GameMeta::next_war_id));
+  static constexpr auto list =
+      std::make_tuple(key("tick", "tick", &GameMeta::tick),
+                      field("next_army_id", "next_army_id", &GameMeta::next_army_id),
+                      field("next_war_id", "next_war_id", &GameMeta::next_war_id));
 };
 
 // A row of event_log. Not hashed (events follow from the state).
@@ -178,8 +173,7 @@ template <>
 struct EntityFields<Event> {
   static constexpr uint64_t kHashTag = 6;
   static constexpr auto list = std::make_tuple(
-      key("tick", "tick", &Event::tick),
-      field("type", "event_type", &Event::type, Sql::text),
+      key("tick", "tick", &Event::tick), field("type", "event_type", &Event::type, Sql::text),
       field("data", "event_data", &Event::data, Sql::text));
 };
 

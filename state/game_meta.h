@@ -9,10 +9,10 @@
 namespace hegemon {
 
 struct GameMeta {
-  Tick tick = 0;             // the last completed tick (0 = freshly generated world)
+  Tick tick = 0;  // the last completed tick (0 = freshly generated world)
   ArmyId next_army_id = 1;
   WarId next_war_id = 1;
-  uint64_t state_hash = 0;   // hash of the world after `tick`
+  uint64_t state_hash = 0;  // hash of the world after `tick`
 };
 
 inline bool operator==(const GameMeta& a, const GameMeta& b) {

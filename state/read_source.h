@@ -30,9 +30,9 @@ class ReadSource {
   virtual std::optional<Province> province(ProvinceId id) = 0;
   virtual std::optional<Nation> nation(NationId id) = 0;
   virtual std::optional<Army> army(ArmyId id) = 0;
-  virtual std::optional<War> war(WarId id) = 0;  // active or ended
-  virtual IdList provinces_of(NationId id) = 0;  // sorted; never null
-  virtual IdList armies_of(NationId id) = 0;     // sorted; never null
+  virtual std::optional<War> war(WarId id) = 0;        // active or ended
+  virtual IdList provinces_of(NationId id) = 0;        // sorted; never null
+  virtual IdList armies_of(NationId id) = 0;           // sorted; never null
   virtual std::vector<NationId> living_nations() = 0;  // sorted
   virtual std::vector<WarId> active_wars() = 0;        // sorted
 };

@@ -42,8 +42,8 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Status error) : v_(std::move(error)) {}     // NOLINT: must be an error
+  Result(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
+  Result(Status error) : v_(std::move(error)) {}  // NOLINT: must be an error
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

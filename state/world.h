@@ -31,7 +31,9 @@ namespace hegemon {
 
 // libstdc++'s std::hash<int> is the identity, which clusters cuckoo buckets.
 struct IdHash {
-  size_t operator()(int32_t id) const { return static_cast<size_t>(mix64(static_cast<uint64_t>(id))); }
+  size_t operator()(int32_t id) const {
+    return static_cast<size_t>(mix64(static_cast<uint64_t>(id)));
+  }
 };
 
 class World {
@@ -52,8 +54,8 @@ class World {
   // Active wars come from the cache; ended ones from the cold store, if set.
   std::optional<War> war(WarId id) const;
 
-  IdList provinces_of(NationId id) const;  // sorted; never null
-  IdList armies_of(NationId id) const;     // sorted; never null
+  IdList provinces_of(NationId id) const;        // sorted; never null
+  IdList armies_of(NationId id) const;           // sorted; never null
   std::vector<NationId> living_nations() const;  // sorted
   std::vector<WarId> active_wars() const;        // sorted
   // The writer's thread only (the coordinator's status): libcuckoo's size()
@@ -90,8 +92,8 @@ class World {
   void put_nation(const Nation& n);
   void put_army(const Army& a);
   void remove_army(ArmyId id);
-  void put_war(const War& w);   // an active war
-  void retire_war(WarId id);    // an ended war leaves the cache
+  void put_war(const War& w);  // an active war
+  void retire_war(WarId id);   // an ended war leaves the cache
   // Sets the clock and counters and seals the state hash for them.
   void set_meta(Tick tick, ArmyId next_army_id, WarId next_war_id);
   // Replaces every entity with those of `snapshot` (same map), e.g. to go back
@@ -119,7 +121,7 @@ class World {
   ReadSource* source_ = nullptr;  // see set_read_source()
 
   mutable std::mutex meta_mutex_;
-  GameMeta meta_;           // guarded by meta_mutex_
+  GameMeta meta_;            // guarded by meta_mutex_
   uint64_t entity_sum_ = 0;  // writer-only: sum of entity hashes in the cache
 };
 

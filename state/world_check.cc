@@ -25,15 +25,16 @@ struct FieldCheck {
   std::string entity;
   Status status;
   bool operator()(const char* field, int64_t value, int64_t lo, int64_t hi) {
-    if (status.ok() && (value < lo || value > hi)) status = out_of_range(entity, field, value, lo, hi);
+    if (status.ok() && (value < lo || value > hi))
+      status = out_of_range(entity, field, value, lo, hi);
     return status.ok();
   }
 };
 
 Status check_map_sizes(const WorldMap& map) {
   if (map.province_count() < 1 || map.province_count() > kMaxProvinces)
-    return Status::error("the map has " + str(map.province_count()) + " provinces; a world has 1.." +
-                         str(kMaxProvinces));
+    return Status::error("the map has " + str(map.province_count()) +
+                         " provinces; a world has 1.." + str(kMaxProvinces));
   if (map.nation_count() > kMaxNations)
     return Status::error("the map has " + str(map.nation_count()) +
                          " nations; a world has at most " + str(kMaxNations));
@@ -62,7 +63,8 @@ Status check_sizes(const WorldSnapshot& w, const WorldMap& map) {
 
 Status check_meta(const GameMeta& meta) {
   FieldCheck check("game");
-  check("tick", meta.tick, 0, kMaxTick) && check("next_army_id", meta.next_army_id, 1, kMaxEntityId) &&
+  check("tick", meta.tick, 0, kMaxTick) &&
+      check("next_army_id", meta.next_army_id, 1, kMaxEntityId) &&
       check("next_war_id", meta.next_war_id, 1, kMaxEntityId);
   return check.status;
 }
@@ -99,8 +101,8 @@ Status check_world_map(const WorldMap& map) {
       previous = n;
       // Sorted lists: a binary search (WorldMap::adjacent) per edge.
       if (!map.adjacent(n, p.id))
-        return Status::error(entity + ": adjacency is not symmetric: " + str(n) +
-                             " neighbours " + str(p.id) + " but not the other way round");
+        return Status::error(entity + ": adjacency is not symmetric: " + str(n) + " neighbours " +
+                             str(p.id) + " but not the other way round");
     }
   }
   return Status();
@@ -160,13 +162,15 @@ Status check_world_state(const WorldSnapshot& w, const WorldMap& map) {
     if (!map.has_province(a.location))
       return Status::error(check.entity + ": location " + str(a.location) +
                            " is not a province of the map");
-    check("strength", a.strength, 0, kMaxArmyStrength) && check("morale", a.morale, 0, kMaxMorale) &&
+    check("strength", a.strength, 0, kMaxArmyStrength) &&
+        check("morale", a.morale, 0, kMaxMorale) &&
         check("move_progress", a.move_progress, 0, kMaxDayCounter) &&
         check("path length", static_cast<int64_t>(a.path.size()), 0, kMaxArmyPath);
     if (!check.status.ok()) return check.status;
     for (ProvinceId p : a.path)
       if (!map.has_province(p))
-        return Status::error(check.entity + ": path step " + str(p) + " is not a province of the map");
+        return Status::error(check.entity + ": path step " + str(p) +
+                             " is not a province of the map");
     path_steps += static_cast<int64_t>(a.path.size());
     if (path_steps > max_steps)
       return Status::error("the armies' paths hold more than " + str(max_steps) +
@@ -185,7 +189,9 @@ Status check_world_state(const WorldSnapshot& w, const WorldMap& map) {
     if (!map.has_nation(x.defender))
       return Status::error(check.entity + ": defender " + str(x.defender) + " is not a nation");
     if (x.attacker == x.defender) return Status::error(check.entity + ": a nation fights itself");
-    auto side_or_none = [&](NationId n) { return n == kNoNation || n == x.attacker || n == x.defender; };
+    auto side_or_none = [&](NationId n) {
+      return n == kNoNation || n == x.attacker || n == x.defender;
+    };
     if (!side_or_none(x.peace_offer_by) || !side_or_none(x.peace_offer_winner))
       return Status::error(check.entity + ": its peace offer names a nation not in the war");
     check("start_tick", x.start_tick, 0, now) && check("end_tick", x.end_tick, -1, -1) &&

@@ -5,7 +5,7 @@
 
 namespace hegemon {
 namespace {
-const char* const kTerrainNames[kTerrainCount] = {"plains", "forest", "hills",
+const char* const kTerrainNames[kTerrainCount] = {"plains",    "forest", "hills",
                                                   "mountains", "desert", "marsh"};
 }
 

@@ -13,7 +13,14 @@
 
 namespace hegemon {
 
-enum class Terrain : uint8_t { plains = 0, forest = 1, hills = 2, mountains = 3, desert = 4, marsh = 5 };
+enum class Terrain : uint8_t {
+  plains = 0,
+  forest = 1,
+  hills = 2,
+  mountains = 3,
+  desert = 4,
+  marsh = 5
+};
 constexpr int kTerrainCount = 6;
 
 const char* terrain_name(Terrain t);
@@ -37,13 +44,14 @@ struct ProvinceInfo {
 struct NationInfo {
   NationId id = 0;
   std::string name;
-  uint32_t color = 0;      // 0xRRGGBB
+  uint32_t color = 0;       // 0xRRGGBB
   int32_t aggression = 50;  // 0..100, AI appetite for war
 };
 
 class WorldMap {
  public:
-  WorldMap(WorldParams params, std::vector<ProvinceInfo> provinces, std::vector<NationInfo> nations);
+  WorldMap(WorldParams params, std::vector<ProvinceInfo> provinces,
+           std::vector<NationInfo> nations);
 
   const WorldParams& params() const { return params_; }
   int32_t province_count() const { return static_cast<int32_t>(provinces_.size()); }
@@ -51,7 +59,9 @@ class WorldMap {
   bool has_province(ProvinceId id) const { return id >= 1 && id <= province_count(); }
   bool has_nation(NationId id) const { return id >= 1 && id <= nation_count(); }
   // Preconditions: has_province(id) / has_nation(id).
-  const ProvinceInfo& province(ProvinceId id) const { return provinces_[static_cast<size_t>(id - 1)]; }
+  const ProvinceInfo& province(ProvinceId id) const {
+    return provinces_[static_cast<size_t>(id - 1)];
+  }
   const NationInfo& nation(NationId id) const { return nations_[static_cast<size_t>(id - 1)]; }
   const std::vector<ProvinceInfo>& provinces() const { return provinces_; }
   const std::vector<NationInfo>& nations() const { return nations_; }

@@ -13,7 +13,7 @@ namespace hegemon {
 
 struct WorldSnapshot {
   WorldMapPtr map;
-  GameMeta meta;  // meta.state_hash may be stale: World and SaveFile recompute it
+  GameMeta meta;                    // meta.state_hash may be stale: World and SaveFile recompute it
   std::vector<Province> provinces;  // every province, sorted by id
   std::vector<Nation> nations;      // every nation (dead ones too), sorted by id
   std::vector<Army> armies;         // living armies, sorted by id

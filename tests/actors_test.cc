@@ -45,8 +45,7 @@ CAF_TEST(one tick plans every nation with work then merges and commits) {
   CAF_CHECK_EQUAL(sched.jobs.size(), busy.size());
   for (size_t i = 0; i < busy.size(); ++i) CAF_CHECK(sched.try_run_once());
   // It collects the replies, merges, and hands the change set to persistence.
-  for (size_t i = 0; i < busy.size(); ++i)
-    expect((NationProposal), from(_).to(coordinator));
+  for (size_t i = 0; i < busy.size(); ++i) expect((NationProposal), from(_).to(coordinator));
   expect((commit_atom, ChangeSetPtr), from(coordinator).to(persistence));
   // Persistence writes the commits waiting when its flush comes up (group commit).
   expect((flush_atom), from(persistence).to(persistence));
@@ -61,9 +60,8 @@ CAF_TEST(one tick plans every nation with work then merges and commits) {
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM game"), 1);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM ticks"), 2);  // ticks 0 and 1
   for (NationId id : busy) {  // their commands took effect
-    CAF_CHECK_EQUAL(query_int(save_path, "SELECT tax_level FROM nations WHERE id = " +
-                                             std::to_string(id)),
-                    4);
+    CAF_CHECK_EQUAL(
+        query_int(save_path, "SELECT tax_level FROM nations WHERE id = " + std::to_string(id)), 4);
   }
 }
 
@@ -77,8 +75,7 @@ CAF_TEST(reply order does not change the result) {
   set_speed(kMaxSpeed);
   // Run the actor with the most recently scheduled job first: replies arrive
   // in reverse order of the requests.
-  while (sched.try_run_once_lifo()) {
-  }
+  while (sched.try_run_once_lifo()) {}
   run();
   const GameStatus s = status();
   CAF_REQUIRE_EQUAL(s.tick, ticks);
@@ -94,12 +91,14 @@ CAF_TEST(war actors are spawned at declaration and stopped at peace) {
   Tick war_seen_at = -1;
   while (sched.try_run_once() || sched.trigger_timeout()) {
     max_running = std::max(max_running, sys.registry().running());
-    if (war_seen_at < 0 && !game.world->active_wars().empty()) war_seen_at = game.world->meta().tick;
+    if (war_seen_at < 0 && !game.world->active_wars().empty())
+      war_seen_at = game.world->meta().tick;
   }
   const GameStatus s = status();
   CAF_REQUIRE(war_seen_at > 0);
   CAF_CHECK_GREATER(max_running, base);  // war actors existed at some point
-  const int64_t ended = query_int(save_path, "SELECT count(*) FROM wars WHERE end_tick IS NOT NULL");
+  const int64_t ended =
+      query_int(save_path, "SELECT count(*) FROM wars WHERE end_tick IS NOT NULL");
   CAF_CHECK_GREATER(ended, 0);
   // Running actors now: one per living nation and active war, plus the game
   // supervisor, its three supervisors, the coordinator, the publisher, persistence and the
@@ -113,7 +112,9 @@ CAF_TEST(war actors are spawned at declaration and stopped at peace) {
     if (a.kind == "war") ++wars_listed;
   }
   CAF_CHECK_EQUAL(wars_listed, s.active_wars);
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'actor_restarted'"), 0);
+  CAF_CHECK_EQUAL(
+      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'actor_restarted'"),
+      0);
 }
 
 CAF_TEST(a failed commit pauses the game and resume retries it) {
@@ -150,8 +151,7 @@ CAF_TEST(a failed commit pauses the game and resume retries it) {
 CAF_TEST(stop commits everything and checkpoints) {
   start(0);  // no limit: only stop ends it
   set_speed(kMaxSpeed);
-  for (int i = 0; i < 500 && sched.try_run_once(); ++i) {
-  }
+  for (int i = 0; i < 500 && sched.try_run_once(); ++i) {}
   auto rh = self->request(game.root, caf::infinite, stop_atom::value);
   run();
   Tick stopped_at = -1;
@@ -255,15 +255,14 @@ CAF_TEST(speed requests are validated) {
   auto rh = self->request(game.root, caf::infinite, speed_atom::value, int32_t{9});
   run();
   bool refused = false;
-  rh.receive([](caf::ok_atom) {}, [&](caf::error& err) {
-    refused = describe(err).find("speed") != std::string::npos;
-  });
+  rh.receive([](caf::ok_atom) {},
+             [&](caf::error& err) { refused = describe(err).find("speed") != std::string::npos; });
   CAF_CHECK(refused);
   const GameStatus s = status();
   CAF_CHECK_EQUAL(s.speed, kPausedSpeed);
 }
 
-CAF_TEST(commands through the in-process API apply at the next tick and are logged) {
+CAF_TEST(commands through the in - process API apply at the next tick and are logged) {
   start(5);
   const Command first = request<Command>(game.root, command_atom::value, test::set_player(2));
   const Command second = request<Command>(game.root, command_atom::value, test::set_tax(2, 0));
@@ -272,8 +271,8 @@ CAF_TEST(commands through the in-process API apply at the next tick and are logg
   CAF_CHECK_EQUAL(second.seq, first.seq + 1);
 
   // A command that cannot apply is refused with the reason and changes nothing.
-  auto rh = self->request(game.root, caf::infinite, command_atom::value,
-                          test::move_army(2, 99999, {1}));
+  auto rh =
+      self->request(game.root, caf::infinite, command_atom::value, test::move_army(2, 99999, {1}));
   run();
   std::string reason;
   rh.receive([](Command&) {}, [&](caf::error& err) { reason = describe(err); });
@@ -286,9 +285,12 @@ CAF_TEST(commands through the in-process API apply at the next tick and are logg
   const Nation n2 = *game.world->nation(2);
   CAF_CHECK(n2.player);
   CAF_CHECK_EQUAL(n2.tax_level, 0);  // the AI no longer sets it
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
-                                       " AND tick = 1"), 2);
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"), 2);
+  CAF_CHECK_EQUAL(query_int(save_path,
+                            "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                            " AND tick = 1"),
+                  2);
+  CAF_CHECK_EQUAL(
+      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"), 2);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT player FROM nations WHERE id = 2"), 1);
 
   // The reference: the same commands at the same tick, without actors.
@@ -303,7 +305,8 @@ CAF_TEST(commands through the in-process API apply at the next tick and are logg
   auto last_seq = (*read)->last_command_seq();
   CAF_REQUIRE(last_seq.ok());
   CAF_CHECK_EQUAL(*last_seq, second.seq);
-  for (Tick t = 1; t <= 5; ++t) run_tick_sequential(reference, t == 1 ? *logged : std::vector<Command>{});
+  for (Tick t = 1; t <= 5; ++t)
+    run_tick_sequential(reference, t == 1 ? *logged : std::vector<Command>{});
   CAF_CHECK_EQUAL(s.state_hash, reference.meta().state_hash);
 }
 

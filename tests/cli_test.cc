@@ -49,7 +49,8 @@ Run run(const TempDir& dir, const std::string& args, const std::string& env = ""
                     " >" + out + " 2>" + err;
   const int status = std::system(cmd.c_str());
   Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  r.code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   r.out = read_file(out);
   r.err = read_file(err);
   return r;
@@ -73,7 +74,8 @@ std::string wait_for(const std::string& log, const std::string& marker) {
     const auto at = text.find(marker);
     if (at != std::string::npos) {
       const auto end = text.find('\n', at);
-      if (end != std::string::npos) return text.substr(at + marker.size(), end - at - marker.size());
+      if (end != std::string::npos)
+        return text.substr(at + marker.size(), end - at - marker.size());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -83,7 +85,8 @@ std::string wait_for(const std::string& log, const std::string& marker) {
 int wait_exit(pid_t pid) {
   int status = 0;
   waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status)
+                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 // A save of 10 ticks for the tools to read.
@@ -97,7 +100,7 @@ std::string make_save(const TempDir& dir) {
 
 }  // namespace
 
-CAF_TEST(every subcommand takes --name value and --name=value alike) {
+CAF_TEST(every subcommand takes-- name value and --name = value alike) {
   TempDir dir;
   const std::string save = make_save(dir);
   for (const char* eq : {" ", "="}) {
@@ -133,14 +136,16 @@ CAF_TEST(every subcommand takes --name value and --name=value alike) {
   Run r = run(dir, "rollback " + copy + " --to-tick=5 --no-backup");
   CAF_CHECK_EQUAL(r.code, 0);
   CAF_CHECK_EQUAL(hegemon::test::query_int(copy, "SELECT tick FROM game"), 5);
-  r = run(dir, "serve --save=" + copy + " --ticks=2 --provinces=300 --nations=20 --speed=max --port=0");
+  r = run(dir,
+          "serve --save=" + copy + " --ticks=2 --provinces=300 --nations=20 --speed=max --port=0");
   CAF_CHECK_EQUAL(r.code, 0);
   CAF_CHECK_EQUAL(hegemon::test::query_int(copy, "SELECT tick FROM game"), 7);
 }
 
 CAF_TEST(help and version print on stdout with exit code 0) {
   TempDir dir;
-  for (const char* command : {"serve", "client", "map", "inspect", "replay", "state", "rollback", "bench"}) {
+  for (const char* command :
+       {"serve", "client", "map", "inspect", "replay", "state", "rollback", "bench"}) {
     Run r = run(dir, std::string(command) + " --help");
     CAF_CHECK_EQUAL(r.code, 0);
     CAF_CHECK(contains(r.out, std::string("Usage: hegemon ") + command));
@@ -191,8 +196,9 @@ CAF_TEST(usage errors are one plain line and exit code 2) {
 CAF_TEST(a hegemon.ini in the working directory is not read) {
   TempDir dir;
   // What a planted file in a shared-save folder would set.
-  write_file(dir.file("hegemon.ini"), "save = \"planted.db\"\nadmin-token = \"planted-admin-token-123\"\n"
-                                      "host = \"0.0.0.0\"\nticks = 1000000\n");
+  write_file(dir.file("hegemon.ini"),
+             "save = \"planted.db\"\nadmin-token = \"planted-admin-token-123\"\n"
+             "host = \"0.0.0.0\"\nticks = 1000000\n");
   std::filesystem::create_directory(dir.file("saves"));
   const Run r = run(dir, "serve --ticks 2" + kSmall, "", dir.path());
   CAF_CHECK_EQUAL(r.code, 0);
@@ -209,7 +215,8 @@ CAF_TEST(a named config file with a bad entry is refused naming file line and ke
     std::string text, message;
   };
   const Case cases[] = {
-      {"# comment\nport = 4242\nadmin-tokn = \"abcdefghijklmnopq\"\n", ini + ":3: unknown key 'admin-tokn'"},
+      {"# comment\nport = 4242\nadmin-tokn = \"abcdefghijklmnopq\"\n",
+       ini + ":3: unknown key 'admin-tokn'"},
       {"port = \"abc\"\n", ini + ":1: key 'port': 'abc' is not a whole number, 0..65535"},
       {"speed = 7\n", ini + ":1: key 'speed': '7' is not 0..5 or max"},
       {"admin-token = 12345\n", ini + ":1: key 'admin-token': an admin token needs at least 16"},
@@ -222,7 +229,8 @@ CAF_TEST(a named config file with a bad entry is refused naming file line and ke
   };
   for (const Case& c : cases) {
     write_file(ini, c.text);
-    const Run r = run(dir, "serve --config-file " + ini + " --save " + save + " --ticks 1" + kSmall);
+    const Run r =
+        run(dir, "serve --config-file " + ini + " --save " + save + " --ticks 1" + kSmall);
     CAF_CHECK_EQUAL(r.code, 2);
     if (!contains(r.err, c.message)) CAF_FAIL("expected '" << c.message << "', got: " << r.err);
   }
@@ -238,7 +246,8 @@ CAF_TEST(the shipped example config parses and the command line overrides it) {
   TempDir dir;
   const std::string save = dir.file("game.db");
   const std::string ini = std::string(HEGEMON_SOURCE_DIR) + "/config/hegemon.ini";
-  const Run r = run(dir, "serve --config-file " + ini + " --save " + save + " --ticks 3 --log-level info" + kSmall);
+  const Run r = run(dir, "serve --config-file " + ini + " --save " + save +
+                             " --ticks 3 --log-level info" + kSmall);
   CAF_CHECK_EQUAL(r.code, 0);
   CAF_CHECK(contains(r.out, "options read from config file " + ini));
   CAF_CHECK_EQUAL(hegemon::test::query_int(save, "SELECT tick FROM game"), 3);
@@ -253,9 +262,11 @@ CAF_TEST(short admin tokens are refused from every source) {
   Run r = run(dir, "serve --save " + save + " --ticks 1 --admin-token sesame" + kSmall);
   CAF_CHECK_EQUAL(r.code, 2);
   CAF_CHECK(contains(r.err, "at least 16 characters (this one has 6)"));
-  r = run(dir, "serve --save " + save + " --ticks 1 --admin-token-file " + dir.file("short.txt") + kSmall);
+  r = run(dir, "serve --save " + save + " --ticks 1 --admin-token-file " + dir.file("short.txt") +
+                   kSmall);
   CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "--admin-token-file " + dir.file("short.txt") + ": an admin token needs"));
+  CAF_CHECK(
+      contains(r.err, "--admin-token-file " + dir.file("short.txt") + ": an admin token needs"));
   r = run(dir, "serve --save " + save + " --ticks 1" + kSmall, "HEGEMON_ADMIN_TOKEN=sesame");
   CAF_CHECK_EQUAL(r.code, 2);
   CAF_CHECK(contains(r.err, "$HEGEMON_ADMIN_TOKEN: an admin token needs"));
@@ -272,14 +283,16 @@ CAF_TEST(admin tokens from a file and from the environment log in through the cl
   {
     const std::string log = dir.file("serve1.log");
     const pid_t pid = hegemon::test::spawn_serve(
-        kBinary, {"--save", dir.file("a.db"), "--provinces", "300", "--nations", "20", "--speed", "0", "--port",
-                  "0", "--admin-token-file", token_file},
+        kBinary,
+        {"--save", dir.file("a.db"), "--provinces", "300", "--nations", "20", "--speed", "0",
+         "--port", "0", "--admin-token-file", token_file},
         log);
     const std::string port = wait_for(log, "gateway listening on 127.0.0.1:");
     CAF_REQUIRE(!port.empty());
     const std::string client = "client --port " + port;
     CAF_CHECK_EQUAL(run(dir, client + " actors", "HEGEMON_TOKEN=" + kAdminToken).code, 0);
-    CAF_CHECK_EQUAL(run(dir, client + " actors", "HEGEMON_TOKEN=not-the-admin-token-at-all").code, 1);
+    CAF_CHECK_EQUAL(run(dir, client + " actors", "HEGEMON_TOKEN=not-the-admin-token-at-all").code,
+                    1);
     CAF_CHECK_EQUAL(run(dir, client + " --token-file " + wrong_file + " actors").code, 1);
     CAF_CHECK_EQUAL(run(dir, client + " status").code, 0);  // spectators are on by default
     CAF_CHECK_EQUAL(run(dir, client + " --token-file=" + token_file + " shutdown").code, 0);
@@ -291,8 +304,9 @@ CAF_TEST(admin tokens from a file and from the environment log in through the cl
   {
     const std::string log = dir.file("serve2.log");
     const pid_t pid = hegemon::test::spawn_serve(
-        kBinary, {"--save", dir.file("b.db"), "--provinces", "300", "--nations", "20", "--speed", "0", "--port",
-                  "0", "--spectators", "off"},
+        kBinary,
+        {"--save", dir.file("b.db"), "--provinces", "300", "--nations", "20", "--speed", "0",
+         "--port", "0", "--spectators", "off"},
         log, [] { setenv("HEGEMON_ADMIN_TOKEN", kAdminToken.c_str(), 1); });
     const std::string port = wait_for(log, "gateway listening on 127.0.0.1:");
     CAF_REQUIRE(!port.empty());
@@ -310,7 +324,8 @@ CAF_TEST(a generated admin token goes to the terminal and never to the log file)
   TempDir dir;
   const std::string save = dir.file("game.db");
   const std::string log = dir.file("serve.log");
-  const Run r = run(dir, "serve --save " + save + " --ticks 2 --log-level error --log-file " + log + kSmall);
+  const Run r =
+      run(dir, "serve --save " + save + " --ticks 2 --log-level error --log-file " + log + kSmall);
   CAF_REQUIRE_EQUAL(r.code, 0);
   std::smatch m;
   CAF_REQUIRE(std::regex_search(r.err, m, std::regex("shown this once: ([0-9a-f]{32})")));
@@ -324,7 +339,8 @@ CAF_TEST(a generated admin token goes to the terminal and never to the log file)
   const std::string open_log = dir.file("open.log");
   write_file(open_log, "old lines\n");
   chmod(open_log.c_str(), 0644);
-  CAF_CHECK_EQUAL(run(dir, "serve --save " + save + " --ticks 1 --log-file " + open_log + kSmall).code, 0);
+  CAF_CHECK_EQUAL(
+      run(dir, "serve --save " + save + " --ticks 1 --log-file " + open_log + kSmall).code, 0);
   CAF_REQUIRE_EQUAL(stat(open_log.c_str(), &st), 0);
   CAF_CHECK_EQUAL(st.st_mode & 0777, 0600u);
   CAF_CHECK(contains(read_file(open_log), "old lines"));  // appended to, not truncated
@@ -343,7 +359,8 @@ CAF_TEST(a busy port is found before any save is created) {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   const std::string port = std::to_string(ntohs(addr.sin_port));
   const std::string save = dir.file("game.db");
-  Run r = run(dir, "serve --save " + save + " --provinces 300 --nations 20 --ticks 1 --port " + port);
+  Run r =
+      run(dir, "serve --save " + save + " --provinces 300 --nations 20 --ticks 1 --port " + port);
   CAF_CHECK_EQUAL(r.code, 1);
   CAF_CHECK(contains(r.out + r.err, "--port " + port + " on 127.0.0.1 is not free"));
   CAF_CHECK(!exists(save));
@@ -365,11 +382,13 @@ CAF_TEST(a save in a missing directory is an error and creates nothing) {
 
 CAF_TEST(a host other than loopback is warned about on stderr and in the log) {
   TempDir dir;
-  const Run r = run(dir, "serve --save " + dir.file("game.db") + " --ticks 1 --host 0.0.0.0" + kSmall);
+  const Run r =
+      run(dir, "serve --save " + dir.file("game.db") + " --ticks 1 --host 0.0.0.0" + kSmall);
   CAF_CHECK_EQUAL(r.code, 0);
   CAF_CHECK(contains(r.err, "hegemon serve: WARNING: --host 0.0.0.0 is not a loopback address"));
   CAF_CHECK(contains(r.out, "warning --host 0.0.0.0 is not a loopback address"));
-  const Run local = run(dir, "serve --save " + dir.file("game.db") + " --ticks 1 --host 127.0.0.1" + kSmall);
+  const Run local =
+      run(dir, "serve --save " + dir.file("game.db") + " --ticks 1 --host 127.0.0.1" + kSmall);
   CAF_CHECK(!contains(local.out + local.err, "loopback"));
 }
 
@@ -378,8 +397,9 @@ CAF_TEST(a signal while paused on a crashing actor stops cleanly with exit code 
   const std::string save = dir.file("game.db");
   const std::string log = dir.file("serve.log");
   const pid_t pid = hegemon::test::spawn_serve(
-      kBinary, {"--save", save, "--provinces", "300", "--nations", "20", "--speed", "max", "--port", "0",
-                "--inject-crash", "nation:3@5:poison", "--max-restarts", "0"},
+      kBinary,
+      {"--save", save, "--provinces", "300", "--nations", "20", "--speed", "max", "--port", "0",
+       "--inject-crash", "nation:3@5:poison", "--max-restarts", "0"},
       log);
   CAF_REQUIRE(!wait_for(log, "PAUSED: ").empty());
   kill(pid, SIGINT);
@@ -403,7 +423,8 @@ CAF_TEST(a save whose tokens came from another machine is served with a fresh ad
   hegemon::test::exec_sql(save, "UPDATE token_origin SET machine = '" + std::string(64, 'a') + "'");
   r = run(dir, "serve --save " + save + " --ticks 1" + kSmall);
   CAF_REQUIRE_EQUAL(r.code, 0);
-  CAF_CHECK(contains(r.err, "1 access token(s) in the save were not issued by this host for this save"));
+  CAF_CHECK(
+      contains(r.err, "1 access token(s) in the save were not issued by this host for this save"));
   CAF_CHECK(contains(r.err, "shown this once"));  // the host's own admin token
   CAF_CHECK_EQUAL(hegemon::test::query_int(save, "SELECT count(*) FROM tokens"), 1);
   // Back on its own machine, a save keeps its tokens and nothing is said.

@@ -15,17 +15,17 @@
 #include "test_support.h"
 
 using namespace hegemon;
+using hegemon::test::accept_peace;
 using hegemon::test::add_army;
 using hegemon::test::add_war;
 using hegemon::test::count_events;
-using hegemon::test::line_world;
-using hegemon::test::recruit;
-using hegemon::test::set_tax;
 using hegemon::test::declare_war;
-using hegemon::test::offer_peace;
-using hegemon::test::accept_peace;
-using hegemon::test::set_player;
+using hegemon::test::line_world;
 using hegemon::test::move_army;
+using hegemon::test::offer_peace;
+using hegemon::test::recruit;
+using hegemon::test::set_player;
+using hegemon::test::set_tax;
 
 namespace {
 
@@ -60,8 +60,9 @@ const Event* find_event(const ChangeSet& cs, const char* type) {
 
 CAF_TEST(every command kind survives its JSON form) {
   int64_t seq = 40;
-  for (Command c : {move_army(3, 7, {4, 5, 6}), offer_peace(3, PeaceTerms::concede), set_player(9, true),
-                    set_tax(2, 4), recruit(1, 12), declare_war(1, 2), accept_peace(5)}) {
+  for (Command c :
+       {move_army(3, 7, {4, 5, 6}), offer_peace(3, PeaceTerms::concede), set_player(9, true),
+        set_tax(2, 4), recruit(1, 12), declare_war(1, 2), accept_peace(5)}) {
     c.seq = ++seq;
     auto back = command_from_event_data(command_to_json(c).dump());
     CAF_REQUIRE(back.ok());
@@ -77,9 +78,11 @@ CAF_TEST(malformed command fields are errors that name the field) {
     return r.ok() ? std::string("parsed") : r.status().message();
   };
   CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", 3}}), "\"path\""));
-  CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", json::array()}}), "\"path\""));
+  CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", json::array()}}),
+                     "\"path\""));
   CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", "x"}, {"path", {2}}}), "\"army\""));
-  CAF_CHECK(contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", {2, 1.5}}}), "\"path\""));
+  CAF_CHECK(
+      contains(error_of(CommandKind::move_army, {{"army", 1}, {"path", {2, 1.5}}}), "\"path\""));
   CAF_CHECK(contains(error_of(CommandKind::offer_peace, {{"terms", "maybe"}}), "\"terms\""));
   CAF_CHECK(contains(error_of(CommandKind::declare_war, json::object()), "\"target\""));
   CAF_CHECK(contains(error_of(CommandKind::set_tax, {{"level", 5000000000LL}}), "\"level\""));
@@ -189,7 +192,7 @@ CAF_TEST(the AI stands aside for a nation a player holds) {
   CAF_CHECK_GREATER(w.armies_of(2)->size(), 0u);
 }
 
-CAF_TEST(an AI accepts a player's surrender and refuses a player's demands) {
+CAF_TEST(an AI accepts a player 's surrender and refuses a player' s demands) {
   WorldSnapshot s = line_world({1, 1, 2, 2});
   add_war(s, 1, 2);
   World w(s);
@@ -212,7 +215,8 @@ CAF_TEST(peace commands after a peace made that day fail with an event) {
   World w(s);
   tick_with(w, {set_player(1)});
   // The AI accepts the concession; the demand after it finds the war over.
-  ChangeSet day = tick_with(w, {offer_peace(1, PeaceTerms::concede), offer_peace(1, PeaceTerms::win)});
+  ChangeSet day =
+      tick_with(w, {offer_peace(1, PeaceTerms::concede), offer_peace(1, PeaceTerms::win)});
   CAF_CHECK_EQUAL(count_events(day.events, events::kPeace), 1u);
   CAF_REQUIRE_EQUAL(count_events(day.events, events::kCommandFailed), 1u);
   const Event* failed = find_event(day, events::kCommandFailed);

@@ -131,7 +131,7 @@ CAF_TEST(a speed change or a pause makes the armed timer stale) {
   const auto before = clock.arm(t0);
   clock.set_speed(4, t0 + 10ms);
   CAF_CHECK(!clock.armed());
-  CAF_CHECK(!clock.fire(before.epoch));  // armed for the old speed
+  CAF_CHECK(!clock.fire(before.epoch));      // armed for the old speed
   CAF_CHECK(clock.next_due() == t0 + 10ms);  // the new speed starts now
   const auto at_four = clock.arm(t0 + 10ms);
   CAF_CHECK(at_four.epoch != before.epoch);
@@ -196,7 +196,7 @@ CAF_TEST(only the first failure of a round counts and later ticks wait for the r
   p.push(change_set(1));
   p.push(change_set(2));
   CAF_CHECK(p.fail());
-  CAF_CHECK(!p.fail());  // tick 2 failed because tick 1 did
+  CAF_CHECK(!p.fail());               // tick 2 failed because tick 1 did
   CAF_CHECK(!p.push(change_set(3)));  // not sent while a failure is pending
   CAF_CHECK_EQUAL(p.size(), 3u);
 }

@@ -68,7 +68,8 @@ std::vector<uint64_t> play(size_t threads, const std::string& save_path,
 std::vector<uint64_t> reference_hashes() {
   World reference(generate_world(test::small_world(99)));
   std::vector<uint64_t> expected{reference.meta().state_hash};
-  for (Tick t = 1; t <= kTicks; ++t) expected.push_back(run_tick_sequential(reference).meta.state_hash);
+  for (Tick t = 1; t <= kTicks; ++t)
+    expected.push_back(run_tick_sequential(reference).meta.state_hash);
   return expected;
 }
 
@@ -111,6 +112,7 @@ CAF_TEST(crashes and restarts on the real scheduler change no hash) {
   check_same(reference_hashes(), play(2, save, plan), "with crashes");
   // The crashes really happened (wars may not exist at every chosen tick).
   CAF_CHECK_GREATER_OR_EQUAL(
-      test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'actor_crashed'"), 5);
+      test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'actor_crashed'"),
+      5);
   CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM ticks"), kTicks + 1);
 }

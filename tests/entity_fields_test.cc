@@ -42,13 +42,26 @@ class LegacyHasher {
   uint64_t h_;
 };
 uint64_t legacy_hash(const Province& p) {
-  return LegacyHasher(1).add(p.id).add(p.owner).add(p.controller).add(p.development)
-      .add(p.unrest).add(p.siege_progress).value();
+  return LegacyHasher(1)
+      .add(p.id)
+      .add(p.owner)
+      .add(p.controller)
+      .add(p.development)
+      .add(p.unrest)
+      .add(p.siege_progress)
+      .value();
 }
 uint64_t legacy_hash(const Nation& n) {
   LegacyHasher h(2);
-  h.add(n.id).add(n.alive).add(n.capital).add(n.treasury).add(n.stability).add(n.manpower)
-      .add(n.tax_level).add(n.war).add(n.last_peace_tick);
+  h.add(n.id)
+      .add(n.alive)
+      .add(n.capital)
+      .add(n.treasury)
+      .add(n.stability)
+      .add(n.manpower)
+      .add(n.tax_level)
+      .add(n.war)
+      .add(n.last_peace_tick);
   if (n.player) h.add(1);
   return h.value();
 }
@@ -61,14 +74,24 @@ uint64_t legacy_hash(const Army& a) {
 }
 uint64_t legacy_hash(const War& w) {
   LegacyHasher h(4);
-  h.add(w.id).add(w.attacker).add(w.defender).add(w.start_tick).add(w.end_tick)
-      .add(w.war_score).add(w.battle_score);
-  if (w.has_peace_offer()) h.add(w.peace_offer_by).add(w.peace_offer_winner).add(w.peace_offer_tick);
+  h.add(w.id)
+      .add(w.attacker)
+      .add(w.defender)
+      .add(w.start_tick)
+      .add(w.end_tick)
+      .add(w.war_score)
+      .add(w.battle_score);
+  if (w.has_peace_offer())
+    h.add(w.peace_offer_by).add(w.peace_offer_winner).add(w.peace_offer_tick);
   return h.value();
 }
 uint64_t legacy_combine(uint64_t sum, const GameMeta& m) {
-  return LegacyHasher(5).add(static_cast<int64_t>(sum)).add(m.tick).add(m.next_army_id)
-      .add(m.next_war_id).value();
+  return LegacyHasher(5)
+      .add(static_cast<int64_t>(sum))
+      .add(m.tick)
+      .add(m.next_army_id)
+      .add(m.next_war_id)
+      .value();
 }
 
 // ---- a world where every field counts ----
@@ -113,13 +136,21 @@ bool only_one_valid_value(const std::string& name) { return name == "end_tick"; 
 template <class E>
 std::vector<E>& entities(WorldSnapshot& w);
 template <>
-std::vector<Province>& entities(WorldSnapshot& w) { return w.provinces; }
+std::vector<Province>& entities(WorldSnapshot& w) {
+  return w.provinces;
+}
 template <>
-std::vector<Nation>& entities(WorldSnapshot& w) { return w.nations; }
+std::vector<Nation>& entities(WorldSnapshot& w) {
+  return w.nations;
+}
 template <>
-std::vector<Army>& entities(WorldSnapshot& w) { return w.armies; }
+std::vector<Army>& entities(WorldSnapshot& w) {
+  return w.armies;
+}
 template <>
-std::vector<War>& entities(WorldSnapshot& w) { return w.wars; }
+std::vector<War>& entities(WorldSnapshot& w) {
+  return w.wars;
+}
 
 // Other values for a field, nearest first: the first that keeps the world
 // valid is used for the round trips.
@@ -175,39 +206,39 @@ size_t check_every_field(const char* kind) {
     CAF_MESSAGE(kind << " field " << f.name);
     bool round_tripped = false;
     for (int variant = 0; variant < 2; ++variant) {
-    const WorldSnapshot base = variant == 0 ? full : quiet_world();
-    WorldSnapshot probe = base;
-    for (const auto& value : other_values(f.of(entities<E>(probe)[0]))) {
-      WorldSnapshot w = base;
-      E& e = entities<E>(w)[0];
-      const E before = e;
-      f.of(e) = value;
-      // Equality, hash and diff see every change, valid or not (in the
-      // world where every field counts).
-      if (variant == 0) {
-        CAF_CHECK(!(e == before));
-        CAF_CHECK_NOT_EQUAL(entity_hash(e), entity_hash(before));
-        const std::vector<std::string> diff = diff_worlds(base, w, 100);
-        CAF_CHECK(!diff.empty());
-        if (!f.key) CAF_CHECK(joined(diff).find(f.name) != std::string::npos);
+      const WorldSnapshot base = variant == 0 ? full : quiet_world();
+      WorldSnapshot probe = base;
+      for (const auto& value : other_values(f.of(entities<E>(probe)[0]))) {
+        WorldSnapshot w = base;
+        E& e = entities<E>(w)[0];
+        const E before = e;
+        f.of(e) = value;
+        // Equality, hash and diff see every change, valid or not (in the
+        // world where every field counts).
+        if (variant == 0) {
+          CAF_CHECK(!(e == before));
+          CAF_CHECK_NOT_EQUAL(entity_hash(e), entity_hash(before));
+          const std::vector<std::string> diff = diff_worlds(base, w, 100);
+          CAF_CHECK(!diff.empty());
+          if (!f.key) CAF_CHECK(joined(diff).find(f.name) != std::string::npos);
+        }
+        // The round trips need a world the game can run.
+        if (f.key || round_tripped || !check_world_state(w, *w.map).ok()) continue;
+        round_tripped = true;
+        ++changed_fields;
+        w.meta.state_hash = full_state_hash(w);
+        WorldSnapshot decoded;
+        Status s = decode_snapshot(encode_snapshot(w), *w.map, decoded);
+        CAF_REQUIRE(s.ok());
+        CAF_CHECK(entities<E>(decoded)[0] == e);
+        CAF_CHECK_EQUAL(full_state_hash(decoded), w.meta.state_hash);
+        w.meta.tick += 1;
+        w.meta.state_hash = full_state_hash(w);
+        Result<WorldSnapshot> loaded = through_a_save(base, w);
+        if (!loaded.ok()) CAF_FAIL(loaded.status().message());
+        CAF_CHECK(entities<E>(*loaded)[0] == e);
+        CAF_CHECK_EQUAL(loaded->meta.state_hash, w.meta.state_hash);
       }
-      // The round trips need a world the game can run.
-      if (f.key || round_tripped || !check_world_state(w, *w.map).ok()) continue;
-      round_tripped = true;
-      ++changed_fields;
-      w.meta.state_hash = full_state_hash(w);
-      WorldSnapshot decoded;
-      Status s = decode_snapshot(encode_snapshot(w), *w.map, decoded);
-      CAF_REQUIRE(s.ok());
-      CAF_CHECK(entities<E>(decoded)[0] == e);
-      CAF_CHECK_EQUAL(full_state_hash(decoded), w.meta.state_hash);
-      w.meta.tick += 1;
-      w.meta.state_hash = full_state_hash(w);
-      Result<WorldSnapshot> loaded = through_a_save(base, w);
-      if (!loaded.ok()) CAF_FAIL(loaded.status().message());
-      CAF_CHECK(entities<E>(*loaded)[0] == e);
-      CAF_CHECK_EQUAL(loaded->meta.state_hash, w.meta.state_hash);
-    }
     }
     // Every non-key field has some valid other value in one of the worlds.
     if (!f.key && !only_one_valid_value(f.name)) CAF_CHECK(round_tripped);
@@ -217,7 +248,7 @@ size_t check_every_field(const char* kind) {
 
 }  // namespace
 
-CAF_TEST(the described hash is the hand-written hash it replaced) {
+CAF_TEST(the described hash is the hand - written hash it replaced) {
   WorldSnapshot w = full_world();
   for (int round = 0; round < 2; ++round) {
     uint64_t sum = 0;
@@ -317,7 +348,7 @@ CAF_TEST(the readers select the described columns) {
 
 // The statements made from the descriptions are the ones written by hand
 // before them.
-CAF_TEST(the row SQL made from the descriptions is the hand-written SQL) {
+CAF_TEST(the row SQL made from the descriptions is the hand - written SQL) {
   CAF_CHECK_EQUAL(update_row_sql("provinces", described_columns<Province>()),
                   "UPDATE provinces SET owner_id = ?2, controller_id = ?3, development = ?4,"
                   " unrest = ?5, siege_progress = ?6 WHERE id = ?1");
@@ -349,11 +380,11 @@ CAF_TEST(the row SQL made from the descriptions is the hand-written SQL) {
                   " peace_offer_by = excluded.peace_offer_by,"
                   " peace_offer_winner = excluded.peace_offer_winner,"
                   " peace_offer_tick = excluded.peace_offer_tick");
-  CAF_CHECK_EQUAL(insert_row_sql("nations", {"name", "color", "aggression"},
-                                 described_columns<Nation>()),
-                  "INSERT INTO nations (id, name, color, aggression, alive, capital_id, treasury,"
-                  " stability, manpower, tax_level, war_id, last_peace_tick, player)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  CAF_CHECK_EQUAL(
+      insert_row_sql("nations", {"name", "color", "aggression"}, described_columns<Nation>()),
+      "INSERT INTO nations (id, name, color, aggression, alive, capital_id, treasury,"
+      " stability, manpower, tax_level, war_id, last_peace_tick, player)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
 }
 
 // The views show the fields the protocol documents (docs/PROTOCOL.md), by
@@ -396,8 +427,8 @@ CAF_TEST(events keep every described field through the event log) {
   ChangeSet cs;
   cs.meta = base.meta;
   cs.meta.tick += 1;
-  cs.meta.state_hash = full_state_hash(WorldSnapshot{base.map, cs.meta, base.provinces,
-                                                     base.nations, base.armies, base.wars});
+  cs.meta.state_hash = full_state_hash(
+      WorldSnapshot{base.map, cs.meta, base.provinces, base.nations, base.armies, base.wars});
   cs.date = date_of_tick(cs.meta.tick).to_string();
   cs.events = {make_event(cs.meta.tick, "battle", {{"war", 1}, {"attacker", 1}}),
                make_event(cs.meta.tick, "siege_won", {{"province", 3}})};

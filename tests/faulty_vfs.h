@@ -30,9 +30,9 @@ enum VfsFile : unsigned {
 
 struct VfsFault {
   VfsOp op = VfsOp::write;
-  int64_t nth = 1;       // the nth matching call after arm() fails; 1: the next one
-  int error = 0;         // an SQLite result code, e.g. SQLITE_IOERR_WRITE or SQLITE_FULL
-  bool sticky = false;   // and every matching call after it, until clear()
+  int64_t nth = 1;      // the nth matching call after arm() fails; 1: the next one
+  int error = 0;        // an SQLite result code, e.g. SQLITE_IOERR_WRITE or SQLITE_FULL
+  bool sticky = false;  // and every matching call after it, until clear()
   unsigned files = kAnyFile;
 };
 

@@ -75,7 +75,9 @@ std::string hostile_stream(FuzzRng& rng, uint32_t max) {
   for (uint64_t piece = 1 + rng.below(6); piece > 0; --piece) {
     switch (rng.below(6)) {
       case 0:
-      case 1: s += net::encode_frame(random_bytes(rng, rng.below(std::min<uint32_t>(max, 300) + 1))); break;
+      case 1:
+        s += net::encode_frame(random_bytes(rng, rng.below(std::min<uint32_t>(max, 300) + 1)));
+        break;
       case 2: {  // a header right at the edge of the maximum
         static const int64_t kDeltas[] = {-1, 0, 1, 2};
         const int64_t n = int64_t{max} + kDeltas[rng.below(4)];
@@ -83,8 +85,9 @@ std::string hostile_stream(FuzzRng& rng, uint32_t max) {
         break;
       }
       case 3: s += header(static_cast<uint32_t>(rng.next())); break;  // anything, up to 4 GiB
-      case 4: {  // a frame cut short
-        const std::string f = net::encode_frame(random_bytes(rng, 1 + rng.below(std::min<uint32_t>(max, 64) + 1)));
+      case 4: {                                                       // a frame cut short
+        const std::string f =
+            net::encode_frame(random_bytes(rng, 1 + rng.below(std::min<uint32_t>(max, 64) + 1)));
         s += f.substr(0, rng.below(f.size()));
         break;
       }
@@ -100,7 +103,10 @@ std::vector<json> request_corpus() {
   return {
       {{"id", 1}, {"type", "hello"}, {"version", 1}},
       {{"id", 1}, {"type", "hello"}, {"version", 1}, {"encoding", "msgpack"}},
-      {{"id", 2}, {"type", "login"}, {"role", "admin"}, {"token", "0123456789abcdef0123456789abcdef"}},
+      {{"id", 2},
+       {"type", "login"},
+       {"role", "admin"},
+       {"token", "0123456789abcdef0123456789abcdef"}},
       {{"id", "p"}, {"type", "login"}, {"role", "player"}, {"token", "t"}},
       {{"id", 3}, {"type", "login"}, {"role", "spectator"}},
       {{"id", 4}, {"type", "status"}},
@@ -131,7 +137,9 @@ std::vector<json> request_corpus() {
   };
 }
 
-std::string encode(const json& doc, net::Encoding encoding) { return net::encode_payload(doc, encoding); }
+std::string encode(const json& doc, net::Encoding encoding) {
+  return net::encode_payload(doc, encoding);
+}
 
 // A payload built from the corpus: mutated as a document, as bytes, or
 // wrapped around something deep or huge.
@@ -160,12 +168,20 @@ std::string hostile_payload(FuzzRng& rng, const std::vector<json>& corpus,
     return "{\"id\":1,\"type\":\"status\",\"x\":" + deep + "}";
   }
   if (how < 95) {  // numbers and strings of absurd size where a small integer belongs
-    static const char* kNumbers[] = {"1e400", "-1e400", "1e-400", "18446744073709551616",
-                                     "99999999999999999999999999999999999999", "-0", "0.0",
-                                     "-9223372036854775809", "4294967297", "1.5"};
+    static const char* kNumbers[] = {"1e400",
+                                     "-1e400",
+                                     "1e-400",
+                                     "18446744073709551616",
+                                     "99999999999999999999999999999999999999",
+                                     "-0",
+                                     "0.0",
+                                     "-9223372036854775809",
+                                     "4294967297",
+                                     "1.5"};
     const std::string field = rng.chance(50) ? "id" : "province";
     std::string text = "{\"id\":7,\"type\":\"province\",\"province\":12}";
-    const std::string number = rng.chance(80) ? kNumbers[rng.below(10)] : std::string(1 + rng.below(5000), '9');
+    const std::string number =
+        rng.chance(80) ? kNumbers[rng.below(10)] : std::string(1 + rng.below(5000), '9');
     const size_t at = text.find("\"" + field + "\":") + field.size() + 3;
     text.replace(at, text.find_first_of(",}", at) - at, number);
     if (encoding == net::Encoding::json) return text;
@@ -187,7 +203,9 @@ json plausible_command(FuzzRng& rng, const World& world, CommandKind kind) {
   json f{{"id", 1}, {"type", command_kind_name(kind)}, {"nation", nation}};
   const NationId own = static_cast<NationId>(nation);
   switch (kind) {
-    case CommandKind::declare_war: f["target"] = rng.chance(10) ? rng.edgy_int() : pick(living, own); break;
+    case CommandKind::declare_war:
+      f["target"] = rng.chance(10) ? rng.edgy_int() : pick(living, own);
+      break;
     case CommandKind::offer_peace: {
       static const char* kTerms[] = {"white", "win", "concede", "surrender"};
       f["terms"] = kTerms[rng.below(rng.chance(90) ? 3 : 4)];
@@ -196,7 +214,8 @@ json plausible_command(FuzzRng& rng, const World& world, CommandKind kind) {
     case CommandKind::accept_peace: break;
     case CommandKind::recruit:
       f["province"] = rng.chance(10) ? rng.edgy_int()
-                                     : pick(*world.provinces_of(own), 1 + rng.below(world.map().province_count()));
+                                     : pick(*world.provinces_of(own),
+                                            1 + rng.below(world.map().province_count()));
       break;
     case CommandKind::move_army: {
       std::vector<int32_t> armies = *world.armies_of(own);
@@ -204,12 +223,14 @@ json plausible_command(FuzzRng& rng, const World& world, CommandKind kind) {
       f["army"] = army;
       json path = json::array();
       const auto a = world.army(static_cast<ArmyId>(army));
-      ProvinceId at = a ? a->location : static_cast<ProvinceId>(1 + rng.below(world.map().province_count()));
+      ProvinceId at =
+          a ? a->location : static_cast<ProvinceId>(1 + rng.below(world.map().province_count()));
       if (rng.chance(20)) path.push_back(at);  // naming the start is allowed
       for (uint64_t step = 1 + rng.below(rng.chance(5) ? 300 : 6); step > 0; --step) {
         const auto& next = world.map().province(at).neighbors;
-        at = rng.chance(5) || next.empty() ? static_cast<ProvinceId>(1 + rng.below(world.map().province_count()))
-                                           : next[rng.below(next.size())];
+        at = rng.chance(5) || next.empty()
+                 ? static_cast<ProvinceId>(1 + rng.below(world.map().province_count()))
+                 : next[rng.below(next.size())];
         path.push_back(at);
       }
       f["path"] = path;
@@ -238,7 +259,8 @@ CAF_TEST(the frame decoder survives any byte stream and keeps valid frames whole
       for (uint64_t n = rng.below(8); n > 0; --n) {
         // Now and then exactly the maximum (the 1 MiB one has its own case below).
         const uint32_t small = std::min<uint32_t>(max, 4096);
-        sent.push_back(random_bytes(rng, rng.chance(5) ? small : rng.below(std::min<uint32_t>(max, 200) + 1)));
+        sent.push_back(
+            random_bytes(rng, rng.chance(5) ? small : rng.below(std::min<uint32_t>(max, 200) + 1)));
         stream += net::encode_frame(sent.back());
       }
     } else {
@@ -249,7 +271,8 @@ CAF_TEST(the frame decoder survives any byte stream and keeps valid frames whole
     std::vector<std::string> frames;
     const std::string broken = check_frame_stream(stream, cuts, max, &frames);
     if (!broken.empty()) CAF_FAIL("seed " << fuzz_seed() << " iteration " << i << ": " << broken);
-    if (valid && frames != sent) CAF_FAIL("seed " << fuzz_seed() << " iteration " << i << ": valid frames came out changed");
+    if (valid && frames != sent)
+      CAF_FAIL("seed " << fuzz_seed() << " iteration " << i << ": valid frames came out changed");
     frames_out += frames.size();
     std::vector<std::string> scratch;
     refused += net::FrameDecoder(max).feed(stream.data(), stream.size(), scratch) ? 0 : 1;
@@ -267,9 +290,10 @@ CAF_TEST(the frame decoder survives any byte stream and keeps valid frames whole
   CAF_CHECK_EQUAL(check_frame_stream(stream, cuts, net::kDefaultMaxFrameBytes, &frames), "");
   CAF_CHECK(frames.size() == 2 && frames[0] == big && frames[1] == "{}");
   const double s = clock.seconds();
-  CAF_MESSAGE("frames: seed " << fuzz_seed() << ", " << iterations << " streams, " << bytes << " bytes, "
-                              << frames_out << " frames, " << refused << " refused at a header, "
-                              << static_cast<int64_t>(iterations / s) << " streams/s");
+  CAF_MESSAGE("frames: seed " << fuzz_seed() << ", " << iterations << " streams, " << bytes
+                              << " bytes, " << frames_out << " frames, " << refused
+                              << " refused at a header, " << static_cast<int64_t>(iterations / s)
+                              << " streams/s");
 }
 
 CAF_TEST(the request decoder answers any payload with a request or a clear error) {
@@ -371,7 +395,8 @@ CAF_TEST(refused commands never change the world) {
       Command command;
       const std::string broken = check_command_request(a, kind, fields, &outcome, &command);
       if (!broken.empty())
-        CAF_FAIL("seed " << fuzz_seed() << " round " << round << ": " << broken << " for " << fields.dump());
+        CAF_FAIL("seed " << fuzz_seed() << " round " << round << ": " << broken << " for "
+                         << fields.dump());
       ++counts[static_cast<int>(outcome)];
       command.seq = seq++;
       if (outcome == CommandOutcome::accepted) accepted.push_back(command);
@@ -393,20 +418,22 @@ CAF_TEST(refused commands never change the world) {
       }
       if (!failed)
         CAF_FAIL("seed " << fuzz_seed() << " round " << round << ": refused "
-                         << command_to_json(c).dump() << " got no command_failed event at its tick");
+                         << command_to_json(c).dump()
+                         << " got no command_failed event at its tick");
     }
     for (Command& c : accepted) c.tick = a.meta().tick + 1;
     std::sort(accepted.begin(), accepted.end(), command_order);
     run_tick_sequential(a, accepted);
     run_tick_sequential(b, accepted);
     if (a.meta().state_hash != b.meta().state_hash)
-      CAF_FAIL("seed " << fuzz_seed() << " round " << round << ": the same commands gave different worlds");
+      CAF_FAIL("seed " << fuzz_seed() << " round " << round
+                       << ": the same commands gave different worlds");
   }
   const double s = clock.seconds();
   CAF_MESSAGE("commands: seed " << fuzz_seed() << ", " << rounds << " rounds of " << kPerRound
-                                << " (" << 2 * rounds << " ticks): " << counts[0] << " bad requests, "
-                                << counts[1] << " refused, " << counts[2] << " accepted; "
-                                << a.living_nations().size() << " nations alive, "
+                                << " (" << 2 * rounds << " ticks): " << counts[0]
+                                << " bad requests, " << counts[1] << " refused, " << counts[2]
+                                << " accepted; " << a.living_nations().size() << " nations alive, "
                                 << a.active_wars().size() << " wars at the end; "
                                 << static_cast<int64_t>(rounds * kPerRound / s) << " commands/s");
   CAF_CHECK_GREATER(counts[1], 0u);

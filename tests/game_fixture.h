@@ -75,5 +75,4 @@ struct game_fixture : test_coordinator_fixture<> {
   }
 };
 
-
 }  // namespace hegemon::test

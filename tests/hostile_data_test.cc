@@ -37,22 +37,26 @@ bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-#define CHECK_REFUSED(status_expr, needle)                                      \
-  do {                                                                           \
-    const Status refused_status_ = (status_expr);                                \
-    CAF_CHECK(!refused_status_.ok());                                            \
-    if (!contains(refused_status_.message(), needle))                            \
-      CAF_MESSAGE("got: " << refused_status_.message());                         \
-    CAF_CHECK(contains(refused_status_.message(), needle));                      \
+#define CHECK_REFUSED(status_expr, needle)                  \
+  do {                                                      \
+    const Status refused_status_ = (status_expr);           \
+    CAF_CHECK(!refused_status_.ok());                       \
+    if (!contains(refused_status_.message(), needle))       \
+      CAF_MESSAGE("got: " << refused_status_.message());    \
+    CAF_CHECK(contains(refused_status_.message(), needle)); \
   } while (false)
 
 // `hegemon ARGS` with its output in `log`; its exit code.
 int run_hegemon(const std::string& args, const std::string& log) {
-  const int status = std::system((std::string(HEGEMON_BINARY) + " " + args + " >" + log + " 2>&1").c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  const int status =
+      std::system((std::string(HEGEMON_BINARY) + " " + args + " >" + log + " 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status)
+                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-std::string nested_arrays(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested_arrays(size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
 
 // A save holding a freshly generated small world (200 provinces, 12 nations)
 // at tick 0; `ticks` > 0 plays that many ticks into it.
@@ -113,10 +117,11 @@ CAF_TEST(the bounded parser refuses deep nesting and oversized text and reads th
       "{\"seq\":1,\"nation\":2,\"kind\":\"move_army\",\"army\":7,\"path\":[3,4]}");
   CAF_REQUIRE(command.ok());
   CAF_CHECK_EQUAL(command->path.size(), 2u);
-  CHECK_REFUSED(command_from_event_data(nested_arrays(30000)).status(), "not a command: JSON nested");
+  CHECK_REFUSED(command_from_event_data(nested_arrays(30000)).status(),
+                "not a command: JSON nested");
 }
 
-CAF_TEST(events of a save are read bounded: a nested or huge event is an error naming the row) {
+CAF_TEST(events of a save are read bounded : a nested or huge event is an error naming the row) {
   Save save;
   // The gateway's `events` handler reads through SaveReader::events_between.
   test::exec_sql(save.path,
@@ -152,7 +157,8 @@ CAF_TEST(an army path nested deep or too long is refused on load) {
   test::exec_sql(save.path, "PRAGMA ignore_check_constraints = ON; UPDATE armies SET path = '" +
                                 nested_arrays(20000) + "' WHERE id = 1");
   CHECK_REFUSED(save.load(), "army 1: army path: JSON nested deeper than 1");
-  test::exec_sql(save.path, "UPDATE armies SET path = '" + nested_arrays(400000) + "' WHERE id = 1");
+  test::exec_sql(save.path,
+                 "UPDATE armies SET path = '" + nested_arrays(400000) + "' WHERE id = 1");
   CHECK_REFUSED(save.load(), "army 1: army path: JSON of 800000 bytes");
 }
 
@@ -205,8 +211,10 @@ CAF_TEST(a decompression bomb in the snapshots table of a save is an error for s
   std::string hex;
   static const char kDigits[] = "0123456789abcdef";
   for (unsigned char c : blob) hex += {kDigits[c >> 4], kDigits[c & 15]};
-  test::exec_sql(save.path, "INSERT OR REPLACE INTO snapshots (tick, state_hash, format, data)"
-                            " VALUES (2, '0000000000000000', 1, x'" + hex + "')");
+  test::exec_sql(save.path,
+                 "INSERT OR REPLACE INTO snapshots (tick, state_hash, format, data)"
+                 " VALUES (2, '0000000000000000', 1, x'" +
+                     hex + "')");
   auto reader = SaveReader::open(save.path);
   CAF_REQUIRE(reader.ok());
   CHECK_REFUSED((*reader)->snapshot_at_or_before(2, save.world.map).status(), "needs at most");
@@ -226,9 +234,9 @@ CAF_TEST(an army on a province that does not exist is refused) {
   Save save;
   WorldSnapshot edited = save.world;
   edited.armies[0].location = 999999;
-  save.tamper("UPDATE armies SET province_id = 999999 WHERE id = " +
-                  std::to_string(edited.armies[0].id),
-              edited);
+  save.tamper(
+      "UPDATE armies SET province_id = 999999 WHERE id = " + std::to_string(edited.armies[0].id),
+      edited);
   const std::string army = "army " + std::to_string(edited.armies[0].id);
   CHECK_REFUSED(save.load(), army + ": location 999999 is not a province of the map");
   CHECK_REFUSED(save.load_with_writer(), army + ": location 999999");
@@ -359,9 +367,10 @@ CAF_TEST(replay reports events of unknown types as a divergence) {
   CAF_CHECK_EQUAL(run_hegemon("replay " + save.path, log), 4);
   CAF_CHECK(contains(test::read_file(log), "a type the game does not write"));
   // Where no tick is compared: the starting tick, past the last.
-  test::exec_sql(save.path, "UPDATE event_log SET tick = 0 WHERE event_type = 'injected';"
-                            " INSERT INTO event_log (tick, event_type, event_data)"
-                            " VALUES (99, 'injected', '{}')");
+  test::exec_sql(save.path,
+                 "UPDATE event_log SET tick = 0 WHERE event_type = 'injected';"
+                 " INSERT INTO event_log (tick, event_type, event_data)"
+                 " VALUES (99, 'injected', '{}')");
   auto outside = replay_save(save.path, options);
   CAF_REQUIRE(outside.ok());
   CAF_REQUIRE(outside->divergence);

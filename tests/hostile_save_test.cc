@@ -112,8 +112,7 @@ CAF_TEST(a save with a schema object the migrations did not create is refused un
       {"index", "CREATE INDEX extra ON provinces(name)",
        "has an index 'extra' that Hegemon did not create; refusing to open a save whose schema "
        "was changed"},
-      {"table", "CREATE TABLE notes (x)",
-       "has a table 'notes' that Hegemon did not create"},
+      {"table", "CREATE TABLE notes (x)", "has a table 'notes' that Hegemon did not create"},
       // The trick behind `PRAGMA ignore_check_constraints`-style edits: the
       // stored CREATE statement rewritten to drop a CHECK.
       {"changed CREATE",
@@ -125,7 +124,8 @@ CAF_TEST(a save with a schema object the migrations did not create is refused un
       // (rowids rewritten), it once hid behind it in a comparison by name.
       {"trigger named like a table",
        "CREATE TRIGGER token_origin AFTER UPDATE ON game BEGIN"
-       " INSERT OR IGNORE INTO tokens (hash, role) VALUES (printf('%064d', new.tick), 'admin'); END;"
+       " INSERT OR IGNORE INTO tokens (hash, role) VALUES (printf('%064d', new.tick), 'admin'); "
+       "END;"
        " PRAGMA writable_schema = ON;"
        " UPDATE sqlite_schema SET rowid = 1000 WHERE type = 'table' AND name = 'token_origin';"
        " PRAGMA writable_schema = OFF",
@@ -166,10 +166,11 @@ CAF_TEST(an untouched save opens every way) {
 CAF_TEST(every connection refuses attach triggers views and schema writes) {
   test::TempDir dir;
   const std::string path = dir.file("plain.db");
-  test::exec_sql(path,
-                 "CREATE TABLE t (x INTEGER); CREATE TABLE log (x INTEGER);"
-                 " CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.x); END;"
-                 " CREATE VIEW v AS SELECT x FROM t");
+  test::exec_sql(
+      path,
+      "CREATE TABLE t (x INTEGER); CREATE TABLE log (x INTEGER);"
+      " CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.x); END;"
+      " CREATE VIEW v AS SELECT x FROM t");
   auto db = Database::open(path, SQLITE_OPEN_READWRITE);
   CAF_REQUIRE(db.ok());
   CAF_CHECK(!db->exec("ATTACH '" + dir.file("other.db") + "' AS other").ok());
@@ -177,8 +178,8 @@ CAF_TEST(every connection refuses attach triggers views and schema writes) {
   CAF_CHECK(!db->exec("CREATE TRIGGER t2 AFTER DELETE ON t BEGIN DELETE FROM log; END").ok());
   CAF_CHECK(!db->exec("CREATE VIEW v2 AS SELECT 1").ok());
   CAF_CHECK(!db->exec("CREATE VIRTUAL TABLE r USING rtree(id, a, b)").ok());
-  CAF_CHECK(!db->exec("PRAGMA writable_schema = ON; DELETE FROM sqlite_schema WHERE name = 'v'")
-                 .ok());
+  CAF_CHECK(
+      !db->exec("PRAGMA writable_schema = ON; DELETE FROM sqlite_schema WHERE name = 'v'").ok());
   // The file's own view does not run.
   CAF_CHECK(!db->query_int64("SELECT count(*) FROM v").ok());
   const auto trusted_result = db->query_int64("PRAGMA trusted_schema");
@@ -317,7 +318,8 @@ void leave_hot_journal(const std::string& path, const std::string& sql) {
   CAF_REQUIRE(fs::file_size(path + "-journal") > 0);
 }
 
-CAF_TEST(a save whose writer was killed in a rollback journal transaction is rolled back and opens) {
+CAF_TEST(
+    a save whose writer was killed in a rollback journal transaction is rolled back and opens) {
   test::TempDir dir;
   // A new save: the killed server had begun to write the schema.
   const std::string fresh = dir.file("new.db");
@@ -358,7 +360,8 @@ CAF_TEST(a hot journal that rolls back into a foreign database is refused untouc
   CAF_MESSAGE("refused: " << save.status().message());
   CAF_CHECK(contains(save.status().message(), "not a Hegemon save"));
   CAF_CHECK(contains(save.status().message(), path + "-journal"));
-  CAF_CHECK(!contains(save.status().message(), "hegemon-precheck"));  // names the save, not the copy
+  CAF_CHECK(
+      !contains(save.status().message(), "hegemon-precheck"));  // names the save, not the copy
   CAF_CHECK(test::read_file(path) == before);
   CAF_CHECK(test::read_file(path + "-journal") == journal_before);
 }

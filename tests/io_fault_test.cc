@@ -72,21 +72,22 @@ Tick check_save_whole(const std::string& path) {
   const Tick tick = query_int(path, "SELECT tick FROM game");
   CAF_CHECK_EQUAL(query_int(path, "SELECT max(tick) FROM ticks"), tick);
   CAF_CHECK_EQUAL(query_int(path, "SELECT count(*) FROM ticks"), tick + 1);
-  CAF_CHECK_EQUAL(query_int(path, "SELECT count(*) FROM province_history WHERE tick > " +
-                                      std::to_string(tick)),
-                  0);
+  CAF_CHECK_EQUAL(
+      query_int(path, "SELECT count(*) FROM province_history WHERE tick > " + std::to_string(tick)),
+      0);
   // Incidents carry the tick they happened at (possibly one never committed);
   // game events only ever belong to committed ticks.
-  CAF_CHECK_EQUAL(query_int(path, "SELECT count(*) FROM event_log WHERE tick > " +
-                                      std::to_string(tick) +
-                                      " AND event_type NOT IN ('game_paused', 'game_resumed', "
-                                      "'save_restored', 'actor_crashed', 'actor_restarted', "
-                                      "'supervisor_escalated')"),
-                  0);
+  CAF_CHECK_EQUAL(
+      query_int(path, "SELECT count(*) FROM event_log WHERE tick > " + std::to_string(tick) +
+                          " AND event_type NOT IN ('game_paused', 'game_resumed', "
+                          "'save_restored', 'actor_crashed', 'actor_restarted', "
+                          "'supervisor_escalated')"),
+      0);
   auto reader = SaveReader::open(path);
   CAF_REQUIRE(reader.ok());
   auto world = (*reader)->load_world();
-  if (!world.ok()) CAF_FAIL("the save does not hash to its last tick: " << world.status().message());
+  if (!world.ok())
+    CAF_FAIL("the save does not hash to its last tick: " << world.status().message());
   auto hashes = (*reader)->tick_hashes(0, tick);
   CAF_REQUIRE(hashes.ok());
   const auto& reference = reference_hashes(tick);
@@ -95,7 +96,6 @@ Tick check_save_whole(const std::string& path) {
   CAF_CHECK_EQUAL(differing, 0u);
   return tick;
 }
-
 
 // Every tick published to watching clients, and any that was published while
 // the save did not hold it yet (must never happen).
@@ -233,7 +233,8 @@ CAF_TEST(the faulty VFS fails exactly the calls it is asked to and nothing else)
   FaultyVfs& vfs = FaultyVfs::instance();
   vfs.clear();
   test::TempDir dir;
-  auto db = Database::open(dir.file("t.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, FaultyVfs::kName);
+  auto db = Database::open(dir.file("t.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                           FaultyVfs::kName);
   CAF_REQUIRE(db.ok());
   CAF_REQUIRE(db->exec("CREATE TABLE t (x INTEGER)").ok());
   const test::VfsCounts before = vfs.counts();
@@ -259,8 +260,11 @@ CAF_TEST(the faulty VFS fails exactly the calls it is asked to and nothing else)
   CAF_CHECK_EQUAL(*rows, int64_t{2});  // the failed ones rolled back
   // The 2nd open from now fails, with the errno a real disk would leave.
   vfs.arm({VfsOp::open, 2, SQLITE_CANTOPEN, false, test::kMainDbFile});
-  CAF_CHECK(Database::open(dir.file("a.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, FaultyVfs::kName).ok());
-  auto refused = Database::open(dir.file("b.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, FaultyVfs::kName);
+  CAF_CHECK(
+      Database::open(dir.file("a.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, FaultyVfs::kName)
+          .ok());
+  auto refused = Database::open(dir.file("b.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                FaultyVfs::kName);
   CAF_REQUIRE(!refused.ok());
   CAF_CHECK(refused.status().is_io_error());
   CAF_CHECK(refused.status().message().find("unable to open database file (Permission denied)") !=
@@ -296,7 +300,7 @@ CAF_TEST(the disk full in the middle of a commit pauses the game and a retry los
   CAF_CHECK_EQUAL(log_count("the save is writable again"), 1u);
 }
 
-CAF_TEST(an I/O error on every write is retried with growing intervals until it clears) {
+CAF_TEST(an I / O error on every write is retried with growing intervals until it clears) {
   GameOptions o = options(30);
   o.coordinator.io_retry_max = std::chrono::seconds(4);
   start_io(o);
@@ -334,11 +338,13 @@ CAF_TEST(an I/O error on every write is retried with growing intervals until it 
   check_finished(30);
   CAF_CHECK_EQUAL(count_events(save_path, "game_paused"), 1);
   CAF_CHECK_EQUAL(count_events(save_path, "game_resumed"), 1);
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT json_extract(event_data, '$.retries') FROM event_log "
-                                       "WHERE event_type = 'game_resumed'"),
+  CAF_CHECK_EQUAL(query_int(save_path,
+                            "SELECT json_extract(event_data, '$.retries') FROM event_log "
+                            "WHERE event_type = 'game_resumed'"),
                   5);
-  CAF_CHECK(query_text(save_path, "SELECT json_extract(event_data, '$.reason') FROM event_log "
-                                  "WHERE event_type = 'game_paused'")
+  CAF_CHECK(query_text(save_path,
+                       "SELECT json_extract(event_data, '$.reason') FROM event_log "
+                       "WHERE event_type = 'game_paused'")
                 .find("disk I/O error") != std::string::npos);
 }
 
@@ -422,7 +428,7 @@ CAF_TEST(persistence that cannot open the save at start waits for the disk) {
   CAF_CHECK_EQUAL(log_count("is open again"), 1u);
 }
 
-CAF_TEST(a disk full at start leaves no half-made world and the next start makes one) {
+CAF_TEST(a disk full at start leaves no half - made world and the next start makes one) {
   // Every WAL write fails: the schema is written (before WAL mode), the world
   // is not.
   vfs.arm({VfsOp::write, 1, SQLITE_FULL, true, test::kWalFile});
@@ -494,7 +500,7 @@ CAF_TEST(another file at the path of the save is never overwritten and the game 
   CAF_CHECK(fs::exists(save_path + ".moved"));  // the moved file is left as it is
 }
 
-CAF_TEST(an admin pause during an I/O fault outlasts it) {
+CAF_TEST(an admin pause during an I / O fault outlasts it) {
   start_io(options(30));
   set_speed(kMaxSpeed);
   run_until([&] { return published->ticks.size() >= 5; });
@@ -506,7 +512,7 @@ CAF_TEST(an admin pause during an I/O fault outlasts it) {
   run();
   GameStatus s = status();
   CAF_CHECK(s.last_error.empty());
-  CAF_CHECK_EQUAL(s.speed, kPausedSpeed);  // still paused, as the admin asked
+  CAF_CHECK_EQUAL(s.speed, kPausedSpeed);     // still paused, as the admin asked
   CAF_CHECK_EQUAL(s.committed_tick, s.tick);  // but every computed tick is committed
   check_save_whole(save_path);
   self->send(game.root, resume_atom::value);
@@ -514,7 +520,7 @@ CAF_TEST(an admin pause during an I/O fault outlasts it) {
   check_finished(30);
 }
 
-CAF_TEST(a manual resume during an I/O fault retries at once) {
+CAF_TEST(a manual resume during an I / O fault retries at once) {
   start_io(options(30));
   set_speed(kMaxSpeed);
   run_until([&] { return published->ticks.size() >= 5; });
@@ -540,9 +546,8 @@ CAF_TEST_FIXTURE_SCOPE_END()
 
 namespace {
 
-const std::vector<std::string> kSmallWorld = {"--provinces", "300", "--nations", "20", "--seed",
-                                              "5",           "--speed", "max", "--port", "0"};
-
+const std::vector<std::string> kSmallWorld = {
+    "--provinces", "300", "--nations", "20", "--seed", "5", "--speed", "max", "--port", "0"};
 
 pid_t spawn_serve(const std::vector<std::string>& args, const std::string& log,
                   const std::function<void()>& in_child = nullptr) {
@@ -567,7 +572,8 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 
-bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(30)) {
+bool wait_for(const std::function<bool()>& done,
+              std::chrono::seconds limit = std::chrono::seconds(30)) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
     if (done()) return true;
@@ -619,7 +625,8 @@ CAF_TEST(a save directory that is not writable stops the server with exit code 1
 
   // A new save.
   close_dir();
-  int code = run_serve(with({"--save", save, "--ticks", "5"}, kSmallWorld), dir.file("a.log"), as_user);
+  int code =
+      run_serve(with({"--save", save, "--ticks", "5"}, kSmallWorld), dir.file("a.log"), as_user);
   if (code == 126) {
     CAF_MESSAGE("skipped: cannot run the server as another user (no CAP_SETUID)");
     return;
@@ -627,13 +634,15 @@ CAF_TEST(a save directory that is not writable stops the server with exit code 1
   CAF_CHECK_EQUAL(code, 1);
   std::string log = test::read_file(dir.file("a.log"));
   CAF_CHECK(log.find("cannot start") != std::string::npos);
-  CAF_CHECK(log.find("directory " + ro + " is not writable (Permission denied)") != std::string::npos);
+  CAF_CHECK(log.find("directory " + ro + " is not writable (Permission denied)") !=
+            std::string::npos);
   CAF_CHECK(!fs::exists(save));
 
   // An existing save, writable itself, in a directory that is not: SQLite
   // needs to create its -wal and -shm there.
   open_dir();
-  CAF_REQUIRE_EQUAL(run_serve(with({"--save", save, "--ticks", "5"}, kSmallWorld), dir.file("b.log")), 0);
+  CAF_REQUIRE_EQUAL(
+      run_serve(with({"--save", save, "--ticks", "5"}, kSmallWorld), dir.file("b.log")), 0);
   chmod(save.c_str(), 0666);
   const std::string before = test::read_file(save);
   close_dir();
@@ -643,25 +652,27 @@ CAF_TEST(a save directory that is not writable stops the server with exit code 1
   CAF_CHECK(log.find("is not writable") != std::string::npos);
   CAF_CHECK(test::read_file(save) == before);
   open_dir();
-  CAF_MESSAGE("unwritable directory: exit " << code << ", " << log.substr(log.find("cannot start")));
+  CAF_MESSAGE("unwritable directory: exit " << code << ", "
+                                            << log.substr(log.find("cannot start")));
 }
 
-CAF_TEST(a disk full at start stops the server and leaves no half-made world) {
+CAF_TEST(a disk full at start stops the server and leaves no half - made world) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
   // A file-size limit stands in for a full disk: writes past 128 KiB fail
   // (EFBIG). The schema (84 KiB) fits, a world of 2,000 provinces does not.
-  const std::vector<std::string> world = {"--provinces", "2000", "--nations", "100", "--seed", "5",
-                                          "--speed", "max", "--port", "0"};
+  const std::vector<std::string> world = {"--provinces", "2000",    "--nations", "100",    "--seed",
+                                          "5",           "--speed", "max",       "--port", "0"};
   const auto small_disk = [] {
     const rlimit limit{128 * 1024, 128 * 1024};
     setrlimit(RLIMIT_FSIZE, &limit);
   };
-  const int code = run_serve(with({"--save", save, "--ticks", "5"}, world), dir.file("a.log"), small_disk);
+  const int code =
+      run_serve(with({"--save", save, "--ticks", "5"}, world), dir.file("a.log"), small_disk);
   const std::string log = test::read_file(dir.file("a.log"));
   CAF_CHECK_EQUAL(code, 1);  // not killed by SIGXFSZ: the server ignores it
-  CAF_CHECK(log.find("cannot start: create world in " + save + ": COMMIT: disk I/O error (a write failed)") !=
-            std::string::npos);
+  CAF_CHECK(log.find("cannot start: create world in " + save +
+                     ": COMMIT: disk I/O error (a write failed)") != std::string::npos);
   // What is left is a save without a world (the world is one transaction),
   // which the next start fills; nothing mistakes it for a world.
   CAF_REQUIRE(fs::exists(save));
@@ -680,7 +691,8 @@ CAF_TEST(a disk full at start stops the server and leaves no half-made world) {
 CAF_TEST(a disk that fills up under a running server pauses it without losing a tick) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
-  CAF_REQUIRE_EQUAL(run_serve(with({"--save", save, "--ticks", "10"}, kSmallWorld), dir.file("a.log")), 0);
+  CAF_REQUIRE_EQUAL(
+      run_serve(with({"--save", save, "--ticks", "10"}, kSmallWorld), dir.file("a.log")), 0);
   // Room for the save as it is and a few ticks of WAL, no more.
   const auto size = static_cast<rlim_t>(fs::file_size(save)) + 256 * 1024;
   const std::string log_path = dir.file("b.log");
@@ -688,10 +700,12 @@ CAF_TEST(a disk that fills up under a running server pauses it without losing a 
     const rlimit limit{size, size};
     setrlimit(RLIMIT_FSIZE, &limit);
   });
-  const bool paused = wait_for([&] { return test::read_file(log_path).find("game paused at tick") != std::string::npos; });
+  const bool paused = wait_for(
+      [&] { return test::read_file(log_path).find("game paused at tick") != std::string::npos; });
   // Long enough for the first retry (1 s) to fail as well.
-  const bool retried = wait_for([&] { return test::read_file(log_path).find("retry 1 of the commit") != std::string::npos; },
-                                std::chrono::seconds(5));
+  const bool retried = wait_for(
+      [&] { return test::read_file(log_path).find("retry 1 of the commit") != std::string::npos; },
+      std::chrono::seconds(5));
   kill(pid, SIGTERM);
   const int code = wait_exit(pid);
   const std::string log = test::read_file(log_path);
@@ -704,7 +718,8 @@ CAF_TEST(a disk that fills up under a running server pauses it without losing a 
   const int64_t tick = query_int(save, "SELECT tick FROM game");
   CAF_CHECK_GREATER(tick, 10);
   // Restarted with room: it goes on from the last whole tick.
-  CAF_CHECK_EQUAL(run_serve(with({"--save", save, "--ticks", "20"}, kSmallWorld), dir.file("c.log")), 0);
+  CAF_CHECK_EQUAL(
+      run_serve(with({"--save", save, "--ticks", "20"}, kSmallWorld), dir.file("c.log")), 0);
   check_consistent(save);
   CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), tick + 20);
   CAF_CHECK_EQUAL(replay(save, dir.file("replay.log")), 0);
@@ -730,8 +745,9 @@ CAF_TEST(a save deleted under a running server is written back and the game goes
   CAF_CHECK_EQUAL(code, 0);
   CAF_CHECK(log.find("was deleted or moved while open") != std::string::npos);
   check_consistent(save);
-  CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'save_restored'"), 1);
+  CAF_CHECK_EQUAL(
+      query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'save_restored'"), 1);
   CAF_CHECK_EQUAL(replay(save, dir.file("replay.log")), 0);  // every tick, none lost or changed
-  CAF_MESSAGE("deleted under a running server: restored, " << query_int(save, "SELECT tick FROM game")
-                                                           << " ticks, replay ok");
+  CAF_MESSAGE("deleted under a running server: restored, "
+              << query_int(save, "SELECT tick FROM game") << " ticks, replay ok");
 }

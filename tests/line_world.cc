@@ -20,7 +20,8 @@ WorldSnapshot line_world(const std::vector<NationId>& owners, const std::vector<
   }
   const NationId nations = *std::max_element(owners.begin(), owners.end());
   std::vector<NationInfo> ninfo;
-  for (NationId id = 1; id <= nations; ++id) ninfo.push_back({id, "N" + std::to_string(id), 0x808080, 0});
+  for (NationId id = 1; id <= nations; ++id)
+    ninfo.push_back({id, "N" + std::to_string(id), 0x808080, 0});
   WorldSnapshot s;
   s.map = std::make_shared<WorldMap>(WorldParams{1, n, nations}, pinfo, ninfo);
   for (ProvinceId id = 1; id <= n; ++id) {
@@ -29,7 +30,8 @@ WorldSnapshot line_world(const std::vector<NationId>& owners, const std::vector<
   }
   for (NationId id = 1; id <= nations; ++id) {
     auto first = std::find(owners.begin(), owners.end(), id);
-    const ProvinceId capital = first == owners.end() ? 0 : static_cast<ProvinceId>(first - owners.begin()) + 1;
+    const ProvinceId capital =
+        first == owners.end() ? 0 : static_cast<ProvinceId>(first - owners.begin()) + 1;
     s.nations.push_back(Nation{id, true, capital, 1000, 1, 10000, 2, 0, -1});
   }
   return s;

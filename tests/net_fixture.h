@@ -164,5 +164,4 @@ struct live_server {
 
 json greet(Client& c) { return c.call({{"type", "hello"}, {"version", kProtocolVersion}}); }
 
-
 }  // namespace

@@ -35,7 +35,6 @@ using namespace hegemon;
 using namespace hegemon::net;
 using nlohmann::json;
 
-
 CAF_TEST(frames are reassembled from any split and oversize is refused) {
   const std::string stream = encode_frame("{\"a\":1}") + encode_frame("") + encode_frame("xyz");
   for (size_t chunk = 1; chunk <= stream.size(); ++chunk) {
@@ -143,7 +142,8 @@ CAF_TEST(handshake roles queries and admin commands over a real socket) {
   Client admin(server.gateway.port);
   greet(admin);
   {
-    const auto got = admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}})["result"]["role"];
+    const auto got =
+        admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}})["result"]["role"];
     CAF_CHECK_EQUAL(got, json("admin"));
   }
   {
@@ -172,11 +172,13 @@ CAF_TEST(handshake roles queries and admin commands over a real socket) {
     CAF_CHECK_EQUAL(got, errc::kForbidden);
   }
   {
-    const auto got = admin.call({{"type", "kill"}, {"kind", "nation"}, {"actor", 3}})["result"]["ok"];
+    const auto got =
+        admin.call({{"type", "kill"}, {"kind", "nation"}, {"actor", 3}})["result"]["ok"];
     CAF_CHECK_EQUAL(got, json(true));
   }
   {
-    const auto got = admin.call({{"type", "restart"}, {"kind", "nation"}, {"actor", 4}})["result"]["generation"];
+    const auto got =
+        admin.call({{"type", "restart"}, {"kind", "nation"}, {"actor", 4}})["result"]["generation"];
     CAF_CHECK_EQUAL(got, json(2));
   }
   {
@@ -346,13 +348,17 @@ CAF_TEST(admins issue and revoke player tokens stored only as hashes) {
   const int64_t token_id = issued["result"]["token_id"].get<int64_t>();
   CAF_CHECK_EQUAL(token.size(), 32u);
   {
-    const auto got = error_code(admin.call({{"type", "token_issue"}, {"role", "player"}, {"nation", 999}}));
+    const auto got =
+        error_code(admin.call({{"type", "token_issue"}, {"role", "player"}, {"nation", 999}}));
     CAF_CHECK_EQUAL(got, errc::kNotFound);
   }
   // Only the hash is in the save.
   const std::string save = server.dir.file("game.db");
-  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM tokens WHERE hash = '" + token + "'"), 0);
-  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM tokens WHERE hash = '" + token_hash(token) + "'"), 1);
+  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM tokens WHERE hash = '" + token + "'"),
+                  0);
+  CAF_CHECK_EQUAL(
+      test::query_int(save, "SELECT count(*) FROM tokens WHERE hash = '" + token_hash(token) + "'"),
+      1);
 
   Client player(server.gateway.port);
   greet(player);
@@ -388,14 +394,16 @@ CAF_TEST(admins issue and revoke player tokens stored only as hashes) {
   Client again(server.gateway.port);
   greet(again);
   {
-    const auto got = error_code(again.call({{"type", "login"}, {"role", "player"}, {"token", token}}));
+    const auto got =
+        error_code(again.call({{"type", "login"}, {"role", "player"}, {"token", token}}));
     CAF_CHECK_EQUAL(got, errc::kUnauthorized);
   }
 }
 
 CAF_TEST(the metrics endpoint serves Prometheus text over HTTP) {
   live_server server;
-  auto endpoint = start_metrics(server.sys, server.game.root, server.gateway.acceptor, "127.0.0.1", 0);
+  auto endpoint =
+      start_metrics(server.sys, server.game.root, server.gateway.acceptor, "127.0.0.1", 0);
   CAF_REQUIRE(endpoint.ok());
   Client spectator(server.gateway.port);
   greet(spectator);
@@ -577,22 +585,25 @@ CAF_TEST(a player commands its own nation and nothing else) {
   CAF_CHECK_EQUAL(commands, 1);
   CAF_CHECK_EQUAL(recruited, 1);
   const std::string save = server.dir.file("game.db");
-  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
-                                        " AND tick = 1 AND json_extract(event_data, '$.kind') = 'recruit'"
-                                        " AND json_extract(event_data, '$.province') = " +
-                                            std::to_string(capital)),
+  CAF_CHECK_EQUAL(test::query_int(save,
+                                  "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                                  " AND tick = 1 AND json_extract(event_data, '$.kind') = 'recruit'"
+                                  " AND json_extract(event_data, '$.province') = " +
+                                      std::to_string(capital)),
                   1);
   // The token handed nation 2 to its player; the AI stands aside.
   CAF_CHECK_EQUAL(test::query_int(save, "SELECT player FROM nations WHERE id = 2"), 1);
-  CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
-                                        " AND json_extract(event_data, '$.kind') = 'recruit'"),
+  CAF_CHECK_EQUAL(test::query_int(save,
+                                  "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                                  " AND json_extract(event_data, '$.kind') = 'recruit'"),
                   1);
 }
 
 CAF_TEST(a client may speak MessagePack after a JSON hello) {
   live_server server;
   Client raw(server.gateway.port);
-  const json hello = raw.call({{"type", "hello"}, {"version", kProtocolVersion}, {"encoding", "msgpack"}});
+  const json hello =
+      raw.call({{"type", "hello"}, {"version", kProtocolVersion}, {"encoding", "msgpack"}});
   CAF_CHECK_EQUAL(hello["result"]["encoding"], json("msgpack"));
   // From now on every frame is MessagePack, both ways.
   auto call_msgpack = [&](const json& request) {
@@ -616,7 +627,8 @@ CAF_TEST(a client may speak MessagePack after a JSON hello) {
   CAF_CHECK_EQUAL(error_code(again), errc::kBadRequest);
   {
     Client other(server.gateway.port);
-    const auto got = error_code(other.call({{"type", "hello"}, {"version", kProtocolVersion}, {"encoding", "xml"}}));
+    const auto got = error_code(
+        other.call({{"type", "hello"}, {"version", kProtocolVersion}, {"encoding", "xml"}}));
     CAF_CHECK_EQUAL(got, errc::kBadRequest);
   }
 
@@ -711,8 +723,10 @@ CAF_TEST(a crashed or vanished connection costs only itself) {
   // A connection actor dies abnormally: only its client loses the connection.
   caf::scoped_actor self{server.sys};
   caf::actor broker;
-  self->request(server.gateway.acceptor, std::chrono::seconds(10), caf::get_atom::value, uint64_t{3})
-      .receive([&](caf::actor& a) { broker = a; }, [&](caf::error& err) { CAF_FAIL(describe(err)); });
+  self->request(server.gateway.acceptor, std::chrono::seconds(10), caf::get_atom::value,
+                uint64_t{3})
+      .receive([&](caf::actor& a) { broker = a; },
+               [&](caf::error& err) { CAF_FAIL(describe(err)); });
   CAF_REQUIRE(broker != nullptr);
   self->send_exit(broker, caf::exit_reason::kill);
   CAF_CHECK(doomed.closed_by_server());
@@ -762,7 +776,8 @@ CAF_TEST(a live rollback sends watchers a fresh snapshot) {
   for (;;) {
     snapshot = watcher.receive();
     if (!snapshot.is_object() || std::chrono::steady_clock::now() > give_up) break;
-    if (snapshot.value("push", "") == "snapshot" && snapshot.value("reason", "") == "rollback") break;
+    if (snapshot.value("push", "") == "snapshot" && snapshot.value("reason", "") == "rollback")
+      break;
     ++skipped;
   }
   CAF_MESSAGE(skipped << " pushes before the rollback's snapshot");

@@ -60,17 +60,21 @@ const char kHostileNames[] =
 
 }  // namespace
 
-CAF_TEST(printable escapes controls invisible characters and bytes that are not UTF-8) {
+CAF_TEST(printable escapes controls invisible characters and bytes that are not UTF - 8) {
   CAF_CHECK_EQUAL(printable("Kingdom of Åland, 東京"), "Kingdom of Åland, 東京");
   CAF_CHECK_EQUAL(printable("\x1b[2J"), "\\x1b[2J");
   CAF_CHECK_EQUAL(printable(std::string("a\0b", 3)), "a\\x00b");
   CAF_CHECK_EQUAL(printable("tab\there\x7f"), "tab\\x09here\\x7f");
-  CAF_CHECK_EQUAL(printable("\xC2\x9B" "31m"), "\\u{009b}31m");            // C1 CSI
-  CAF_CHECK_EQUAL(printable("abc\xE2\x80\xAE" "def"), "abc\\u{202e}def");  // RTL override
+  CAF_CHECK_EQUAL(printable("\xC2\x9B"
+                            "31m"),
+                  "\\u{009b}31m");  // C1 CSI
+  CAF_CHECK_EQUAL(printable("abc\xE2\x80\xAE"
+                            "def"),
+                  "abc\\u{202e}def");  // RTL override
   CAF_CHECK_EQUAL(printable("zero\xE2\x80\x8Bwidth"), "zero\\u{200b}width");
   CAF_CHECK_EQUAL(printable("\xFF\xC0\xAF"), "\\xff\\xc0\\xaf");  // not UTF-8, overlong
   CAF_CHECK_EQUAL(printable("\xE2\x80"), "\\xe2\\x80");           // cut off
-  CAF_CHECK_EQUAL(printable("back\\slash"), "back\\\\slash");      // escapes stay unambiguous
+  CAF_CHECK_EQUAL(printable("back\\slash"), "back\\\\slash");     // escapes stay unambiguous
 }
 
 CAF_TEST(inspect and map never print a saves escape sequences) {
@@ -96,7 +100,8 @@ CAF_TEST(inspect and map never print a saves escape sequences) {
 
   // `state` prints a nation's name in JSON (a byte that is not UTF-8 made
   // the JSON library throw: abort, exit 134).
-  CAF_CHECK_EQUAL(run_hegemon("state " + save + " --tick 0 --nation 1", dir.file("state"), dir.file("err")), 0);
+  CAF_CHECK_EQUAL(
+      run_hegemon("state " + save + " --tick 0 --nation 1", dir.file("state"), dir.file("err")), 0);
   CAF_CHECK(!has_terminal_controls(read_file(dir.file("state"))));
   CAF_CHECK(contains(read_file(dir.file("state")), "\\u001b[2J"));
 
@@ -119,7 +124,7 @@ CAF_TEST(replay prints a saves events escaped) {
   CAF_CHECK(contains(lines.front(), "\\x1b]0;owned\\x07"));
 }
 
-CAF_TEST(a replay that re-simulates no tick says nothing was checked) {
+CAF_TEST(a replay that re - simulates no tick says nothing was checked) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
   CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save +
@@ -130,17 +135,21 @@ CAF_TEST(a replay that re-simulates no tick says nothing was checked) {
   CAF_REQUIRE_EQUAL(query_int(save, "SELECT max(tick) FROM snapshots"), 20);  // one at the end
 
   // Up to tick 0: nothing to re-simulate. Not "ok", exit 3.
-  CAF_CHECK_EQUAL(run_hegemon("replay " + save + " --to-tick 0", dir.file("out"), dir.file("err")), 3);
+  CAF_CHECK_EQUAL(run_hegemon("replay " + save + " --to-tick 0", dir.file("out"), dir.file("err")),
+                  3);
   CAF_CHECK(contains(read_file(dir.file("out")), "nothing checked"));
   CAF_CHECK(!contains(read_file(dir.file("out")), "ok"));
-  CAF_CHECK_EQUAL(run_hegemon("replay " + save + " --to-tick 0 --json", dir.file("out"), dir.file("err")), 3);
+  CAF_CHECK_EQUAL(
+      run_hegemon("replay " + save + " --to-tick 0 --json", dir.file("out"), dir.file("err")), 3);
   const auto none = nlohmann::json::parse(read_file(dir.file("out")));
   CAF_CHECK_EQUAL(none.at("ok"), false);
   CAF_CHECK_EQUAL(none.at("ticks_replayed"), 0);
 
   // --from-snapshot on a save whose last tick has a snapshot: it starts at
   // the one before, so the last ten ticks are re-simulated and checked.
-  CAF_CHECK_EQUAL(run_hegemon("replay " + save + " --from-snapshot --json", dir.file("out"), dir.file("err")), 0);
+  CAF_CHECK_EQUAL(
+      run_hegemon("replay " + save + " --from-snapshot --json", dir.file("out"), dir.file("err")),
+      0);
   const auto some = nlohmann::json::parse(read_file(dir.file("out")));
   CAF_CHECK_EQUAL(some.at("ok"), true);
   CAF_CHECK_EQUAL(some.at("start_tick"), 10);
@@ -167,9 +176,11 @@ CAF_TEST(after a live rollback resume returns to the speed before and the record
 
   // The record of the rollback is at the tick the game went back to, not
   // after it: nothing in event_log lies beyond the save's last tick.
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM event_log WHERE event_type = 'rolled_back'"), 120);
-  CAF_CHECK_EQUAL(query_text(save_path, "SELECT event_data FROM event_log WHERE event_type = 'rolled_back'"),
-                  "{\"from\":200,\"to\":120}");
+  CAF_CHECK_EQUAL(
+      query_int(save_path, "SELECT tick FROM event_log WHERE event_type = 'rolled_back'"), 120);
+  CAF_CHECK_EQUAL(
+      query_text(save_path, "SELECT event_data FROM event_log WHERE event_type = 'rolled_back'"),
+      "{\"from\":200,\"to\":120}");
   CAF_CHECK_LESS_OR_EQUAL(query_int(save_path, "SELECT max(tick) FROM event_log"),
                           query_int(save_path, "SELECT tick FROM game"));
 }

@@ -64,7 +64,9 @@ WorldSnapshot tiny_world() {
   WorldSnapshot s;
   s.map = std::make_shared<WorldMap>(WorldParams{0xfedcba9876543210ull, 5, 3}, pinfo, ninfo);
   s.provinces = {
-      Province{1, 1, 1, 3, 1, 0}, Province{2, 1, 1, 2, 2, 0}, Province{3, 2, 2, 5, 3, 0},
+      Province{1, 1, 1, 3, 1, 0},
+      Province{2, 1, 1, 2, 2, 0},
+      Province{3, 2, 2, 5, 3, 0},
       Province{4, 2, 1, 1, 4, 6},  // occupied by nation 1 after a 6-day siege
       Province{5, kNoNation, kNoNation, 1, 0, 0},
   };
@@ -442,16 +444,17 @@ CAF_TEST(committed ticks are in the tables and load back as the live world) {
                               OwnerIndex{"armies", "idx_armies_nation", "nation_id"}}) {
     for (int owner : {1, 2}) {
       const std::string where = " WHERE " + o.column + " = " + std::to_string(owner);
-      CAF_CHECK_EQUAL(sql_int(path, "SELECT count(*) FROM " + o.table + " INDEXED BY " + o.index + where),
-                      sql_int(path, "SELECT count(*) FROM " + o.table + " NOT INDEXED" + where));
+      CAF_CHECK_EQUAL(
+          sql_int(path, "SELECT count(*) FROM " + o.table + " INDEXED BY " + o.index + where),
+          sql_int(path, "SELECT count(*) FROM " + o.table + " NOT INDEXED" + where));
     }
   }
 
   // One ticks row per tick, with the hash the tick was sealed with.
   CAF_CHECK_EQUAL(sql_int(path, "SELECT count(*) FROM ticks"), 6);
   for (const ChangeSet& cs : p.committed) {
-    const std::string stored = sql_text(
-        path, "SELECT state_hash FROM ticks WHERE tick = " + std::to_string(cs.tick()));
+    const std::string stored =
+        sql_text(path, "SELECT state_hash FROM ticks WHERE tick = " + std::to_string(cs.tick()));
     CAF_CHECK_EQUAL(stored, hash_to_hex(cs.meta.state_hash));
     const std::string date =
         sql_text(path, "SELECT date FROM ticks WHERE tick = " + std::to_string(cs.tick()));
@@ -460,8 +463,9 @@ CAF_TEST(committed ticks are in the tables and load back as the live world) {
 
   // Events, queryable as JSON.
   CAF_CHECK_EQUAL(sql_int(path, "SELECT count(*) FROM event_log"), 5);
-  CAF_CHECK_EQUAL(sql_int(path, "SELECT json_extract(event_data, '$.by') FROM event_log"
-                                " WHERE event_type = 'province_conquered'"),
+  CAF_CHECK_EQUAL(sql_int(path,
+                          "SELECT json_extract(event_data, '$.by') FROM event_log"
+                          " WHERE event_type = 'province_conquered'"),
                   2);
   CAF_CHECK_EQUAL(sql_int(path, "SELECT tick FROM event_log WHERE event_type = 'war_declared'"), 3);
 
@@ -627,17 +631,19 @@ CAF_TEST(files that are not current Hegemon saves are refused untouched) {
   {
     Result<Database> db = Database::open(newer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     REQUIRE_OK(db);
-    REQUIRE_OK(db->exec("CREATE TABLE game (id INTEGER PRIMARY KEY);"
-                        "PRAGMA application_id = " + std::to_string(kHegemonApplicationId) +
-                        "; PRAGMA user_version = 99"));
+    REQUIRE_OK(
+        db->exec("CREATE TABLE game (id INTEGER PRIMARY KEY);"
+                 "PRAGMA application_id = " +
+                 std::to_string(kHegemonApplicationId) + "; PRAGMA user_version = 99"));
   }
   // Another application's database.
   const std::string foreign = dir.file("foreign.db");
   {
     Result<Database> db = Database::open(foreign, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     REQUIRE_OK(db);
-    REQUIRE_OK(db->exec("CREATE TABLE recipes (name TEXT, stars INTEGER);"
-                        "INSERT INTO recipes VALUES ('paella', 5)"));
+    REQUIRE_OK(
+        db->exec("CREATE TABLE recipes (name TEXT, stars INTEGER);"
+                 "INSERT INTO recipes VALUES ('paella', 5)"));
   }
   // Not a database at all.
   const std::string junk = dir.file("junk.db");
@@ -657,9 +663,10 @@ CAF_TEST(files that are not current Hegemon saves are refused untouched) {
   CAF_REQUIRE(!newer_bytes.empty() && !foreign_bytes.empty());
 
   const std::string newer_error = SaveFile::open(newer).status().message();
-  CAF_CHECK(contains(newer_error, "save was written by a newer Hegemon (schema version 99; "
-                                  "this build reads up to " +
-                                      std::to_string(latest_schema_version()) + ")"));
+  CAF_CHECK(contains(newer_error,
+                     "save was written by a newer Hegemon (schema version 99; "
+                     "this build reads up to " +
+                         std::to_string(latest_schema_version()) + ")"));
   const std::string foreign_error = SaveFile::open(foreign).status().message();
   CAF_CHECK_EQUAL(foreign_error, foreign + " is an SQLite database but not a Hegemon save");
   const std::string junk_error = SaveFile::open(junk).status().message();
@@ -747,8 +754,8 @@ CAF_TEST(backup_to copies a consistent save while the source stays open) {
     REQUIRE_OK(db->exec("CREATE TABLE precious (x)"));
   }
   CAF_CHECK(contains(p.save->backup_to(foreign).message(), "not a Hegemon save"));
-  CAF_CHECK_EQUAL(
-      sql_int(foreign, "SELECT count(*) FROM sqlite_schema WHERE name = 'precious'"), 1);
+  CAF_CHECK_EQUAL(sql_int(foreign, "SELECT count(*) FROM sqlite_schema WHERE name = 'precious'"),
+                  1);
   CAF_CHECK_EQUAL(p.save->last_tick(), 5);
 }
 
@@ -817,9 +824,9 @@ CAF_TEST(a reader sees committed ticks only while the writer is mid commit) {
 
   REQUIRE_OK(p.save->commit(play_tick(*p.world)));
   CAF_CHECK_EQUAL(g_view.calls, 1);
-  CAF_CHECK_EQUAL(g_view.last_tick, 2);       // not 3: tick 3 is not committed yet
-  CAF_CHECK(!g_view.tick_hash_present);       // no ticks row 3 visible
-  CAF_CHECK_EQUAL(g_view.events, 2);          // tick 3's event not visible
+  CAF_CHECK_EQUAL(g_view.last_tick, 2);  // not 3: tick 3 is not committed yet
+  CAF_CHECK(!g_view.tick_hash_present);  // no ticks row 3 visible
+  CAF_CHECK_EQUAL(g_view.events, 2);     // tick 3's event not visible
 
   // Once committed, the reader sees it.
   Result<Tick> last = (*reader)->last_tick();

@@ -164,9 +164,9 @@ class QueryRunner {
       given.insert(param.name);
       const int index = sqlite3_bind_parameter_index(stmt, param.name.c_str());
       if (index == 0) CAF_FAIL("query " << name << " has no parameter " << param.name);
-      const int rc = param.is_text ? sqlite3_bind_text(stmt, index, param.text.c_str(), -1,
-                                                       SQLITE_TRANSIENT)
-                                   : sqlite3_bind_int64(stmt, index, param.number);
+      const int rc = param.is_text
+                         ? sqlite3_bind_text(stmt, index, param.text.c_str(), -1, SQLITE_TRANSIENT)
+                         : sqlite3_bind_int64(stmt, index, param.number);
       if (rc != SQLITE_OK) CAF_FAIL("binding " << param.name << ": " << sqlite3_errmsg(db_));
     }
     if (wanted != given)
@@ -208,8 +208,9 @@ bool same_rows(const std::string& what, const Rows& got, const Rows& want) {
     const std::string w = i < want_size ? show(want[i]) : "(none)";
     if (g == w) continue;
     ok = false;
-    if (reported++ < 5) CAF_CHECK_EQUAL(what + " row " + std::to_string(i) + ": " + g,
-                                        what + " row " + std::to_string(i) + ": " + w);
+    if (reported++ < 5)
+      CAF_CHECK_EQUAL(what + " row " + std::to_string(i) + ": " + g,
+                      what + " row " + std::to_string(i) + ": " + w);
   }
   if (ok) CAF_CHECK(true);
   return ok;
@@ -232,8 +233,8 @@ struct PeaceRecord {
 
 struct StagnantCheckpoint {
   Tick tick = 0;
-  Rows got;   // stagnant_wars on the save right after `tick` was committed
-  Rows want;  // computed from the World at that moment
+  Rows got;           // stagnant_wars on the save right after `tick` was committed
+  Rows want;          // computed from the World at that moment
   size_t active = 0;  // active wars at that moment, stagnant or not
 };
 
@@ -419,8 +420,8 @@ void check_map_at_tick(const Played& pl, QueryRunner& q) {
     Rows want;
     for (ProvinceId id = 1; id <= pl.map->province_count(); ++id) {
       const Province& pr = pl.at(t, id);
-      want.push_back({cell(id), nation_cell(pr.owner), nation_cell(pr.controller),
-                      cell(pr.development)});
+      want.push_back(
+          {cell(id), nation_cell(pr.owner), nation_cell(pr.controller), cell(pr.development)});
     }
     same_rows("map_at_tick @" + std::to_string(t), q.run("map_at_tick", {p(":tick", t)}), want);
   }
@@ -437,7 +438,8 @@ void check_total_development_at_tick(const Played& pl, QueryRunner& q) {
 
 void check_total_development_over_time(const Played& pl, QueryRunner& q) {
   Rows want;
-  for (Tick t = 0; t <= pl.last_tick; ++t) want.push_back({cell(t), cell(total_development(pl, t))});
+  for (Tick t = 0; t <= pl.last_tick; ++t)
+    want.push_back({cell(t), cell(total_development(pl, t))});
   // The record must actually move, or the check would prove little.
   CAF_CHECK_NOT_EQUAL(want.front()[1], want.back()[1]);
   same_rows("total_development_over_time", q.run("total_development_over_time", {}), want);
@@ -501,7 +503,7 @@ void check_nation_wars(const Played& pl, QueryRunner& q) {
       std::string outcome = "ongoing";
       if (over) {
         ++ended;
-        outcome = peace->second.winner == 0 ? "white peace"
+        outcome = peace->second.winner == 0   ? "white peace"
                   : peace->second.winner == n ? "won"
                                               : "lost";
       }
@@ -533,9 +535,9 @@ void check_war_events(const Played& pl, QueryRunner& q) {
 }
 
 void check_events_per_year(const Played& pl, QueryRunner& q) {
-  const std::vector<std::string> types{events::kWarDeclared, events::kBattle, events::kSiegeWon,
-                                       events::kArmyRecruited, events::kPeace, events::kRevolt,
-                                       events::kCommand, "no_such_event"};
+  const std::vector<std::string> types{events::kWarDeclared,   events::kBattle, events::kSiegeWon,
+                                       events::kArmyRecruited, events::kPeace,  events::kRevolt,
+                                       events::kCommand,       "no_such_event"};
   for (const std::string& type : types) {
     std::map<int, int64_t> per_year;
     for (const Event& e : pl.events)
@@ -558,8 +560,8 @@ void check_player_commands(const Played& pl, QueryRunner& q) {
                       command_to_json(c).dump(),
                       failed == pl.failed.end() ? "NULL" : failed->second});
     }
-    same_rows("player_commands " + std::to_string(n),
-              q.run("player_commands", {p(":nation", n)}), want);
+    same_rows("player_commands " + std::to_string(n), q.run("player_commands", {p(":nation", n)}),
+              want);
   }
   // The run gave commands that fail (tax 9, war on oneself, recruiting abroad)
   // and commands that apply.
@@ -590,8 +592,10 @@ void check_nation_territory_changes(const Played& pl, QueryRunner& q) {
       for (ProvinceId id = 1; id <= pl.map->province_count(); ++id) {
         const NationId before = pl.at(t - 1, id).owner, after = pl.at(t, id).owner;
         if (before == after) continue;
-        if (after == n) want.push_back({cell(t), cell(id), "gained", nation_cell(before)});
-        else if (before == n) want.push_back({cell(t), cell(id), "lost", nation_cell(after)});
+        if (after == n)
+          want.push_back({cell(t), cell(id), "gained", nation_cell(before)});
+        else if (before == n)
+          want.push_back({cell(t), cell(id), "lost", nation_cell(after)});
       }
     same_rows("nation_territory_changes " + std::to_string(n),
               q.run("nation_territory_changes", {p(":nation", n)}), want);
@@ -618,7 +622,7 @@ const std::map<std::string, Check>& checks() {
 
 }  // namespace
 
-CAF_TEST(docs/queries.sql is a list of named single statements) {
+CAF_TEST(docs / queries.sql is a list of named single statements) {
   auto [queries, error] = read_queries();
   CAF_CHECK_EQUAL(error, std::string());
   CAF_CHECK_GREATER_OR_EQUAL(queries.size(), 3u);
@@ -629,7 +633,7 @@ CAF_TEST(docs/queries.sql is a list of named single statements) {
     CAF_CHECK(names.count(seed) == 1);
 }
 
-CAF_TEST(every query in docs/queries.sql answers its question on a real save) {
+CAF_TEST(every query in docs / queries.sql answers its question on a real save) {
   const Played& pl = played();
   QueryRunner& q = *pl.runner;
   std::set<std::string> in_file;

@@ -82,14 +82,12 @@ struct replay_fixture : test::game_fixture {
   // Plays kTicks ticks on the actors with crashes, giving orders every 150
   // ticks; returns how many commands the game accepted.
   int play_with_orders() {
-    start(kTicks, faults({"nation:3@400", "persistence@900", "coordinator@1300",
-                          "nation:5@1600"}));
+    start(kTicks, faults({"nation:3@400", "persistence@900", "coordinator@1300", "nation:5@1600"}));
     self->send(game.root, command_atom::value, test::set_player(kPlayer));
     set_speed(kMaxSpeed);
     int accepted = 0, moment = 0;
     for (Tick next = 150; next < kTicks; next += 150, ++moment) {
-      while (game.world->meta().tick < next && sched.try_run_once()) {
-      }
+      while (game.world->meta().tick < next && sched.try_run_once()) {}
       for (const Command& c : orders_for(*game.world, moment)) {
         self->send(game.root, command_atom::value, c);
         ++accepted;  // refused ones are counted off below, from the log
@@ -107,8 +105,10 @@ CAF_TEST_FIXTURE_SCOPE(replay_tests, replay_fixture)
 CAF_TEST(a game with commands and crashes replays with every tick matching) {
   play_with_orders();
   CAF_REQUIRE_EQUAL(status().committed_tick, kTicks);
-  const int64_t commands = query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'");
-  const int64_t crashes = query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'actor_crashed'");
+  const int64_t commands =
+      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'");
+  const int64_t crashes =
+      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'actor_crashed'");
   CAF_CHECK_GREATER_OR_EQUAL(commands, 6);
   CAF_CHECK_GREATER_OR_EQUAL(crashes, 4);
   CAF_CHECK_GREATER(query_int(save_path, "SELECT count(*) FROM snapshots"), 5);
@@ -151,8 +151,8 @@ CAF_TEST(tampering with the save is found at the right tick and named) {
   copy_save(save_path, copy);
   // A history row in the middle of the game gets another owner.
   const int64_t tick = query_int(copy, "SELECT min(tick) FROM province_history WHERE tick > 700");
-  const int64_t province = query_int(copy, "SELECT min(province_id) FROM province_history WHERE tick = " +
-                                               std::to_string(tick));
+  const int64_t province = query_int(
+      copy, "SELECT min(province_id) FROM province_history WHERE tick = " + std::to_string(tick));
   exec_sql(copy, "UPDATE province_history SET owner_id = owner_id % 12 + 1 WHERE tick = " +
                      std::to_string(tick) + " AND province_id = " + std::to_string(province));
   auto report = replay_save(copy, {});
@@ -165,8 +165,9 @@ CAF_TEST(tampering with the save is found at the right tick and named) {
   // An event that never happened, later on.
   const std::string copy2 = dir.file("tampered2.db");
   copy_save(save_path, copy2);
-  exec_sql(copy2, "INSERT INTO event_log (tick, event_type, event_data) VALUES (1500, 'revolt', "
-                  "'{\"province\":1,\"nation\":1}')");
+  exec_sql(copy2,
+           "INSERT INTO event_log (tick, event_type, event_data) VALUES (1500, 'revolt', "
+           "'{\"province\":1,\"nation\":1}')");
   auto second = replay_save(copy2, {});
   CAF_REQUIRE(second.ok());
   CAF_REQUIRE(second->divergence.has_value());
@@ -199,7 +200,8 @@ CAF_TEST(a rolled back save continues exactly as the original did) {
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM game"), kBack);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT max(tick) FROM ticks"), kBack);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE tick > 1000"), 0);
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM province_history WHERE tick > 1000"), 0);
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM province_history WHERE tick > 1000"),
+                  0);
   CAF_CHECK_EQUAL(test::query_text(save_path, "SELECT state_hash FROM game"),
                   test::query_text(original, "SELECT state_hash FROM ticks WHERE tick = 1000"));
   CAF_CHECK_EQUAL(test::query_text(save_path, "PRAGMA integrity_check"), "ok");
@@ -220,11 +222,14 @@ CAF_TEST(a rolled back save continues exactly as the original did) {
   CAF_REQUIRE(resumed.ok());
   game = *resumed;
   run();
-  const std::string all = "SELECT group_concat(state_hash, ' ') FROM (SELECT state_hash FROM ticks ORDER BY tick)";
+  const std::string all =
+      "SELECT group_concat(state_hash, ' ') FROM (SELECT state_hash FROM ticks ORDER BY tick)";
   const std::string continued = test::query_text(save_path, all);
   const std::string recorded = test::query_text(original, all);
-  const auto differ = std::mismatch(continued.begin(), continued.end(), recorded.begin(), recorded.end());
-  const auto first_difference = (differ.first - continued.begin()) / 17;  // 16 hex digits and a space
+  const auto differ =
+      std::mismatch(continued.begin(), continued.end(), recorded.begin(), recorded.end());
+  const auto first_difference =
+      (differ.first - continued.begin()) / 17;  // 16 hex digits and a space
   if (continued != recorded) {
     CAF_FAIL("the continued game differs from tick " << first_difference);
   }
@@ -253,7 +258,8 @@ CAF_TEST(the replay state and rollback commands report in exit codes) {
   game.save_lock.reset();  // the game is over: the binary below may write the save
   const std::string bin = HEGEMON_BINARY;
   auto run_cmd = [&](const std::string& args) {
-    const int status = std::system((bin + " " + args + " > " + dir.file("out.txt") + " 2>&1").c_str());
+    const int status =
+        std::system((bin + " " + args + " > " + dir.file("out.txt") + " 2>&1").c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
   CAF_CHECK_EQUAL(run_cmd("replay " + save_path), 0);
@@ -268,7 +274,8 @@ CAF_TEST(the replay state and rollback commands report in exit codes) {
   CAF_CHECK_EQUAL(run_cmd("state " + save_path), 2);
   CAF_CHECK_EQUAL(run_cmd("replay " + save_path + " --bogus"), 2);
   // Tampering after the snapshot of tick 1460, before 1600.
-  const int64_t tampered = query_int(save_path, "SELECT min(tick) FROM province_history WHERE tick > 1460");
+  const int64_t tampered =
+      query_int(save_path, "SELECT min(tick) FROM province_history WHERE tick > 1460");
   CAF_REQUIRE_LESS(tampered, 1600);
   exec_sql(save_path, "UPDATE province_history SET development = development + 1 WHERE tick = " +
                           std::to_string(tampered));
@@ -285,7 +292,8 @@ CAF_TEST(an admin rolls a live game back and it replays the same future) {
   set_speed(kMaxSpeed);
   run();
   CAF_REQUIRE_EQUAL(status().committed_tick, 600);
-  const std::string all = "SELECT group_concat(state_hash, ' ') FROM (SELECT state_hash FROM ticks ORDER BY tick)";
+  const std::string all =
+      "SELECT group_concat(state_hash, ' ') FROM (SELECT state_hash FROM ticks ORDER BY tick)";
   const std::string before = test::query_text(save_path, all);
 
   {  // Not forward, not below zero.
@@ -302,7 +310,8 @@ CAF_TEST(an admin rolls a live game back and it replays the same future) {
   CAF_CHECK_EQUAL(paused.speed, kPausedSpeed);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM game"), 300);
   CAF_CHECK_EQUAL(game.world->recompute_hash(), game.world->meta().state_hash);
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'rolled_back'"), 1);
+  CAF_CHECK_EQUAL(
+      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'rolled_back'"), 1);
 
   set_speed(kMaxSpeed);  // resume: the same 300 ticks again
   run();
@@ -328,7 +337,7 @@ CAF_TEST(after a rollback a nation with a player token is still its players) {
   CAF_CHECK_EQUAL(status().committed_tick, 20);
 }
 
-CAF_TEST(a player token whose hand-over never committed is honoured at the next start) {
+CAF_TEST(a player token whose hand - over never committed is honoured at the next start) {
   // A server killed after storing a player token and before the tick of its
   // set_player command (found by tests/reliability/crash_loop.py): the save
   // holds the token, and the nation is still the AI's.
@@ -345,15 +354,17 @@ CAF_TEST(a player token whose hand-over never committed is honoured at the next 
   CAF_CHECK_EQUAL(status().committed_tick, 20);
   CAF_CHECK(game.world->nation(3)->player);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT player FROM nations WHERE id = 3"), 1);
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"
-                                       " AND json_extract(event_data, '$.kind') = 'set_player'"),
+  CAF_CHECK_EQUAL(query_int(save_path,
+                            "SELECT count(*) FROM event_log WHERE event_type = 'command'"
+                            " AND json_extract(event_data, '$.kind') = 'set_player'"),
                   1);
 }
 
 CAF_TEST(a rollback that cannot start leaves the game able to go on) {
   start(8);
-  exec_sql(save_path, "CREATE TRIGGER fail_tick BEFORE INSERT ON ticks WHEN NEW.tick = 5 "
-                      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  exec_sql(save_path,
+           "CREATE TRIGGER fail_tick BEFORE INSERT ON ticks WHEN NEW.tick = 5 "
+           "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
   set_speed(kMaxSpeed);
   run();
   CAF_REQUIRE_EQUAL(status().committed_tick, 4);  // paused: tick 5 cannot commit

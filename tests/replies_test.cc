@@ -21,7 +21,8 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 CAF_TEST(a spliced reply is the reply encoded whole) {
-  const json result = {{"tick", 3}, {"provinces", json::array({json::array({1, 2, 2}), json::array({2, 0, 1})})}};
+  const json result = {
+      {"tick", 3}, {"provinces", json::array({json::array({1, 2, 2}), json::array({2, 0, 1})})}};
   for (const Encoding e : {Encoding::json, Encoding::msgpack}) {
     for (const json& id : {json(7), json("abc"), json(nullptr), json(int64_t{1} << 40)}) {
       const std::string whole = encode_payload(reply_result(id, result), e);
@@ -70,7 +71,7 @@ CAF_TEST(big replies make the next requests wait; cheap floods are refused) {
   CAF_CHECK(big.take(t0));
   big.charge_reply(1000 * kReplyBytesPerRequest);
   const auto wait = big.debt_wait(t0);
-  CAF_CHECK_GREATER(wait, std::chrono::milliseconds(1000));   // from -10 to 1: 1.1 s
+  CAF_CHECK_GREATER(wait, std::chrono::milliseconds(1000));  // from -10 to 1: 1.1 s
   CAF_CHECK_LESS_OR_EQUAL(wait, std::chrono::milliseconds(1101));
   CAF_CHECK_GREATER(big.debt_wait(t0 + std::chrono::milliseconds(500)).count(), 0);
   const auto paid = t0 + wait;

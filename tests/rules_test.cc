@@ -98,7 +98,8 @@ CAF_TEST(world generation is deterministic in its parameters) {
     CAF_CHECK_EQUAL(na, nb);
   }
   bool names_differ = false;
-  for (NationId id = 1; id <= 12; ++id) names_differ |= a.map->nation(id).name != c.map->nation(id).name;
+  for (NationId id = 1; id <= 12; ++id)
+    names_differ |= a.map->nation(id).name != c.map->nation(id).name;
   CAF_CHECK(names_differ);
 }
 
@@ -162,7 +163,8 @@ CAF_TEST(generated nations are contiguous and adjacency is symmetric) {
       smallest = std::min(smallest, count);
       largest = std::max(largest, count);
     }
-    CAF_MESSAGE("provinces " << params.provinces << ": nation sizes " << smallest << ".." << largest);
+    CAF_MESSAGE("provinces " << params.provinces << ": nation sizes " << smallest << ".."
+                             << largest);
     CAF_CHECK_GREATER(largest, 3 * smallest);
   }
 }
@@ -170,7 +172,8 @@ CAF_TEST(generated nations are contiguous and adjacency is symmetric) {
 CAF_TEST(world generation honours large sizes) {
   const auto start = std::chrono::steady_clock::now();
   const WorldSnapshot s = generate_world(WorldParams{5, 50000, 2000});
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
   CAF_MESSAGE("generated 50,000 provinces / 2,000 nations in " << ms.count() << " ms");
   CAF_CHECK_EQUAL(s.provinces.size(), 50000u);
   CAF_CHECK_EQUAL(s.nations.size(), 2000u);
@@ -241,12 +244,14 @@ CAF_TEST(a game unfolds) {
     const Nation& n = end.nations[static_cast<size_t>(a - 1)];
     const auto war = w.war(n.war);
     return n.war != 0 && war && war->active() &&
-           ((war->attacker == a && war->defender == b) || (war->attacker == b && war->defender == a));
+           ((war->attacker == a && war->defender == b) ||
+            (war->attacker == b && war->defender == a));
   };
   int bad_provinces = 0, bad_armies = 0, bad_nations = 0;
   for (const Province& p : end.provinces) {
     if (p.controller != p.owner && !enemies(p.owner, p.controller)) ++bad_provinces;
-    if (p.siege_progress > 0 && end.nations[static_cast<size_t>(p.owner - 1)].war == 0) ++bad_provinces;
+    if (p.siege_progress > 0 && end.nations[static_cast<size_t>(p.owner - 1)].war == 0)
+      ++bad_provinces;
   }
   for (const Army& a : end.armies) {
     ProvinceId at = a.location;
@@ -254,7 +259,8 @@ CAF_TEST(a game unfolds) {
       if (!w.map().adjacent(at, next)) ++bad_armies;
       at = next;
     }
-    if (!end.nations[static_cast<size_t>(a.owner - 1)].alive || a.strength < kMinArmyStrength) ++bad_armies;
+    if (!end.nations[static_cast<size_t>(a.owner - 1)].alive || a.strength < kMinArmyStrength)
+      ++bad_armies;
   }
   for (const Nation& n : end.nations) {
     if (n.alive == w.provinces_of(n.id)->empty()) ++bad_nations;
@@ -293,12 +299,14 @@ CAF_TEST(proposals are pure and order independent) {
     std::vector<NationProposal> forward, reverse;
     for (NationId id : a.living_nations()) forward.push_back(plan_nation(a, id, tick));
     const std::vector<NationId> living = b.living_nations();
-    for (auto it = living.rbegin(); it != living.rend(); ++it) reverse.push_back(plan_nation(b, *it, tick));
+    for (auto it = living.rbegin(); it != living.rend(); ++it)
+      reverse.push_back(plan_nation(b, *it, tick));
     std::sort(reverse.begin(), reverse.end(),
               [](const NationProposal& x, const NationProposal& y) { return x.nation < y.nation; });
     CAF_REQUIRE(forward == reverse);
     if (i % 50 == 0) {  // asking twice gives the same answer
-      for (NationId id : a.living_nations()) CAF_CHECK(plan_nation(a, id, tick) == plan_nation(a, id, tick));
+      for (NationId id : a.living_nations())
+        CAF_CHECK(plan_nation(a, id, tick) == plan_nation(a, id, tick));
     }
     merge_nation_phase(ra, forward);
     merge_nation_phase(rb, reverse);
@@ -307,7 +315,8 @@ CAF_TEST(proposals are pure and order independent) {
     for (WarId id : a.active_wars()) wa.push_back(resolve_war(a, id, tick));
     const std::vector<WarId> wars = b.active_wars();
     for (auto it = wars.rbegin(); it != wars.rend(); ++it) wb.push_back(resolve_war(b, *it, tick));
-    std::sort(wb.begin(), wb.end(), [](const WarProposal& x, const WarProposal& y) { return x.war < y.war; });
+    std::sort(wb.begin(), wb.end(),
+              [](const WarProposal& x, const WarProposal& y) { return x.war < y.war; });
     CAF_REQUIRE(wa == wb);
     for (WarId id : a.active_wars()) {
       CAF_CHECK(resolve_war(a, id, tick) == resolve_war(a, id, tick));
@@ -381,7 +390,7 @@ CAF_TEST(a battle costs both sides and the loser retreats or dies) {
   add_war(s, 1, 2);
   add_army(s, Army{1, 1, 3, 20000, 100, 0, {}});  // overwhelming attacker
   add_army(s, Army{2, 2, 3, 6000, 100, 0, {}});
-  add_army(s, Army{3, 2, 3, 150, 100, 0, {}});    // too small to survive a defeat
+  add_army(s, Army{3, 2, 3, 150, 100, 0, {}});  // too small to survive a defeat
   World w(s);
   const ChangeSet cs = war_tick(w);
   CAF_REQUIRE_EQUAL(count_events(cs.events, events::kBattle), 1u);
@@ -421,7 +430,8 @@ CAF_TEST(a beaten army with nowhere to go is destroyed) {
 }
 
 CAF_TEST(a siege flips the controller after its threshold) {
-  WorldSnapshot s = line_world({1, 1, 2, 2}, {Terrain::plains, Terrain::plains, Terrain::hills, Terrain::plains});
+  WorldSnapshot s =
+      line_world({1, 1, 2, 2}, {Terrain::plains, Terrain::plains, Terrain::hills, Terrain::plains});
   add_war(s, 1, 2);
   add_army(s, Army{1, 1, 3, 5000, 100, 0, {}});
   World w(s);

@@ -143,9 +143,8 @@ CAF_TEST(another process is refused with the holders pid and this process shares
   auto refused = SaveLock::acquire(save);
   CAF_REQUIRE(!refused.ok());
   const std::string why = refused.status().message();  // a copy: status() is a temporary
-  CAF_CHECK_EQUAL(why,
-                  save + " is in use by another Hegemon process (pid " +
-                      std::to_string(other.pid()) + "); stop it first");
+  CAF_CHECK_EQUAL(why, save + " is in use by another Hegemon process (pid " +
+                           std::to_string(other.pid()) + "); stop it first");
   auto open = SaveFile::open(save);
   CAF_REQUIRE(!open.ok());
   CAF_CHECK(contains(open.status().message(), "in use by another Hegemon process"));
@@ -244,22 +243,22 @@ CAF_TEST(one server per save and only the read only tools beside it) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
   const std::string world = " --provinces 300 --nations 20 --seed 5 --port 0";
-  const pid_t server = test::spawn_serve(
-      HEGEMON_BINARY,
-      {"--save", save, "--provinces", "300", "--nations", "20", "--seed", "5", "--speed", "5",
-       "--port", "0"},
-      dir.file("first.log"));
+  const pid_t server = test::spawn_serve(HEGEMON_BINARY,
+                                         {"--save", save, "--provinces", "300", "--nations", "20",
+                                          "--seed", "5", "--speed", "5", "--port", "0"},
+                                         dir.file("first.log"));
   CAF_REQUIRE(server > 0);
   if (!wait_for_tick_above(save, 5)) {
     ::kill(server, SIGKILL);
     ::waitpid(server, nullptr, 0);
     CAF_FAIL("the first server never ticked: " << read_file(dir.file("first.log")));
   }
-  const std::string holder = "is in use by another Hegemon process (pid " + std::to_string(server) +
-                             "); stop it first";
+  const std::string holder =
+      "is in use by another Hegemon process (pid " + std::to_string(server) + "); stop it first";
 
   // A second server: refused at once, exit 1, naming the first.
-  CAF_CHECK_EQUAL(run_hegemon("serve --save " + save + " --ticks 1" + world, dir.file("second.log")), 1);
+  CAF_CHECK_EQUAL(
+      run_hegemon("serve --save " + save + " --ticks 1" + world, dir.file("second.log")), 1);
   CAF_CHECK(contains(read_file(dir.file("second.log")), save + " " + holder));
 
   // An offline rollback: refused the same way; no backup made.
@@ -272,7 +271,8 @@ CAF_TEST(one server per save and only the read only tools beside it) {
   // The read-only tools work on the live save.
   CAF_CHECK_EQUAL(run_hegemon("inspect " + save, dir.file("inspect.log")), 0);
   CAF_CHECK(contains(read_file(dir.file("inspect.log")), "300 provinces"));
-  CAF_CHECK_EQUAL(run_hegemon("map " + save + " --out " + dir.file("map.svg"), dir.file("map.log")), 0);
+  CAF_CHECK_EQUAL(run_hegemon("map " + save + " --out " + dir.file("map.svg"), dir.file("map.log")),
+                  0);
   CAF_CHECK(contains(read_file(dir.file("map.svg")), "<svg"));
 
   // The first server never noticed: it goes on committing ticks.
@@ -283,8 +283,10 @@ CAF_TEST(one server per save and only the read only tools beside it) {
   ::kill(server, SIGKILL);
   ::waitpid(server, nullptr, 0);
   CAF_CHECK(std::filesystem::exists(SaveLock::lock_path(save)));
-  CAF_CHECK_EQUAL(run_hegemon("rollback " + save + " --to-tick 2 --no-backup", dir.file("after.log")), 0);
+  CAF_CHECK_EQUAL(
+      run_hegemon("rollback " + save + " --to-tick 2 --no-backup", dir.file("after.log")), 0);
   CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 2);
-  CAF_CHECK_EQUAL(run_hegemon("serve --save " + save + " --ticks 3" + world, dir.file("third.log")), 0);
+  CAF_CHECK_EQUAL(run_hegemon("serve --save " + save + " --ticks 3" + world, dir.file("third.log")),
+                  0);
   CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 5);
 }

@@ -129,14 +129,14 @@ CAF_TEST(an old save loads to the state hash it recorded) {
     CAF_REQUIRE(recorded_then.ok() && recorded_then->has_value());
     CAF_CHECK_EQUAL(full_state_hash(**snap), **recorded_then);
     // Encoded again, it is the same bytes the old build stored.
-    const std::string stored = test::query_text(
-        path, "SELECT hex(data) FROM snapshots WHERE tick = " + std::to_string(t));
+    const std::string stored =
+        test::query_text(path, "SELECT hex(data) FROM snapshots WHERE tick = " + std::to_string(t));
     CAF_CHECK(!stored.empty());
     CAF_CHECK_EQUAL(hex_of(encode_snapshot(**snap)), stored);
   }
 }
 
-CAF_TEST(the replay check is live: a tampered tick hash is found at its tick) {
+CAF_TEST(the replay check is live : a tampered tick hash is found at its tick) {
   test::exec_sql(path, "UPDATE ticks SET state_hash = '0123456789abcdef' WHERE tick = 123");
   auto report = replay_save(path, {});
   CAF_REQUIRE(report.ok());

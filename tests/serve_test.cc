@@ -39,8 +39,6 @@ int run_hegemon(const std::string& args, const std::string& log) {
   return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-
-
 // Starts `hegemon serve ARGS...` in the background with output to `log`.
 pid_t spawn_server(const std::vector<std::string>& args, const std::string& log) {
   return test::spawn_serve(HEGEMON_BINARY, args, log);
@@ -80,9 +78,8 @@ void check_consistent(const std::string& path) {
 CAF_TEST(serve runs N ticks then commits them and resumes) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 400 " + kSmallWorld,
-                                dir.file("run1.log")),
-                    0);
+  CAF_REQUIRE_EQUAL(
+      run_hegemon("serve --save " + save + " --ticks 400 " + kSmallWorld, dir.file("run1.log")), 0);
   CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 400);
   CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM ticks"), 401);
   CAF_CHECK_EQUAL(query_text(save, "SELECT date FROM game"), "1445-12-16");
@@ -95,9 +92,10 @@ CAF_TEST(serve runs N ticks then commits them and resumes) {
   check_consistent(save);
 
   // Resume: world options are ignored for an existing save; ticks continue.
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 100 --speed max --seed 999 --port 0",
-                                dir.file("run2.log")),
-                    0);
+  CAF_REQUIRE_EQUAL(
+      run_hegemon("serve --save " + save + " --ticks 100 --speed max --seed 999 --port 0",
+                  dir.file("run2.log")),
+      0);
   CAF_CHECK_EQUAL(query_int(save, "SELECT tick FROM game"), 500);
   CAF_CHECK_EQUAL(query_int(save, "SELECT count(DISTINCT tick) FROM ticks"), 501);
   CAF_CHECK_EQUAL(query_text(save, "SELECT state_hash FROM ticks WHERE tick = 400"), hash400);
@@ -149,7 +147,8 @@ CAF_TEST(options come from a config file and the command line overrides it) {
             save.c_str());
     fclose(f);
   }
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --config-file=" + ini + " --ticks 30 --port 0", dir.file("run.log")), 0);
+  CAF_REQUIRE_EQUAL(
+      run_hegemon("serve --config-file=" + ini + " --ticks 30 --port 0", dir.file("run.log")), 0);
   CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM provinces"), 240);
   CAF_CHECK_EQUAL(query_int(save, "SELECT count(*) FROM nations"), 12);
   CAF_CHECK_EQUAL(query_int(save, "SELECT seed FROM game"), 77);
@@ -176,7 +175,8 @@ CAF_TEST(a file that is not a save is refused and not overwritten) {
     fputs("these are my notes, not a database\n", f);
     fclose(f);
   }
-  CAF_CHECK_EQUAL(run_hegemon("serve --save " + path + " --ticks 5 --port 0", dir.file("x.log")), 1);
+  CAF_CHECK_EQUAL(run_hegemon("serve --save " + path + " --ticks 5 --port 0", dir.file("x.log")),
+                  1);
   FILE* f = fopen(path.c_str(), "rb");
   char buf[64] = {0};
   CAF_REQUIRE(fgets(buf, sizeof buf, f) != nullptr);
@@ -184,12 +184,13 @@ CAF_TEST(a file that is not a save is refused and not overwritten) {
   CAF_CHECK_EQUAL(std::string(buf), "these are my notes, not a database\n");
 }
 
-CAF_TEST(the C++ and Python clients talk to a running server) {
+CAF_TEST(the C++and Python clients talk to a running server) {
   test::TempDir dir;
   const std::string log = dir.file("serve.log");
-  const pid_t pid = spawn_server({"--save", dir.file("game.db"), "--provinces", "300", "--nations",
-                                  "20", "--speed", "0", "--port", "0", "--admin-token", "open-sesame-0123456789"},
-                                 log);
+  const pid_t pid =
+      spawn_server({"--save", dir.file("game.db"), "--provinces", "300", "--nations", "20",
+                    "--speed", "0", "--port", "0", "--admin-token", "open-sesame-0123456789"},
+                   log);
   const int port = gateway_port(log);
   CAF_REQUIRE(port > 0);
   const std::string cpp = std::string(HEGEMON_BINARY) + " client --port " + std::to_string(port);
@@ -213,10 +214,13 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_EQUAL(run_capture(cpp + " speed max", out_file, out), 1);
   CAF_CHECK(out.find("forbidden") != std::string::npos);
   CAF_CHECK_EQUAL(run_capture(py + " --token wrong status", out_file, out), 1);
-  CAF_CHECK_EQUAL(run_capture(std::string(HEGEMON_BINARY) + " client --port 1 status", out_file, out), 3);
+  CAF_CHECK_EQUAL(
+      run_capture(std::string(HEGEMON_BINARY) + " client --port 1 status", out_file, out), 3);
 
   // A player token for nation 3; the player commands through either client.
-  CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 --json token issue player 3", out_file, out), 0);
+  CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 --json token issue player 3",
+                              out_file, out),
+                  0);
   auto issued = nlohmann::json::parse(out, nullptr, false);
   CAF_REQUIRE(issued.is_object() && issued.contains("token"));
   const std::string as_player = " --role player --token " + issued["token"].get<std::string>();
@@ -256,31 +260,35 @@ CAF_TEST(the C++ and Python clients talk to a running server) {
   CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 pause", out_file, out), 0);
 
   // An admin shuts the server down: everything committed, exit 0.
-  CAF_CHECK_EQUAL(run_capture(cpp + " --token open-sesame-0123456789 --json shutdown", out_file, out), 0);
+  CAF_CHECK_EQUAL(
+      run_capture(cpp + " --token open-sesame-0123456789 --json shutdown", out_file, out), 0);
   CAF_CHECK(out.find("committed_tick") != std::string::npos);
   int wstatus = 0;
   waitpid(pid, &wstatus, 0);
   CAF_REQUIRE(WIFEXITED(wstatus));
   CAF_CHECK_EQUAL(WEXITSTATUS(wstatus), 0);
   // The player's command is in the log at the tick it applied at.
-  CAF_CHECK_EQUAL(query_int(dir.file("game.db"),
-                            "SELECT count(*) FROM event_log WHERE event_type = 'command' AND tick = 1"
-                            " AND json_extract(event_data, '$.kind') = 'set_tax'"
-                            " AND json_extract(event_data, '$.nation') = 3"),
-                  1);
+  CAF_CHECK_EQUAL(
+      query_int(dir.file("game.db"),
+                "SELECT count(*) FROM event_log WHERE event_type = 'command' AND tick = 1"
+                " AND json_extract(event_data, '$.kind') = 'set_tax'"
+                " AND json_extract(event_data, '$.nation') = 3"),
+      1);
 }
 
 CAF_TEST(the first start creates an admin token that later starts accept) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
   const std::string marker = "shown this once: ";
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 2 " + kSmallWorld, dir.file("1.log")), 0);
+  CAF_REQUIRE_EQUAL(
+      run_hegemon("serve --save " + save + " --ticks 2 " + kSmallWorld, dir.file("1.log")), 0);
   const std::string first = read_file(dir.file("1.log"));
   const auto at = first.find(marker);
   CAF_REQUIRE(at != std::string::npos);
   const std::string token = first.substr(at + marker.size(), 32);
   CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM tokens WHERE role = 'admin'"), 1);
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 2 " + kSmallWorld, dir.file("2.log")), 0);
+  CAF_REQUIRE_EQUAL(
+      run_hegemon("serve --save " + save + " --ticks 2 " + kSmallWorld, dir.file("2.log")), 0);
   CAF_CHECK(read_file(dir.file("2.log")).find(marker) == std::string::npos);  // printed once only
 
   const std::string log = dir.file("serve.log");
@@ -300,8 +308,10 @@ CAF_TEST(the first start creates an admin token that later starts accept) {
 CAF_TEST(damaged saves are refused with exit code 1 and left as they were) {
   test::TempDir dir;
   const std::string save = dir.file("game.db");
-  CAF_REQUIRE_EQUAL(run_hegemon("serve --save " + save + " --ticks 20 " + kSmallWorld, dir.file("0.log")), 0);
-  auto copy_with = [&](const std::string& name, const std::function<void(const std::string&)>& damage) {
+  CAF_REQUIRE_EQUAL(
+      run_hegemon("serve --save " + save + " --ticks 20 " + kSmallWorld, dir.file("0.log")), 0);
+  auto copy_with = [&](const std::string& name,
+                       const std::function<void(const std::string&)>& damage) {
     const std::string path = dir.file(name);
     std::filesystem::copy_file(save, path);
     damage(path);
@@ -310,14 +320,13 @@ CAF_TEST(damaged saves are refused with exit code 1 and left as they were) {
   const std::string truncated = copy_with("truncated.db", [](const std::string& p) {
     std::filesystem::resize_file(p, std::filesystem::file_size(p) / 3);
   });
-  const std::string no_armies = copy_with("no-armies.db", [](const std::string& p) {
-    test::exec_sql(p, "DROP TABLE armies");
-  });
-  const std::string no_snapshots = copy_with("no-snapshots.db", [](const std::string& p) {
-    test::exec_sql(p, "DROP TABLE snapshots");
-  });
+  const std::string no_armies = copy_with(
+      "no-armies.db", [](const std::string& p) { test::exec_sql(p, "DROP TABLE armies"); });
+  const std::string no_snapshots = copy_with(
+      "no-snapshots.db", [](const std::string& p) { test::exec_sql(p, "DROP TABLE snapshots"); });
   for (const auto& [path, why] : std::vector<std::pair<std::string, std::string>>{
-           {truncated, "malformed"}, {no_armies, "lacks a table 'armies'"},
+           {truncated, "malformed"},
+           {no_armies, "lacks a table 'armies'"},
            {no_snapshots, "lacks a table 'snapshots'"}}) {
     const std::string before = read_file(path);
     const std::string log = path + ".log";

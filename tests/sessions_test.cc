@@ -192,7 +192,8 @@ CAF_TEST(failed logins are limited per address and logged with it) {
   TestClient c(server.gateway.port);
   greet(c);
   for (int i = 0; i < 3; ++i) {
-    const json got = c.call({{"type", "login"}, {"role", "admin"}, {"token", "guess" + std::to_string(i)}});
+    const json got =
+        c.call({{"type", "login"}, {"role", "admin"}, {"token", "guess" + std::to_string(i)}});
     CAF_CHECK_EQUAL(error_code(got), errc::kUnauthorized);
   }
   // Past the limit the right token is refused too: it is not even checked.
@@ -228,7 +229,7 @@ CAF_TEST(failed logins are limited for the whole gateway) {
   CAF_CHECK(refused.dump().find("on this server") != std::string::npos);
 }
 
-CAF_TEST(the C++ client takes the replies of a 100000-province world) {
+CAF_TEST(the C++ client takes the replies of a 100000 - province world) {
   WorldParams big;
   big.seed = 5;
   big.provinces = 100000;
@@ -273,7 +274,8 @@ CAF_TEST(the C++ client refuses a frame larger than any reply) {
     (void)::recv(fd, buf, sizeof buf, 0);  // until the client closes
     ::close(fd);
   });
-  auto client = hegemon::net::Client::connect("127.0.0.1", ntohs(addr.sin_port), std::chrono::seconds(5));
+  auto client =
+      hegemon::net::Client::connect("127.0.0.1", ntohs(addr.sin_port), std::chrono::seconds(5));
   CAF_CHECK(!client.ok());
   if (!client.ok())
     CAF_CHECK(client.status().message().find("announced a frame of 4294967295 bytes") !=

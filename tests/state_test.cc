@@ -42,7 +42,7 @@ WorldSnapshot tiny_world() {
 
 }  // namespace
 
-CAF_TEST(game date starts on 1444-11-11 and counts days) {
+CAF_TEST(game date starts on 1444 - 11 - 11 and counts days) {
   CAF_CHECK_EQUAL(date_of_tick(0).to_string(), "1444-11-11");
   CAF_CHECK_EQUAL(date_of_tick(20).to_string(), "1444-12-01");
   CAF_CHECK_EQUAL(date_of_tick(51).to_string(), "1445-01-01");

@@ -10,9 +10,9 @@
 #include "rules/world_gen.h"
 
 using namespace hegemon;
+using test::faults;
 using test::query_int;
 using test::query_text;
-using test::faults;
 
 namespace {
 
@@ -76,7 +76,7 @@ CAF_TEST(crash specs parse and bad ones are refused with the reason) {
 
 CAF_TEST_FIXTURE_SCOPE(supervision_tests, supervision_fixture)
 
-CAF_TEST(a nation crashing mid-tick is restarted and the tick ends the same) {
+CAF_TEST(a nation crashing mid - tick is restarted and the tick ends the same) {
   start(20, faults({"nation:3@5"}));
   const GameStatus s = play_to_end();
   CAF_CHECK_EQUAL(s.tick, 20);
@@ -99,7 +99,7 @@ CAF_TEST(a nation crashing mid-tick is restarted and the tick ends the same) {
                   "nation 3");
 }
 
-CAF_TEST(a war crashing mid-tick is restarted and the game ends the same) {
+CAF_TEST(a war crashing mid - tick is restarted and the game ends the same) {
   // Find the first war of this world and when it is fought.
   World reference(generate_world(test::small_world()));
   while (reference.active_wars().empty() && reference.meta().tick < 3000)
@@ -187,7 +187,7 @@ CAF_TEST(a game paused by escalation resumes once the fault is gone) {
   CAF_CHECK_EQUAL(s.state_hash, reference_hash(12));
 }
 
-CAF_TEST(a persistence crash mid-transaction loses and duplicates nothing) {
+CAF_TEST(a persistence crash mid - transaction loses and duplicates nothing) {
   start(15, faults({"persistence@5"}));
   const GameStatus s = play_to_end();
   CAF_CHECK_EQUAL(s.committed_tick, 15);
@@ -199,11 +199,12 @@ CAF_TEST(a persistence crash mid-transaction loses and duplicates nothing) {
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT max(tick) FROM ticks"), 15);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM game"), 15);
   // No event of tick 5 was written twice: the crashed transaction rolled back.
-  const int64_t tick5_events = query_int(save_path,
-      "SELECT count(*) FROM event_log WHERE tick = 5 AND event_type NOT LIKE 'actor_%'");
-  const int64_t distinct5 = query_int(save_path,
-      "SELECT count(*) FROM (SELECT DISTINCT event_type, event_data FROM event_log "
-      "WHERE tick = 5 AND event_type NOT LIKE 'actor_%')");
+  const int64_t tick5_events = query_int(
+      save_path, "SELECT count(*) FROM event_log WHERE tick = 5 AND event_type NOT LIKE 'actor_%'");
+  const int64_t distinct5 =
+      query_int(save_path,
+                "SELECT count(*) FROM (SELECT DISTINCT event_type, event_data FROM event_log "
+                "WHERE tick = 5 AND event_type NOT LIKE 'actor_%')");
   CAF_CHECK_EQUAL(tick5_events, distinct5);
   const ActorInfo p = info(ActorKind::persistence, 0);
   CAF_CHECK_EQUAL(p.generation, 2u);
@@ -250,8 +251,10 @@ CAF_TEST(commands accepted before a coordinator crash apply at their tick all th
   CAF_CHECK_EQUAL(s.committed_tick, 10);
   CAF_CHECK_EQUAL(info(ActorKind::coordinator, 0).restarts, 1);
   // Applied once, at tick 1, as if nothing had happened.
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"), 2);
-  CAF_CHECK_EQUAL(query_int(save_path, "SELECT min(tick) FROM event_log WHERE event_type = 'command'"), 1);
+  CAF_CHECK_EQUAL(
+      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'"), 2);
+  CAF_CHECK_EQUAL(
+      query_int(save_path, "SELECT min(tick) FROM event_log WHERE event_type = 'command'"), 1);
   World reference(generate_world(test::small_world()));
   for (Tick t = 1; t <= 10; ++t)
     run_tick_sequential(reference, t == 1 ? std::vector<Command>{a, b} : std::vector<Command>{});
@@ -273,9 +276,9 @@ CAF_TEST(a coordinator that keeps crashing comes back paused) {
 CAF_TEST(admin kill and restart bring actors back without changing the game) {
   start(25);
   set_speed(kMaxSpeed);
-  for (int i = 0; i < 150 && sched.try_run_once(); ++i) {
-  }
-  self->send(game.root, kill_atom::value, ActorKey{ActorKind::nation, 6}, std::string("admin test"));
+  for (int i = 0; i < 150 && sched.try_run_once(); ++i) {}
+  self->send(game.root, kill_atom::value, ActorKey{ActorKind::nation, 6},
+             std::string("admin test"));
   self->send(game.root, restart_atom::value, ActorKey{ActorKind::nation, 7});
   run();
   const GameStatus s = status();

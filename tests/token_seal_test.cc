@@ -110,16 +110,19 @@ CAF_TEST(token rows copied from another save of the same host are dropped) {
   host.make_save(a, 7, {"admin", "player"});
   host.make_save(b, 7, {"admin"});  // the same seed: only the save tells them apart
   // B as its author sends it: A's token rows and A's seal, both genuine.
-  test::exec_sql(b, "ATTACH '" + a + "' AS a;"
-                    " DELETE FROM tokens; INSERT INTO tokens SELECT * FROM a.tokens;"
-                    " DELETE FROM token_origin; INSERT INTO token_origin SELECT * FROM a.token_origin;");
+  test::exec_sql(
+      b, "ATTACH '" + a +
+             "' AS a;"
+             " DELETE FROM tokens; INSERT INTO tokens SELECT * FROM a.tokens;"
+             " DELETE FROM token_origin; INSERT INTO token_origin SELECT * FROM a.token_origin;");
   CAF_CHECK_EQUAL(host.reopen(b), std::make_pair(int64_t{2}, size_t{0}));
   // The same rows with B's own seal (the old attack: copy whatever marks a
   // save as the host's): dropped too.
   host.make_save(dir.file("c.db"), 9, {"admin"});
   const std::string c = dir.file("c.db");
-  test::exec_sql(c, "ATTACH '" + a + "' AS a;"
-                    " DELETE FROM tokens; INSERT INTO tokens SELECT * FROM a.tokens;");
+  test::exec_sql(c, "ATTACH '" + a +
+                        "' AS a;"
+                        " DELETE FROM tokens; INSERT INTO tokens SELECT * FROM a.tokens;");
   CAF_CHECK_EQUAL(host.reopen(c), std::make_pair(int64_t{2}, size_t{0}));
   // A itself is untouched and keeps its tokens.
   CAF_CHECK_EQUAL(host.reopen(a), std::make_pair(int64_t{0}, size_t{2}));
@@ -127,11 +130,14 @@ CAF_TEST(token rows copied from another save of the same host are dropped) {
 
 CAF_TEST(an edited token row is dropped with every other token) {
   const std::vector<std::pair<std::string, std::string>> edits = {
-      {"a player made admin", "UPDATE tokens SET role = 'admin', nation_id = NULL WHERE role = 'player'"},
+      {"a player made admin",
+       "UPDATE tokens SET role = 'admin', nation_id = NULL WHERE role = 'player'"},
       {"a player given another nation", "UPDATE tokens SET nation_id = 2 WHERE role = 'player'"},
       {"a revoked token revived", "UPDATE tokens SET revoked_at = NULL"},
-      {"a token's hash replaced", "UPDATE tokens SET hash = '" + token_hash("mine") + "' WHERE id = 1"},
-      {"a token added", "INSERT INTO tokens (hash, role) VALUES ('" + token_hash("mine") + "', 'admin')"},
+      {"a token's hash replaced",
+       "UPDATE tokens SET hash = '" + token_hash("mine") + "' WHERE id = 1"},
+      {"a token added",
+       "INSERT INTO tokens (hash, role) VALUES ('" + token_hash("mine") + "', 'admin')"},
       {"the game row's identity changed", "UPDATE game SET created_at = created_at + 1"},
       {"the save's id changed", "UPDATE game SET save_id = '" + std::string(32, '0') + "'"},
   };
@@ -182,8 +188,9 @@ CAF_TEST(a save with a wrong seal whose world does not load loses nothing) {
   const Host host(dir.file("state/token.key"));
   const std::string path = dir.file("refused.db");
   host.make_save(path, 7, {"admin"});
-  test::exec_sql(path, "UPDATE token_origin SET machine = '" + std::string(64, 'b') + "';"
-                       " UPDATE provinces SET development = development + 1 WHERE id = 1");
+  test::exec_sql(path, "UPDATE token_origin SET machine = '" + std::string(64, 'b') +
+                           "';"
+                           " UPDATE provinces SET development = development + 1 WHERE id = 1");
   const std::string before = test::read_file(path);
   auto save = host.open(path);
   CAF_REQUIRE(!save.ok());
@@ -264,8 +271,7 @@ CAF_TEST(a bad key file refuses the open and is left alone with the save) {
        "holds 31 bytes, not 32"},
       {"a directory", [](const std::string& p) { fs::create_directory(p); },
        "is not a regular file"},
-      {"a FIFO", [](const std::string& p) { ::mkfifo(p.c_str(), 0600); },
-       "is not a regular file"},
+      {"a FIFO", [](const std::string& p) { ::mkfifo(p.c_str(), 0600); }, "is not a regular file"},
       {"a symbolic link",
        [](const std::string& p) {
          std::ofstream(p + ".target") << std::string(32, 'k');
@@ -303,8 +309,9 @@ namespace {
 // COLUMN extended, so the schema is exactly version 4's.
 void downgrade_to_4(const std::string& path) {
   CAF_REQUIRE_EQUAL(latest_schema_version(), 6);  // a new migration: extend this
-  test::exec_sql(path, "ALTER TABLE game DROP COLUMN save_id; DROP TABLE token_origin;"
-                       " PRAGMA user_version = 4");
+  test::exec_sql(path,
+                 "ALTER TABLE game DROP COLUMN save_id; DROP TABLE token_origin;"
+                 " PRAGMA user_version = 4");
 }
 
 }  // namespace

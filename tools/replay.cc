@@ -60,7 +60,8 @@ struct Recorded {
       if (events::is_game_event(e.type)) {
         r.events[e.tick].push_back(std::move(e));
       } else if (!events::is_incident(e.type)) {
-        if (++r.unknown_count[e.tick] <= kUnknownShown) r.unknown[e.tick].push_back(printable(e.type));
+        if (++r.unknown_count[e.tick] <= kUnknownShown)
+          r.unknown[e.tick].push_back(printable(e.type));
       }
     }
     return r;
@@ -117,7 +118,8 @@ Result<int64_t> foreign_events(SaveReader& save) {
   return *total - known;
 }
 
-void append(std::vector<std::string>& to, std::vector<std::string> lines, const std::string& prefix = "") {
+void append(std::vector<std::string>& to, std::vector<std::string> lines,
+            const std::string& prefix = "") {
   for (auto& l : lines) to.push_back(prefix + l);
 }
 
@@ -129,16 +131,18 @@ std::vector<std::string> tick_differences(Tick t, const Recorded& recorded, uint
   std::vector<std::string> why;
   auto hash = recorded.hashes.find(t);
   if (hash == recorded.hashes.end() || hash->second != replayed_hash)
-    why.push_back("state hash: recorded " +
-                  (hash == recorded.hashes.end() ? std::string("nothing") : hash_to_hex(hash->second)) +
-                  ", replayed " + hash_to_hex(replayed_hash));
+    why.push_back(
+        "state hash: recorded " +
+        (hash == recorded.hashes.end() ? std::string("nothing") : hash_to_hex(hash->second)) +
+        ", replayed " + hash_to_hex(replayed_hash));
   append(why, diff_history(Recorded::at(recorded.history, t), replayed_history));
   append(why, diff_events(Recorded::at(recorded.events, t), replayed_events));
   // A replay reproduces every row the game writes; one of a type it never
   // writes was put there by something else.
   if (auto n = recorded.unknown_count.find(t); n != recorded.unknown_count.end()) {
     std::string types;
-    for (const std::string& type : Recorded::at(recorded.unknown, t)) types += (types.empty() ? "'" : ", '") + type + "'";
+    for (const std::string& type : Recorded::at(recorded.unknown, t))
+      types += (types.empty() ? "'" : ", '") + type + "'";
     why.push_back("event_log holds " + std::to_string(n->second) +
                   " event(s) of a type the game does not write: " + types +
                   (n->second > kUnknownShown ? ", ..." : ""));
@@ -146,7 +150,8 @@ std::vector<std::string> tick_differences(Tick t, const Recorded& recorded, uint
   return why;
 }
 
-Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& options, Start from) {
+Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& options,
+                                 Start from) {
   const auto began = std::chrono::steady_clock::now();
   auto opened = SaveReader::open(path);
   if (!opened) return opened.status();
@@ -157,8 +162,8 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
   const Tick last_tick = last->meta.tick;
   const Tick end = options.to_tick < 0 ? last_tick : options.to_tick;
   if (end > last_tick)
-    return Status::error(path + " ends at tick " + std::to_string(last_tick) + "; cannot replay to " +
-                         std::to_string(end));
+    return Status::error(path + " ends at tick " + std::to_string(last_tick) +
+                         "; cannot replay to " + std::to_string(end));
 
   auto start = starting_world(save, *last, end, from);
   if (!start) return start.status();
@@ -181,10 +186,10 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
   auto first = save.tick_hashes(report.start_tick, report.start_tick);
   if (!first) return first.status();
   if (first->empty() || first->front().second != start->meta.state_hash) {
-    Divergence d{report.start_tick, {"the starting world (tick " + std::to_string(report.start_tick) +
-                                     ") hashes to " + hash_to_hex(start->meta.state_hash) +
-                                     ", the save recorded " +
-                                     (first->empty() ? std::string("nothing") : hash_to_hex(first->front().second))}};
+    Divergence d{report.start_tick,
+                 {"the starting world (tick " + std::to_string(report.start_tick) + ") hashes to " +
+                  hash_to_hex(start->meta.state_hash) + ", the save recorded " +
+                  (first->empty() ? std::string("nothing") : hash_to_hex(first->front().second))}};
     report.divergence = std::move(d);
   }
 
@@ -221,9 +226,9 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
     auto foreign = foreign_events(save);
     if (!foreign) return foreign.status();
     if (*foreign > 0)
-      report.divergence = Divergence{
-          report.start_tick, {"event_log holds " + std::to_string(*foreign) +
-                              " event(s) of a type the game does not write"}};
+      report.divergence = Divergence{report.start_tick,
+                                     {"event_log holds " + std::to_string(*foreign) +
+                                      " event(s) of a type the game does not write"}};
   }
 
   // Every tick matched up to the last: the tables must hold that world too
@@ -231,9 +236,12 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
   if (!report.divergence && report.end_tick == last_tick &&
       full_state_hash(*last) != last->meta.state_hash) {
     // Not the hash they have: that is what a hand-edited save would need.
-    Divergence d{last_tick, {"the save's tables do not hold the world its last tick recorded "
-                             "(hash " + hash_to_hex(last->meta.state_hash) + "); they differ from "
-                             "the replay in:"}};
+    Divergence d{last_tick,
+                 {"the save's tables do not hold the world its last tick recorded "
+                  "(hash " +
+                  hash_to_hex(last->meta.state_hash) +
+                  "); they differ from "
+                  "the replay in:"}};
     append(d.differences, diff_worlds(*last, world.snapshot()), "  ");
     report.divergence = std::move(d);
   }
@@ -272,7 +280,8 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
       if (then.empty()) {
         lines.push_back("the world at tick " + std::to_string(next) +
                         " (the next the save keeps whole) matches the replay: the hash recorded"
-                        " for tick " + std::to_string(t) + " itself looks wrong");
+                        " for tick " +
+                        std::to_string(t) + " itself looks wrong");
       } else {
         lines.push_back("the save keeps no whole world at tick " + std::to_string(t) +
                         "; at tick " + std::to_string(next) + " (the next it keeps) these differ:");
@@ -318,7 +327,8 @@ Result<ReplayPlan> plan_replay(const std::string& path, Tick to_tick, bool from_
 }
 
 Result<std::optional<Divergence>> compare_saves(const std::string& recorded_path,
-                                                const std::string& replayed_path, Tick from, Tick to) {
+                                                const std::string& replayed_path, Tick from,
+                                                Tick to) {
   auto a = SaveReader::open(recorded_path);
   if (!a) return a.status();
   auto b = SaveReader::open(replayed_path);
@@ -331,9 +341,9 @@ Result<std::optional<Divergence>> compare_saves(const std::string& recorded_path
     if (!replayed) return replayed.status();
     for (Tick t = chunk; t <= until; ++t) {
       auto hash = replayed->hashes.find(t);
-      std::vector<std::string> why = tick_differences(
-          t, *recorded, hash == replayed->hashes.end() ? 0 : hash->second,
-          Recorded::at(replayed->history, t), Recorded::at(replayed->events, t));
+      std::vector<std::string> why =
+          tick_differences(t, *recorded, hash == replayed->hashes.end() ? 0 : hash->second,
+                           Recorded::at(replayed->history, t), Recorded::at(replayed->events, t));
       if (!why.empty()) return std::optional<Divergence>(Divergence{t, std::move(why)});
     }
   }
@@ -346,9 +356,10 @@ Result<WorldSnapshot> state_at(const std::string& path, Tick tick) {
   auto report = replay_from(path, options, Start::at_or_before_end);
   if (!report) return report.status();
   if (report->divergence) {
-    std::string why = path + " diverges from its own history at tick " +
-                      std::to_string(report->divergence->tick);
-    if (!report->divergence->differences.empty()) why += ": " + report->divergence->differences.front();
+    std::string why =
+        path + " diverges from its own history at tick " + std::to_string(report->divergence->tick);
+    if (!report->divergence->differences.empty())
+      why += ": " + report->divergence->differences.front();
     return Status::error(why);
   }
   return std::move(report->final_state);

@@ -29,17 +29,17 @@
 namespace hegemon {
 
 struct ReplayOptions {
-  Tick to_tick = -1;           // stop after this tick; -1: the save's last tick
+  Tick to_tick = -1;  // stop after this tick; -1: the save's last tick
   // Start at the latest snapshot before to_tick, not tick 0: to_tick itself is
   // always re-simulated (when it is above 0), even if a snapshot was taken there.
   bool from_snapshot = false;
-  std::string out_path;        // non-empty: write the replayed game to this new save
-  Tick snapshot_every = kDefaultSnapshotEvery;  // snapshots in the out save
+  std::string out_path;  // non-empty: write the replayed game to this new save
+  Tick snapshot_every = kDefaultSnapshotEvery;         // snapshots in the out save
   std::function<void(Tick done, Tick last)> progress;  // after each tick; may be empty
 };
 
 struct Divergence {
-  Tick tick = 0;  // the first tick that disagrees
+  Tick tick = 0;                         // the first tick that disagrees
   std::vector<std::string> differences;  // in words, most telling first
 };
 
@@ -52,7 +52,7 @@ struct ReplayReport {
   Tick ticks_replayed() const { return end_tick - start_tick; }
   double seconds = 0;
   std::optional<Divergence> divergence;  // none: every tick matched
-  WorldSnapshot final_state;  // the replayed world after end_tick
+  WorldSnapshot final_state;             // the replayed world after end_tick
 };
 
 // Errors: the save cannot be read, or to_tick lies beyond its last tick. A

@@ -184,9 +184,10 @@ std::string summary_to_json(const SaveSummary& s) {
   }
   j["tables"] = nlohmann::ordered_json::object();
   for (const auto& [name, rows] : s.table_rows) j["tables"][name] = rows;
-  j["first_tick"] =
-      s.first_recorded_tick ? nlohmann::ordered_json(*s.first_recorded_tick) : nlohmann::ordered_json();
-  j["last_tick"] = s.last_recorded_tick ? nlohmann::ordered_json(*s.last_recorded_tick) : nlohmann::ordered_json();
+  j["first_tick"] = s.first_recorded_tick ? nlohmann::ordered_json(*s.first_recorded_tick)
+                                          : nlohmann::ordered_json();
+  j["last_tick"] = s.last_recorded_tick ? nlohmann::ordered_json(*s.last_recorded_tick)
+                                        : nlohmann::ordered_json();
   // Names come from the save; replace bytes that are not UTF-8 rather than
   // throw halfway through the output, and write everything beyond ASCII as
   // \uXXXX: the same JSON to a parser, and no C1 control or right-to-left

@@ -48,7 +48,8 @@ class FieldDiff {
   template <class T>
   FieldDiff& field(const char* name, const T& recorded, const T& replayed) {
     if (!(recorded == replayed))
-      lines_.add(who_ + " " + name + ": recorded " + text(recorded) + ", replayed " + text(replayed));
+      lines_.add(who_ + " " + name + ": recorded " + text(recorded) + ", replayed " +
+                 text(replayed));
     return *this;
   }
 
@@ -125,7 +126,8 @@ std::vector<std::string> diff_history(const std::vector<ProvinceHistoryRow>& rec
     if (other == b.end()) {
       out.add(who + ": recorded (" + history_text(*h) + "), not produced by the replay");
     } else if (!(*h == *other->second)) {
-      out.add(who + ": recorded " + history_text(*h) + "; replayed " + history_text(*other->second));
+      out.add(who + ": recorded " + history_text(*h) + "; replayed " +
+              history_text(*other->second));
     }
   }
   for (const auto& [id, h] : b)

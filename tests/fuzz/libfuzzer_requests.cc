@@ -10,7 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  const auto encoding = data[0] % 2 ? hegemon::net::Encoding::msgpack : hegemon::net::Encoding::json;
+  const auto encoding =
+      data[0] % 2 ? hegemon::net::Encoding::msgpack : hegemon::net::Encoding::json;
   const std::string payload(reinterpret_cast<const char*>(data + 1), size - 1);
   hegemon::fuzz::abort_if_broken(hegemon::fuzz::check_request_payload(payload, encoding));
   return 0;

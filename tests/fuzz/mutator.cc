@@ -11,14 +11,47 @@ using nlohmann::json;
 // Tokens that have broken JSON and MessagePack readers elsewhere: numbers out
 // of every range, escapes, lone surrogates, truncated literals, brackets.
 const std::vector<std::string>& nasty_tokens() {
-  static const std::vector<std::string> tokens{
-      "1e400", "-1e400", "18446744073709551616", "-9223372036854775809", "9223372036854775807",
-      "4294967296", "2147483648", "-2147483649", "0.5", "-0", "1E+2", "NaN", "Infinity",
-      "\"\\u0000\"", "\"\\ud800\"", "\"\\udc00\\ud800\"", "\"\xff\xfe\"", "\"\xc0\xaf\"", "tru",
-      "nul", "[", "{", "]]]]", "}}}}", "\"", "\\", ",", ":", "[[[[[[[[[[[[[[[[", "{\"\":{\"\":{",
-      std::string("\0", 1), "\xdc\xff\xff", "\xdd\xff\xff\xff\xff", "\xdf\x7f\xff\xff\xff",
-      "\xdb\xff\xff\xff\xff", "\xc6\xff\xff\xff\xff", "\xd9\xff", "\xcf\xff\xff\xff\xff\xff\xff\xff\xff",
-      "\xcb\x7f\xf8\x00\x00\x00\x00\x00\x00", "\xc1", "\x91\x91\x91\x91\x91\x91\x91\x91"};
+  static const std::vector<std::string> tokens{"1e400",
+                                               "-1e400",
+                                               "18446744073709551616",
+                                               "-9223372036854775809",
+                                               "9223372036854775807",
+                                               "4294967296",
+                                               "2147483648",
+                                               "-2147483649",
+                                               "0.5",
+                                               "-0",
+                                               "1E+2",
+                                               "NaN",
+                                               "Infinity",
+                                               "\"\\u0000\"",
+                                               "\"\\ud800\"",
+                                               "\"\\udc00\\ud800\"",
+                                               "\"\xff\xfe\"",
+                                               "\"\xc0\xaf\"",
+                                               "tru",
+                                               "nul",
+                                               "[",
+                                               "{",
+                                               "]]]]",
+                                               "}}}}",
+                                               "\"",
+                                               "\\",
+                                               ",",
+                                               ":",
+                                               "[[[[[[[[[[[[[[[[",
+                                               "{\"\":{\"\":{",
+                                               std::string("\0", 1),
+                                               "\xdc\xff\xff",
+                                               "\xdd\xff\xff\xff\xff",
+                                               "\xdf\x7f\xff\xff\xff",
+                                               "\xdb\xff\xff\xff\xff",
+                                               "\xc6\xff\xff\xff\xff",
+                                               "\xd9\xff",
+                                               "\xcf\xff\xff\xff\xff\xff\xff\xff\xff",
+                                               "\xcb\x7f\xf8\x00\x00\x00\x00\x00\x00",
+                                               "\xc1",
+                                               "\x91\x91\x91\x91\x91\x91\x91\x91"};
   return tokens;
 }
 
@@ -102,8 +135,9 @@ std::string mutate_bytes(FuzzRng& rng, std::string s, const std::vector<std::str
         break;
       }
       default: {  // an interesting byte: a quote, a bracket, a MessagePack marker
-        static const char kBytes[] = {'"', '{', '}', '[', ']', ',', ':', '\\', '\0', '\x7f',
-                                      '\x80', '\xc0', '\xc1', '\xd9', '\xdc', '\xde', '\xff'};
+        static const char kBytes[] = {'"',    '{',    '}',    '[',    ']',    ',',
+                                      ':',    '\\',   '\0',   '\x7f', '\x80', '\xc0',
+                                      '\xc1', '\xd9', '\xdc', '\xde', '\xff'};
         s.insert(at, 1, kBytes[rng.below(sizeof kBytes)]);
         break;
       }
@@ -153,12 +187,13 @@ json mutate_document(FuzzRng& rng, json doc) {
     switch (rng.below(5)) {
       case 0:
       case 1: doc[key] = random_value(rng); break;  // wrong type or range
-      case 2: doc.erase(key); break;                 // missing
+      case 2: doc.erase(key); break;                // missing
       case 3: doc[std::string(1 + rng.below(6), 'x')] = random_value(rng); break;  // a stranger
       default:  // an integer field pushed just past an edge
         if (doc[key].is_number_integer()) {
           // In unsigned arithmetic: past INT64_MAX wraps instead of being undefined.
-          doc[key] = static_cast<int64_t>(static_cast<uint64_t>(doc[key].get<int64_t>()) + rng.below(3) - 1);
+          doc[key] = static_cast<int64_t>(static_cast<uint64_t>(doc[key].get<int64_t>()) +
+                                          rng.below(3) - 1);
         } else {
           doc[key] = rng.edgy_int();
         }

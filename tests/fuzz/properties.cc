@@ -25,15 +25,17 @@ bool is_id(const json& v) { return v.is_null() || v.is_number_integer() || v.is_
 std::string encodable(const json& reply, net::Encoding encoding) {
   const std::string bytes = net::encode_payload(reply, encoding);
   auto back = net::decode_payload(bytes, encoding);
-  if (!back) return "a reply does not decode again: " + reply.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (!back)
+    return "a reply does not decode again: " +
+           reply.dump(-1, ' ', false, json::error_handler_t::replace);
   return "";
 }
 
 // Every field the gateway reads with int_field or string_field somewhere;
 // reading any of them from any request must give a value or an error.
-constexpr const char* kFieldNames[] = {"version", "encoding", "role", "token", "province", "nation",
-                                       "army",    "war",      "tick", "from",  "to",       "speed",
-                                       "path",    "kind",     "actor", "client", "token_id"};
+constexpr const char* kFieldNames[] = {
+    "version", "encoding", "role",  "token", "province", "nation", "army",   "war",     "tick",
+    "from",    "to",       "speed", "path",  "kind",     "actor",  "client", "token_id"};
 
 }  // namespace
 
@@ -65,15 +67,16 @@ std::string check_frame_stream(const std::string& stream, const std::vector<size
       if (!ok) {
         if (!decoder.failed()) return "feed returned false but the decoder is not failed";
         if (decoder.announced_size() <= max_frame_bytes)
-          return "refused a frame of " + std::to_string(decoder.announced_size()) + " bytes, within the maximum";
+          return "refused a frame of " + std::to_string(decoder.announced_size()) +
+                 " bytes, within the maximum";
         if (decoder.buffered() != 0) return "a failed decoder still buffers bytes";
         refused = true;
       } else if (refused) {
         return "a failed decoder accepted more input";
       } else if (decoder.buffered() >= net::kFrameHeaderBytes + size_t{max_frame_bytes}) {
         // One partial frame at most: a header and less than its payload.
-        return "buffered " + std::to_string(decoder.buffered()) + " bytes with a maximum frame of " +
-               std::to_string(max_frame_bytes);
+        return "buffered " + std::to_string(decoder.buffered()) +
+               " bytes with a maximum frame of " + std::to_string(max_frame_bytes);
       }
       from = to;
     }
@@ -84,7 +87,8 @@ std::string check_frame_stream(const std::string& stream, const std::vector<size
              std::to_string(expected.size());
     for (size_t i = 0; i < got.size(); ++i) {
       if (got[i].size() > max_frame_bytes) return "a frame above the maximum came out";
-      if (got[i] != expected[i]) return "frame " + std::to_string(i) + " differs from the reference";
+      if (got[i] != expected[i])
+        return "frame " + std::to_string(i) + " differs from the reference";
     }
     if (frames) *frames = std::move(got);
     return "";
@@ -105,12 +109,16 @@ std::string check_request_payload(const std::string& payload, net::Encoding enco
       if (code != net::errc::kBadFrame && code != net::errc::kBadRequest)
         return "parse_request failed with code '" + code + "'";
       if (failure.message.empty()) return "parse_request failed without a message";
-      if (!is_id(failure.id)) return "a failure echoes an id that is neither null, integer nor string";
-      if (outcome) *outcome = code == net::errc::kBadFrame ? RequestOutcome::bad_frame : RequestOutcome::bad_request;
+      if (!is_id(failure.id))
+        return "a failure echoes an id that is neither null, integer nor string";
+      if (outcome)
+        *outcome =
+            code == net::errc::kBadFrame ? RequestOutcome::bad_frame : RequestOutcome::bad_request;
       return encodable(net::reply_error(failure.id, failure.code, failure.message), encoding);
     }
     const net::Request& r = *parsed;
-    if (!r.id.is_number_integer() && !r.id.is_string()) return "a request's id is neither integer nor string";
+    if (!r.id.is_number_integer() && !r.id.is_string())
+      return "a request's id is neither integer nor string";
     if (!r.body.is_object()) return "a request's body is not an object";
     auto type = r.body.find("type");
     if (type == r.body.end() || !type->is_string() || type->get<std::string>() != r.type)
@@ -128,14 +136,15 @@ std::string check_request_payload(const std::string& payload, net::Encoding enco
       // exactly the integer when it fits 32 bits, and refused when not.
       const json& v = r.body.contains(name) ? r.body[name] : json();
       if (i && (!v.is_number_integer() || v.dump() != std::to_string(*i)))
-        return std::string("int_field read \"") + name + "\" as " + std::to_string(*i) + " from " + v.dump();
+        return std::string("int_field read \"") + name + "\" as " + std::to_string(*i) + " from " +
+               v.dump();
       const bool fits = i && *i >= INT32_MIN && *i <= INT32_MAX;
       if (fits != d.ok() || (d.ok() && *d != *i))
         return std::string("id_field and int_field disagree on \"") + name + "\": " + v.dump();
     }
-    if (std::string bad = encodable(net::reply_error(r.id, net::errc::kUnknownType,
-                                                     "no request type '" + r.type + "'"),
-                                    encoding);
+    if (std::string bad = encodable(
+            net::reply_error(r.id, net::errc::kUnknownType, "no request type '" + r.type + "'"),
+            encoding);
         !bad.empty())
       return bad;
     if (outcome) *outcome = RequestOutcome::request;
@@ -144,7 +153,8 @@ std::string check_request_payload(const std::string& payload, net::Encoding enco
       if (!command) {
         if (command.status().message().empty()) return "command_from_json failed without a message";
         if (outcome) *outcome = RequestOutcome::bad_command;
-        return encodable(net::reply_error(r.id, net::errc::kBadRequest, command.status().message()), encoding);
+        return encodable(net::reply_error(r.id, net::errc::kBadRequest, command.status().message()),
+                         encoding);
       }
       if (outcome) *outcome = RequestOutcome::command;
       // The accepted reply echoes the command as scheduled.

@@ -25,7 +25,8 @@ namespace hegemon::fuzz {
 // after it, no frame above the maximum, and never more than one frame's
 // worth buffered between pieces. `frames` receives what the decoder produced.
 std::string check_frame_stream(const std::string& stream, const std::vector<size_t>& cuts,
-                               uint32_t max_frame_bytes, std::vector<std::string>* frames = nullptr);
+                               uint32_t max_frame_bytes,
+                               std::vector<std::string>* frames = nullptr);
 
 // How far into the gateway one payload got.
 enum class RequestOutcome {
@@ -53,7 +54,8 @@ enum class CommandOutcome { bad_request, refused, accepted };
 // `world`, as the gateway and then the coordinator do. Holds when a refusal
 // says why and the world's state hash, incremental and recomputed, is the
 // same afterwards. `command` receives the parsed command, if any.
-std::string check_command_request(const World& world, CommandKind kind, const nlohmann::json& fields,
-                                  CommandOutcome* outcome = nullptr, Command* command = nullptr);
+std::string check_command_request(const World& world, CommandKind kind,
+                                  const nlohmann::json& fields, CommandOutcome* outcome = nullptr,
+                                  Command* command = nullptr);
 
 }  // namespace hegemon::fuzz

@@ -4,9 +4,7 @@
 # "Sanitizers"). CI runs it after the README's test command.
 #
 # Left out: the long tests (as in the default run), the load test, whose
-# subject is throughput and latency (under ASan it measures the sanitizer),
-# and emfile_test (label nofile), whose run out of descriptors meets an
-# open UBSan report (docs/RELIABILITY.md, "Sanitizers").
+# subject is throughput and latency (under ASan it measures the sanitizer).
 # A leak, a memory error or undefined behaviour fails the test that met it.
 # Extra arguments go to ctest.
 set -euo pipefail
@@ -16,4 +14,4 @@ export CMAKE_ARGS="-DHEGEMON_SANITIZE=address,undefined -DHEGEMON_BENCH=OFF ${CM
 "$root/scripts/build.sh"
 cd "$BUILD_DIR"
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-  ctest --output-on-failure -j "${JOBS:-$(nproc)}" -LE 'long|load|nofile' "$@"
+  ctest --output-on-failure -j "${JOBS:-$(nproc)}" -LE 'long|load' "$@"

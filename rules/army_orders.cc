@@ -4,7 +4,6 @@
 
 #include "rules/movement.h"
 #include "rules/pathfinding.h"
-#include "rules/tuning.h"
 #include "rules/world_queries.h"
 
 namespace hegemon {
@@ -40,11 +39,12 @@ void give_new_path(const NationPlan& plan, Army& army, Mission m) {
   if (m == Mission::attack) {
     path = find_path(
         map, army.location, [&](ProvinceId p) { return is_target(plan, army, p); },
-        kMaxSearchVisits);
+        plan.tuning.max_search_visits);
   }
   if (!path) {  // nothing to attack in reach: fall back to home ground
     path = find_path(
-        map, army.location, [&](ProvinceId p) { return is_home(plan, p); }, kMaxSearchVisits);
+        map, army.location, [&](ProvinceId p) { return is_home(plan, p); },
+        plan.tuning.max_search_visits);
   }
   std::vector<ProvinceId> next = path.value_or(std::vector<ProvinceId>{});
   // Days already marched count only if it keeps heading into the same province.
@@ -53,11 +53,13 @@ void give_new_path(const NationPlan& plan, Army& army, Mission m) {
   army.path = std::move(next);
 }
 
-bool idle_turn(Tick tick, const Army& army) { return (tick + army.id) % kIdleSearchPeriod == 0; }
+bool idle_turn(const Tuning& tuning, Tick tick, const Army& army) {
+  return (tick + army.id) % tuning.idle_search_period == 0;
+}
 
 void update_army(NationPlan& plan, ArmyRoster::Entry& e) {
   Army& army = e.now;
-  recover_morale(army);
+  recover_morale(plan.tuning, army);
   if (plan.nation.player) {  // a player's army marches only where it was sent
     advance_army(army, plan.world.map());
     return;
@@ -67,7 +69,8 @@ void update_army(NationPlan& plan, ArmyRoster::Entry& e) {
   advance_army(army, plan.world.map());
   if (!army.path.empty()) return;
   const bool arrived_today = !e.before.path.empty();
-  if ((arrived_today || idle_turn(plan.tick, army)) && !is_goal(plan, army, m, army.location)) {
+  if ((arrived_today || idle_turn(plan.tuning, plan.tick, army)) &&
+      !is_goal(plan, army, m, army.location)) {
     give_new_path(plan, army, m);
   }
 }
@@ -75,7 +78,8 @@ void update_army(NationPlan& plan, ArmyRoster::Entry& e) {
 }  // namespace
 
 Mission mission_for(const NationPlan& plan, const Army& army) {
-  if (plan.at_war() && army.strength >= kMinSiegeStrength && army.morale >= kAttackMinMorale) {
+  if (plan.at_war() && army.strength >= plan.tuning.min_siege_strength &&
+      army.morale >= plan.tuning.attack_min_morale) {
     return Mission::attack;
   }
   return Mission::home;
@@ -94,7 +98,7 @@ void update_armies_daily(NationPlan& plan) {
 bool army_idle_today(const World& world, const Nation& nation, const Army& army, Tick tick) {
   if (nation.war != 0) return false;
   if (army.morale != kMaxMorale || !army.path.empty() || army.move_progress != 0) return false;
-  if (nation.player || !idle_turn(tick, army)) return true;
+  if (nation.player || !idle_turn(world.map().tuning(), tick, army)) return true;
   const std::optional<Province> here = world.province(army.location);
   return here && holds(*here, nation.id);
 }

@@ -1,11 +1,11 @@
 // The AI's daily orders for a nation's armies. Each army has a mission:
-//  - attack (at war, strength >= kMinSiegeStrength, morale >= kAttackMinMorale):
+//  - attack (at war, strength >= min_siege_strength, morale >= attack_min_morale):
 //    march to the nearest province the enemy controls (to besiege it, or to
 //    liberate our own) or to an enemy army it outnumbers, and stay there;
 //  - home (otherwise): return to the nearest province the nation holds.
 // Path-finding runs only when an army needs a destination: the day it
 // arrives, when its mission no longer fits where it is heading (war broke out
-// or ended, it lost a battle), or, while idle, once every kIdleSearchPeriod
+// or ended, it lost a battle), or, while idle, once every idle_search_period
 // days (staggered by army id). Then the army marches one day (movement.h).
 // The armies of a nation a player holds get no orders from the AI: they march
 // along the paths the player's move_army commands gave them, and stand still

@@ -4,8 +4,6 @@
 #include <set>
 
 #include "rules/events.h"
-#include "rules/terrain_rules.h"
-#include "rules/tuning.h"
 
 namespace hegemon {
 namespace {
@@ -34,10 +32,11 @@ bool enemy_present(const WarPlan& plan, NationId side, ProvinceId p) {
   return false;
 }
 
-int64_t power(const Side& s, const Province& site, Terrain terrain, int64_t roll) {
+int64_t power(const Tuning& tuning, const Side& s, const Province& site, Terrain terrain,
+              int64_t roll) {
   int64_t effective = 0;
   for (const auto* e : s.armies) effective += int64_t{e->now.strength} * e->now.morale / 100;
-  if (site.owner == s.nation) effective = effective * defence_pct(terrain) / 100;
+  if (site.owner == s.nation) effective = effective * tuning.defence_pct_for(terrain) / 100;
   return effective * roll;
 }
 
@@ -76,8 +75,9 @@ ProvinceId retreat_site(const WarPlan& plan, NationId side, ProvinceId from) {
 void fall_back(WarPlan& plan, Side& loser, ProvinceId site) {
   for (auto* e : loser.armies) {
     if (e->destroyed) continue;
-    const ProvinceId to =
-        e->now.strength < kMinArmyStrength ? 0 : retreat_site(plan, loser.nation, site);
+    const ProvinceId to = e->now.strength < plan.tuning.min_army_strength
+                              ? 0
+                              : retreat_site(plan, loser.nation, site);
     if (to == 0) {
       plan.destroy(*e);
       continue;
@@ -92,7 +92,8 @@ void shift_battle_score(WarPlan& plan, NationId winner, int64_t loser_losses,
                         int64_t loser_before) {
   const int64_t share = loser_before > 0 ? 20 * loser_losses / loser_before : 0;
   const int32_t shift = static_cast<int32_t>(std::clamp<int64_t>(
-      kBattleScoreMinShift + share, kBattleScoreMinShift, kBattleScoreMaxShift));
+      int64_t{plan.tuning.battle_score_min_shift} + share,
+      int64_t{plan.tuning.battle_score_min_shift}, int64_t{plan.tuning.battle_score_max_shift}));
   const int32_t signed_shift = winner == plan.attacker() ? shift : -shift;
   plan.war.battle_score =
       std::clamp(plan.war.battle_score + signed_shift, -kBattleScoreMax, kBattleScoreMax);
@@ -109,17 +110,20 @@ void resolve_battle(WarPlan& plan, ProvinceId site) {
   Rng rng(plan.world.seed(), plan.tick,
           (static_cast<uint64_t>(plan.war.id) << 32) | static_cast<uint32_t>(site),
           RngPurpose::battle);
-  const int64_t att_power = power(att, province, terrain, rng.uniform(1, kDiceSides) + kDiceBonus);
-  const int64_t def_power = power(def, province, terrain, rng.uniform(1, kDiceSides) + kDiceBonus);
+  const Tuning& t = plan.tuning;
+  const int64_t att_power =
+      power(t, att, province, terrain, rng.uniform(1, t.dice_sides) + t.dice_bonus);
+  const int64_t def_power =
+      power(t, def, province, terrain, rng.uniform(1, t.dice_sides) + t.dice_bonus);
   bool attacker_wins = att_power > def_power;
   if (att_power == def_power) attacker_wins = province.owner == plan.attacker();
 
-  const int64_t att_losses = take_losses(att, def_power / kCasualtyDivisor);
-  const int64_t def_losses = take_losses(def, att_power / kCasualtyDivisor);
+  const int64_t att_losses = take_losses(att, def_power / t.casualty_divisor);
+  const int64_t def_losses = take_losses(def, att_power / t.casualty_divisor);
   Side& winner = attacker_wins ? att : def;
   Side& loser = attacker_wins ? def : att;
-  for (auto* e : winner.armies) e->now.morale = std::max(0, e->now.morale - kWinnerMoraleLoss);
-  for (auto* e : loser.armies) e->now.morale /= kLoserMoraleDivisor;
+  for (auto* e : winner.armies) e->now.morale = std::max(0, e->now.morale - t.winner_morale_loss);
+  for (auto* e : loser.armies) e->now.morale /= t.loser_morale_divisor;
 
   plan.events.push_back(make_event(plan.tick, events::kBattle,
                                    {{"war", plan.war.id},
@@ -130,7 +134,7 @@ void resolve_battle(WarPlan& plan, ProvinceId site) {
   shift_battle_score(plan, winner.nation, attacker_wins ? def_losses : att_losses,
                      attacker_wins ? def_before : att_before);
   for (auto* e : winner.armies) {
-    if (e->now.strength < kMinArmyStrength) plan.destroy(*e);
+    if (e->now.strength < t.min_army_strength) plan.destroy(*e);
   }
   fall_back(plan, loser, site);
 }

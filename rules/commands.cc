@@ -4,7 +4,6 @@
 #include <string>
 
 #include "rules/events.h"
-#include "rules/tuning.h"
 #include "rules/world_queries.h"
 #include "state/command_json.h"
 
@@ -48,11 +47,11 @@ Status check_recruit(const NationPlan& plan, ProvinceId province) {
     return Status::error(nation_name(plan.id()) + " already recruits " +
                          std::to_string(kMaxRecruitmentsPerDay) +
                          " armies today, the most a nation can in a day");
-  if (plan.nation.treasury < kRecruitCost)
-    return Status::error("recruiting costs " + std::to_string(kRecruitCost) +
+  if (plan.nation.treasury < plan.tuning.recruit_cost)
+    return Status::error("recruiting costs " + std::to_string(plan.tuning.recruit_cost) +
                          " ducats; the treasury holds " + std::to_string(plan.nation.treasury));
-  if (plan.nation.manpower < kRecruitStrength)
-    return Status::error("recruiting takes " + std::to_string(kRecruitStrength) +
+  if (plan.nation.manpower < plan.tuning.recruit_strength)
+    return Status::error("recruiting takes " + std::to_string(plan.tuning.recruit_strength) +
                          " men; the manpower pool holds " + std::to_string(plan.nation.manpower));
   return Status();
 }
@@ -112,9 +111,9 @@ void apply_checked(NationPlan& plan, const Command& c) {
   switch (c.kind) {
     case CommandKind::declare_war: plan.declare_war_on = c.target; break;
     case CommandKind::recruit:
-      plan.nation.treasury -= kRecruitCost;
-      plan.nation.manpower -= kRecruitStrength;
-      plan.recruitments.push_back(Recruitment{c.province, kRecruitStrength});
+      plan.nation.treasury -= plan.tuning.recruit_cost;
+      plan.nation.manpower -= plan.tuning.recruit_strength;
+      plan.recruitments.push_back(Recruitment{c.province, plan.tuning.recruit_strength});
       break;
     case CommandKind::move_army:
       for (auto& e : plan.armies.entries()) {
@@ -134,13 +133,13 @@ void apply_checked(NationPlan& plan, const Command& c) {
 
 // ---- peace commands ------------------------------------------------------------
 
-bool offer_expired(const War& war, Tick tick) {
-  return war.has_peace_offer() && tick - war.peace_offer_tick >= kPeaceOfferDays;
+bool offer_expired(const Tuning& tuning, const War& war, Tick tick) {
+  return war.has_peace_offer() && tick - war.peace_offer_tick >= tuning.peace_offer_days;
 }
 
-Status check_peace_command(const War& war, const Command& c, Tick tick) {
+Status check_peace_command(const Tuning& tuning, const War& war, const Command& c, Tick tick) {
   if (c.kind != CommandKind::accept_peace) return Status();
-  if (!war.has_peace_offer() || war.peace_offer_by == c.nation || offer_expired(war, tick))
+  if (!war.has_peace_offer() || war.peace_offer_by == c.nation || offer_expired(tuning, war, tick))
     return Status::error("the enemy has made no peace offer to accept");
   return Status();
 }
@@ -161,8 +160,8 @@ NationId proposed_winner(const War& war, const Command& offer) {
 bool ai_accepts(const WarPlan& plan, NationId ai, NationId winner) {
   const int32_t own_score = ai == plan.attacker() ? plan.war.war_score : -plan.war.war_score;
   if (winner == ai) return true;
-  if (winner == kNoNation) return own_score < kAiRefusesWhitePeaceAt;
-  return own_score <= -kPeaceOfferScore;
+  if (winner == kNoNation) return own_score < plan.tuning.ai_refuses_white_peace_at;
+  return own_score <= -plan.tuning.peace_offer_score;
 }
 
 }  // namespace
@@ -175,7 +174,7 @@ Status check_command(const World& world, const Command& c) {
   if (is_peace_command(c.kind)) {
     const std::optional<War> war = nation->war != 0 ? world.war(nation->war) : std::nullopt;
     if (!war || !war->active()) return Status::error(nation_name(c.nation) + " is not at war");
-    return check_peace_command(*war, c, tick);
+    return check_peace_command(world.map().tuning(), *war, c, tick);
   }
   const NationPlan plan(world, *nation, tick);
   return check_nation_command(plan, c);
@@ -227,7 +226,7 @@ void apply_nation_commands(NationPlan& plan, const std::vector<Command>& command
 
 std::optional<NationId> apply_peace_commands(WarPlan& plan, const std::vector<Command>& commands) {
   War& war = plan.war;
-  if (offer_expired(war, plan.tick)) {
+  if (offer_expired(plan.tuning, war, plan.tick)) {
     plan.events.push_back(make_event(plan.tick, events::kPeaceOfferExpired,
                                      {{"war", war.id}, {"by", war.peace_offer_by}}));
     war.clear_peace_offer();
@@ -242,7 +241,7 @@ std::optional<NationId> apply_peace_commands(WarPlan& plan, const std::vector<Co
   };
   for (size_t i = 0; i < commands.size(); ++i) {
     const Command& c = commands[i];
-    const Status ok = check_peace_command(war, c, plan.tick);
+    const Status ok = check_peace_command(plan.tuning, war, c, plan.tick);
     if (!ok.ok()) {
       plan.events.push_back(failure_event(plan.tick, c, ok.message()));
       continue;

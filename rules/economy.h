@@ -10,9 +10,9 @@
 
 namespace hegemon {
 
-int64_t monthly_income(int64_t controlled_development, int32_t tax_level);
-int64_t monthly_upkeep(int64_t army_strength);
-int32_t manpower_cap(int64_t owned_development);
+int64_t monthly_income(const Tuning& tuning, int64_t controlled_development, int32_t tax_level);
+int64_t monthly_upkeep(const Tuning& tuning, int64_t army_strength);
+int32_t manpower_cap(const Tuning& tuning, int64_t owned_development);
 
 void run_economy_monthly(NationPlan& plan, const ProvinceTotals& totals);
 

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "rules/tuning.h"
-
 namespace hegemon {
 namespace {
 
@@ -14,7 +12,7 @@ SideFront sweep_side(WarPlan& plan, NationId side, const std::vector<ProvinceId>
     Province p = plan.provinces.get(id);
     if (p.siege_progress > 0 &&
         !std::binary_search(besieged_today.begin(), besieged_today.end(), id)) {
-      p.siege_progress = std::max(0, p.siege_progress - kSiegeDecayPerSurvey);
+      p.siege_progress = std::max(0, p.siege_progress - plan.tuning.siege_decay_per_survey);
       plan.provinces.set(p);
     }
     f.owned_development += p.development;
@@ -32,7 +30,7 @@ SideFront sweep_side(WarPlan& plan, NationId side, const std::vector<ProvinceId>
 }  // namespace
 
 bool front_survey_due(const WarPlan& plan) {
-  return (plan.tick + plan.war.id) % kFrontSurveyPeriod == 0;
+  return (plan.tick + plan.war.id) % plan.tuning.front_survey_period == 0;
 }
 
 Front sweep_front(WarPlan& plan, const std::vector<ProvinceId>& besieged_today) {

@@ -2,8 +2,8 @@
 // provinces (O(their provinces), via the owner index): how much of each
 // side's development the enemy occupies, which provinces are occupied or
 // partly besieged. The same pass lifts abandoned sieges: progress in a
-// province nobody besieged today decays by kSiegeDecayPerSurvey. Surveys run
-// only when due (kFrontSurveyPeriod), on days a siege falls, and at peace.
+// province nobody besieged today decays by siege_decay_per_survey. Surveys run
+// only when due (front_survey_period), on days a siege falls, and at peace.
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "rules/tuning.h"
 #include "state/game_date.h"
 #include "rules/world_queries.h"
 
@@ -12,7 +11,8 @@ namespace {
 // Any neighbour stronger than us is a threat worth arming against.
 bool threatened(const NationPlan& plan, int64_t own_strength) {
   const GameDate date = date_of_tick(plan.tick);
-  if ((date.year * 12 + date.month + plan.id()) % kThreatReviewMonths != 0) return false;
+  if ((date.year * 12 + date.month + plan.id()) % plan.tuning.threat_review_months != 0)
+    return false;
   for (NationId other : bordering_nations(plan.world, plan.id())) {
     if (military_strength(plan.world, other) > own_strength) return true;
   }
@@ -31,19 +31,21 @@ ProvinceId recruitment_site(const NationPlan& plan) {
 
 }  // namespace
 
-int64_t force_limit(int64_t owned_development) { return owned_development * kForceLimitPerDev; }
+int64_t force_limit(const Tuning& tuning, int64_t owned_development) {
+  return owned_development * tuning.force_limit_per_dev;
+}
 
 void reinforce_armies_monthly(NationPlan& plan, const ProvinceTotals& totals) {
   Nation& n = plan.nation;
   if (!plan.at_war() && n.treasury <= 0) return;
-  const int64_t limit = force_limit(totals.owned_development);
+  const int64_t limit = force_limit(plan.tuning, totals.owned_development);
   int64_t total = plan.armies.strength_of(n.id);
   for (auto& e : plan.armies.entries()) {
     Army& a = e.now;
     if (total >= limit || n.manpower <= 0) return;
     if (a.strength >= kMaxArmyStrength || !holds(plan.provinces.get(a.location), n.id)) continue;
-    const int64_t add = std::min<int64_t>(
-        {kReinforcePerArmy, n.manpower, limit - total, kMaxArmyStrength - a.strength});
+    const int64_t add = std::min<int64_t>({int64_t{plan.tuning.reinforce_per_army}, n.manpower,
+                                           limit - total, kMaxArmyStrength - a.strength});
     a.strength += static_cast<int32_t>(add);
     n.manpower -= static_cast<int32_t>(add);
     total += add;
@@ -54,15 +56,17 @@ void plan_recruitment_monthly(NationPlan& plan, const ProvinceTotals& totals) {
   Nation& n = plan.nation;
   const int64_t strength = plan.armies.strength_of(n.id);
   const bool affordable = static_cast<int64_t>(plan.recruitments.size()) < kMaxRecruitmentsPerDay &&
-                          strength + kRecruitStrength <= force_limit(totals.owned_development) &&
-                          n.treasury >= kRecruitCost && n.manpower >= kRecruitStrength;
+                          strength + plan.tuning.recruit_strength <=
+                              force_limit(plan.tuning, totals.owned_development) &&
+                          n.treasury >= plan.tuning.recruit_cost &&
+                          n.manpower >= plan.tuning.recruit_strength;
   // Cheap tests first: the neighbour survey runs only when it could matter.
   if (!affordable || (!plan.at_war() && !threatened(plan, strength))) return;
   const ProvinceId site = recruitment_site(plan);
   if (site == 0) return;
-  n.treasury -= kRecruitCost;
-  n.manpower -= kRecruitStrength;
-  plan.recruitments.push_back(Recruitment{site, kRecruitStrength});
+  n.treasury -= plan.tuning.recruit_cost;
+  n.manpower -= plan.tuning.recruit_strength;
+  plan.recruitments.push_back(Recruitment{site, plan.tuning.recruit_strength});
 }
 
 }  // namespace hegemon

@@ -1,4 +1,4 @@
-// Keeping armies up to strength, monthly. A nation may keep kForceLimitPerDev
+// Keeping armies up to strength, monthly. A nation may keep force_limit_per_dev
 // men per point of development under arms. Armies standing on home ground
 // refill from manpower (at peace only while solvent); a nation at war, or at
 // peace next to a stronger neighbour, raises one new army a month at its
@@ -12,7 +12,7 @@
 
 namespace hegemon {
 
-int64_t force_limit(int64_t owned_development);
+int64_t force_limit(const Tuning& tuning, int64_t owned_development);
 
 void reinforce_armies_monthly(NationPlan& plan, const ProvinceTotals& totals);
 void plan_recruitment_monthly(NationPlan& plan, const ProvinceTotals& totals);

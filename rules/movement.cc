@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "rules/terrain_rules.h"
-
 namespace hegemon {
 
 void advance_army(Army& army, const WorldMap& map) {
@@ -12,14 +10,14 @@ void advance_army(Army& army, const WorldMap& map) {
     return;
   }
   const ProvinceId next = army.path.front();
-  if (++army.move_progress < move_days(map.province(next).terrain)) return;
+  if (++army.move_progress < map.tuning().move_days_for(map.province(next).terrain)) return;
   army.location = next;
   army.path.erase(army.path.begin());
   army.move_progress = 0;
 }
 
-void recover_morale(Army& army) {
-  army.morale = std::min(kMaxMorale, army.morale + kMoraleRecoveryPerDay);
+void recover_morale(const Tuning& tuning, Army& army) {
+  army.morale = std::min(kMaxMorale, army.morale + tuning.morale_recovery_per_day);
 }
 
 }  // namespace hegemon

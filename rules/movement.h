@@ -1,6 +1,6 @@
 // Armies on the march and at rest, one day at a time. Entering the next
 // province on an army's path takes as many days as its terrain demands
-// (terrain_rules.h); move_progress counts the days spent so far. Morale
+// (Tuning::move_days_for); move_progress counts the days spent so far. Morale
 // recovers a little every day.
 #pragma once
 
@@ -13,6 +13,6 @@ namespace hegemon {
 // once move_progress reaches the next province's move_days.
 void advance_army(Army& army, const WorldMap& map);
 
-void recover_morale(Army& army);
+void recover_morale(const Tuning& tuning, Army& army);
 
 }  // namespace hegemon

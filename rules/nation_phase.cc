@@ -12,7 +12,6 @@
 #include "rules/phases.h"
 #include "rules/province_life.h"
 #include "rules/statecraft.h"
-#include "rules/tuning.h"
 #include "state/game_date.h"
 
 namespace hegemon {

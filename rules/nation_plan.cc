@@ -5,7 +5,7 @@
 namespace hegemon {
 
 NationPlan::NationPlan(const World& w, const Nation& n, Tick t)
-    : world(w), tick(t), nation(n), provinces(w), before_(n) {
+    : world(w), tuning(w.map().tuning()), tick(t), nation(n), provinces(w), before_(n) {
   armies.load(w, n.id);
   if (n.war != 0) {
     if (auto war = w.war(n.war); war && war->active()) {

@@ -25,6 +25,7 @@ class NationPlan {
   NationPlan(const World& world, const Nation& nation, Tick tick);
 
   const World& world;
+  const Tuning& tuning;  // the game's balance: world.map().tuning()
   const Tick tick;
   Nation nation;  // working copy of its own record
   ArmyRoster armies;

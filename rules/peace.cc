@@ -4,7 +4,6 @@
 #include <cstdlib>
 
 #include "rules/events.h"
-#include "rules/tuning.h"
 
 namespace hegemon {
 namespace {
@@ -73,16 +72,16 @@ std::optional<NationId> peace_due(const WarPlan& plan, const Front* front) {
     if (att == 0 && def > 0) return plan.defender();
     if (att == 0 && def == 0) return score == 0 ? kNoNation : leader;
   }
-  if (std::abs(score) >= kForcedPeaceScore) return leader;
+  if (std::abs(score) >= plan.tuning.forced_peace_score) return leader;
   // The loser's daily chance to give in is the AI's; a player decides itself.
   const NationId loser = plan.enemy_of(leader);
   const std::optional<Nation> loser_nation = plan.world.nation(loser);
-  if (std::abs(score) >= kPeaceOfferScore && !(loser_nation && loser_nation->player)) {
+  if (std::abs(score) >= plan.tuning.peace_offer_score && !(loser_nation && loser_nation->player)) {
     Rng rng(plan.world.seed(), plan.tick, static_cast<uint64_t>(plan.war.id), RngPurpose::peace);
-    if (rng.chance(kPeaceOfferPerMille)) return leader;
+    if (rng.chance(plan.tuning.peace_offer_per_mille)) return leader;
   }
-  if (plan.tick - plan.war.start_tick >= kMaxWarDays) {
-    return std::abs(score) >= kWhitePeaceBelow ? leader : kNoNation;
+  if (plan.tick - plan.war.start_tick >= plan.tuning.max_war_days) {
+    return std::abs(score) >= plan.tuning.white_peace_below ? leader : kNoNation;
   }
   return std::nullopt;
 }

@@ -1,10 +1,10 @@
 // How wars end. A war ends today when
 //  - one side holds none of its own provinces (total defeat), or
-//  - the war score reaches kForcedPeaceScore for one side, or
-//  - it reaches kPeaceOfferScore and the loser accepts (a daily chance; a
+//  - the war score reaches forced_peace_score for one side, or
+//  - it reaches peace_offer_score and the loser accepts (a daily chance; a
 //    loser a player holds decides by command instead), or
-//  - it has lasted kMaxWarDays: the leading side wins, or white peace if the
-//    score is within kWhitePeaceBelow.
+//  - it has lasted max_war_days: the leading side wins, or white peace if the
+//    score is within white_peace_below.
 // At peace the winner annexes every province of the loser it controls (owner
 // = controller = winner); every other occupied province of either side goes
 // back to its owner; sieges are lifted; both nations return to peace with

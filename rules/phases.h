@@ -12,8 +12,8 @@
 // times (a restarted actor recomputes exactly what its predecessor would have).
 //
 // Every notable happening is recorded as an Event; the catalogue of types and
-// fields is rules/events.h. The balance (every number the rules use) is in
-// rules/tuning.h. Where each rule lives:
+// fields is rules/events.h. The balance (every number the rules use) is the
+// game's Tuning (state/tuning.h), read from world.map().tuning(). Where each rule lives:
 //   nation phase  nation_plan.h (working state), province_life.h (unrest,
 //                 revolts, development), economy.h, statecraft.h (stability,
 //                 tax), military_ai.h (reinforcement, recruitment),

@@ -18,7 +18,7 @@ struct ProvinceTotals {
 };
 
 // The unrest a province settles at under the nation's current policies.
-int32_t target_unrest(const Province& p, const Nation& owner, bool at_war);
+int32_t target_unrest(const Tuning& tuning, const Province& p, const Nation& owner, bool at_war);
 
 ProvinceTotals update_provinces_monthly(NationPlan& plan);
 

@@ -3,8 +3,6 @@
 #include <map>
 
 #include "rules/events.h"
-#include "rules/terrain_rules.h"
-#include "rules/tuning.h"
 
 namespace hegemon {
 namespace {
@@ -30,8 +28,9 @@ std::map<ProvinceId, Presence> presence(const WarPlan& plan) {
 // Returns whether the province fell today.
 bool besiege(WarPlan& plan, Province& p, NationId besieger) {
   Rng rng(plan.world.seed(), plan.tick, static_cast<uint64_t>(p.id), RngPurpose::siege);
-  p.siege_progress += 1 + (rng.chance(kSiegeLuckPerMille) ? 1 : 0);
-  if (p.siege_progress < siege_threshold(p.development, plan.world.map().province(p.id).terrain))
+  p.siege_progress += 1 + (rng.chance(plan.tuning.siege_luck_per_mille) ? 1 : 0);
+  if (p.siege_progress <
+      siege_threshold(plan.tuning, p.development, plan.world.map().province(p.id).terrain))
     return false;
   p.controller = besieger;
   p.siege_progress = 0;
@@ -43,14 +42,15 @@ bool besiege(WarPlan& plan, Province& p, NationId besieger) {
 
 }  // namespace
 
-int32_t siege_threshold(int32_t development, Terrain terrain) {
-  return (kSiegeBaseDays + kSiegeDaysPerTwoDev * development / 2) * siege_pct(terrain) / 100;
+int32_t siege_threshold(const Tuning& tuning, int32_t development, Terrain terrain) {
+  return (tuning.siege_base_days + tuning.siege_days_per_two_dev * development / 2) *
+         tuning.siege_pct_for(terrain) / 100;
 }
 
 SiegeReport progress_sieges(WarPlan& plan) {
   SiegeReport report;
   for (const auto& [site, here] : presence(plan)) {
-    if (here.besiegers < kMinSiegeStrength) continue;
+    if (here.besiegers < plan.tuning.min_siege_strength) continue;
     Province p = plan.provinces.get(site);
     const NationId enemy = plan.enemy_of(here.side);
     const bool enemy_holds = p.controller == enemy && (p.owner == enemy || p.owner == here.side);

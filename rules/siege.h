@@ -1,6 +1,6 @@
 // Sieges. After the battles, armies of one belligerent that stand still
 // (empty path) in a province the enemy controls besiege it, if together they
-// have at least kMinSiegeStrength men: its siege_progress grows by a day
+// have at least min_siege_strength men: its siege_progress grows by a day
 // (sometimes two, by luck). At siege_threshold() the province falls: its
 // controller becomes the besieger's nation (an enemy province is occupied, an
 // occupied province of ours is liberated) and progress resets. Sieges no army
@@ -14,7 +14,7 @@
 namespace hegemon {
 
 // Days of progress needed to take a province.
-int32_t siege_threshold(int32_t development, Terrain terrain);
+int32_t siege_threshold(const Tuning& tuning, int32_t development, Terrain terrain);
 
 struct SiegeReport {
   std::vector<ProvinceId> besieged;  // besieged today, sorted

@@ -12,7 +12,7 @@
 
 namespace hegemon {
 
-int64_t stability_cost(int64_t owned_development);
+int64_t stability_cost(const Tuning& tuning, int64_t owned_development);
 
 void run_statecraft_monthly(NationPlan& plan, const ProvinceTotals& totals);
 

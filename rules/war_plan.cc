@@ -5,7 +5,7 @@
 namespace hegemon {
 
 WarPlan::WarPlan(const World& w, const War& wr, Tick t)
-    : world(w), tick(t), before(wr), war(wr), provinces(w) {
+    : world(w), tuning(w.map().tuning()), tick(t), before(wr), war(wr), provinces(w) {
   armies.load(w, wr.attacker);
   armies.load(w, wr.defender);
 }

@@ -20,6 +20,7 @@ class WarPlan {
   WarPlan(const World& world, const War& war, Tick tick);
 
   const World& world;
+  const Tuning& tuning;  // the game's balance: world.map().tuning()
   const Tick tick;
   const War before;   // as cached at the start of the phase
   War war;            // working copy

@@ -9,7 +9,6 @@
 #include "rules/name_gen.h"
 #include "rules/terrain_gen.h"
 #include "rules/territory_gen.h"
-#include "rules/tuning.h"
 #include "state/state_hash.h"
 
 namespace hegemon {
@@ -88,14 +87,15 @@ int32_t starting_development(uint64_t seed, ProvinceId id, int32_t depth) {
   return std::min<int32_t>(12, static_cast<int32_t>(rng.uniform(3, 8)) + std::max(0, 4 - depth));
 }
 
-int32_t starting_army(int64_t provinces) {
-  return static_cast<int32_t>(std::min<int64_t>(kStartArmyCap, 1000 * (8 + provinces) / 8));
+int32_t starting_army(const Tuning& tuning, int64_t provinces) {
+  return static_cast<int32_t>(std::min<int64_t>(tuning.start_army_cap, 1000 * (8 + provinces) / 8));
 }
 
 }  // namespace
 
-WorldSnapshot generate_world(const WorldParams& params) {
+WorldSnapshot generate_world(const WorldParams& params, const Tuning& tuning) {
   validate(params);
+  if (auto problem = check_tuning(tuning)) throw std::invalid_argument(*problem);
   const HexGrid grid = HexGrid::for_provinces(params.provinces);
   std::vector<ProvinceInfo> pinfo = make_provinces(params, grid);
   const Territory territory = generate_territory(params.seed, grid, pinfo, params.nations);
@@ -116,11 +116,11 @@ WorldSnapshot generate_world(const WorldParams& params) {
   for (NationId id = 1; id <= params.nations; ++id) {
     const size_t i = static_cast<size_t>(id - 1);
     const ProvinceId capital = territory.capital[i];
-    s.nations.push_back(
-        Nation{id, true, capital, 100, 1, manpower_cap(development[i]), kPeaceTaxLevel, 0, -1});
-    s.armies.push_back(Army{id, id, capital, starting_army(size[i]), kMaxMorale, 0, {}});
+    s.nations.push_back(Nation{id, true, capital, 100, 1, manpower_cap(tuning, development[i]),
+                               tuning.peace_tax_level, 0, -1});
+    s.armies.push_back(Army{id, id, capital, starting_army(tuning, size[i]), kMaxMorale, 0, {}});
   }
-  s.map = std::make_shared<WorldMap>(params, std::move(pinfo), make_nations(params));
+  s.map = std::make_shared<WorldMap>(params, std::move(pinfo), make_nations(params), tuning);
   s.meta.tick = 0;
   s.meta.next_army_id = params.nations + 1;
   s.meta.next_war_id = 1;

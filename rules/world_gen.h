@@ -1,6 +1,7 @@
 // World generation: a deterministic function of WorldParams (seed and sizes).
 #pragma once
 
+#include "state/tuning.h"
 #include "state/world_limits.h"
 #include "state/world_snapshot.h"
 
@@ -15,9 +16,12 @@ namespace hegemon {
 // accept kNoNation owners, which hand-made or future worlds may have), each
 // with a starting army in its capital, generated names and colours. O(N log N)
 // in the number of provinces: 50,000 provinces take well under a second.
-// Throws std::invalid_argument when the sizes are out of range or there are
-// fewer provinces than 4x nations.
-WorldSnapshot generate_world(const WorldParams& params);
+// `tuning` is the balance the game runs with (the generator reads
+// start_army_cap, manpower_cap_per_dev and peace_tax_level; the map keeps it
+// for the rules). Throws std::invalid_argument when the sizes are out of
+// range, there are fewer provinces than 4x nations, or check_tuning() refuses
+// `tuning`.
+WorldSnapshot generate_world(const WorldParams& params, const Tuning& tuning = Tuning{});
 
 // The world sizes the benchmarks measure (issue #6): `hegemon serve`'s
 // default, about EU4's map, and a stress world. `hegemon bench` and bench/

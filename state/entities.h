@@ -16,7 +16,7 @@ struct Province {
   NationId owner = kNoNation;
   NationId controller = kNoNation;  // differs from owner while occupied
   int32_t development = 1;          // 1..kMaxDevelopment; drives tax and manpower
-  int32_t unrest = 0;               // 0..100; a monthly revolt risk above kRevoltThreshold
+  int32_t unrest = 0;               // 0..100; a monthly revolt risk above revolt_threshold
   int32_t siege_progress = 0;       // days an occupier has besieged it; 0 when none
 };
 

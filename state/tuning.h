@@ -22,7 +22,8 @@
 #include <vector>
 
 #include "state/ids.h"
-#include "state/world_map.h"  // Terrain, kTerrainCount
+#include "state/terrain.h"
+#include "state/world_limits.h"
 
 namespace hegemon {
 

@@ -1,7 +1,7 @@
 // What a world can hold: its sizes, the ranges of every entity field, and the
 // headroom left to the tick and id counters. One place for these facts: world
-// generation and the command line take the sizes from here, the rules take the
-// ranges (rules/tuning.h includes this file), and every world read from a
+// generation and the command line take the sizes from here, the rules and the
+// ranges of state/tuning.cc take the entity ranges, and every world read from a
 // save (its tables or a snapshot) is checked against them (world_check.h),
 // because a save is untrusted input and its author controls every byte.
 #pragma once
@@ -75,8 +75,8 @@ constexpr int32_t kMaxAggression = 100;  // aggression is 0..kMaxAggression
 // development, i.e. under 8 per province at the highest development; a
 // nation's starting army comes on top.
 constexpr int32_t kMaxArmiesPerProvince = 8;
-// One army's remaining path: the AI's searches stop at kMaxSearchVisits
-// provinces (rules/tuning.h asserts it fits) and a player's move_army takes
+// One army's remaining path: the AI's searches stop at max_search_visits
+// provinces (state/tuning.cc ranges it to fit) and a player's move_army takes
 // at most kMaxPathLength (state/command_json.cc asserts it fits).
 constexpr int32_t kMaxArmyPath = 4096;
 // All armies' paths together, per province of the map: a path is the

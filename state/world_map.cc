@@ -22,8 +22,12 @@ bool terrain_from_name(const std::string& name, Terrain& out) {
 }
 
 WorldMap::WorldMap(WorldParams params, std::vector<ProvinceInfo> provinces,
-                   std::vector<NationInfo> nations)
-    : params_(params), provinces_(std::move(provinces)), nations_(std::move(nations)) {
+                   std::vector<NationInfo> nations, const Tuning& tuning)
+    : params_(params),
+      provinces_(std::move(provinces)),
+      nations_(std::move(nations)),
+      tuning_(tuning) {
+  if (auto problem = check_tuning(tuning_)) throw std::invalid_argument("WorldMap: " + *problem);
   for (size_t i = 0; i < provinces_.size(); ++i) {
     if (provinces_[i].id != static_cast<ProvinceId>(i + 1))
       throw std::invalid_argument("WorldMap: province ids must be dense and start at 1");

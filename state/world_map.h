@@ -1,7 +1,9 @@
 // The static half of a world: what never changes after world generation
 // (province names, terrain, coordinates, adjacency; nation names, colours and AI
-// personality) plus the parameters it was generated from. Immutable once built
-// and shared by pointer, so every actor reads it without locks.
+// personality) plus the parameters it was generated from and the balance
+// (Tuning) the game runs with. Immutable once built and shared by pointer, so
+// every actor reads it without locks, and a game's Tuning cannot change
+// during its life.
 #pragma once
 
 #include <cstdint>
@@ -10,21 +12,10 @@
 #include <vector>
 
 #include "state/ids.h"
+#include "state/terrain.h"
+#include "state/tuning.h"
 
 namespace hegemon {
-
-enum class Terrain : uint8_t {
-  plains = 0,
-  forest = 1,
-  hills = 2,
-  mountains = 3,
-  desert = 4,
-  marsh = 5
-};
-constexpr int kTerrainCount = 6;
-
-const char* terrain_name(Terrain t);
-bool terrain_from_name(const std::string& name, Terrain& out);
 
 struct WorldParams {
   uint64_t seed = 1444;
@@ -50,10 +41,14 @@ struct NationInfo {
 
 class WorldMap {
  public:
-  WorldMap(WorldParams params, std::vector<ProvinceInfo> provinces,
-           std::vector<NationInfo> nations);
+  // `tuning` must pass check_tuning() (the rules rely on its ranges); the
+  // constructor throws std::invalid_argument otherwise.
+  WorldMap(WorldParams params, std::vector<ProvinceInfo> provinces, std::vector<NationInfo> nations,
+           const Tuning& tuning = Tuning{});
 
   const WorldParams& params() const { return params_; }
+  // The balance every rule of this game reads (state/tuning.h).
+  const Tuning& tuning() const { return tuning_; }
   int32_t province_count() const { return static_cast<int32_t>(provinces_.size()); }
   int32_t nation_count() const { return static_cast<int32_t>(nations_.size()); }
   bool has_province(ProvinceId id) const { return id >= 1 && id <= province_count(); }
@@ -71,6 +66,7 @@ class WorldMap {
   WorldParams params_;
   std::vector<ProvinceInfo> provinces_;  // provinces_[id - 1]
   std::vector<NationInfo> nations_;      // nations_[id - 1]
+  Tuning tuning_;
 };
 
 using WorldMapPtr = std::shared_ptr<const WorldMap>;

@@ -9,7 +9,7 @@
 #include "rules/commands.h"
 #include "rules/events.h"
 #include "rules/tick.h"
-#include "rules/tuning.h"
+#include "state/tuning.h"
 #include "rules/world_gen.h"
 #include "state/command_json.h"
 #include "test_support.h"
@@ -28,6 +28,9 @@ using hegemon::test::set_player;
 using hegemon::test::set_tax;
 
 namespace {
+
+// The compiled balance, which every test world here runs with.
+const Tuning kTuning{};
 
 // One whole tick with these commands, as the coordinator would schedule them:
 // numbered in the order listed (unless numbered already).
@@ -111,7 +114,7 @@ CAF_TEST(commands are checked against the world when received) {
   CAF_CHECK(contains(refusal(w, set_tax(7, 1)), "no nation 7"));
 
   Nation poor = *w.nation(1);
-  poor.treasury = kRecruitCost - 1;
+  poor.treasury = kTuning.recruit_cost - 1;
   w.put_nation(poor);
   CAF_CHECK(contains(refusal(w, recruit(1, 2)), "ducats"));
 }
@@ -142,7 +145,7 @@ CAF_TEST(a command is recorded first in its tick and a move is marched) {
 
 CAF_TEST(a command that no longer holds at its tick fails and changes nothing) {
   WorldSnapshot s = line_world({1, 1, 2});
-  s.nations[0].treasury = kRecruitCost;  // enough for one regiment
+  s.nations[0].treasury = kTuning.recruit_cost;  // enough for one regiment
   World w(s);
   const ChangeSet cs = tick_with(w, {recruit(1, 1), recruit(1, 2)});
   CAF_CHECK_EQUAL(count_events(cs.events, events::kArmyRecruited), 1u);
@@ -159,8 +162,8 @@ CAF_TEST(a nation recruits at most kMaxRecruitmentsPerDay armies a day) {
   // The cap bounds the army ids one tick can take, so the coordinator can
   // stop a game before its id counter passes what a load accepts.
   WorldSnapshot s = line_world({1, 1, 2});
-  s.nations[0].treasury = kRecruitCost * (kMaxRecruitmentsPerDay + 5);
-  s.nations[0].manpower = kRecruitStrength * (kMaxRecruitmentsPerDay + 5);
+  s.nations[0].treasury = kTuning.recruit_cost * (kMaxRecruitmentsPerDay + 5);
+  s.nations[0].manpower = kTuning.recruit_strength * (kMaxRecruitmentsPerDay + 5);
   World w(s);
   std::vector<Command> many;
   for (int i = 0; i < kMaxRecruitmentsPerDay + 2; ++i) many.push_back(recruit(1, 1 + i % 2));
@@ -187,7 +190,7 @@ CAF_TEST(the AI stands aside for a nation a player holds) {
   while (w.meta().tick < 21) tick_with(w);  // past 1444-12-01
   const Nation human = *w.nation(1), ai = *w.nation(2);
   CAF_CHECK_EQUAL(human.tax_level, 4);
-  CAF_CHECK_EQUAL(ai.tax_level, kWarTaxLevel);
+  CAF_CHECK_EQUAL(ai.tax_level, kTuning.war_tax_level);
   CAF_CHECK_EQUAL(w.armies_of(1)->size(), 0u);
   CAF_CHECK_GREATER(w.armies_of(2)->size(), 0u);
 }
@@ -240,7 +243,7 @@ CAF_TEST(between two players an offer stands until accepted or expired) {
   CAF_CHECK_EQUAL(refusal(w, accept_peace(2)), "accepted");
   CAF_CHECK(contains(refusal(w, accept_peace(1)), "no peace offer"));  // its own offer
 
-  for (Tick d = 0; d < kPeaceOfferDays; ++d) tick_with(w);
+  for (Tick d = 0; d < kTuning.peace_offer_days; ++d) tick_with(w);
   CAF_CHECK(!w.war(1)->has_peace_offer());
   CAF_CHECK(contains(refusal(w, accept_peace(2)), "no peace offer"));
 

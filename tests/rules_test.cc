@@ -11,8 +11,7 @@
 #include "rules/events.h"
 #include "rules/phases.h"
 #include "rules/siege.h"
-#include "rules/terrain_rules.h"
-#include "rules/tuning.h"
+#include "state/tuning.h"
 #include "rules/tick.h"
 #include "rules/world_gen.h"
 #include "state/game_date.h"
@@ -27,6 +26,9 @@ using hegemon::test::count_events;
 using hegemon::test::line_world;
 
 namespace {
+
+// The compiled balance, which every test world here runs with.
+const Tuning kTuning{};
 
 // One tick of just the war phase and the end of tick.
 ChangeSet war_tick(World& w) {
@@ -259,7 +261,8 @@ CAF_TEST(a game unfolds) {
       if (!w.map().adjacent(at, next)) ++bad_armies;
       at = next;
     }
-    if (!end.nations[static_cast<size_t>(a.owner - 1)].alive || a.strength < kMinArmyStrength)
+    if (!end.nations[static_cast<size_t>(a.owner - 1)].alive ||
+        a.strength < kTuning.min_army_strength)
       ++bad_armies;
   }
   for (const Nation& n : end.nations) {
@@ -358,7 +361,7 @@ CAF_TEST(a nation called idle would propose nothing) {
       idle_with_armies += armies->empty() ? 0 : 1;
       for (ArmyId a : *armies) {
         const Army army = *w.army(a);
-        if ((tick + army.id) % kIdleSearchPeriod == 0 && !nation.player) ++off_home_checks;
+        if ((tick + army.id) % kTuning.idle_search_period == 0 && !nation.player) ++off_home_checks;
       }
       NationPlan plan(w, nation, tick);
       update_armies_daily(plan);
@@ -403,7 +406,7 @@ CAF_TEST(a battle costs both sides and the loser retreats or dies) {
   const Army winner = *w.army(1);
   CAF_CHECK_LESS(winner.strength, 20000);
   CAF_CHECK_EQUAL(winner.location, 3);
-  CAF_CHECK_EQUAL(winner.morale, 100 - kWinnerMoraleLoss);
+  CAF_CHECK_EQUAL(winner.morale, 100 - kTuning.winner_morale_loss);
   CAF_REQUIRE(w.army(2));
   const Army loser = *w.army(2);
   CAF_CHECK_LESS(loser.strength, 6000);
@@ -435,7 +438,7 @@ CAF_TEST(a siege flips the controller after its threshold) {
   add_war(s, 1, 2);
   add_army(s, Army{1, 1, 3, 5000, 100, 0, {}});
   World w(s);
-  const int32_t threshold = siege_threshold(4, Terrain::hills);
+  const int32_t threshold = siege_threshold(kTuning, 4, Terrain::hills);
   CAF_MESSAGE("threshold " << threshold);
   // Progress is 1 or 2 a day: not before threshold / 2 days, by threshold days.
   int fell_on = 0;
@@ -456,14 +459,14 @@ CAF_TEST(a siege flips the controller after its threshold) {
 CAF_TEST(a siege needs enough men and decays when abandoned) {
   WorldSnapshot s = line_world({1, 2, 2});
   add_war(s, 1, 2);
-  add_army(s, Army{1, 1, 2, kMinSiegeStrength - 1, 100, 0, {}});
+  add_army(s, Army{1, 1, 2, kTuning.min_siege_strength - 1, 100, 0, {}});
   s.provinces[2].siege_progress = 25;  // province 3: a siege nobody keeps up
   World w(s);
   // The front is surveyed (and abandoned sieges decay) once a period.
-  for (Tick day = 1; day <= kFrontSurveyPeriod; ++day) war_tick(w);
+  for (Tick day = 1; day <= kTuning.front_survey_period; ++day) war_tick(w);
   const Province weak = *w.province(2), abandoned = *w.province(3);
   CAF_CHECK_EQUAL(weak.siege_progress, 0);
-  CAF_CHECK_EQUAL(abandoned.siege_progress, 25 - kSiegeDecayPerSurvey);
+  CAF_CHECK_EQUAL(abandoned.siege_progress, 25 - kTuning.siege_decay_per_survey);
 }
 
 CAF_TEST(peace transfers occupied provinces and ends the war) {
@@ -471,7 +474,7 @@ CAF_TEST(peace transfers occupied provinces and ends the war) {
   // capital) and 4; nation 2 occupies 2. The war has run out of time with
   // nation 1 ahead on battles.
   WorldSnapshot s = line_world({1, 1, 2, 2, 2});
-  add_war(s, 1, 2, /*start=*/-kMaxWarDays);
+  add_war(s, 1, 2, /*start=*/-kTuning.max_war_days);
   s.wars[0].battle_score = 40;
   s.wars[0].war_score = 38;  // 40 plus occupation: 8/17 * 60 - 4/8 * 60 = 28 - 30
   s.provinces[1].controller = 2;
@@ -522,7 +525,8 @@ CAF_TEST(a nation that loses its last province is eliminated) {
   World w(s);
   // Total defeat shows at the next front survey.
   ChangeSet cs;
-  for (Tick day = 1; day <= kFrontSurveyPeriod && w.nation(2)->alive; ++day) cs = war_tick(w);
+  for (Tick day = 1; day <= kTuning.front_survey_period && w.nation(2)->alive; ++day)
+    cs = war_tick(w);
   CAF_CHECK_EQUAL(count_events(cs.events, events::kPeace), 1u);
   CAF_CHECK_EQUAL(count_events(cs.events, events::kNationEliminated), 1u);
   const Event& gone = cs.events.back();
@@ -625,7 +629,8 @@ CAF_TEST(armies march along their path at the pace of the terrain) {
     location.push_back(w.army(1)->location);
   }
   // Ticks 1..14 are 1444-11-12..25: no monthly work interferes.
-  const int plains = move_days(Terrain::plains), mountains = move_days(Terrain::mountains);
+  const int plains = kTuning.move_days_for(Terrain::plains),
+            mountains = kTuning.move_days_for(Terrain::mountains);
   CAF_CHECK_EQUAL(location[static_cast<size_t>(plains - 2)], 1);
   CAF_CHECK_EQUAL(location[static_cast<size_t>(plains - 1)], 2);
   CAF_CHECK_EQUAL(location[static_cast<size_t>(plains + mountains - 2)], 2);
@@ -641,7 +646,7 @@ CAF_TEST(at war an army marches on the enemy and at peace comes home) {
   add_war(s, 1, 2);
   add_army(s, Army{1, 1, 1, 5000, 100, 0, {}});
   World w(s);
-  for (int day = 0; day < kIdleSearchPeriod; ++day) nation_tick(w);
+  for (int day = 0; day < kTuning.idle_search_period; ++day) nation_tick(w);
   const Army marching = *w.army(1);
   CAF_REQUIRE(!marching.path.empty());
   CAF_CHECK_EQUAL(marching.path.back(), 4);  // the nearest enemy province

@@ -93,8 +93,9 @@ Result<WorldSnapshot> starting_world(SaveReader& save, const WorldSnapshot& last
   if (!snap) return snap.status();
   if (*snap) return std::move(**snap);
   // A save written before snapshots existed: regenerate tick 0 from its
-  // parameters (world generation is deterministic), on the save's own map.
-  WorldSnapshot start = generate_world(last.map->params());
+  // parameters and balance (world generation is deterministic), on the
+  // save's own map.
+  WorldSnapshot start = generate_world(last.map->params(), last.map->tuning());
   start.map = last.map;
   start.meta.state_hash = full_state_hash(start);
   return start;

@@ -1,5 +1,5 @@
 // The gateway's parts shared by its acceptor (net/gateway.cc) and its
-// connections (net/connection.cc): their context and the messages between
+// connections (net/session.cc): their context and the messages between
 // them. Not part of the gateway's interface (net/gateway.h).
 #pragma once
 
@@ -39,7 +39,7 @@ struct GatewayContext {
 using ContextPtr = std::shared_ptr<const GatewayContext>;
 
 // One client's connection: framing, handshake, roles, rate limit, requests
-// (net/connection.cc). Forked by the acceptor for each new connection.
+// (net/session.cc). Forked by the acceptor for each new connection.
 caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
                                 caf::actor acceptor, uint64_t id);
 

@@ -1,7 +1,6 @@
-// One client's connection to the gateway (net/gateway.h): a broker forked
-// by the acceptor (net/gateway.cc), with its session: framing, the outbox
-// and its limits, watching, idling and closing. The requests it answers are
-// in net/connection_requests.cc; net/connection.h declares both halves.
+// One client's session with the gateway (net/session.h): the outbox and its
+// limits, watching, idling and closing, and the connection broker that holds
+// it. The requests it answers are in net/session_requests.cc.
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -19,7 +18,7 @@
 #include "actors/atoms.h"
 #include "actors/errors.h"
 #include "actors/messages.h"
-#include "net/connection.h"
+#include "net/session.h"
 #include "net/gateway_parts.h"
 #include "net/json_views.h"
 #include "net/protocol.h"
@@ -56,7 +55,7 @@ const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding) {
 
 }  // namespace
 
-void Connection::on_data(const std::vector<char>& buf) {
+void Session::on_data(const std::vector<char>& buf) {
   if (session_.closed) return;
   session_.last_activity = Clock::now();
   std::vector<std::string> frames;
@@ -91,7 +90,7 @@ void Connection::on_data(const std::vector<char>& buf) {
   }
 }
 
-void Connection::on_delta(const ChangeSetPtr& changes) {
+void Session::on_delta(const ChangeSetPtr& changes) {
   if (!session_.watching || changes->tick() <= session_.watched_tick) return;
   if (session_.resync_pending) {  // dropping until the outbox drains
     ++session_.dropped;
@@ -132,7 +131,7 @@ void Connection::on_delta(const ChangeSetPtr& changes) {
   send_frame(frame);
 }
 
-void Connection::on_transferred(uint64_t remaining) {
+void Session::on_transferred(uint64_t remaining) {
   session_.outbox = remaining;
   if (session_.closed || remaining > outbox_limit() / 4) return;
   if (session_.resync_pending) {
@@ -151,12 +150,12 @@ void Connection::on_transferred(uint64_t remaining) {
   }
 }
 
-void Connection::on_budget() {
+void Session::on_budget() {
   session_.budget_timer = false;
   handle_deferred();
 }
 
-void Connection::on_idle_check() {
+void Session::on_idle_check() {
   const auto idle = Clock::now() - session_.last_activity;
   if (idle >= ctx_->options.idle_timeout) {
     send(reply_error(nullptr, errc::kFailed, "idle timeout"));
@@ -165,26 +164,26 @@ void Connection::on_idle_check() {
   schedule_idle_check();
 }
 
-void Connection::schedule_idle_check() {
+void Session::schedule_idle_check() {
   self_->delayed_send(
       self_, std::min<Clock::duration>(ctx_->options.idle_timeout, std::chrono::seconds(5)),
       idle_atom::value);
 }
 
-void Connection::on_rollback() {
+void Session::on_rollback() {
   if (!session_.watching) return;
   session_.resync_pending = false;
   push_snapshot("rollback");
 }
 
-void Connection::on_token_revoked() {
+void Session::on_token_revoked() {
   spdlog::info("gateway: client {} ({}) disconnected: its token {} was revoked", id_, peer(),
                session_.token_id);
   send(reply_error(nullptr, errc::kUnauthorized, "your token was revoked by an admin"));
   close("token revoked");
 }
 
-void Connection::on_handed_back(NationId nation) {
+void Session::on_handed_back(NationId nation) {
   if (session_.role != Role::player || session_.nation != nation) return;
   const std::string why = "nation " + std::to_string(nation) +
                           " was handed back to the AI by an admin; log in again with a "
@@ -201,18 +200,18 @@ void Connection::on_handed_back(NationId nation) {
   send({{"push", "demoted"}, {"role", role_name(session_.role)}, {"reason", why}});
 }
 
-void Connection::on_kick() {
+void Session::on_kick() {
   spdlog::info("gateway: client {} disconnected by an admin", id_);
   send(reply_error(nullptr, errc::kFailed, "disconnected by an admin"));
   close("kicked");
 }
 
-void Connection::on_shutdown() {
+void Session::on_shutdown() {
   send(reply_error(nullptr, errc::kFailed, "server shutting down"));
   close("server shutting down");
 }
 
-void Connection::close(const char* why) {
+void Session::close(const char* why) {
   spdlog::debug("gateway: closing a connection ({})", why);
   session_.closed = true;
   session_.deferred.clear();
@@ -233,7 +232,7 @@ void Connection::close(const char* why) {
   self_->quit();
 }
 
-void Connection::handle_deferred() {
+void Session::handle_deferred() {
   while (!session_.deferred.empty() && !session_.closed && session_.outbox <= outbox_limit()) {
     const auto wait = session_.budget.debt_wait(Clock::now());
     if (wait.count() > 0) {
@@ -250,13 +249,13 @@ void Connection::handle_deferred() {
   }
 }
 
-void Connection::send(const json& doc) {
+void Session::send(const json& doc) {
   if (session_.closed) return;
   send_payload(encode_payload(doc, session_.encoding),
                doc.contains("id") ? doc["id"] : json(nullptr));
 }
 
-void Connection::send_payload(const std::string& payload, const json& id) {
+void Session::send_payload(const std::string& payload, const json& id) {
   if (session_.closed) return;
   std::string frame;
   if (payload.size() + kFrameHeaderBytes > kMaxReplyFrameBytes) {
@@ -276,7 +275,7 @@ void Connection::send_payload(const std::string& payload, const json& id) {
   send_frame(frame);
 }
 
-void Connection::send_frame(const std::string& frame) {
+void Session::send_frame(const std::string& frame) {
   if (session_.closed) return;
   self_->write(hdl_, frame.size(), frame.data());
   self_->flush(hdl_);
@@ -284,7 +283,7 @@ void Connection::send_frame(const std::string& frame) {
   session_.last_frame_bytes = frame.size();
 }
 
-void Connection::push_snapshot(const char* reason) {
+void Session::push_snapshot(const char* reason) {
   json snapshot = snapshot_json(*ctx_->world);
   session_.watched_tick = snapshot["tick"].get<Tick>();
   snapshot["push"] = "snapshot";
@@ -293,7 +292,7 @@ void Connection::push_snapshot(const char* reason) {
   session_.snapshot_bytes = session_.last_frame_bytes;
 }
 
-void Connection::watch(const Request& r) {
+void Session::watch(const Request& r) {
   const EncodedView& snapshot = snapshot_view(ctx_->world, session_.encoding);
   session_.watched_tick = snapshot.tick;
   if (!session_.watching) {
@@ -304,7 +303,7 @@ void Connection::watch(const Request& r) {
   session_.snapshot_bytes = session_.last_frame_bytes;
 }
 
-void Connection::handle(const std::string& frame, Clock::time_point arrived) {
+void Session::handle(const std::string& frame, Clock::time_point arrived) {
   ParseFailure failure;
   auto parsed = parse_request(frame, failure, session_.encoding);
   if (!parsed) return send(reply_error(failure.id, failure.code, failure.message));
@@ -314,16 +313,15 @@ void Connection::handle(const std::string& frame, Clock::time_point arrived) {
   // catches up.
   if (!session_.budget.take(arrived))
     return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
-  if (r.type == "hello") return hello(r);
-  if (!session_.greeted) return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
-  if (r.type == "login") return login(r);
+  if (!session_.greeted && r.type != "hello")
+    return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
   dispatch(r);
 }
 
 caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
                                 caf::actor acceptor, uint64_t id) {
   // The Connection lives as long as the broker's behavior (captured below).
-  auto conn = std::make_shared<Connection>(self, hdl, ctx, std::move(acceptor), id);
+  auto conn = std::make_shared<Session>(self, hdl, ctx, std::move(acceptor), id);
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   self->ack_writes(hdl, true);  // data_transferred_msg: how full the outbox is
   conn->schedule_idle_check();

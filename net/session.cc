@@ -7,6 +7,7 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <typeinfo>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -19,6 +20,7 @@
 #include "actors/errors.h"
 #include "actors/messages.h"
 #include "net/session.h"
+#include "net/frame_transport.h"
 #include "net/gateway_parts.h"
 #include "net/json_views.h"
 #include "net/protocol.h"
@@ -39,16 +41,23 @@ using budget_atom = caf::atom_constant<caf::atom("budget")>;
 // construction, dump and malloc). So the last tick's frame is kept per encoding; the entry holds the
 // change set, so that its address cannot be reused by another while it is
 // there.
-const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding) {
+// (The frame depends on the transport too: one entry per encoding and kind
+// of transport.)
+const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding,
+                               const Transport& transport) {
   struct Cached {
     ChangeSetPtr changes;
+    const std::type_info* transport = nullptr;
     std::string frame;
   };
-  thread_local Cached cache[2];
-  Cached& c = cache[encoding == Encoding::json ? 0 : 1];
-  if (c.changes != changes) {
-    c.frame = encode_frame(encode_payload(delta_json(*changes), encoding));
+  thread_local Cached cache[2][2];
+  Cached* slots = cache[encoding == Encoding::json ? 0 : 1];
+  const std::type_info& kind = typeid(transport);
+  Cached& c = slots[0].transport == &kind || !slots[0].transport ? slots[0] : slots[1];
+  if (c.changes != changes || c.transport != &kind) {
+    c.frame = transport.encode(encode_payload(delta_json(*changes), encoding), encoding);
     c.changes = changes;
+    c.transport = &kind;
   }
   return c.frame;
 }
@@ -58,17 +67,20 @@ const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding) {
 void Session::on_data(const std::vector<char>& buf) {
   if (session_.closed) return;
   session_.last_activity = Clock::now();
-  std::vector<std::string> frames;
-  if (!session_.decoder.feed(buf.data(), buf.size(), frames)) {
-    send(reply_error(nullptr, errc::kBadFrame,
-                     "frame of " + std::to_string(session_.decoder.announced_size()) +
-                         " bytes exceeds the maximum of " +
-                         std::to_string(ctx_->options.max_frame_bytes)));
-    return close("oversized frame");
+  std::vector<InMessage> messages;
+  const auto failed = transport_->feed(buf.data(), buf.size(), messages);
+  for (auto& m : messages) {
+    if (m.kind == InMessage::Kind::close) return close("closed by the client");
+    if (m.kind == InMessage::Kind::ping) {  // costs like a request; over the limit, no pong
+      if (session_.budget.take(session_.last_activity)) send_frame(transport_->pong(m.payload));
+      continue;
+    }
+    session_.deferred_bytes += held_cost(m.payload);
+    session_.deferred.push_back({std::move(m.payload), m.encoding, session_.last_activity});
   }
-  for (auto& frame : frames) {
-    session_.deferred_bytes += held_cost(frame);
-    session_.deferred.emplace_back(std::move(frame), session_.last_activity);
+  if (failed) {
+    send(reply_error(nullptr, errc::kBadFrame, failed->message));
+    return close("bad frame", failed->close_code, failed->message);
   }
   handle_deferred();
   // Requests keep coming while the replies are not read. Leaving them in
@@ -119,7 +131,7 @@ void Session::on_delta(const ChangeSetPtr& changes) {
                   session_.watched_tick + 1);
     return push_snapshot("resync");
   }
-  const std::string& frame = delta_frame(changes, session_.encoding);
+  const std::string& frame = delta_frame(changes, session_.encoding, *transport_);
   if (frame.size() > kMaxReplyFrameBytes) {  // never on a legal world (frame_codec.h)
     spdlog::error(
         "gateway: the delta of tick {} is {} bytes, over the frame limit; client {} "
@@ -211,8 +223,12 @@ void Session::on_shutdown() {
   close("server shutting down");
 }
 
-void Session::close(const char* why) {
+void Session::close(const char* why, uint16_t code, const std::string& reason) {
   spdlog::debug("gateway: closing a connection ({})", why);
+  if (!session_.closed) {
+    const std::string goodbye = transport_->closing(code, reason.empty() ? why : reason);
+    if (!goodbye.empty()) send_frame(goodbye);
+  }
   session_.closed = true;
   session_.deferred.clear();
   self_->flush(hdl_);
@@ -242,10 +258,10 @@ void Session::handle_deferred() {
       }
       return;
     }
-    auto [frame, arrived] = std::move(session_.deferred.front());
+    HeldRequest held = std::move(session_.deferred.front());
     session_.deferred.pop_front();
-    session_.deferred_bytes -= held_cost(frame);
-    handle(frame, arrived);
+    session_.deferred_bytes -= held_cost(held.payload);
+    handle(held.payload, held.encoding, held.arrived);
   }
 }
 
@@ -258,18 +274,19 @@ void Session::send(const json& doc) {
 void Session::send_payload(const std::string& payload, const json& id) {
   if (session_.closed) return;
   std::string frame;
-  if (payload.size() + kFrameHeaderBytes > kMaxReplyFrameBytes) {
+  if (payload.size() + transport_->overhead(payload.size()) > kMaxReplyFrameBytes) {
     spdlog::error(
         "gateway: a reply of {} bytes to client {} is over the limit of {}; an error "
         "is sent instead",
         payload.size(), id_, kMaxReplyFrameBytes);
-    frame = encode_frame(
+    frame = transport_->encode(
         encode_payload(reply_error(id, errc::kFailed,
                                    "the reply would be " + std::to_string(payload.size()) +
                                        " bytes, more than the protocol's maximum frame"),
-                       session_.encoding));
+                       session_.encoding),
+        session_.encoding);
   } else {
-    frame = encode_frame(payload);
+    frame = transport_->encode(payload, session_.encoding);
   }
   session_.budget.charge_reply(frame.size());
   send_frame(frame);
@@ -303,9 +320,10 @@ void Session::watch(const Request& r) {
   session_.snapshot_bytes = session_.last_frame_bytes;
 }
 
-void Session::handle(const std::string& frame, Clock::time_point arrived) {
+void Session::handle(const std::string& payload, std::optional<Encoding> encoding,
+                     Clock::time_point arrived) {
   ParseFailure failure;
-  auto parsed = parse_request(frame, failure, session_.encoding);
+  auto parsed = parse_request(payload, failure, encoding.value_or(session_.encoding));
   if (!parsed) return send(reply_error(failure.id, failure.code, failure.message));
   const Request& r = *parsed;
   // `arrived`: a request held while the client was behind counts against
@@ -321,7 +339,9 @@ void Session::handle(const std::string& frame, Clock::time_point arrived) {
 caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
                                 caf::actor acceptor, uint64_t id) {
   // The Connection lives as long as the broker's behavior (captured below).
-  auto conn = std::make_shared<Session>(self, hdl, ctx, std::move(acceptor), id);
+  auto conn =
+      std::make_shared<Session>(self, hdl, ctx, std::move(acceptor), id,
+                                std::make_unique<FrameTransport>(ctx->options.max_frame_bytes));
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   self->ack_writes(hdl, true);  // data_transferred_msg: how full the outbox is
   conn->schedule_idle_check();

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "actors/errors.h"
 #include "actors/messages.h"
 #include "net/frame_codec.h"
+#include "net/transport.h"
 #include "net/gateway_parts.h"
 #include "net/protocol.h"
 #include "net/request_table.h"
@@ -32,11 +35,17 @@ namespace hegemon::net {
 
 using nlohmann::json;
 
-// One session's state: framing, protocol state, rate limit.
+// A request read while the outbox was over its limit, with when it came.
+struct HeldRequest {
+  std::string payload;
+  std::optional<Encoding> encoding;  // the transport's word for it (InMessage)
+  Clock::time_point arrived;
+};
+
+// One session's state: protocol state, rate limit, outbox (the transport
+// keeps its own).
 struct SessionState {
-  explicit SessionState(const GatewayOptions& o)
-      : decoder(o.max_frame_bytes), budget(o.requests_per_second) {}
-  FrameDecoder decoder;
+  explicit SessionState(const GatewayOptions& o) : budget(o.requests_per_second) {}
   bool greeted = false;
   Encoding encoding = Encoding::json;  // chosen in the hello
   Role role = Role::none;
@@ -59,15 +68,17 @@ struct SessionState {
   uint64_t last_frame_bytes = 0;
   // Requests read while the outbox was over its limit, with when they came:
   // handled, in order, once the client has read what it was sent.
-  std::deque<std::pair<std::string, Clock::time_point>> deferred;
+  std::deque<HeldRequest> deferred;
   size_t deferred_bytes = 0;  // their cost (Session::held_cost)
   bool closed = false;
 };
 class Session {
  public:
+  // `transport`: how this connection's bytes become messages (net/transport.h).
   Session(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx, caf::actor acceptor,
-          uint64_t id)
-      : self_(self),
+          uint64_t id, std::unique_ptr<Transport> transport)
+      : transport_(std::move(transport)),
+        self_(self),
         hdl_(hdl),
         ctx_(std::move(ctx)),
         acceptor_(acceptor.address()),
@@ -107,7 +118,9 @@ class Session {
   // so, gets what was still to be sent, then the end of the stream.
   void on_shutdown();
 
-  void close(const char* why);
+  // Ends the connection; the transport says goodbye first if it can (a
+  // WebSocket close frame with `code` and `reason`, else `why`).
+  void close(const char* why, uint16_t code = 1000, const std::string& reason = {});
 
  private:
   // The configured limit, or twice the last snapshot if that is more: a
@@ -123,8 +136,8 @@ class Session {
 
   // What a held request costs: its bytes and its place in the queue, so that
   // a flood of empty frames is bounded too.
-  static size_t held_cost(const std::string& frame) {
-    return frame.size() + sizeof(std::pair<std::string, Clock::time_point>);
+  static size_t held_cost(const std::string& payload) {
+    return payload.size() + sizeof(HeldRequest);
   }
 
   // Handles the requests read so far, in order, while the outbox is within
@@ -143,7 +156,8 @@ class Session {
 
   void push_snapshot(const char* reason);
 
-  void handle(const std::string& frame, Clock::time_point arrived);
+  void handle(const std::string& payload, std::optional<Encoding> encoding,
+              Clock::time_point arrived);
 
   // Every failed login, with the peer's address: a flood costs 10 lines/s.
   void log_failed_login(const std::string& role, const std::string& why);
@@ -225,6 +239,7 @@ class Session {
     return refused ? errc::kRefused : errc::kFailed;
   }
 
+  std::unique_ptr<Transport> transport_;
   Broker* self_;
   caf::io::connection_handle hdl_;
   ContextPtr ctx_;

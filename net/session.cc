@@ -336,12 +336,8 @@ void Session::handle(const std::string& payload, std::optional<Encoding> encodin
   dispatch(r);
 }
 
-caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
-                                caf::actor acceptor, uint64_t id) {
-  // The Connection lives as long as the broker's behavior (captured below).
-  auto conn =
-      std::make_shared<Session>(self, hdl, ctx, std::move(acceptor), id,
-                                std::make_unique<FrameTransport>(ctx->options.max_frame_bytes));
+caf::behavior session_behavior(Broker* self, std::shared_ptr<Session> conn,
+                               caf::io::connection_handle hdl) {
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   self->ack_writes(hdl, true);  // data_transferred_msg: how full the outbox is
   conn->schedule_idle_check();
@@ -359,6 +355,16 @@ caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, Co
       [conn](revoked_atom) { conn->on_token_revoked(); },
       [conn](handed_back_atom, NationId nation) { conn->on_handed_back(nation); },
       [conn](rewound_atom, Tick) { conn->on_rollback(); },
+      [](head_timeout_atom) {},  // the WebSocket upgrade's, once upgraded
   };
+}
+
+caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
+                                caf::actor acceptor, uint64_t id) {
+  // The session lives as long as the broker's behavior (captured).
+  auto conn =
+      std::make_shared<Session>(self, hdl, ctx, std::move(acceptor), id,
+                                std::make_unique<FrameTransport>(ctx->options.max_frame_bytes));
+  return session_behavior(self, std::move(conn), hdl);
 }
 }  // namespace hegemon::net

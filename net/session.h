@@ -251,4 +251,8 @@ class Session {
   SessionState session_;
 };
 
+// The behaviour of a broker that holds `conn` on `hdl`, for every transport.
+caf::behavior session_behavior(Broker* self, std::shared_ptr<Session> conn,
+                               caf::io::connection_handle hdl);
+
 }  // namespace hegemon::net

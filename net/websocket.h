@@ -4,8 +4,8 @@
 // reassembled up to a maximum size (1009 beyond it, checked from the header
 // before the payload is buffered), and text messages must be valid UTF-8
 // (1007). Text messages carry the protocol's JSON, binary ones its
-// MessagePack. Not yet served on a port: the HTTP upgrade and the listener
-// are the next step of issue #16.
+// MessagePack. Served on `--http-port` after the HTTP upgrade
+// (net/websocket_broker.cc).
 #pragma once
 
 #include <cstdint>

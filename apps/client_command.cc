@@ -9,6 +9,7 @@
 
 #include "apps/cli.h"
 #include "net/client.h"
+#include "net/request_table.h"
 
 namespace hegemon {
 namespace {
@@ -21,44 +22,8 @@ const char* const kDescription =
     "Logs in with a token (--token, --token-file or $HEGEMON_TOKEN) as --role (admin, the\n"
     "default, or player), else as a spectator.";
 
-const char* const kCommands =
-    "Queries:\n"
-    "  status              date, tick, speed, nations, wars, commit latency, restarts\n"
-    "  province ID         one province\n"
-    "  nation ID           one nation\n"
-    "  army ID             one army\n"
-    "  war ID              one war, active or ended\n"
-    "  map                 owner and controller of every province\n"
-    "  events [FROM TO]    game events of those ticks (default: the last 30 days)\n"
-    "  wars-of NATION      every war a nation fought or fights\n"
-    "  province-at ID TICK who held a province after a tick\n"
-    "\n"
-    "Commands for your nation (a player's own; an admin names it with --nation N).\n"
-    "Each applies at the next tick; its outcome shows in that tick's events:\n"
-    "  declare-war NATION\n"
-    "  offer-peace white|win|concede   (win: you annex what you occupy; concede: they do)\n"
-    "  accept-peace        the enemy's standing offer\n"
-    "  recruit PROVINCE    a regiment, in a province you hold\n"
-    "  move-army ARMY P1 [P2...]   march along adjacent provinces\n"
-    "  set-tax 0..4\n"
-    "  set-player on|off   hand the nation to a player or back to the AI (admin)\n"
-    "\n"
-    "Administration:\n"
-    "  actors              every supervised actor (admin)\n"
-    "  pause | resume      (admin)\n"
-    "  speed 0..5|max      (admin)\n"
-    "  save                checkpoint the save (admin)\n"
-    "  save-as PATH        consistent copy of the live save, on the server's disk (admin)\n"
-    "  kill KIND [ID]      crash an actor: nation ID, war ID or persistence (admin)\n"
-    "  restart KIND [ID]   start a new incarnation of an actor (admin)\n"
-    "  shutdown            commit everything, checkpoint and stop the server (admin)\n"
-    "  clients             who is connected (admin)\n"
-    "  kick CLIENT         disconnect a client, by the id `clients` shows (admin)\n"
-    "  rollback TICK       back to an earlier tick, live; the game stays paused (admin)\n"
-    "  token issue player NATION | token issue admin   a new token, shown once (admin)\n"
-    "  token revoke ID | token list                    (admin)\n"
-    "  watch [N]           one line per committed tick (N ticks, or until interrupted)\n"
-    "\n"
+// After the commands, which net/request_table.cc lists (client_usage_text).
+const char* const kExitCodes =
     "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.";
 
 void print_human(const std::string& command, const nlohmann::json& r) {
@@ -167,9 +132,10 @@ int run_client(const std::vector<std::string>& args) {
   int port = 4242;
   bool as_json = false;
   bool msgpack = false;
+  bool list_requests = false;
   std::vector<std::string> words;
   auto app = cli::make_app("client", kDescription);
-  app->footer(kCommands);
+  app->footer(net::client_usage_text() + kExitCodes);
   app->add_option("--host", host, "the server's address");
   app->add_option("--port", port, "the server's gateway port")->check(cli::whole_number(1, 65535));
   auto* token_opt =
@@ -185,8 +151,14 @@ int run_client(const std::vector<std::string>& args) {
                          ->check(cli::whole_number(0, INT32_MAX));
   app->add_flag("--json", as_json, "print the result as JSON");
   app->add_flag("--msgpack", msgpack, "speak MessagePack on the wire instead of JSON");
+  app->add_flag("--requests", list_requests,
+                "print the server's table of requests as JSON (net/request_table.h) and exit");
   app->add_option("COMMAND", words, "the command and its arguments (below)");
   if (auto code = cli::parse(*app, args)) return *code;
+  if (list_requests) {
+    std::cout << net::request_table_json().dump(2) << "\n";
+    return 0;
+  }
   if (!token_file.empty()) {
     std::ifstream in(token_file);
     if (!in || !std::getline(in, token))
@@ -225,23 +197,25 @@ int run_client(const std::vector<std::string>& args) {
       return 2;
     }
     fields["speed"] = words[1];
-  } else if (command == "events" || command == "wars-of" || command == "province-at") {
-    const size_t want = command == "events"    ? (words.size() == 1 ? 1 : 3)
-                        : command == "wars-of" ? 2
-                                               : 3;
+  } else if (command == "events" || command == "wars-of" || command == "provinces-of" ||
+             command == "province-at") {
+    const size_t want = command == "events"        ? (words.size() == 1 ? 1 : 3)
+                        : command == "province-at" ? 3
+                                                   : 2;
     bool numeric = words.size() == want;
     for (size_t i = 1; numeric && i < words.size(); ++i)
       numeric = !words[i].empty() && words[i].find_first_not_of("0123456789") == std::string::npos;
     if (!numeric) {
       std::cerr
-          << "hegemon client: usage: events [FROM TO] | wars-of NATION | province-at ID TICK\n";
+          << "hegemon client: usage: events [FROM TO] | wars-of NATION | provinces-of NATION | "
+             "province-at ID TICK\n";
       return 2;
     }
     if (command == "events" && words.size() == 3) {
       fields["from"] = std::stoll(words[1]);
       fields["to"] = std::stoll(words[2]);
     }
-    if (command == "wars-of") fields["nation"] = std::stoll(words[1]);
+    if (command == "wars-of" || command == "provinces-of") fields["nation"] = std::stoll(words[1]);
     if (command == "province-at") {
       fields["province"] = std::stoll(words[1]);
       fields["tick"] = std::stoll(words[2]);

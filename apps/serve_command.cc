@@ -254,6 +254,7 @@ int run_serve(const std::vector<std::string>& args) {
   net::GatewayOptions gateway_options;
   gateway_options.host = cfg.host;
   gateway_options.port = static_cast<uint16_t>(cfg.port);
+  gateway_options.http_port = cfg.http_port;
   gateway_options.admin_token = *configured_token;  // besides the tokens in the save
   gateway_options.allow_spectators = cfg.spectators == "on";
   gateway_options.max_outbox_bytes = static_cast<size_t>(cfg.max_outbox_bytes);
@@ -270,6 +271,8 @@ int run_serve(const std::vector<std::string>& args) {
     return 1;
   }
   spdlog::info("gateway listening on {}:{}", cfg.host, gateway->port);
+  if (gateway->http_port >= 0)
+    spdlog::info("websocket listening on ws://{}:{}/ws", cfg.host, gateway->http_port);
   caf::actor metrics;
   if (cfg.metrics_port >= 0) {
     auto endpoint = net::start_metrics(sys, game->root, gateway->acceptor, cfg.host,

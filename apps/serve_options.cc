@@ -108,6 +108,9 @@ std::unique_ptr<CLI::App> make_serve_app(ServeSettings& s) {
   app->add_option("--metrics-port", s.metrics_port,
                   "serve Prometheus metrics at http://HOST:PORT/metrics; -1: off, 0: any free port")
       ->check(whole_number(-1, 65535));
+  app->add_option("--http-port", s.http_port,
+                  "WebSocket clients (RFC 6455, ws://HOST:PORT/ws); -1: off, 0: any free port")
+      ->check(whole_number(-1, 65535));
   app->add_option("--spectators", s.spectators,
                   "on: clients without a token may watch (read only); off: refused")
       ->check(cli::one_of({"on", "off"}));

@@ -1,5 +1,7 @@
 #include "net/gateway.h"
 
+#include <unistd.h>
+
 #include <map>
 #include <optional>
 #include <vector>
@@ -32,9 +34,17 @@ struct OpenConnection {
   bool watching = false;
 };
 
-caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPtr ctx) {
+caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, caf::io::doorman_ptr ws_door,
+                              ContextPtr ctx) {
   const caf::io::accept_handle listener = door->hdl();
   self->add_doorman(std::move(door));
+  // The WebSocket port's listener, if any: its connections start with the
+  // HTTP upgrade (net/websocket_broker.cc).
+  std::optional<caf::io::accept_handle> ws_listener;
+  if (ws_door) {
+    ws_listener = ws_door->hdl();
+    self->add_doorman(std::move(ws_door));
+  }
   // Open connections by client id: for the admin's list and kick, and to
   // close them all when the gateway is told to exit.
   auto open = std::make_shared<std::map<uint64_t, OpenConnection>>();
@@ -54,10 +64,11 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPt
     }
     if (*stopping && open->empty()) self->quit(**stopping);
   });
-  self->set_exit_handler([self, open, stopping, listener](caf::exit_msg& msg) {
+  self->set_exit_handler([self, open, stopping, listener, ws_listener](caf::exit_msg& msg) {
     if (*stopping) return;
     *stopping = msg.reason;
     self->close(listener);
+    if (ws_listener) self->close(*ws_listener);
     if (open->empty()) return self->quit(msg.reason);
     spdlog::debug("gateway: closing {} connections", open->size());
     for (const auto& [id, conn] : *open) self->send_exit(conn.broker, msg.reason);
@@ -80,9 +91,15 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPt
           self->close(msg.handle);
           return;
         }
+        const bool websocket = ws_listener && msg.source == *ws_listener;
         if (open->size() >= ctx->options.max_connections) {
-          const std::string frame = encode_frame(
-              reply_error(nullptr, errc::kFailed, "too many connections; try again later").dump());
+          const std::string frame =
+              websocket ? std::string(
+                              "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
+                              "Content-Length: 0\r\n\r\n")
+                        : encode_frame(reply_error(nullptr, errc::kFailed,
+                                                   "too many connections; try again later")
+                                           .dump());
           self->write(msg.handle, frame.size(), frame.data());
           self->flush(msg.handle);
           self->close(msg.handle);
@@ -95,8 +112,10 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, ContextPt
             self->remote_addr(msg.handle) + ":" + std::to_string(self->remote_port(msg.handle));
         entry.summary.role = "none";
         entry.since = Clock::now();
-        entry.broker =
-            self->fork(connection_broker, msg.handle, ctx, caf::actor_cast<caf::actor>(self), id);
+        entry.broker = websocket ? self->fork(websocket_broker, msg.handle, ctx,
+                                              caf::actor_cast<caf::actor>(self), id)
+                                 : self->fork(connection_broker, msg.handle, ctx,
+                                              caf::actor_cast<caf::actor>(self), id);
         self->monitor(entry.broker);
         open->emplace(id, std::move(entry));
       },
@@ -159,6 +178,17 @@ Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
   auto listening = open_listen_socket(options.host, options.port);
   if (!listening) return listening.status();
   auto& mm = sys.middleman();
+  caf::io::doorman_ptr ws_door;
+  int32_t http_port = -1;
+  if (options.http_port >= 0) {
+    auto ws = open_listen_socket(options.host, static_cast<uint16_t>(options.http_port));
+    if (!ws) {
+      ::close(listening->first);
+      return Status::error("--http-port: " + ws.status().message());
+    }
+    ws_door = guarded_doorman(sys, ws->first, "websocket");
+    http_port = ws->second;
+  }
   auto door = guarded_doorman(sys, listening->first, "gateway");
   auto logins = std::make_shared<LoginLimiter>(options.login_limits);
   auto ctx = std::make_shared<const GatewayContext>(
@@ -166,7 +196,8 @@ Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
                      std::move(logins), std::make_shared<HandedBack>()});
   Gateway gw;
   gw.port = listening->second;
-  gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), ctx);
+  gw.http_port = http_port;
+  gw.acceptor = mm.spawn_broker(acceptor_broker, std::move(door), std::move(ws_door), ctx);
   return gw;
 }
 

@@ -33,7 +33,10 @@ constexpr size_t kDefaultMaxOutboxBytes = 4 << 20;
 
 struct GatewayOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 4242;          // 0: any free port
+  uint16_t port = 4242;  // 0: any free port
+  // WebSocket (RFC 6455, upgrade on /ws) on its own port, bound to `host`;
+  // -1: off, 0: any free port.
+  int32_t http_port = -1;
   std::string admin_token;       // accepted for admin logins besides the save's tokens
   bool allow_spectators = true;  // read-only logins without a token
   size_t max_connections = 256;
@@ -85,7 +88,8 @@ using handed_back_atom = caf::atom_constant<caf::atom("handedback")>;
 
 struct Gateway {
   caf::actor acceptor;
-  uint16_t port = 0;  // the port actually bound
+  uint16_t port = 0;       // the port actually bound
+  int32_t http_port = -1;  // the WebSocket port bound; -1: off
 };
 
 // Binds host:port and starts accepting. `game` is the game supervisor;

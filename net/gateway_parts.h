@@ -1,5 +1,5 @@
 // The gateway's parts shared by its acceptor (net/gateway.cc) and its
-// connections (net/connection.cc): their context and the messages between
+// connections (net/session.cc): their context and the messages between
 // them. Not part of the gateway's interface (net/gateway.h).
 #pragma once
 
@@ -27,6 +27,8 @@ using session_atom = caf::atom_constant<caf::atom("session")>;
 // A connection tells the acceptor it watches: (watching, id).
 using watching_atom = caf::atom_constant<caf::atom("watching")>;
 using Clock = std::chrono::steady_clock;
+// A WebSocket connection's HTTP head took too long.
+using head_timeout_atom = caf::atom_constant<caf::atom("headtime")>;
 
 struct GatewayContext {
   caf::actor game;
@@ -39,8 +41,14 @@ struct GatewayContext {
 using ContextPtr = std::shared_ptr<const GatewayContext>;
 
 // One client's connection: framing, handshake, roles, rate limit, requests
-// (net/connection.cc). Forked by the acceptor for each new connection.
+// (net/session.cc). Forked by the acceptor for each new connection.
 caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
                                 caf::actor acceptor, uint64_t id);
+
+// The same on the WebSocket port (net/websocket_broker.cc): the HTTP/1.1
+// upgrade on /ws (its head at most 8 KiB and 10 s), then a session over
+// net/websocket.h.
+caf::behavior websocket_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
+                               caf::actor acceptor, uint64_t id);
 
 }  // namespace hegemon::net

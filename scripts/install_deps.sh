@@ -11,6 +11,7 @@ PACKAGES=(
   libbenchmark-dev  # only for bench/ (scripts/bench.sh); the build skips it when absent
   openssl stunnel4  # only for the TLS terminator test (docs/PROTOCOL.md, "TLS")
   python3-prometheus-client  # only for metrics_test.py: a real OpenMetrics parser
+  python3-websockets  # only for the WebSocket tests (issue #16): a client written by others
 )
 
 missing=()

@@ -166,15 +166,37 @@ def _watch(client, args):
     return 0
 
 
+# Every command of this client: the request type it sends and the fields its
+# arguments fill (net/request_table.cc is the server's list;
+# tests/clients/request_table_test.py checks that these agree with it).
+QUERIES = {
+    "status": ("status", []),
+    "province": ("province", ["province"]),
+    "nation": ("nation", ["nation"]),
+    "army": ("army", ["army"]),
+    "war": ("war", ["war"]),
+    "map": ("map", []),
+    "provinces-of": ("provinces_of", ["nation"]),
+    "wars-of": ("wars_of", ["nation"]),
+    "province-at": ("province_at", ["province", "tick"]),
+    "events": ("events", ["from", "to"]),  # both or neither
+    "watch": ("watch", []),                # [N]: how many ticks to print
+    "actors": ("actors", []),
+    "pause": ("pause", []),
+    "resume": ("resume", []),
+    "save": ("save", []),
+    "speed": ("speed", ["speed"]),         # 0..5 | max
+}
 # Commands for a nation: the request type and how to read the arguments.
 GAME_COMMANDS = {
     "declare-war": ("declare_war", ["target"]),
     "recruit": ("recruit", ["province"]),
     "set-tax": ("set_tax", ["level"]),
-    "offer-peace": ("offer_peace", None),   # white | win | concede
+    "offer-peace": ("offer_peace", ["terms"]),     # white | win | concede
     "accept-peace": ("accept_peace", []),
-    "move-army": ("move_army", None),       # ARMY P1 [P2 ...]
+    "move-army": ("move_army", ["army", "path"]),  # ARMY P1 [P2 ...]
 }
+COMMANDS = dict(QUERIES, **GAME_COMMANDS)
 
 
 def _command_fields(parser, command, words):
@@ -207,20 +229,23 @@ def main(argv=None):
                         help="connect with TLS (a server behind a TLS terminator)")
     parser.add_argument("--cafile", help="with --tls: the CA (or self-signed) certificate to trust")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
-    parser.add_argument("command", choices=["status", "province", "nation", "army", "war",
-                                            "actors", "pause", "resume", "save", "speed",
-                                            "watch"] + sorted(GAME_COMMANDS))
+    parser.add_argument("command", choices=sorted(COMMANDS))
     parser.add_argument("arguments", nargs="*",
                         help="an id, the speed, how many ticks to watch, or a command's arguments")
     args = parser.parse_args(argv)
 
     fields = {}
-    type_ = args.command
     words = args.arguments
-    if args.command in ("province", "nation", "army", "war"):
-        if len(words) != 1 or not words[0].isdigit():
-            parser.error(f"{args.command} needs a numeric id")
-        fields[args.command] = int(words[0])
+    type_, names = COMMANDS[args.command]
+    if args.command == "events":
+        if len(words) not in (0, 2) or not all(w.isdigit() for w in words):
+            parser.error("events takes no arguments or FROM TO")
+        fields = {name: int(w) for name, w in zip(names, words)}
+    elif args.command in ("province", "nation", "army", "war", "provinces-of", "wars-of",
+                          "province-at"):
+        if len(words) != len(names) or not all(w.isdigit() for w in words):
+            parser.error(f"{args.command} needs {len(names)} number(s): {' '.join(names).upper()}")
+        fields = {name: int(w) for name, w in zip(names, words)}
     elif args.command == "speed":
         if len(words) != 1:
             parser.error("speed needs 0..5 or max")

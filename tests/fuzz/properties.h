@@ -38,8 +38,8 @@ enum class RequestOutcome {
 };
 
 // One frame's payload through what the gateway does before it asks any actor
-// (Connection::handle in net/connection.cc, command in
-// net/connection_requests.cc): parse_request in the connection's encoding,
+// (Session::handle in net/session.cc, game_command in
+// net/session_requests.cc): parse_request in the connection's encoding,
 // the error reply it would send, and for a command type command_from_json.
 // Holds when a failure has a documented code and a message, a request has an
 // integer or string id, a string type and an object body, and every reply is

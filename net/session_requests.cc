@@ -1,7 +1,8 @@
-// The requests a client's connection answers (net/connection.h): the
-// handshake and login, commands, reads from the hot cache and the save, and
-// the admin requests, each checked against the session's role and turned
-// into a message to the game supervisor or answered at once.
+// The requests a session answers (net/session.h), one handler per row of
+// net/request_table.cc: the handshake and login, commands, reads from the
+// hot cache and the save, and the admin requests, each turned into a message
+// to the game supervisor or answered at once. dispatch() checks the row's
+// roles before any handler runs.
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -16,7 +17,7 @@
 #include "actors/game_speed.h"
 #include "actors/game_status.h"
 #include "actors/messages.h"
-#include "net/connection.h"
+#include "net/session.h"
 #include "net/gateway_parts.h"
 #include "net/json_views.h"
 #include "net/log_throttle.h"
@@ -44,7 +45,7 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-void Connection::hello(const Request& r) {
+void Session::hello(const Request& r) {
   auto version = int_field(r, "version");
   if (!version) return send(reply_error(r.id, errc::kBadRequest, version.status().message()));
   if (*version != kProtocolVersion) {
@@ -73,7 +74,7 @@ void Connection::hello(const Request& r) {
   session_.encoding = encoding;
 }
 
-void Connection::login(const Request& r) {
+void Session::login(const Request& r) {
   auto role = string_field(r, "role");
   if (!role) return send(reply_error(r.id, errc::kBadRequest, role.status().message()));
   json result;
@@ -126,7 +127,7 @@ void Connection::login(const Request& r) {
   send(reply_result(r.id, result));
 }
 
-void Connection::log_failed_login(const std::string& role, const std::string& why) {
+void Session::log_failed_login(const std::string& role, const std::string& why) {
   static LogThrottle failed_logins(10);  // every connection's
   uint64_t held_back = 0;
   if (!failed_logins.allow(held_back)) return;
@@ -137,7 +138,7 @@ void Connection::log_failed_login(const std::string& role, const std::string& wh
                  held_back);
 }
 
-void Connection::issue_token(const Request& r) {
+void Session::issue_token(const Request& r) {
   auto role = string_field(r, "role");
   if (!role || (*role != "admin" && *role != "player"))
     return send(reply_error(r.id, errc::kBadRequest, "\"role\" must be admin or player"));
@@ -163,13 +164,12 @@ void Connection::issue_token(const Request& r) {
       token_atom::value, role_text, nation, token_hash(token));
 }
 
-void Connection::command(const Request& r, CommandKind kind) {
+void Session::game_command(const Request& r) {
+  const CommandKind kind = *command_kind_from_name(r.type);  // the table's rows are kinds
   if (session_.role == Role::spectator)
     return send(reply_error(r.id, errc::kForbidden,
                             session_.demoted_because.empty() ? "spectators cannot give commands"
                                                              : session_.demoted_because));
-  if (kind == CommandKind::set_player && session_.role != Role::admin)
-    return send(reply_error(r.id, errc::kForbidden, "'set_player' needs the admin role"));
   auto parsed = command_from_json(kind, r.body);
   if (!parsed) return send(reply_error(r.id, errc::kBadRequest, parsed.status().message()));
   Command c = std::move(*parsed);
@@ -204,125 +204,122 @@ void Connection::command(const Request& r, CommandKind kind) {
       command_atom::value, c);
 }
 
-void Connection::dispatch(const Request& r) {
-  if (auto kind = command_kind_from_name(r.type)) {
+void Session::dispatch(const Request& r) {
+  const RequestSpec* spec = find_request(r.type);
+  if (!spec) return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
+  if (!allows(spec->roles, session_.role)) {
     if (session_.role == Role::none)
       return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
-    return command(r, *kind);
-  }
-  static const std::vector<std::string> kReads{"status",  "province", "nation",     "army",
-                                               "war",     "watch",    "map",        "provinces_of",
-                                               "wars_of", "events",   "province_at"};
-  static const std::vector<std::string> kAdmin{"actors",   "pause",       "resume",       "speed",
-                                               "save",     "save_as",     "kill",         "restart",
-                                               "shutdown", "token_issue", "token_revoke", "tokens",
-                                               "clients",  "kick",        "rollback"};
-  const bool read = std::find(kReads.begin(), kReads.end(), r.type) != kReads.end();
-  const bool admin = std::find(kAdmin.begin(), kAdmin.end(), r.type) != kAdmin.end();
-  if (!read && !admin)
-    return send(reply_error(r.id, errc::kUnknownType, "no request type '" + r.type + "'"));
-  if (session_.role == Role::none)
-    return send(reply_error(r.id, errc::kUnauthorized, "log in first"));
-  if (admin && session_.role != Role::admin)
+    // A spectator's command: refused with why it is one (demoted, say).
+    if (spec->group == RequestGroup::command && session_.role == Role::spectator)
+      return send(reply_error(r.id, errc::kForbidden,
+                              session_.demoted_because.empty() ? "spectators cannot give commands"
+                                                               : session_.demoted_because));
     return send(reply_error(r.id, errc::kForbidden, "'" + r.type + "' needs the admin role"));
-
-  if (r.type == "status") return status(r);
-  if (r.type == "province" || r.type == "nation" || r.type == "army" || r.type == "war")
-    return lookup(r);
-  if (r.type == "watch") return watch(r);
-  if (r.type == "map" || r.type == "provinces_of") return from_cache(r);
-  if (r.type == "wars_of" || r.type == "events" || r.type == "province_at") return from_save(r);
-  if (r.type == "actors")
-    return ask_game<std::vector<ActorInfo>>(
-        r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
-  auto ok = [](caf::ok_atom&) { return json{{"ok", true}}; };
-  if (r.type == "pause") return ask_game<caf::ok_atom>(r, ok, pause_atom::value);
-  if (r.type == "resume") return ask_game<caf::ok_atom>(r, ok, resume_atom::value);
-  if (r.type == "save") return ask_game<caf::ok_atom>(r, ok, checkpt_atom::value);
-  if (r.type == "save_as") {
-    auto path = string_field(r, "path");
-    if (!path) return send(reply_error(r.id, errc::kBadRequest, path.status().message()));
-    return ask_game<caf::ok_atom>(r, ok, save_as_atom::value, *path);
   }
-  if (r.type == "kill" || r.type == "restart") {
-    auto key = actor_key(r);
-    if (!key) return send(reply_error(r.id, errc::kBadRequest, key.status().message()));
-    spdlog::warn("gateway: admin {} of {}", r.type, key->to_string());
-    if (r.type == "kill")
-      return ask_game<caf::ok_atom>(r, ok, kill_atom::value, *key,
-                                    std::string("killed by an admin"));
-    auto restarted = [](caf::actor&, uint64_t& generation) {
-      return json{{"generation", generation}};
-    };
-    return ask_game2(r, restarted, restart_atom::value, *key);
-  }
-  if (r.type == "clients" || r.type == "kick") return manage_clients(r);
-  if (r.type == "rollback") {
-    auto tick = int_field(r, "tick");
-    if (!tick) return send(reply_error(r.id, errc::kBadRequest, tick.status().message()));
-    spdlog::warn("gateway: an admin rolls the game back to tick {}", *tick);
-    // No timeout: a rollback replays up to a snapshot interval of ticks,
-    // and a client that gave up and asked again would only be refused.
-    auto id = r.id;
-    auto* self = this;
-    self_->request(ctx_->game, caf::infinite, rollback_atom::value, *tick)
-        .then(
-            [self, id](Tick t) {
-              self->send(reply_result(id, {{"tick", t}, {"speed", "paused"}}));
-            },
-            [self, id](caf::error& err) {
-              self->send(reply_error(id, error_code(err), describe(err)));
-            });
-    return;
-  }
-  if (r.type == "token_issue") return issue_token(r);
-  if (r.type == "token_revoke") {
-    auto id = int_field(r, "token_id");
-    if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
-    auto* self = this;
-    const int64_t token = *id;
-    auto revoked = [self, token](caf::ok_atom&) {
-      self->self_->send(self->acceptor(), revoked_atom::value, token);  // its sessions end
-      return json{{"ok", true}};
-    };
-    return ask_game<caf::ok_atom>(r, revoked, revoke_atom::value, token);
-  }
-  if (r.type == "tokens") {
-    return ask_game<std::vector<TokenRecord>>(
-        r,
-        [](std::vector<TokenRecord>& list) {
-          json out = json::array();
-          for (const auto& t : list)
-            out.push_back({{"token_id", t.id},
-                           {"role", t.role},
-                           {"nation", t.nation},
-                           {"created_at", t.created_at},
-                           {"revoked", t.revoked_at != 0}});
-          return out;
-        },
-        tokens_atom::value);
-  }
-  if (r.type == "shutdown") {
-    spdlog::warn("gateway: an admin asked to shut the server down");
-    // The answer comes once every tick is committed and the save checkpointed.
-    return ask_game<Tick>(
-        r,
-        [](Tick& t) {
-          return json{{"committed_tick", t}};
-        },
-        stop_atom::value);
-  }
-  if (r.type == "speed") {
-    auto speed_text = string_field(r, "speed");
-    auto speed = speed_text ? parse_speed(*speed_text) : std::nullopt;
-    if (!speed)
-      return send(
-          reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
-    return ask_game<caf::ok_atom>(r, ok, speed_atom::value, *speed);
-  }
+  (this->*(spec->handler))(r);
 }
 
-void Connection::status(const Request& r) {
+namespace {
+json ok_json(caf::ok_atom&) { return json{{"ok", true}}; }
+}  // namespace
+
+void Session::list_actors(const Request& r) {
+  ask_game<std::vector<ActorInfo>>(
+      r, [](std::vector<ActorInfo>& a) { return actors_json(a); }, list_atom::value);
+}
+
+void Session::simple_admin(const Request& r) {
+  if (r.type == "pause") return ask_game<caf::ok_atom>(r, ok_json, pause_atom::value);
+  if (r.type == "resume") return ask_game<caf::ok_atom>(r, ok_json, resume_atom::value);
+  ask_game<caf::ok_atom>(r, ok_json, checkpt_atom::value);  // save
+}
+
+void Session::save_as(const Request& r) {
+  auto path = string_field(r, "path");
+  if (!path) return send(reply_error(r.id, errc::kBadRequest, path.status().message()));
+  ask_game<caf::ok_atom>(r, ok_json, save_as_atom::value, *path);
+}
+
+void Session::kill_or_restart(const Request& r) {
+  auto key = actor_key(r);
+  if (!key) return send(reply_error(r.id, errc::kBadRequest, key.status().message()));
+  spdlog::warn("gateway: admin {} of {}", r.type, key->to_string());
+  if (r.type == "kill")
+    return ask_game<caf::ok_atom>(r, ok_json, kill_atom::value, *key,
+                                  std::string("killed by an admin"));
+  auto restarted = [](caf::actor&, uint64_t& generation) {
+    return json{{"generation", generation}};
+  };
+  ask_game2(r, restarted, restart_atom::value, *key);
+}
+
+void Session::rollback(const Request& r) {
+  auto tick = int_field(r, "tick");
+  if (!tick) return send(reply_error(r.id, errc::kBadRequest, tick.status().message()));
+  spdlog::warn("gateway: an admin rolls the game back to tick {}", *tick);
+  // No timeout: a rollback replays up to a snapshot interval of ticks,
+  // and a client that gave up and asked again would only be refused.
+  auto id = r.id;
+  auto* self = this;
+  self_->request(ctx_->game, caf::infinite, rollback_atom::value, *tick)
+      .then(
+          [self, id](Tick t) {
+            self->send(reply_result(id, {{"tick", t}, {"speed", "paused"}}));
+          },
+          [self, id](caf::error& err) {
+            self->send(reply_error(id, error_code(err), describe(err)));
+          });
+}
+
+void Session::revoke_token(const Request& r) {
+  auto id = int_field(r, "token_id");
+  if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
+  auto* self = this;
+  const int64_t token = *id;
+  auto revoked = [self, token](caf::ok_atom&) {
+    self->self_->send(self->acceptor(), revoked_atom::value, token);  // its sessions end
+    return json{{"ok", true}};
+  };
+  ask_game<caf::ok_atom>(r, revoked, revoke_atom::value, token);
+}
+
+void Session::list_tokens(const Request& r) {
+  ask_game<std::vector<TokenRecord>>(
+      r,
+      [](std::vector<TokenRecord>& list) {
+        json out = json::array();
+        for (const auto& t : list)
+          out.push_back({{"token_id", t.id},
+                         {"role", t.role},
+                         {"nation", t.nation},
+                         {"created_at", t.created_at},
+                         {"revoked", t.revoked_at != 0}});
+        return out;
+      },
+      tokens_atom::value);
+}
+
+void Session::shutdown(const Request& r) {
+  spdlog::warn("gateway: an admin asked to shut the server down");
+  // The answer comes once every tick is committed and the save checkpointed.
+  ask_game<Tick>(
+      r,
+      [](Tick& t) {
+        return json{{"committed_tick", t}};
+      },
+      stop_atom::value);
+}
+
+void Session::set_speed(const Request& r) {
+  auto speed_text = string_field(r, "speed");
+  auto speed = speed_text ? parse_speed(*speed_text) : std::nullopt;
+  if (!speed)
+    return send(reply_error(r.id, errc::kBadRequest, "\"speed\" must be \"0\"..\"5\" or \"max\""));
+  ask_game<caf::ok_atom>(r, ok_json, speed_atom::value, *speed);
+}
+
+void Session::status(const Request& r) {
   auto id = r.id;
   auto* self = this;
   auto failed = [self, id](caf::error& err) {
@@ -343,7 +340,7 @@ void Connection::status(const Request& r) {
           failed);
 }
 
-void Connection::manage_clients(const Request& r) {
+void Session::manage_clients(const Request& r) {
   auto id = r.id;
   auto* self = this;
   if (r.type == "kick") {
@@ -381,7 +378,7 @@ void Connection::manage_clients(const Request& r) {
           });
 }
 
-void Connection::lookup(const Request& r) {
+void Session::lookup(const Request& r) {
   auto id = id_field(r, r.type.c_str());  // {"type": "province", "province": 12}
   if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
   const int32_t v = *id;
@@ -395,7 +392,7 @@ void Connection::lookup(const Request& r) {
   send(reply_result(r.id, found));
 }
 
-void Connection::from_cache(const Request& r) {
+void Session::from_cache(const Request& r) {
   const World& world = *ctx_->world;
   if (r.type == "map") {  // owner and controller of every province
     const EncodedView& map = map_view(ctx_->world, session_.encoding);
@@ -408,7 +405,7 @@ void Connection::from_cache(const Request& r) {
   send(reply_result(r.id, *world.provinces_of(*nation)));
 }
 
-void Connection::from_save(const Request& r) {
+void Session::from_save(const Request& r) {
   SaveReader& save = *ctx_->save;
   const Tick now = ctx_->world->meta().tick;
   if (r.type == "events") {  // {"from": T1, "to": T2}, both optional: the last 30 days
@@ -471,7 +468,7 @@ void Connection::from_save(const Request& r) {
   send(reply_result(r.id, out));
 }
 
-Result<ActorKey> Connection::actor_key(const Request& r) {
+Result<ActorKey> Session::actor_key(const Request& r) {
   auto kind_text = string_field(r, "kind");
   if (!kind_text) return kind_text.status();
   auto kind = kind_from_name(*kind_text);

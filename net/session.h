@@ -1,16 +1,17 @@
-// One client's connection to the gateway: the Connection a broker forked by
-// the acceptor holds (net/connection.cc: framing, outbox, watching, the
-// session's life) and the requests it answers (net/connection_requests.cc:
-// handshake, login, commands, reads, admin requests, each turned into a
-// message to the game supervisor or answered from the hot cache and the
-// save). Internal to net/; connection_broker (net/gateway_parts.h) is the
-// way in.
+// One client's session with the gateway, shared by every transport: the
+// handshake, login, role and nation, the rate limit, the outbox and its
+// limits, watching, idling and closing (net/session.cc), and the handlers of
+// the requests (net/session_requests.cc), which net/request_table.cc lists
+// with the roles allowed to make them. Internal to net/; connection_broker
+// (net/gateway_parts.h) is the way in.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,8 +24,10 @@
 #include "actors/errors.h"
 #include "actors/messages.h"
 #include "net/frame_codec.h"
+#include "net/transport.h"
 #include "net/gateway_parts.h"
 #include "net/protocol.h"
+#include "net/request_table.h"
 #include "net/request_budget.h"
 #include "state/command.h"
 
@@ -32,22 +35,17 @@ namespace hegemon::net {
 
 using nlohmann::json;
 
-enum class Role { none, spectator, player, admin };
+// A request read while the outbox was over its limit, with when it came.
+struct HeldRequest {
+  std::string payload;
+  std::optional<Encoding> encoding;  // the transport's word for it (InMessage)
+  Clock::time_point arrived;
+};
 
-inline const char* role_name(Role r) {
-  switch (r) {
-    case Role::admin: return "admin";
-    case Role::player: return "player";
-    case Role::spectator: return "spectator";
-    default: return "none";
-  }
-}
-
-// One client's session: framing, protocol state, rate limit.
-struct Session {
-  explicit Session(const GatewayOptions& o)
-      : decoder(o.max_frame_bytes), budget(o.requests_per_second) {}
-  FrameDecoder decoder;
+// One session's state: protocol state, rate limit, outbox (the transport
+// keeps its own).
+struct SessionState {
+  explicit SessionState(const GatewayOptions& o) : budget(o.requests_per_second) {}
   bool greeted = false;
   Encoding encoding = Encoding::json;  // chosen in the hello
   Role role = Role::none;
@@ -70,15 +68,17 @@ struct Session {
   uint64_t last_frame_bytes = 0;
   // Requests read while the outbox was over its limit, with when they came:
   // handled, in order, once the client has read what it was sent.
-  std::deque<std::pair<std::string, Clock::time_point>> deferred;
-  size_t deferred_bytes = 0;  // their cost (Connection::held_cost)
+  std::deque<HeldRequest> deferred;
+  size_t deferred_bytes = 0;  // their cost (Session::held_cost)
   bool closed = false;
 };
-class Connection {
+class Session {
  public:
-  Connection(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx, caf::actor acceptor,
-             uint64_t id)
-      : self_(self),
+  // `transport`: how this connection's bytes become messages (net/transport.h).
+  Session(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx, caf::actor acceptor,
+          uint64_t id, std::unique_ptr<Transport> transport)
+      : transport_(std::move(transport)),
+        self_(self),
         hdl_(hdl),
         ctx_(std::move(ctx)),
         acceptor_(acceptor.address()),
@@ -118,7 +118,9 @@ class Connection {
   // so, gets what was still to be sent, then the end of the stream.
   void on_shutdown();
 
-  void close(const char* why);
+  // Ends the connection; the transport says goodbye first if it can (a
+  // WebSocket close frame with `code` and `reason`, else `why`).
+  void close(const char* why, uint16_t code = 1000, const std::string& reason = {});
 
  private:
   // The configured limit, or twice the last snapshot if that is more: a
@@ -134,8 +136,8 @@ class Connection {
 
   // What a held request costs: its bytes and its place in the queue, so that
   // a flood of empty frames is bounded too.
-  static size_t held_cost(const std::string& frame) {
-    return frame.size() + sizeof(std::pair<std::string, Clock::time_point>);
+  static size_t held_cost(const std::string& payload) {
+    return payload.size() + sizeof(HeldRequest);
   }
 
   // Handles the requests read so far, in order, while the outbox is within
@@ -154,45 +156,55 @@ class Connection {
 
   void push_snapshot(const char* reason);
 
-  // Hot join: the current state now, then one delta per committed tick.
-  void watch(const Request& r);
-
-  void handle(const std::string& frame, Clock::time_point arrived);
-
-  void hello(const Request& r);
-
-  void login(const Request& r);
+  void handle(const std::string& payload, std::optional<Encoding> encoding,
+              Clock::time_point arrived);
 
   // Every failed login, with the peer's address: a flood costs 10 lines/s.
   void log_failed_login(const std::string& role, const std::string& why);
 
-  // Admin: a new token for a player's nation (or another admin). The token is
-  // shown in this reply only; the save keeps its hash.
-  void issue_token(const Request& r);
-
-  // A command for a nation: a player's own, or any nation's ("nation" field)
-  // for an admin. Answered once the game has scheduled it, with the tick it
-  // applies at; its outcome shows in that tick's events.
-  void command(const Request& r, CommandKind kind);
-
-  // Requests a logged-in client may make; `admin` marks the admin-only ones.
+  // Checks the request's row in the table (net/request_table.h): does it
+  // exist, may this session's role make it; then calls its handler.
   void dispatch(const Request& r);
 
+ public:
+  // The handlers of net/request_table.cc's rows (net/session_requests.cc).
+  // Each answers `r` (now or when the game has answered) with a result or
+  // an error; the table has checked the role already.
+  void hello(const Request& r);
+  void login(const Request& r);
   // The game's status and the gateway's client count.
   void status(const Request& r);
-
-  // Admin: who is connected, and disconnecting one of them.
-  void manage_clients(const Request& r);
-
+  // province, nation, army, war: one entity from the hot cache.
   void lookup(const Request& r);
-
-  // Lists answered from the hot cache.
+  // Lists answered from the hot cache: map, provinces_of.
   void from_cache(const Request& r);
-
   // History, answered from the save on the gateway's read-only connection
   // (WAL readers never block the persistence actor's commits).
   void from_save(const Request& r);
+  // Hot join: the current state now, then one delta per committed tick.
+  void watch(const Request& r);
+  // A command for a nation (its kind is the request type): a player's own,
+  // or any nation's ("nation" field) for an admin. Answered once the game
+  // has scheduled it, with the tick it applies at; its outcome shows in
+  // that tick's events.
+  void game_command(const Request& r);
+  void list_actors(const Request& r);
+  // pause, resume, save: answered {"ok": true}.
+  void simple_admin(const Request& r);
+  void set_speed(const Request& r);
+  void save_as(const Request& r);
+  void kill_or_restart(const Request& r);
+  void shutdown(const Request& r);
+  void rollback(const Request& r);
+  // Admin: a new token for a player's nation (or another admin). The token is
+  // shown in this reply only; the save keeps its hash.
+  void issue_token(const Request& r);
+  void revoke_token(const Request& r);
+  void list_tokens(const Request& r);
+  // Admin: who is connected, and disconnecting one of them.
+  void manage_clients(const Request& r);
 
+ private:
   // {"kind": "nation", "id": 12} (id omitted for persistence).
   static Result<ActorKey> actor_key(const Request& r);
 
@@ -227,6 +239,7 @@ class Connection {
     return refused ? errc::kRefused : errc::kFailed;
   }
 
+  std::unique_ptr<Transport> transport_;
   Broker* self_;
   caf::io::connection_handle hdl_;
   ContextPtr ctx_;
@@ -235,7 +248,11 @@ class Connection {
   caf::actor acceptor() const { return caf::actor_cast<caf::actor>(acceptor_); }
   caf::actor_addr acceptor_;
   uint64_t id_;
-  Session session_;
+  SessionState session_;
 };
+
+// The behaviour of a broker that holds `conn` on `hdl`, for every transport.
+caf::behavior session_behavior(Broker* self, std::shared_ptr<Session> conn,
+                               caf::io::connection_handle hdl);
 
 }  // namespace hegemon::net

@@ -1,13 +1,13 @@
-// One client's connection to the gateway (net/gateway.h): a broker forked
-// by the acceptor (net/gateway.cc), with its session: framing, the outbox
-// and its limits, watching, idling and closing. The requests it answers are
-// in net/connection_requests.cc; net/connection.h declares both halves.
+// One client's session with the gateway (net/session.h): the outbox and its
+// limits, watching, idling and closing, and the connection broker that holds
+// it. The requests it answers are in net/session_requests.cc.
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <typeinfo>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -19,7 +19,8 @@
 #include "actors/atoms.h"
 #include "actors/errors.h"
 #include "actors/messages.h"
-#include "net/connection.h"
+#include "net/session.h"
+#include "net/frame_transport.h"
 #include "net/gateway_parts.h"
 #include "net/json_views.h"
 #include "net/protocol.h"
@@ -40,36 +41,46 @@ using budget_atom = caf::atom_constant<caf::atom("budget")>;
 // construction, dump and malloc). So the last tick's frame is kept per encoding; the entry holds the
 // change set, so that its address cannot be reused by another while it is
 // there.
-const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding) {
+// (The frame depends on the transport too: one entry per encoding and kind
+// of transport.)
+const std::string& delta_frame(const ChangeSetPtr& changes, Encoding encoding,
+                               const Transport& transport) {
   struct Cached {
     ChangeSetPtr changes;
+    const std::type_info* transport = nullptr;
     std::string frame;
   };
-  thread_local Cached cache[2];
-  Cached& c = cache[encoding == Encoding::json ? 0 : 1];
-  if (c.changes != changes) {
-    c.frame = encode_frame(encode_payload(delta_json(*changes), encoding));
+  thread_local Cached cache[2][2];
+  Cached* slots = cache[encoding == Encoding::json ? 0 : 1];
+  const std::type_info& kind = typeid(transport);
+  Cached& c = slots[0].transport == &kind || !slots[0].transport ? slots[0] : slots[1];
+  if (c.changes != changes || c.transport != &kind) {
+    c.frame = transport.encode(encode_payload(delta_json(*changes), encoding), encoding);
     c.changes = changes;
+    c.transport = &kind;
   }
   return c.frame;
 }
 
 }  // namespace
 
-void Connection::on_data(const std::vector<char>& buf) {
+void Session::on_data(const std::vector<char>& buf) {
   if (session_.closed) return;
   session_.last_activity = Clock::now();
-  std::vector<std::string> frames;
-  if (!session_.decoder.feed(buf.data(), buf.size(), frames)) {
-    send(reply_error(nullptr, errc::kBadFrame,
-                     "frame of " + std::to_string(session_.decoder.announced_size()) +
-                         " bytes exceeds the maximum of " +
-                         std::to_string(ctx_->options.max_frame_bytes)));
-    return close("oversized frame");
+  std::vector<InMessage> messages;
+  const auto failed = transport_->feed(buf.data(), buf.size(), messages);
+  for (auto& m : messages) {
+    if (m.kind == InMessage::Kind::close) return close("closed by the client");
+    if (m.kind == InMessage::Kind::ping) {  // costs like a request; over the limit, no pong
+      if (session_.budget.take(session_.last_activity)) send_frame(transport_->pong(m.payload));
+      continue;
+    }
+    session_.deferred_bytes += held_cost(m.payload);
+    session_.deferred.push_back({std::move(m.payload), m.encoding, session_.last_activity});
   }
-  for (auto& frame : frames) {
-    session_.deferred_bytes += held_cost(frame);
-    session_.deferred.emplace_back(std::move(frame), session_.last_activity);
+  if (failed) {
+    send(reply_error(nullptr, errc::kBadFrame, failed->message));
+    return close("bad frame", failed->close_code, failed->message);
   }
   handle_deferred();
   // Requests keep coming while the replies are not read. Leaving them in
@@ -91,7 +102,7 @@ void Connection::on_data(const std::vector<char>& buf) {
   }
 }
 
-void Connection::on_delta(const ChangeSetPtr& changes) {
+void Session::on_delta(const ChangeSetPtr& changes) {
   if (!session_.watching || changes->tick() <= session_.watched_tick) return;
   if (session_.resync_pending) {  // dropping until the outbox drains
     ++session_.dropped;
@@ -120,7 +131,7 @@ void Connection::on_delta(const ChangeSetPtr& changes) {
                   session_.watched_tick + 1);
     return push_snapshot("resync");
   }
-  const std::string& frame = delta_frame(changes, session_.encoding);
+  const std::string& frame = delta_frame(changes, session_.encoding, *transport_);
   if (frame.size() > kMaxReplyFrameBytes) {  // never on a legal world (frame_codec.h)
     spdlog::error(
         "gateway: the delta of tick {} is {} bytes, over the frame limit; client {} "
@@ -132,7 +143,7 @@ void Connection::on_delta(const ChangeSetPtr& changes) {
   send_frame(frame);
 }
 
-void Connection::on_transferred(uint64_t remaining) {
+void Session::on_transferred(uint64_t remaining) {
   session_.outbox = remaining;
   if (session_.closed || remaining > outbox_limit() / 4) return;
   if (session_.resync_pending) {
@@ -151,12 +162,12 @@ void Connection::on_transferred(uint64_t remaining) {
   }
 }
 
-void Connection::on_budget() {
+void Session::on_budget() {
   session_.budget_timer = false;
   handle_deferred();
 }
 
-void Connection::on_idle_check() {
+void Session::on_idle_check() {
   const auto idle = Clock::now() - session_.last_activity;
   if (idle >= ctx_->options.idle_timeout) {
     send(reply_error(nullptr, errc::kFailed, "idle timeout"));
@@ -165,26 +176,26 @@ void Connection::on_idle_check() {
   schedule_idle_check();
 }
 
-void Connection::schedule_idle_check() {
+void Session::schedule_idle_check() {
   self_->delayed_send(
       self_, std::min<Clock::duration>(ctx_->options.idle_timeout, std::chrono::seconds(5)),
       idle_atom::value);
 }
 
-void Connection::on_rollback() {
+void Session::on_rollback() {
   if (!session_.watching) return;
   session_.resync_pending = false;
   push_snapshot("rollback");
 }
 
-void Connection::on_token_revoked() {
+void Session::on_token_revoked() {
   spdlog::info("gateway: client {} ({}) disconnected: its token {} was revoked", id_, peer(),
                session_.token_id);
   send(reply_error(nullptr, errc::kUnauthorized, "your token was revoked by an admin"));
   close("token revoked");
 }
 
-void Connection::on_handed_back(NationId nation) {
+void Session::on_handed_back(NationId nation) {
   if (session_.role != Role::player || session_.nation != nation) return;
   const std::string why = "nation " + std::to_string(nation) +
                           " was handed back to the AI by an admin; log in again with a "
@@ -201,19 +212,23 @@ void Connection::on_handed_back(NationId nation) {
   send({{"push", "demoted"}, {"role", role_name(session_.role)}, {"reason", why}});
 }
 
-void Connection::on_kick() {
+void Session::on_kick() {
   spdlog::info("gateway: client {} disconnected by an admin", id_);
   send(reply_error(nullptr, errc::kFailed, "disconnected by an admin"));
   close("kicked");
 }
 
-void Connection::on_shutdown() {
+void Session::on_shutdown() {
   send(reply_error(nullptr, errc::kFailed, "server shutting down"));
   close("server shutting down");
 }
 
-void Connection::close(const char* why) {
+void Session::close(const char* why, uint16_t code, const std::string& reason) {
   spdlog::debug("gateway: closing a connection ({})", why);
+  if (!session_.closed) {
+    const std::string goodbye = transport_->closing(code, reason.empty() ? why : reason);
+    if (!goodbye.empty()) send_frame(goodbye);
+  }
   session_.closed = true;
   session_.deferred.clear();
   self_->flush(hdl_);
@@ -233,7 +248,7 @@ void Connection::close(const char* why) {
   self_->quit();
 }
 
-void Connection::handle_deferred() {
+void Session::handle_deferred() {
   while (!session_.deferred.empty() && !session_.closed && session_.outbox <= outbox_limit()) {
     const auto wait = session_.budget.debt_wait(Clock::now());
     if (wait.count() > 0) {
@@ -243,40 +258,41 @@ void Connection::handle_deferred() {
       }
       return;
     }
-    auto [frame, arrived] = std::move(session_.deferred.front());
+    HeldRequest held = std::move(session_.deferred.front());
     session_.deferred.pop_front();
-    session_.deferred_bytes -= held_cost(frame);
-    handle(frame, arrived);
+    session_.deferred_bytes -= held_cost(held.payload);
+    handle(held.payload, held.encoding, held.arrived);
   }
 }
 
-void Connection::send(const json& doc) {
+void Session::send(const json& doc) {
   if (session_.closed) return;
   send_payload(encode_payload(doc, session_.encoding),
                doc.contains("id") ? doc["id"] : json(nullptr));
 }
 
-void Connection::send_payload(const std::string& payload, const json& id) {
+void Session::send_payload(const std::string& payload, const json& id) {
   if (session_.closed) return;
   std::string frame;
-  if (payload.size() + kFrameHeaderBytes > kMaxReplyFrameBytes) {
+  if (payload.size() + transport_->overhead(payload.size()) > kMaxReplyFrameBytes) {
     spdlog::error(
         "gateway: a reply of {} bytes to client {} is over the limit of {}; an error "
         "is sent instead",
         payload.size(), id_, kMaxReplyFrameBytes);
-    frame = encode_frame(
+    frame = transport_->encode(
         encode_payload(reply_error(id, errc::kFailed,
                                    "the reply would be " + std::to_string(payload.size()) +
                                        " bytes, more than the protocol's maximum frame"),
-                       session_.encoding));
+                       session_.encoding),
+        session_.encoding);
   } else {
-    frame = encode_frame(payload);
+    frame = transport_->encode(payload, session_.encoding);
   }
   session_.budget.charge_reply(frame.size());
   send_frame(frame);
 }
 
-void Connection::send_frame(const std::string& frame) {
+void Session::send_frame(const std::string& frame) {
   if (session_.closed) return;
   self_->write(hdl_, frame.size(), frame.data());
   self_->flush(hdl_);
@@ -284,7 +300,7 @@ void Connection::send_frame(const std::string& frame) {
   session_.last_frame_bytes = frame.size();
 }
 
-void Connection::push_snapshot(const char* reason) {
+void Session::push_snapshot(const char* reason) {
   json snapshot = snapshot_json(*ctx_->world);
   session_.watched_tick = snapshot["tick"].get<Tick>();
   snapshot["push"] = "snapshot";
@@ -293,7 +309,7 @@ void Connection::push_snapshot(const char* reason) {
   session_.snapshot_bytes = session_.last_frame_bytes;
 }
 
-void Connection::watch(const Request& r) {
+void Session::watch(const Request& r) {
   const EncodedView& snapshot = snapshot_view(ctx_->world, session_.encoding);
   session_.watched_tick = snapshot.tick;
   if (!session_.watching) {
@@ -304,9 +320,10 @@ void Connection::watch(const Request& r) {
   session_.snapshot_bytes = session_.last_frame_bytes;
 }
 
-void Connection::handle(const std::string& frame, Clock::time_point arrived) {
+void Session::handle(const std::string& payload, std::optional<Encoding> encoding,
+                     Clock::time_point arrived) {
   ParseFailure failure;
-  auto parsed = parse_request(frame, failure, session_.encoding);
+  auto parsed = parse_request(payload, failure, encoding.value_or(session_.encoding));
   if (!parsed) return send(reply_error(failure.id, failure.code, failure.message));
   const Request& r = *parsed;
   // `arrived`: a request held while the client was behind counts against
@@ -314,16 +331,13 @@ void Connection::handle(const std::string& frame, Clock::time_point arrived) {
   // catches up.
   if (!session_.budget.take(arrived))
     return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
-  if (r.type == "hello") return hello(r);
-  if (!session_.greeted) return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
-  if (r.type == "login") return login(r);
+  if (!session_.greeted && r.type != "hello")
+    return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
   dispatch(r);
 }
 
-caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
-                                caf::actor acceptor, uint64_t id) {
-  // The Connection lives as long as the broker's behavior (captured below).
-  auto conn = std::make_shared<Connection>(self, hdl, ctx, std::move(acceptor), id);
+caf::behavior session_behavior(Broker* self, std::shared_ptr<Session> conn,
+                               caf::io::connection_handle hdl) {
   self->configure_read(hdl, caf::io::receive_policy::at_most(64 * 1024));
   self->ack_writes(hdl, true);  // data_transferred_msg: how full the outbox is
   conn->schedule_idle_check();
@@ -341,6 +355,16 @@ caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, Co
       [conn](revoked_atom) { conn->on_token_revoked(); },
       [conn](handed_back_atom, NationId nation) { conn->on_handed_back(nation); },
       [conn](rewound_atom, Tick) { conn->on_rollback(); },
+      [](head_timeout_atom) {},  // the WebSocket upgrade's, once upgraded
   };
+}
+
+caf::behavior connection_broker(Broker* self, caf::io::connection_handle hdl, ContextPtr ctx,
+                                caf::actor acceptor, uint64_t id) {
+  // The session lives as long as the broker's behavior (captured).
+  auto conn =
+      std::make_shared<Session>(self, hdl, ctx, std::move(acceptor), id,
+                                std::make_unique<FrameTransport>(ctx->options.max_frame_bytes));
+  return session_behavior(self, std::move(conn), hdl);
 }
 }  // namespace hegemon::net

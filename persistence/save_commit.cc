@@ -12,6 +12,7 @@
 #include "persistence/row_codec.h"
 #include "persistence/snapshot_codec.h"
 #include "persistence/token_origin.h"
+#include "persistence/tuning_rows.h"
 #include "persistence/world_reader.h"
 #include "state/game_date.h"
 #include "state/state_hash.h"
@@ -261,6 +262,9 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
     status = s.run();
     if (!status.ok()) return status.with_context(what + ": insert game row");
   }
+  // The balance it runs with, fixed for the game's life (persistence/tuning_rows.h).
+  status = write_tuning_rows(db_, map.tuning());
+  if (!status.ok()) return status.with_context(what);
   status = write_tick(stmts_.insert_tick, world.meta.tick, date, hash);
   if (!status.ok()) return status.with_context(what + ": insert ticks row");
   // The starting world itself, so a replay never depends on regenerating it.

@@ -6,6 +6,7 @@
 
 #include "state/hash_hex.h"
 #include "persistence/row_codec.h"
+#include "persistence/tuning_rows.h"
 #include "state/state_hash.h"
 #include "state/world_check.h"
 #include "state/world_limits.h"
@@ -165,7 +166,10 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
     }
   }
 
-  world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info));
+  Result<Tuning> tuning = read_tuning_rows(db, what);
+  if (!tuning.ok()) return tuning.status();
+  world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info),
+                                         *tuning);
   // The hash proves only that the tables agree with the hash stored beside
   // them, which whoever edits the tables can store too: a world the game
   // cannot run is refused whatever its hash.

@@ -255,6 +255,7 @@ int run_serve(const std::vector<std::string>& args) {
   gateway_options.host = cfg.host;
   gateway_options.port = static_cast<uint16_t>(cfg.port);
   gateway_options.http_port = cfg.http_port;
+  gateway_options.http_origin = cfg.http_origin;
   gateway_options.admin_token = *configured_token;  // besides the tokens in the save
   gateway_options.allow_spectators = cfg.spectators == "on";
   gateway_options.max_outbox_bytes = static_cast<size_t>(cfg.max_outbox_bytes);
@@ -272,7 +273,8 @@ int run_serve(const std::vector<std::string>& args) {
   }
   spdlog::info("gateway listening on {}:{}", cfg.host, gateway->port);
   if (gateway->http_port >= 0)
-    spdlog::info("websocket listening on ws://{}:{}/ws", cfg.host, gateway->http_port);
+    spdlog::info("websocket listening on ws://{}:{}/ws; map at http://{}:{}/, console at /admin",
+                 cfg.host, gateway->http_port, cfg.host, gateway->http_port);
   caf::actor metrics;
   if (cfg.metrics_port >= 0) {
     auto endpoint = net::start_metrics(sys, game->root, gateway->acceptor, cfg.host,

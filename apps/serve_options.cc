@@ -109,8 +109,12 @@ std::unique_ptr<CLI::App> make_serve_app(ServeSettings& s) {
                   "serve Prometheus metrics at http://HOST:PORT/metrics; -1: off, 0: any free port")
       ->check(whole_number(-1, 65535));
   app->add_option("--http-port", s.http_port,
-                  "WebSocket clients (RFC 6455, ws://HOST:PORT/ws); -1: off, 0: any free port")
+                  "the map (/), the console (/admin) and WebSocket clients (ws://HOST:PORT/ws); "
+                  "-1: off, 0: any free port")
       ->check(whole_number(-1, 65535));
+  app->add_option("--http-origin", s.http_origin,
+                  "the only Origin allowed to open a browser WebSocket (e.g. "
+                  "https://game.example.com); default: the pages' own origin");
   app->add_option("--spectators", s.spectators,
                   "on: clients without a token may watch (read only); off: refused")
       ->check(cli::one_of({"on", "off"}));

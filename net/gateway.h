@@ -37,6 +37,12 @@ struct GatewayOptions {
   // WebSocket (RFC 6455, upgrade on /ws) on its own port, bound to `host`;
   // -1: off, 0: any free port.
   int32_t http_port = -1;
+  // The Origin a browser's WebSocket must come from (`--http-origin`, e.g.
+  // "https://game.example.com"); empty: the page's own origin, i.e. an Origin
+  // whose host:port is the request's Host. A request without Origin is not
+  // from a browser page and is let through: Origin is a defence against other
+  // sites' pages driving a visitor's browser, not an authentication.
+  std::string http_origin;
   std::string admin_token;       // accepted for admin logins besides the save's tokens
   bool allow_spectators = true;  // read-only logins without a token
   size_t max_connections = 256;

@@ -1,7 +1,9 @@
 // A connection on the WebSocket port: the HTTP/1.1 upgrade on /ws, then the
-// same session as on the TCP port over net/websocket.h. The HTTP head is
-// bounded (8 KiB, 10 s); anything but a WebSocket upgrade of /ws gets 404
-// or 400 and the connection closes.
+// same session as on the TCP port over net/websocket.h; or one of the
+// embedded pages (web/assets.h). The HTTP head is bounded (8 KiB, 10 s);
+// a page, or anything that is neither a page nor a WebSocket upgrade of /ws
+// (404, 400; 403 for a browser WebSocket from another origin), is answered
+// and the connection closes.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -15,6 +17,7 @@
 #include "net/gateway_parts.h"
 #include "net/session.h"
 #include "net/websocket.h"
+#include "web/assets.h"
 
 namespace hegemon::net {
 namespace {
@@ -46,15 +49,40 @@ std::string http_error(const char* status, const std::string& why) {
          std::to_string(why.size() + 1) + "\r\n\r\n" + why + "\n";
 }
 
-Upgrade upgrade(const std::string& head) {
+// A page from web/ (GET / and /admin, their scripts and styles), with the
+// headers that confine it (web::security_headers()); the connection closes
+// after it, as a page is one request.
+std::string page_response(const web::Asset& page) {
+  return std::string("HTTP/1.1 200 OK\r\nContent-Type: ") + std::string(page.content_type) +
+         "\r\nContent-Length: " + std::to_string(page.body.size()) + "\r\n" +
+         std::string(web::security_headers()) + "Connection: close\r\n\r\n" +
+         std::string(page.body);
+}
+
+// Whether a browser page from `origin` may open a WebSocket here: the
+// configured origin, or by default the origin the Host header names (the
+// pages' own, whatever scheme a TLS proxy in front adds). No Origin header:
+// not a page in a browser (browsers always send it on a WebSocket), so no
+// other site can be acting through a visitor's browser and its tokens.
+bool origin_allowed(const std::string& origin, const std::string& host,
+                    const std::string& configured) {
+  if (origin.empty()) return true;
+  if (!configured.empty()) return origin == configured;
+  return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
+}
+
+Upgrade upgrade(const std::string& head, const std::string& allowed_origin) {
   const auto line_end = head.find("\r\n");
   const std::string request_line = head.substr(0, line_end);
   if (request_line.rfind("GET ", 0) != 0 || request_line.size() < 13 ||
       request_line.compare(request_line.size() - 9, 9, " HTTP/1.1") != 0)
     return {false, http_error("400 Bad Request", "expected GET ... HTTP/1.1")};
   const std::string target = request_line.substr(4, request_line.size() - 13);
-  if (target != "/ws") return {false, http_error("404 Not Found", "only /ws is served here")};
-  std::string key, version, upgrade_header, connection;
+  if (target != "/ws") {
+    if (const web::Asset* page = web::find_asset(target)) return {false, page_response(*page)};
+    return {false, http_error("404 Not Found", "the map is /, the console /admin, clients /ws")};
+  }
+  std::string key, version, upgrade_header, connection, origin, host;
   size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
   while (pos < head.size()) {
     auto end = head.find("\r\n", pos);
@@ -69,12 +97,16 @@ Upgrade upgrade(const std::string& head) {
     if (name == "sec-websocket-version") version = value;
     if (name == "upgrade") upgrade_header = lower(value);
     if (name == "connection") connection = lower(value);
+    if (name == "origin") origin = value;
+    if (name == "host") host = value;
   }
   if (upgrade_header != "websocket" || connection.find("upgrade") == std::string::npos ||
       key.size() != 24 || version != "13")
     return {false, http_error("400 Bad Request",
                               "a WebSocket upgrade needs Upgrade: websocket, Connection: "
                               "Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13")};
+  if (!origin_allowed(origin, host, allowed_origin))
+    return {false, http_error("403 Forbidden", "WebSocket from another origin refused")};
   return {true,
           "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
           "Upgrade\r\nSec-WebSocket-Accept: " +
@@ -107,7 +139,7 @@ caf::behavior websocket_broker(Broker* self, caf::io::connection_handle hdl, Con
             refuse(http_error("431 Request Header Fields Too Large", "the head is over 8 KiB"));
           return;
         }
-        const Upgrade u = upgrade(head->substr(0, end));
+        const Upgrade u = upgrade(head->substr(0, end), ctx->options.http_origin);
         if (!u.ok) return refuse(u.response);
         self->write(hdl, u.response.size(), u.response.data());
         self->flush(hdl);

@@ -12,6 +12,7 @@ PACKAGES=(
   openssl stunnel4  # only for the TLS terminator test (docs/PROTOCOL.md, "TLS")
   python3-prometheus-client  # only for metrics_test.py: a real OpenMetrics parser
   python3-websockets  # only for the WebSocket tests (issue #16): a client written by others
+  chromium  # only for browser_test: the pages in a real browser, driven headless
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "rules/tick.h"
+#include "persistence/save_file.h"
 #include "rules/world_gen.h"
 #include "state/tuning.h"
 #include "state/world.h"
@@ -153,4 +154,111 @@ CAF_TEST(a game with an override diverges while the default one keeps its hash) 
   // Tick 0 is the same world: the Tuning is an input, not part of the hash.
   CAF_CHECK_EQUAL(generate_world(test::small_world(7), modded).meta.state_hash,
                   generate_world(test::small_world(7)).meta.state_hash);
+}
+
+// ---- the Tuning in the save (schema/007_tuning.sql, persistence/tuning_rows.h) ----
+
+namespace {
+
+// A new save holding a small world generated with `tuning`; its path.
+std::string save_with(const test::TempDir& dir, const Tuning& tuning) {
+  const std::string path = dir.file("tuned.db");
+  auto save = SaveFile::open(path);
+  CAF_REQUIRE(save.ok());
+  CAF_REQUIRE((*save)->create_world(generate_world(test::small_world(7), tuning)).ok());
+  return path;
+}
+
+// Why the save at `path` does not load ("" if it does).
+std::string load_error(const std::string& path) {
+  auto save = SaveFile::open(path);
+  if (!save.ok()) return save.status().message();
+  auto world = (*save)->load_world();
+  return world.ok() ? std::string() : world.status().message();
+}
+
+}  // namespace
+
+CAF_TEST(a save keeps the Tuning its game was created with) {
+  test::TempDir dir;
+  Tuning tuned;
+  CAF_REQUIRE(!set_tuning_value(tuned, "move_days_hills", 12));
+  CAF_REQUIRE(!set_tuning_value(tuned, "recruit_cost", 95));
+  const std::string path = save_with(dir, tuned);
+  CAF_CHECK_EQUAL(test::query_int(path, "SELECT count(*) FROM tuning"),
+                  static_cast<int64_t>(tuning_fields().size()));
+  auto save = SaveFile::open(path);
+  CAF_REQUIRE(save.ok());
+  auto world = (*save)->load_world();
+  CAF_REQUIRE(world.ok());
+  CAF_CHECK(world->map->tuning() == tuned);
+  CAF_CHECK(world->map->tuning() != Tuning{});
+}
+
+CAF_TEST(a save without tuning rows runs with the compiled defaults) {
+  test::TempDir dir;
+  Tuning tuned;
+  CAF_REQUIRE(!set_tuning_value(tuned, "dice_bonus", 7));
+  const std::string path = save_with(dir, tuned);
+  test::exec_sql(path, "DELETE FROM tuning");  // as a save migrated from version 6 holds
+  auto save = SaveFile::open(path);
+  CAF_REQUIRE(save.ok());
+  auto world = (*save)->load_world();
+  CAF_REQUIRE(world.ok());
+  CAF_CHECK(world->map->tuning() == Tuning{});
+}
+
+CAF_TEST(hostile tuning rows refuse the save and name the row) {
+  struct Case {
+    const char* what;
+    const char* sql;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"unknown name", "INSERT INTO tuning VALUES ('free_money', 1)", "unknown tuning value name"},
+      {"out of range", "UPDATE tuning SET value = 0 WHERE name = 'income_divisor'",
+       "outside 1..1000"},
+      {"huge value", "UPDATE tuning SET value = 9223372036854775807 WHERE name = 'dice_sides'",
+       "outside 1..100"},
+      {"broken relation",
+       "UPDATE tuning SET value = 95 WHERE name = 'peace_offer_score'",
+       "peace_offer_score must not exceed forced_peace_score"},
+      {"many rows",
+       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+       "INSERT INTO tuning SELECT 'x' || i, 1 FROM n",
+       "tuning"},
+  };
+  for (const Case& c : cases) {
+    CAF_MESSAGE(c.what);
+    test::TempDir dir;
+    const std::string path = save_with(dir, Tuning{});
+    test::exec_sql(path, c.sql);
+    const std::string error = load_error(path);
+    CAF_CHECK(error.find("table tuning") != std::string::npos);
+    CAF_CHECK(error.find(c.expected) != std::string::npos);
+    if (error.find(c.expected) == std::string::npos) CAF_MESSAGE("got: " << error);
+  }
+}
+
+CAF_TEST(a text value in the tuning table is refused though the table is STRICT) {
+  // STRICT stops SQLite from storing text in an INTEGER column, but a save is
+  // written by whoever sent it: rewrite the declaration, then store text.
+  test::TempDir dir;
+  const std::string path = save_with(dir, Tuning{});
+  test::exec_sql(path,
+                 "PRAGMA writable_schema = ON;"
+                 "UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')') "
+                 "WHERE name = 'tuning';"
+                 "PRAGMA writable_schema = OFF;");
+  test::exec_sql(path, "UPDATE tuning SET value = 'lots' WHERE name = 'recruit_cost'");
+  CAF_REQUIRE_EQUAL(test::query_text(path, "SELECT typeof(value) FROM tuning "
+                                           "WHERE name = 'recruit_cost'"),
+                    "text");
+  const std::string error = load_error(path);
+  // Refused either way: by the schema check (the declaration is not the
+  // one migrations made) or, past it, by the row's type.
+  const bool by_type = error.find("recruit_cost") != std::string::npos &&
+                       error.find("not an integer") != std::string::npos;
+  CAF_CHECK(by_type || error.find("schema") != std::string::npos);
+  CAF_MESSAGE("refused with: " << error);
 }

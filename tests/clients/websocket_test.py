@@ -44,11 +44,12 @@ async def ask(ws, id_, type_, **fields):
             return reply
 
 
-def raw_upgrade(port, path="/ws"):
+def raw_upgrade(port, path="/ws", host="x", origin=None):
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall((f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    origin_line = f"Origin: {origin}\r\n" if origin is not None else ""
+    s.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               f"{origin_line}Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
     head = b""
     while b"\r\n\r\n" not in head:
         chunk = s.recv(4096)
@@ -142,10 +143,25 @@ async def session(ws_port):
             check(got == code, f"{name}: closed with {got}, not {code}")
             check((await ask(ws, 7, "status"))["result"]["tick"] >= 0,
                   f"after {name} the other client got no answer")
-        for path, status_code in (("/", "404"), ("/wss", "404")):
+        for path, status_code in (("/wss", "404"), ("/../CMakeLists.txt", "404"),
+                                  ("/", "200"), ("/admin", "200")):
             s, head = raw_upgrade(ws_port, path)
             s.close()
             check(f" {status_code} " in head.split("\r\n")[0], f"GET {path}: {head}")
+            if status_code == "200":
+                check("Content-Security-Policy: default-src 'none'; script-src 'self'" in head,
+                      f"GET {path} without its Content-Security-Policy: {head}")
+        # Origin: a page of another site may not open a WebSocket here (it would
+        # act with whatever the visitor's browser holds); the pages' own may.
+        here = f"127.0.0.1:{ws_port}"
+        for origin, host, expected in (("http://evil.example", here, "403"),
+                                       (f"http://{here}.evil.example", here, "403"),
+                                       ("null", here, "403"),
+                                       (f"http://{here}", here, "101"),
+                                       (None, here, "101")):
+            s, head = raw_upgrade(ws_port, "/ws", host=host, origin=origin)
+            s.close()
+            check(f" {expected} " in head.split("\r\n")[0], f"Origin {origin}: {head}")
         s = socket.create_connection(("127.0.0.1", ws_port), timeout=10)
         s.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\n\r\n")
         check(b" 400 " in s.recv(4096).split(b"\r\n")[0], "a plain GET /ws is no 400")

@@ -55,7 +55,7 @@ struct SaveOptions {
   bool create_if_missing = true;  // else a missing file is an error
   // The SQLite VFS the save (and any copy written from it) is opened with, by
   // its registered name; empty: SQLite's default. Tests inject I/O faults
-  // through a VFS of their own (tests/faulty_vfs.h); the binary never sets it.
+  // through a VFS of their own (persistence/testing/faulty_vfs.h); the binary never sets it.
   std::string vfs;
   // The host's token key file (token_key.h); empty: default_token_key_path().
   std::string token_key_path;

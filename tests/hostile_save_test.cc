@@ -1,7 +1,8 @@
-// A save is untrusted input: each test here builds a hostile save itself (with
-// the raw SQLite API, as its author would with sqlite3) and checks that every
-// way Hegemon opens a save refuses it with an error naming what is wrong, and
-// leaves the file byte for byte as it was. Also the defences of every
+// A save is untrusted input: each test here builds a hostile save itself
+// (through a raw connection, persistence/testing/raw_database.h, as its author
+// would with sqlite3) and checks that every way Hegemon opens a save refuses
+// it with an error naming what is wrong, and leaves the file byte for byte as
+// it was. Also the defences of every
 // connection (persistence/connection_guard.h), a foreign -wal
 // (save_precheck.h) and FIFOs (regular_file.h, through the binary). Tokens
 // that come with a save: tests/token_seal_test.cc.
@@ -10,7 +11,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -171,7 +171,7 @@ CAF_TEST(every connection refuses attach triggers views and schema writes) {
       "CREATE TABLE t (x INTEGER); CREATE TABLE log (x INTEGER);"
       " CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.x); END;"
       " CREATE VIEW v AS SELECT x FROM t");
-  auto db = Database::open(path, SQLITE_OPEN_READWRITE);
+  auto db = Database::open(path, test::kOpenReadWrite);
   CAF_REQUIRE(db.ok());
   CAF_CHECK(!db->exec("ATTACH '" + dir.file("other.db") + "' AS other").ok());
   CAF_CHECK(!exists(dir.file("other.db")));
@@ -191,7 +191,7 @@ CAF_TEST(every connection refuses attach triggers views and schema writes) {
 // ---- item 3: bounded time ----
 
 CAF_TEST(a runaway statement is stopped by the step time limit) {
-  auto db = Database::open(":memory:", SQLITE_OPEN_READWRITE);
+  auto db = Database::open(":memory:", test::kOpenReadWrite);
   CAF_REQUIRE(db.ok());
   db->set_step_time_limit(std::chrono::milliseconds(200));
   auto count = db->query_int64(
@@ -206,7 +206,7 @@ CAF_TEST(a runaway statement is stopped by the step time limit) {
 }
 
 CAF_TEST(interrupt_running_statements stops a running statement and no later one) {
-  auto db = Database::open(":memory:", SQLITE_OPEN_READWRITE);
+  auto db = Database::open(":memory:", test::kOpenReadWrite);
   CAF_REQUIRE(db.ok());
   db->set_step_time_limit(std::chrono::milliseconds(0));  // only the interrupt can stop it
   std::atomic<bool> done{false};
@@ -240,16 +240,13 @@ CAF_TEST(a save with a foreign wal next to it is refused byte for byte untouched
   // The other save's WAL, as a running server would leave it: changes not
   // yet checkpointed.
   {
-    sqlite3* db = nullptr;
-    CAF_REQUIRE_EQUAL(sqlite3_open(other.c_str(), &db), SQLITE_OK);
-    CAF_REQUIRE_EQUAL(sqlite3_exec(db,
-                                   "PRAGMA wal_autocheckpoint = 0;"
-                                   " UPDATE provinces SET development = development + 1;"
-                                   " UPDATE nations SET treasury = treasury + 1",
-                                   nullptr, nullptr, nullptr),
-                      SQLITE_OK);
-    fs::copy_file(other + "-wal", save + "-wal");
-    sqlite3_close(db);
+    auto db = test::RawDatabase::open(other);
+    CAF_REQUIRE(db.ok());
+    CAF_REQUIRE(db->exec("PRAGMA wal_autocheckpoint = 0;"
+                         " UPDATE provinces SET development = development + 1;"
+                         " UPDATE nations SET treasury = treasury + 1")
+                    .ok());
+    fs::copy_file(other + "-wal", save + "-wal");  // while the connection holds it open
   }
   CAF_REQUIRE(fs::file_size(save + "-wal") > 0);
   const std::string before = test::read_file(save);
@@ -302,13 +299,14 @@ CAF_TEST(the wal of our own crashed writer is recovered) {
 // transaction; a child process does it and _exits without committing.
 // The child's side of leave_hot_journal: args are the path and the SQL.
 int die_in_transaction(const std::vector<std::string>& args) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open(args.at(0).c_str(), &db) != SQLITE_OK) return 2;
+  auto db = test::RawDatabase::open(args.at(0));
+  if (!db.ok()) return 2;
   // A one-page cache spills the transaction's pages into the file itself.
   const std::string script =
       "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 1; BEGIN; " + args.at(1);
-  if (sqlite3_exec(db, script.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) return 3;
-  return 0;  // the role exits without COMMIT or close: the journal stays hot
+  if (!db->exec(script).ok()) return 3;
+  db->abandon();  // the role exits without COMMIT or close: the journal stays hot
+  return 0;
 }
 const test::ChildRole kDieInTransaction("die-in-transaction", &die_in_transaction);
 

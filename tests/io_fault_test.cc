@@ -26,9 +26,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 
-#include "faulty_vfs.h"
+#include "persistence/testing/faulty_vfs.h"
 #include "persistence/save_reader.h"
 #include "rules/tick.h"
 #include "rules/world_gen.h"
@@ -233,13 +232,13 @@ CAF_TEST(the faulty VFS fails exactly the calls it is asked to and nothing else)
   FaultyVfs& vfs = FaultyVfs::instance();
   vfs.clear();
   test::TempDir dir;
-  auto db = Database::open(dir.file("t.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                           FaultyVfs::kName);
+  auto db =
+      Database::open(dir.file("t.db"), test::kOpenReadWrite | test::kOpenCreate, FaultyVfs::kName);
   CAF_REQUIRE(db.ok());
   CAF_REQUIRE(db->exec("CREATE TABLE t (x INTEGER)").ok());
   const test::VfsCounts before = vfs.counts();
   // Once: the next write to the database file fails, the one after does not.
-  vfs.arm({VfsOp::write, 1, SQLITE_FULL, false, test::kMainDbFile});
+  vfs.arm({VfsOp::write, 1, test::VfsError::full, false, test::kMainDbFile});
   Status full = db->exec("INSERT INTO t VALUES (1)");
   CAF_CHECK(!full.ok() && full.is_io_error());
   CAF_CHECK_EQUAL(full.message(), "database or disk is full");
@@ -247,7 +246,7 @@ CAF_TEST(the faulty VFS fails exactly the calls it is asked to and nothing else)
   CAF_CHECK_EQUAL(vfs.counts().faults, before.faults + 1);
   CAF_CHECK_GREATER(vfs.counts().writes, before.writes);
   // Sticky: every sync fails until cleared; the message says what failed.
-  vfs.arm({VfsOp::sync, 1, SQLITE_IOERR_FSYNC, true, test::kAnyFile});
+  vfs.arm({VfsOp::sync, 1, test::VfsError::ioerr_fsync, true, test::kAnyFile});
   for (int i = 0; i < 3; ++i) {
     Status failed = db->exec("INSERT INTO t VALUES (3)");
     CAF_CHECK(failed.is_io_error());
@@ -259,20 +258,20 @@ CAF_TEST(the faulty VFS fails exactly the calls it is asked to and nothing else)
   CAF_REQUIRE(rows.ok());
   CAF_CHECK_EQUAL(*rows, int64_t{2});  // the failed ones rolled back
   // The 2nd open from now fails, with the errno a real disk would leave.
-  vfs.arm({VfsOp::open, 2, SQLITE_CANTOPEN, false, test::kMainDbFile});
+  vfs.arm({VfsOp::open, 2, test::VfsError::cantopen, false, test::kMainDbFile});
   CAF_CHECK(
-      Database::open(dir.file("a.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, FaultyVfs::kName)
+      Database::open(dir.file("a.db"), test::kOpenReadWrite | test::kOpenCreate, FaultyVfs::kName)
           .ok());
-  auto refused = Database::open(dir.file("b.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                FaultyVfs::kName);
+  auto refused =
+      Database::open(dir.file("b.db"), test::kOpenReadWrite | test::kOpenCreate, FaultyVfs::kName);
   CAF_REQUIRE(!refused.ok());
   CAF_CHECK(refused.status().is_io_error());
   CAF_CHECK(refused.status().message().find("unable to open database file (Permission denied)") !=
             std::string::npos);
   vfs.clear();
   // Other connections never see it.
-  vfs.arm({VfsOp::write, 1, SQLITE_FULL, true, test::kAnyFile});
-  CAF_CHECK(Database::open(dir.file("c.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+  vfs.arm({VfsOp::write, 1, test::VfsError::full, true, test::kAnyFile});
+  CAF_CHECK(Database::open(dir.file("c.db"), test::kOpenReadWrite | test::kOpenCreate)
                 ->exec("CREATE TABLE t (x INTEGER)")
                 .ok());
   vfs.clear();
@@ -285,7 +284,7 @@ CAF_TEST(the disk full in the middle of a commit pauses the game and a retry los
   set_speed(kMaxSpeed);
   run_until([&] { return published->ticks.size() >= 10; });
   // The 3rd WAL write from now: in the middle of the next commit.
-  vfs.arm({VfsOp::write, 3, SQLITE_FULL, false, test::kWalFile});
+  vfs.arm({VfsOp::write, 3, test::VfsError::full, false, test::kWalFile});
   run_until_faults(1);
   settle();
   GameStatus s = status_now();
@@ -306,7 +305,7 @@ CAF_TEST(an I / O error on every write is retried with growing intervals until i
   start_io(o);
   set_speed(kMaxSpeed);
   run_until([&] { return published->ticks.size() >= 5; });
-  vfs.arm({VfsOp::write, 1, SQLITE_IOERR_WRITE, true, test::kWalFile});
+  vfs.arm({VfsOp::write, 1, test::VfsError::ioerr_write, true, test::kWalFile});
   // When each attempt met the disk, on the test clock.
   std::vector<caf::actor_clock::time_point> attempts;
   int64_t seen = vfs.counts().faults;
@@ -353,7 +352,7 @@ CAF_TEST(a failed sync pauses the game and a restart finds the save whole) {
   start_io(options(30, Synchronous::full));
   set_speed(kMaxSpeed);
   run_until([&] { return published->ticks.size() >= 8; });
-  vfs.arm({VfsOp::sync, 1, SQLITE_IOERR_FSYNC, true, test::kWalFile});
+  vfs.arm({VfsOp::sync, 1, test::VfsError::ioerr_fsync, true, test::kWalFile});
   run_until_faults(3);  // the commit, the pause incident, the first retry
   settle();
   const GameStatus s = status_now();
@@ -392,8 +391,8 @@ CAF_TEST(a WAL that cannot be opened again keeps the game paused until it can) {
   run_until([&] { return published->ticks.size() >= 6; });
   // One failed commit; after it persistence reopens the save, and from then
   // on the WAL file cannot be opened.
-  vfs.arm({VfsOp::write, 1, SQLITE_IOERR_WRITE, false, test::kWalFile});
-  vfs.arm({VfsOp::open, 1, SQLITE_CANTOPEN, true, test::kWalFile});
+  vfs.arm({VfsOp::write, 1, test::VfsError::ioerr_write, false, test::kWalFile});
+  vfs.arm({VfsOp::open, 1, test::VfsError::cantopen, true, test::kWalFile});
   run_until([&] { return log_count("retry 2 of the commit") > 0; });
   settle();
   const GameStatus s = status_now();
@@ -412,7 +411,7 @@ CAF_TEST(persistence that cannot open the save at start waits for the disk) {
   // The save is created and checked by start_game; the persistence actor's
   // own open (its main file) then fails until the fault clears.
   start_io(options(20), [&] {
-    vfs.arm({VfsOp::open, 1, SQLITE_CANTOPEN, true, test::kMainDbFile});
+    vfs.arm({VfsOp::open, 1, test::VfsError::cantopen, true, test::kMainDbFile});
   });
   CAF_CHECK_EQUAL(log_count("trying again at every request"), 1u);
   set_speed(kMaxSpeed);
@@ -431,7 +430,7 @@ CAF_TEST(persistence that cannot open the save at start waits for the disk) {
 CAF_TEST(a disk full at start leaves no half - made world and the next start makes one) {
   // Every WAL write fails: the schema is written (before WAL mode), the world
   // is not.
-  vfs.arm({VfsOp::write, 1, SQLITE_FULL, true, test::kWalFile});
+  vfs.arm({VfsOp::write, 1, test::VfsError::full, true, test::kWalFile});
   auto failed = start_game(sys, options(10));
   CAF_REQUIRE(!failed.ok());
   const std::string why = failed.status().message();
@@ -504,7 +503,7 @@ CAF_TEST(an admin pause during an I / O fault outlasts it) {
   start_io(options(30));
   set_speed(kMaxSpeed);
   run_until([&] { return published->ticks.size() >= 5; });
-  vfs.arm({VfsOp::write, 1, SQLITE_FULL, true, test::kWalFile});
+  vfs.arm({VfsOp::write, 1, test::VfsError::full, true, test::kWalFile});
   run_until_faults(2);
   self->send(game.root, pause_atom::value);
   settle();
@@ -524,7 +523,7 @@ CAF_TEST(a manual resume during an I / O fault retries at once) {
   start_io(options(30));
   set_speed(kMaxSpeed);
   run_until([&] { return published->ticks.size() >= 5; });
-  vfs.arm({VfsOp::write, 1, SQLITE_FULL, true, test::kWalFile});
+  vfs.arm({VfsOp::write, 1, test::VfsError::full, true, test::kWalFile});
   run_until_faults(2);
   settle();
   const auto before = sched.clock().now();

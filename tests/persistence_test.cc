@@ -1,8 +1,6 @@
 #define CAF_SUITE persistence
 #include <caf/test/unit_test.hpp>
 
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -181,7 +179,7 @@ void check_same_world(const WorldSnapshot& loaded, const WorldSnapshot& expected
 // ---- looking into a save from the side, through a connection of our own ----
 
 Database connect(const std::string& path) {
-  Result<Database> db = Database::open(path, SQLITE_OPEN_READWRITE);
+  Result<Database> db = Database::open(path, test::kOpenReadWrite);
   REQUIRE_OK(db);
   // A read-write connection parses Hegemon's schema only trusted (sqlite.h).
   REQUIRE_OK(db->trust_schema());
@@ -314,7 +312,7 @@ CAF_TEST(an older Hegemon save is migrated forward) {
   const std::string path = dir.file("old.db");
   {
     // Version 0: what a Hegemon build before the first migration would leave.
-    Result<Database> db = Database::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    Result<Database> db = Database::open(path, test::kOpenReadWrite | test::kOpenCreate);
     REQUIRE_OK(db);
     REQUIRE_OK(db->exec("PRAGMA application_id = " + std::to_string(kHegemonApplicationId)));
   }
@@ -629,7 +627,7 @@ CAF_TEST(files that are not current Hegemon saves are refused untouched) {
   // A save from a newer build.
   const std::string newer = dir.file("newer.db");
   {
-    Result<Database> db = Database::open(newer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    Result<Database> db = Database::open(newer, test::kOpenReadWrite | test::kOpenCreate);
     REQUIRE_OK(db);
     REQUIRE_OK(
         db->exec("CREATE TABLE game (id INTEGER PRIMARY KEY);"
@@ -639,7 +637,7 @@ CAF_TEST(files that are not current Hegemon saves are refused untouched) {
   // Another application's database.
   const std::string foreign = dir.file("foreign.db");
   {
-    Result<Database> db = Database::open(foreign, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    Result<Database> db = Database::open(foreign, test::kOpenReadWrite | test::kOpenCreate);
     REQUIRE_OK(db);
     REQUIRE_OK(
         db->exec("CREATE TABLE recipes (name TEXT, stars INTEGER);"
@@ -749,7 +747,7 @@ CAF_TEST(backup_to copies a consistent save while the source stays open) {
   CAF_CHECK(contains(self.message(), "live save itself"));
   const std::string foreign = dir.file("foreign.db");
   {
-    Result<Database> db = Database::open(foreign, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    Result<Database> db = Database::open(foreign, test::kOpenReadWrite | test::kOpenCreate);
     REQUIRE_OK(db);
     REQUIRE_OK(db->exec("CREATE TABLE precious (x)"));
   }
@@ -775,8 +773,7 @@ MidCommitView g_view;
 
 // SQL function observe_reader(tick): called by a trigger inside the writer's
 // commit, it queries the save through the reader's own connection.
-void observe_reader(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const Tick tick = sqlite3_value_int64(argv[0]);
+void observe_reader(Tick tick) {
   if (g_view.reader != nullptr) {
     ++g_view.calls;
     Result<Tick> last = g_view.reader->last_tick();
@@ -786,32 +783,20 @@ void observe_reader(sqlite3_context* ctx, int, sqlite3_value** argv) {
     Result<int64_t> events = g_view.reader->count_events();
     g_view.events = events.ok() ? *events : -3;
   }
-  sqlite3_result_null(ctx);
 }
-
-// Registered as an SQLite auto-extension, so that the SaveFile's own
-// connection (which the test cannot reach) knows observe_reader().
-int register_observer(sqlite3* db, const char**, const sqlite3_api_routines*) {
-  return sqlite3_create_function(db, "observe_reader", 1, SQLITE_UTF8, nullptr, observe_reader,
-                                 nullptr, nullptr);
-}
-
-using AutoExtension = void (*)();
 
 }  // namespace
 
 CAF_TEST(a reader sees committed ticks only while the writer is mid commit) {
   test::TempDir dir;
   const std::string path = dir.file("shared.db");
-  const auto extension = reinterpret_cast<AutoExtension>(&register_observer);
-  CAF_REQUIRE_EQUAL(sqlite3_auto_extension(extension), SQLITE_OK);
-  struct Cancel {
-    AutoExtension ext;
-    ~Cancel() {
-      sqlite3_cancel_auto_extension(ext);
-      g_view = MidCommitView{};
-    }
-  } cancel{extension};
+  struct Reset {
+    ~Reset() { g_view = MidCommitView{}; }
+  } reset;
+  // Known to every connection, so the SaveFile's own (which the test cannot
+  // reach) knows observe_reader() too.
+  test::ScopedSqlFunction observer("observe_reader", observe_reader);
+  CAF_REQUIRE(observer.ok());
 
   PlayedSave p = played_save(path, 2);
   Result<std::shared_ptr<SaveReader>> reader = SaveReader::open(path);

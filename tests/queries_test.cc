@@ -6,8 +6,6 @@
 #define CAF_SUITE queries
 #include <caf/test/unit_test.hpp>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -114,10 +112,13 @@ class QueryRunner {
  public:
   QueryRunner(const std::string& path, std::vector<NamedQuery> queries)
       : queries_(std::move(queries)) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    auto db = test::RawDatabase::open(path, test::RawMode::read_only);
+    if (db.ok()) {
+      db_.emplace(std::move(*db));
+    } else {
       error_ = "cannot open " + path;
+    }
   }
-  ~QueryRunner() { sqlite3_close(db_); }
   QueryRunner(const QueryRunner&) = delete;
   QueryRunner& operator=(const QueryRunner&) = delete;
 
@@ -145,52 +146,29 @@ class QueryRunner {
   }
 
  private:
+  // Every way the SQL can be wrong (it does not compile, holds two
+  // statements, takes other parameters than those given, fails) fails the
+  // test with SQLite's message (test::RawDatabase::query).
   Rows execute(const std::string& name, const std::string& sql, const std::vector<Param>& params) {
-    sqlite3_stmt* stmt = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, &tail) != SQLITE_OK || stmt == nullptr)
-      CAF_FAIL("query " << name << " does not compile: " << sqlite3_errmsg(db_));
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
-    if (!trim(tail).empty()) CAF_FAIL("query " << name << " has more than one statement: " << tail);
-    const int count = sqlite3_bind_parameter_count(stmt);
-    std::set<std::string> wanted;
-    for (int i = 1; i <= count; ++i) {
-      const char* pname = sqlite3_bind_parameter_name(stmt, i);
-      if (pname == nullptr) CAF_FAIL("query " << name << " uses a nameless parameter");
-      wanted.insert(pname);
-    }
-    std::set<std::string> given;
+    if (!db_) CAF_FAIL(error_);
+    std::vector<test::RawParam> raw;
     for (const Param& param : params) {
-      given.insert(param.name);
-      const int index = sqlite3_bind_parameter_index(stmt, param.name.c_str());
-      if (index == 0) CAF_FAIL("query " << name << " has no parameter " << param.name);
-      const int rc = param.is_text
-                         ? sqlite3_bind_text(stmt, index, param.text.c_str(), -1, SQLITE_TRANSIENT)
-                         : sqlite3_bind_int64(stmt, index, param.number);
-      if (rc != SQLITE_OK) CAF_FAIL("binding " << param.name << ": " << sqlite3_errmsg(db_));
+      raw.push_back(param.is_text ? test::RawParam{param.name, param.text}
+                                  : test::RawParam{param.name, param.number});
     }
-    if (wanted != given)
-      CAF_FAIL("query " << name << " takes " << caf::deep_to_string(wanted) << " but got "
-                        << caf::deep_to_string(given));
+    auto result = db_->query(sql, raw);
+    if (!result.ok()) CAF_FAIL("query " << name << " " << result.status().message());
     Rows rows;
-    for (;;) {
-      const int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) CAF_FAIL("query " << name << " failed: " << sqlite3_errmsg(db_));
+    for (const test::RawRow& raw_row : *result) {
       Row row;
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        const unsigned char* text = sqlite3_column_text(stmt, c);
-        row.push_back(sqlite3_column_type(stmt, c) == SQLITE_NULL
-                          ? std::string("NULL")
-                          : std::string(reinterpret_cast<const char*>(text)));
-      }
+      for (const test::RawCell& c : raw_row) row.push_back(c ? *c : std::string("NULL"));
       rows.push_back(std::move(row));
     }
     return rows;
   }
 
   std::vector<NamedQuery> queries_;
-  sqlite3* db_ = nullptr;
+  std::optional<test::RawDatabase> db_;
   std::string error_;
   std::map<std::string, int> runs_;
 };

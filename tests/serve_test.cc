@@ -17,7 +17,6 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include "persistence/save_file.h"
 #include "test_support.h"

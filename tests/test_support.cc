@@ -12,8 +12,6 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include <sqlite3.h>
-
 namespace hegemon::test {
 
 TempDir::TempDir() {
@@ -34,65 +32,6 @@ WorldParams small_world(uint64_t seed) {
   p.provinces = 200;
   p.nations = 12;
   return p;
-}
-
-namespace {
-
-// One connection for one statement; closed on every path.
-class Connection {
- public:
-  explicit Connection(const std::string& path) {
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK)
-      throw std::runtime_error("cannot open " + path + ": " + sqlite3_errmsg(db_));
-  }
-  ~Connection() { sqlite3_close(db_); }
-  sqlite3* get() const { return db_; }
-  [[noreturn]] void fail(const std::string& sql) const {
-    throw std::runtime_error("sql failed: " + sql + ": " + sqlite3_errmsg(db_));
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-}  // namespace
-
-void exec_sql(const std::string& path, const std::string& sql) {
-  Connection db(path);
-  if (sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) db.fail(sql);
-}
-
-std::string query_text(const std::string& path, const std::string& sql) {
-  Connection db(path);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) db.fail(sql);
-  std::string out;
-  const int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr)
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) db.fail(sql);
-  return out;
-}
-
-int64_t poll_tick(const std::string& path) {
-  sqlite3* db = nullptr;
-  int64_t tick = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT tick FROM game", -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-      tick = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return tick;
-}
-
-int64_t query_int(const std::string& path, const std::string& sql) {
-  const std::string text = query_text(path, sql);
-  if (text.empty()) throw std::runtime_error("no value from: " + sql);
-  return std::stoll(text);
 }
 
 std::string read_file(const std::string& path) {

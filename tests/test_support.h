@@ -1,5 +1,5 @@
 // Helpers shared by the test suites: temporary directories that clean up after
-// themselves, and small worlds that are quick to simulate.
+// themselves, small worlds that are quick to simulate, child processes.
 #pragma once
 
 #include <sys/types.h>
@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+// SQL on a connection of its own (exec_sql, query_int, query_text,
+// poll_tick), below persistence's API: persistence/testing/raw_database.h.
+#include "persistence/testing/raw_database.h"
 #include "state/world_map.h"
 
 namespace hegemon::test {
@@ -29,17 +32,6 @@ class TempDir {
 
 // A small world (200 provinces, 12 nations) for tests that simulate.
 WorldParams small_world(uint64_t seed = 7);
-
-// SQL on a connection of its own, as an operator with sqlite3 would. They
-// throw std::runtime_error (failing the test) when the SQL fails.
-void exec_sql(const std::string& path, const std::string& sql);
-int64_t query_int(const std::string& path, const std::string& sql);
-// The save's current tick, read as a running server's observer would (a
-// read-only connection, which never creates a file at the path): -1 while
-// there is no readable save with a world there. Never throws.
-int64_t poll_tick(const std::string& path);
-// The first column of the first row as text; "" when there is no row or NULL.
-std::string query_text(const std::string& path, const std::string& sql);
 
 // The whole file as a string ("" if it cannot be read).
 std::string read_file(const std::string& path);

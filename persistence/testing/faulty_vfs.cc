@@ -1,4 +1,4 @@
-#include "faulty_vfs.h"
+#include "persistence/testing/faulty_vfs.h"
 
 #include <sqlite3.h>
 
@@ -24,6 +24,16 @@ std::vector<Armed> g_armed;
 VfsCounts g_counts;
 sqlite3_vfs* g_real = nullptr;  // the default VFS we wrap
 
+int sqlite_code(VfsError error) {
+  switch (error) {
+    case VfsError::full: return SQLITE_FULL;
+    case VfsError::ioerr_write: return SQLITE_IOERR_WRITE;
+    case VfsError::ioerr_fsync: return SQLITE_IOERR_FSYNC;
+    case VfsError::cantopen: return SQLITE_CANTOPEN;
+  }
+  return SQLITE_IOERR;
+}
+
 // Counts a call and says whether it must fail (and with what code): the first
 // matching armed fault whose turn it is.
 int decide(VfsOp op, unsigned file) {
@@ -40,7 +50,7 @@ int decide(VfsOp op, unsigned file) {
     ++a.seen;
     const bool fires = a.seen == a.fault.nth || (a.fault.sticky && a.seen > a.fault.nth);
     if (!fires || code != SQLITE_OK) continue;
-    code = a.fault.error;
+    code = sqlite_code(a.fault.error);
     if (!a.fault.sticky) a.spent = true;
   }
   if (code != SQLITE_OK) ++g_counts.faults;

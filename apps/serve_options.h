@@ -43,7 +43,7 @@ struct ServeSettings {
   std::string host = "127.0.0.1";
   int32_t port = 4242;
   int32_t metrics_port = -1;
-  int32_t http_port = -1;  // WebSocket clients and the pages; -1: off
+  int32_t http_port = -1;   // WebSocket clients and the pages; -1: off
   std::string http_origin;  // allowed Origin of browser WebSockets; empty: same origin
   std::string spectators = "on";
   std::string admin_token;

@@ -124,6 +124,16 @@ nlohmann::json war_json(const World& world, WarId id) {
   return war_state(*w);
 }
 
+nlohmann::json geometry_json(const World& world) {
+  nlohmann::json provinces = nlohmann::json::array();
+  for (const ProvinceInfo& p : world.map().provinces())
+    provinces.push_back(nlohmann::json::array({p.id, p.x, p.y, terrain_name(p.terrain)}));
+  nlohmann::json nations = nlohmann::json::array();
+  for (const NationInfo& n : world.map().nations())
+    nations.push_back(nlohmann::json::array({n.id, n.name, color(n.color)}));
+  return {{"provinces", std::move(provinces)}, {"nations", std::move(nations)}};
+}
+
 nlohmann::json snapshot_json(const World& world) {
   const WorldSnapshot s = world.snapshot();
   nlohmann::json provinces = nlohmann::json::array();

@@ -22,6 +22,11 @@ nlohmann::json nation_json(const World& world, NationId id);
 nlohmann::json army_json(const World& world, ArmyId id);
 nlohmann::json war_json(const World& world, WarId id);
 
+// The `geometry` request's result: what is fixed for the game's life, to draw
+// the map from: {"provinces": [[id, x, y, terrain], ...], "nations": [[id,
+// name, "#rrggbb"], ...]}.
+nlohmann::json geometry_json(const World& world);
+
 // The whole current state for a client joining a running game: tick, date,
 // hash, provinces as compact [id, owner_id, controller_id, development] rows,
 // living nations, active wars.

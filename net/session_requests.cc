@@ -398,12 +398,8 @@ void Session::from_cache(const Request& r) {
     const EncodedView& map = map_view(ctx_->world, session_.encoding);
     return send_payload(reply_payload(r.id, map.payload, session_.encoding), r.id);
   }
-  if (r.type == "geometry") {  // fixed for the game's life: the browser map draws from it
-    json rows = json::array();
-    for (const ProvinceInfo& p : world.map().provinces())
-      rows.push_back({p.id, p.x, p.y, terrain_name(p.terrain)});
-    return send(reply_result(r.id, json{{"provinces", std::move(rows)}}));
-  }
+  if (r.type == "geometry")  // fixed for the game's life: the browser map draws from it
+    return send(reply_result(r.id, geometry_json(world)));
   auto nation = id_field(r, "nation");
   if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
   if (!world.map().has_nation(*nation))

@@ -67,18 +67,8 @@ Openers open_every_way(const std::string& path) {
 // that a regression that blocks fails instead of hanging the suite. Returns
 // the wait status.
 int run_binary(const std::vector<std::string>& args, const std::string& log) {
-  // Built before fork(): the child only makes async-signal-safe calls.
-  std::vector<char*> argv{const_cast<char*>("hegemon")};
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(126);
-    alarm(20);  // survives exec; its default action kills the process
-    execv(HEGEMON_BINARY, argv.data());
-    _exit(127);
-  }
+  // alarm() survives exec; its default action kills a binary that blocks.
+  const pid_t pid = test::spawn_hegemon(HEGEMON_BINARY, args, log, [] { alarm(20); });
   int status = 0;
   waitpid(pid, &status, 0);
   return status;

@@ -41,22 +41,28 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-pid_t spawn_serve(const std::string& binary, const std::vector<std::string>& args,
-                  const std::string& log, const std::function<void()>& in_child) {
+pid_t spawn_hegemon(const std::string& binary, const std::vector<std::string>& args,
+                    const std::string& log, const std::function<void()>& in_child) {
   // Built before fork(): the child only makes async-signal-safe calls.
-  std::vector<char*> argv{const_cast<char*>("hegemon"), const_cast<char*>("serve")};
+  std::vector<char*> argv{const_cast<char*>("hegemon")};
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
+    if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(126);
     if (in_child) in_child();
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
   return pid;
+}
+
+pid_t spawn_serve(const std::string& binary, const std::vector<std::string>& args,
+                  const std::string& log, const std::function<void()>& in_child) {
+  std::vector<std::string> serve{"serve"};
+  serve.insert(serve.end(), args.begin(), args.end());
+  return spawn_hegemon(binary, serve, log, in_child);
 }
 
 namespace {

@@ -36,9 +36,13 @@ WorldParams small_world(uint64_t seed = 7);
 // The whole file as a string ("" if it cannot be read).
 std::string read_file(const std::string& path);
 
-// Starts `BINARY serve ARGS...` in the background, stdout and stderr to
-// `log`; `in_child` runs in the child before exec (limits, signals). Returns
-// its pid.
+// Starts `BINARY ARGS...` in the background, stdout and stderr to `log`;
+// `in_child` runs in the child before exec (limits, alarms; async-signal-safe
+// calls only: the parent has threads). Returns its pid.
+pid_t spawn_hegemon(const std::string& binary, const std::vector<std::string>& args,
+                    const std::string& log, const std::function<void()>& in_child = {});
+
+// spawn_hegemon(binary, {"serve", ARGS...}, log, in_child).
 pid_t spawn_serve(const std::string& binary, const std::vector<std::string>& args,
                   const std::string& log, const std::function<void()>& in_child = nullptr);
 

@@ -215,13 +215,13 @@ CAF_TEST(hostile tuning rows refuse the save and name the row) {
     const char* expected;
   };
   const Case cases[] = {
-      {"unknown name", "INSERT INTO tuning VALUES ('free_money', 1)", "unknown tuning value name"},
+      {"unknown name", "UPDATE tuning SET name = 'free_money' WHERE name = 'dice_bonus'",
+       "unknown tuning value name"},
       {"out of range", "UPDATE tuning SET value = 0 WHERE name = 'income_divisor'",
        "outside 1..1000"},
       {"huge value", "UPDATE tuning SET value = 9223372036854775807 WHERE name = 'dice_sides'",
        "outside 1..100"},
-      {"broken relation",
-       "UPDATE tuning SET value = 95 WHERE name = 'peace_offer_score'",
+      {"broken relation", "UPDATE tuning SET value = 95 WHERE name = 'peace_offer_score'",
        "peace_offer_score must not exceed forced_peace_score"},
       {"many rows",
        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
@@ -251,8 +251,9 @@ CAF_TEST(a text value in the tuning table is refused though the table is STRICT)
                  "WHERE name = 'tuning';"
                  "PRAGMA writable_schema = OFF;");
   test::exec_sql(path, "UPDATE tuning SET value = 'lots' WHERE name = 'recruit_cost'");
-  CAF_REQUIRE_EQUAL(test::query_text(path, "SELECT typeof(value) FROM tuning "
-                                           "WHERE name = 'recruit_cost'"),
+  CAF_REQUIRE_EQUAL(test::query_text(path,
+                                     "SELECT typeof(value) FROM tuning "
+                                     "WHERE name = 'recruit_cost'"),
                     "text");
   const std::string error = load_error(path);
   // Refused either way: by the schema check (the declaration is not the

@@ -47,6 +47,10 @@ function showStatus(s) {
   $('committed').textContent = s.committed_tick;
   $('date').textContent = s.date;
   $('speed').textContent = s.speed;
+  const select = $('speed-select');
+  if (document.activeElement !== select && [...select.options].some((o) => o.value === s.speed)) {
+    select.value = s.speed;
+  }
   const fields = [['ticks/s', s.ticks_per_second], ['commit ms', s.commit_ms],
                   ['uncommitted', s.uncommitted], ['nations', s.living_nations],
                   ['wars', s.active_wars], ['armies', s.armies], ['restarts', s.restarts],

@@ -133,7 +133,9 @@ function applySnapshot(snapshot) {
   for (const [id, owner, controller, development] of snapshot.provinces) {
     world.provinces.set(id, {owner, controller, development});
   }
-  for (const nation of snapshot.nations) world.nations.set(nation.id, nation);
+  for (const nation of snapshot.nations) {
+    world.nations.set(nation.id, {...world.nations.get(nation.id), ...nation});
+  }
   showHeader(snapshot.tick, snapshot.date);
   showRanking();
   scheduleDraw();
@@ -234,7 +236,9 @@ async function start() {
       else if (push.push === 'snapshot') applySnapshot(push);
     };
     await game.request('login', {role: 'spectator'});
-    world.geometry = (await game.request('geometry')).provinces;
+    const geometry = await game.request('geometry');
+    world.geometry = geometry.provinces;
+    for (const [id, name, color] of geometry.nations) world.nations.set(id, {id, name, color});
     computeLayout();
     applySnapshot(await game.request('watch'));
     state.textContent = 'live';

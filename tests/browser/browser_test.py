@@ -218,7 +218,8 @@ def main():
     hegemon = sys.argv[1]
     shots = os.path.abspath(sys.argv[3] if len(sys.argv) > 3 else ".")
     os.makedirs(shots, exist_ok=True)
-    with tempfile.TemporaryDirectory() as workdir:
+    # Chromium's helpers may still be writing its profile as it is reaped.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as workdir:
         proc, _port, _metrics, log_path = start_server(
             hegemon, workdir, ["--http-port", "0", "--admin-token", ADMIN_TOKEN])
         browser = None

@@ -89,6 +89,31 @@ void respond(Broker* self, caf::io::connection_handle hdl, const char* status,
   self->quit();
 }
 
+}  // namespace
+
+void answer_metrics(Broker* self, caf::io::connection_handle hdl, caf::actor game,
+                    caf::actor gateway, const std::string& request_headers) {
+  auto unavailable = [=](caf::error& err) {
+    respond(self, hdl, "503 Service Unavailable", describe(err) + "\n");
+  };
+  const MetricsFormat format = metrics_format_for(request_headers);
+  self->request(game, std::chrono::seconds(10), status_atom::value)
+      .then(
+          [=](GameStatus& s) {
+            if (!gateway)
+              return respond(self, hdl, "200 OK", prometheus_text(s, {}, format), format);
+            self->request(gateway, std::chrono::seconds(10), clients_atom::value)
+                .then(
+                    [=](std::vector<ClientSummary>& clients) {
+                      respond(self, hdl, "200 OK", prometheus_text(s, clients, format), format);
+                    },
+                    unavailable);
+          },
+          unavailable);
+}
+
+namespace {
+
 caf::behavior request_broker(Broker* self, caf::io::connection_handle hdl, caf::actor game,
                              caf::actor gateway) {
   self->configure_read(hdl, caf::io::receive_policy::at_most(kMaxRequestBytes));
@@ -104,24 +129,7 @@ caf::behavior request_broker(Broker* self, caf::io::connection_handle hdl, caf::
         if (request->find("\r\n\r\n") == std::string::npos) return;  // headers incomplete
         if (request->rfind("GET /metrics ", 0) != 0 && request->rfind("GET /metrics?", 0) != 0)
           return respond(self, hdl, "404 Not Found", "try GET /metrics\n");
-        auto unavailable = [=](caf::error& err) {
-          respond(self, hdl, "503 Service Unavailable", describe(err) + "\n");
-        };
-        const MetricsFormat format = metrics_format_for(*request);
-        self->request(game, std::chrono::seconds(10), status_atom::value)
-            .then(
-                [=](GameStatus& s) {
-                  if (!gateway)
-                    return respond(self, hdl, "200 OK", prometheus_text(s, {}, format), format);
-                  self->request(gateway, std::chrono::seconds(10), clients_atom::value)
-                      .then(
-                          [=](std::vector<ClientSummary>& clients) {
-                            respond(self, hdl, "200 OK", prometheus_text(s, clients, format),
-                                    format);
-                          },
-                          unavailable);
-                },
-                unavailable);
+        answer_metrics(self, hdl, game, gateway, *request);
       },
       [=](const caf::io::connection_closed_msg&) { self->quit(); },
   };

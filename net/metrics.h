@@ -14,6 +14,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/game_status.h"
+#include "net/broker.h"
 #include "net/gateway.h"
 #include "state/status.h"
 
@@ -45,5 +46,12 @@ std::string prometheus_text(const GameStatus& s, const std::vector<ClientSummary
                             MetricsFormat format = MetricsFormat::text_0_0_4);
 // The format a request's headers ask for.
 MetricsFormat metrics_format_for(const std::string& request_headers);
+
+// Answers one complete `GET /metrics` request (its head in `request_headers`)
+// on `hdl` from the game's status and `gateway`'s clients (may be null), then
+// closes the connection and quits `self`. The metrics port's brokers and the
+// --http-port's (net/websocket_broker.cc) both answer through it.
+void answer_metrics(Broker* self, caf::io::connection_handle hdl, caf::actor game,
+                    caf::actor gateway, const std::string& request_headers);
 
 }  // namespace hegemon::net

@@ -1,7 +1,8 @@
 // A connection on the WebSocket port: the HTTP/1.1 upgrade on /ws, then the
 // same session as on the TCP port over net/websocket.h; or one of the
 // embedded pages (web/assets.h). The HTTP head is bounded (8 KiB, 10 s);
-// a page, or anything that is neither a page nor a WebSocket upgrade of /ws
+// a page, GET /metrics (net/metrics.h), or anything that is neither a page
+// nor a WebSocket upgrade of /ws
 // (404, 400; 403 for a browser WebSocket from another origin), is answered
 // and the connection closes.
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "net/gateway_parts.h"
+#include "net/metrics.h"
 #include "net/session.h"
 #include "net/websocket.h"
 #include "web/assets.h"
@@ -138,6 +140,10 @@ caf::behavior websocket_broker(Broker* self, caf::io::connection_handle hdl, Con
           if (head->size() >= kMaxHeadBytes)
             refuse(http_error("431 Request Header Fields Too Large", "the head is over 8 KiB"));
           return;
+        }
+        if (head->rfind("GET /metrics ", 0) == 0 || head->rfind("GET /metrics?", 0) == 0) {
+          // The metrics port's answer, for a scraper pointed at this port.
+          return answer_metrics(self, hdl, ctx->game, acceptor, head->substr(0, end));
         }
         const Upgrade u = upgrade(head->substr(0, end), ctx->options.http_origin);
         if (!u.ok) return refuse(u.response);

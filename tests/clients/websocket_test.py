@@ -151,6 +151,18 @@ async def session(ws_port):
             if status_code == "200":
                 check("Content-Security-Policy: default-src 'none'; script-src 'self'" in head,
                       f"GET {path} without its Content-Security-Policy: {head}")
+        # The metrics port's text on this port too.
+        s = socket.create_connection(("127.0.0.1", ws_port), timeout=10)
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        metrics = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            metrics += chunk
+        s.close()
+        check(metrics.startswith(b"HTTP/1.0 200 ") and b"\nhegemon_tick " in metrics,
+              f"GET /metrics on the http port: {metrics[:200]!r}")
         # Origin: a page of another site may not open a WebSocket here (it would
         # act with whatever the visitor's browser holds); the pages' own may.
         here = f"127.0.0.1:{ws_port}"

@@ -11,6 +11,7 @@
 #include "persistence/row_codec.h"
 #include "persistence/schema_check.h"
 #include "persistence/side_files.h"
+#include "persistence/tuning_rows.h"
 #include "schema/migrations.h"
 
 namespace hegemon {
@@ -235,6 +236,8 @@ Result<std::optional<std::pair<Tick, Tick>>> SaveView::recorded_ticks() const {
   if (*row && !q->column_is_null(0)) range = std::make_pair(q->column_int64(0), q->column_int64(1));
   return range;
 }
+
+Result<Tuning> SaveView::tuning() const { return read_tuning_rows(db_, db_.path()); }
 
 Result<std::vector<ProvincePlace>> SaveView::provinces() const {
   Result<Statement> s = db_.prepare("SELECT id, name, x, y FROM provinces ORDER BY id");

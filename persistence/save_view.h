@@ -105,6 +105,9 @@ class SaveView {
   Result<std::vector<std::pair<std::string, int64_t>>> table_rows() const;
   // min and max of ticks.tick; nullopt when `ticks` is empty.
   Result<std::optional<std::pair<Tick, Tick>>> recorded_ticks() const;
+  // The balance the game runs with (table tuning; the compiled defaults for a
+  // save without rows), checked as loading checks it (tuning_rows.h).
+  Result<Tuning> tuning() const;
 
   Result<std::vector<ProvincePlace>> provinces() const;  // by id
   Result<std::vector<NationLabel>> nations() const;      // by id

@@ -3,6 +3,7 @@
 // and games run with an overridden Tuning.
 #define CAF_SUITE tuning
 #include <caf/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "rules/tick.h"
 #include "persistence/save_file.h"
 #include "rules/world_gen.h"
+#include "tools/save_summary.h"
 #include "state/tuning.h"
 #include "state/world.h"
 #include "test_support.h"
@@ -262,4 +264,27 @@ CAF_TEST(a text value in the tuning table is refused though the table is STRICT)
                        error.find("not an integer") != std::string::npos;
   CAF_CHECK(by_type || error.find("schema") != std::string::npos);
   CAF_MESSAGE("refused with: " << error);
+}
+
+CAF_TEST(inspect names the overrides a save runs with) {
+  test::TempDir dir;
+  Tuning tuned;
+  CAF_REQUIRE(!set_tuning_value(tuned, "recruit_cost", 95));
+  CAF_REQUIRE(!set_tuning_value(tuned, "move_days_hills", 12));
+  const std::string path = save_with(dir, tuned);
+  Result<SaveSummary> summary = read_save_summary(path);
+  CAF_REQUIRE(summary.ok());
+  const std::vector<std::pair<std::string, int64_t>> expected{{"recruit_cost", 95},
+                                                              {"move_days_hills", 12}};
+  CAF_CHECK(summary->tuning_overrides == expected);
+  const std::string text = format_summary_text(*summary);
+  CAF_CHECK(text.find("recruit_cost = 95, move_days_hills = 12") != std::string::npos);
+  const auto json = nlohmann::json::parse(summary_to_json(*summary));
+  CAF_CHECK_EQUAL(json["tuning_overrides"].dump(), R"({"move_days_hills":12,"recruit_cost":95})");
+
+  test::TempDir plain_dir;
+  Result<SaveSummary> plain = read_save_summary(save_with(plain_dir, Tuning{}));
+  CAF_REQUIRE(plain.ok());
+  CAF_CHECK(plain->tuning_overrides.empty());
+  CAF_CHECK(format_summary_text(*plain).find("the defaults") != std::string::npos);
 }

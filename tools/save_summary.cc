@@ -104,6 +104,9 @@ Result<SaveSummary> read_save_summary(const std::string& path) {
     s.first_recorded_tick = (*ticks)->first;
     s.last_recorded_tick = (*ticks)->second;
   }
+  Result<Tuning> tuning = save.tuning();
+  if (!tuning.ok()) return tuning.status().with_context(what);
+  s.tuning_overrides = tuning_overrides(*tuning);
   return s;
 }
 
@@ -128,6 +131,10 @@ std::string format_summary_text(const SaveSummary& s) {
                                              std::to_string(*s.last_recorded_tick) + " recorded"
                                        : std::string("none recorded"));
   field("nations", std::to_string(s.living_nations) + " living of " + std::to_string(s.nations));
+  std::string tuning = s.tuning_overrides.empty() ? "the defaults" : "";
+  for (const auto& [name, value] : s.tuning_overrides)
+    tuning += (tuning.empty() ? "" : ", ") + name + " = " + std::to_string(value);
+  field("tuning", tuning);
 
   out += "\ntop development (owned provinces)\n";
   for (size_t i = 0; i < s.top_development.size(); ++i)
@@ -169,6 +176,8 @@ std::string summary_to_json(const SaveSummary& s) {
   j["date"] = s.date;
   j["nations"] = s.nations;
   j["living_nations"] = s.living_nations;
+  j["tuning_overrides"] = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : s.tuning_overrides) j["tuning_overrides"][name] = value;
   j["top_development"] = ranked_json(s.top_development);
   j["top_treasury"] = ranked_json(s.top_treasury);
   j["active_wars"] = s.active_wars;

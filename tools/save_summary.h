@@ -38,6 +38,8 @@ struct SaveSummary {
   std::vector<std::pair<std::string, int64_t>> table_rows;  // every table, by name
   std::optional<Tick> first_recorded_tick;  // min(ticks.tick); nullopt when `ticks` is empty
   std::optional<Tick> last_recorded_tick;   // max(ticks.tick)
+  // The tuning values that differ from this build's defaults (docs/TUNING.md).
+  std::vector<std::pair<std::string, int64_t>> tuning_overrides;
 };
 
 constexpr size_t kSummaryTop = 5;

@@ -46,17 +46,23 @@ def check_sanitizer_reports(log_text):
     """Under UBSan (HEGEMON_TEST_UBSAN=1) the server goes on after a vptr
     report. UBSan checks a vtable by writing its memory into a pipe(2); with
     no descriptor free that fails, and it reports the object as having an
-    invalid vptr and its memory as unprintable, though both are fine. Those
+    invalid vptr and its memory as unprintable, though both are fine. The
+    memory is printed after all when a descriptor came free between the check
+    and the printing (the gateway sheds connections as it runs out, so one
+    often does): the same false report, with the memory shown. Those
     reports, and only those, are expected here: any other sanitizer report
-    fails the test. Returns how many were seen."""
+    fails the test. (A real vptr error is not hidden by this: every other
+    test runs the same code with vptr reports fatal.) Returns how many were
+    seen."""
     reports = re.findall(r"runtime error: [^\n]*\n([^\n]*)\n([^\n]*)", log_text)
     if os.environ.get("HEGEMON_TEST_UBSAN") != "1":
         if reports or "runtime error:" in log_text:
             raise Failure("a sanitizer report in a build not run under UBSan")
         return 0
     for note, memory in reports:
+        printed = re.fullmatch(r"(\s*[0-9a-f]{2})+\s*", memory) is not None
         if not (note.endswith("note: object has invalid vptr")
-                and memory == "<memory cannot be printed>"):
+                and (memory == "<memory cannot be printed>" or printed)):
             raise Failure(f"a sanitizer report other than a vptr check without a descriptor: "
                           f"{note} / {memory}")
     if log_text.count("runtime error:") != len(reports):

@@ -1,10 +1,9 @@
 // A connection on the WebSocket port: the HTTP/1.1 upgrade on /ws, then the
 // same session as on the TCP port over net/websocket.h; or one of the
-// embedded pages (web/assets.h). The HTTP head is bounded (8 KiB, 10 s);
-// a page, GET /metrics (net/metrics.h), or anything that is neither a page
-// nor a WebSocket upgrade of /ws
-// (404, 400; 403 for a browser WebSocket from another origin), is answered
-// and the connection closes.
+// embedded pages (web/assets.h). The HTTP head is bounded (8 KiB, 10 s).
+// A page, GET /metrics (net/metrics.h), or anything that is neither a page
+// nor a WebSocket upgrade of /ws (404, 400; 403 for a browser WebSocket from
+// another origin) is answered, and the connection closes.
 #include <algorithm>
 #include <cctype>
 #include <chrono>

@@ -1,0 +1,69 @@
+// The content of a set of mods, as plain values (issue #15): what
+// persistence/mod_file reads from one mod database (mods/schema.sql is its
+// schema), and what tools/mod_set makes of several in load order. Ids are
+// dense 1..n once validated (rules/scenario); ranges are those of
+// state/world_limits.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "state/game_date.h"
+#include "state/tuning.h"
+
+namespace hegemon {
+
+struct ModProvince {
+  int32_t id = 0;
+  std::string name;
+  std::string terrain;  // a Terrain name, checked by rules/scenario
+  int32_t x = 0, y = 0;
+  int32_t development = 1;
+};
+
+struct ModNation {
+  int32_t id = 0;
+  std::string name;
+  uint32_t colour = 0;  // 0xRRGGBB
+  int32_t aggression = 0;
+  int32_t capital = 0;  // a province id the nation owns at start
+};
+
+struct ModArmy {
+  int32_t nation = 0;
+  int32_t province = 0;
+  int32_t strength = 0;
+};
+
+struct Scenario {
+  GameDate start_date{};
+  std::vector<ModProvince> provinces;
+  std::vector<std::pair<int32_t, int32_t>> adjacency;  // each pair once, either order
+  std::vector<ModNation> nations;
+  std::vector<std::pair<int32_t, int32_t>> owners;  // (province, nation)
+  std::vector<ModArmy> armies;
+};
+
+// One mod as read from its file, before any merging.
+struct ModFileContent {
+  std::string path;
+  std::string name, version, description;
+  int64_t target_schema = 0;
+  std::string sha256_hex;                               // over the file's bytes
+  std::vector<std::pair<std::string, int64_t>> tuning;  // names as in tuning_fields()
+  std::optional<Scenario> scenario;
+  std::vector<std::string> nation_names, province_names;  // empty = not set
+};
+
+// The effective content of mods applied in load order (later overrides earlier).
+struct ModContent {
+  Tuning tuning;                     // defaults + overrides, check_tuning() passed
+  std::optional<Scenario> scenario;  // absent = the generator makes the world
+  std::vector<std::string> nation_names, province_names;
+  std::vector<ModFileContent> mods;  // in load order (name, version, sha256 per mod)
+  std::string content_checksum_hex;  // SHA-256 over the mods' bytes in order
+};
+
+}  // namespace hegemon

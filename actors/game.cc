@@ -36,6 +36,9 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   }
   auto loaded = save->load_world();
   if (!loaded) return loaded.status();
+  auto content = save->content();
+  if (!content) return content.status();
+  game.content = std::move(*content);
   game.world = std::make_shared<World>(*loaded);
   if (!game.created) {
     const GameMeta meta = game.world->meta();

@@ -15,6 +15,7 @@
 #include "actors/supervisor.h"
 #include "persistence/save_file.h"
 #include "persistence/save_lock.h"
+#include "state/mod_content.h"
 #include "state/status.h"
 #include "state/world.h"
 
@@ -40,6 +41,7 @@ struct Game {
   std::shared_ptr<World> world;
   caf::actor root;       // the game supervisor: the admin API and the way in (game_supervisor.h)
   bool created = false;  // a new world was generated into the save
+  GameContent content;   // the mods the save was created with (state/mod_content.h)
   // The save is this process's for the game's life (persistence/save_lock.h),
   // across every SaveFile opened and closed on it meanwhile; keep the Game
   // until the game is over.

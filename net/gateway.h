@@ -21,6 +21,7 @@
 #include "net/frame_codec.h"
 #include "net/login_limiter.h"
 #include "persistence/save_reader.h"
+#include "state/mod_content.h"
 #include "state/status.h"
 #include "state/world.h"
 
@@ -60,6 +61,10 @@ struct GatewayOptions {
   size_t max_outbox_bytes = kDefaultMaxOutboxBytes;
   // Failed logins allowed per peer address and in total (net/login_limiter.h).
   LoginLimits login_limits;
+  // The mods the game runs and their checksum (state/mod_content.h), told in
+  // `hello` and `status` so a client can refuse a server running other
+  // content, as multiplayer lobbies do.
+  GameContent content;
 };
 
 // One connected client, as the acceptor knows it.

@@ -70,6 +70,13 @@ nlohmann::json status_json(const GameStatus& s) {
        {{"nation", s.nation_phase_ms}, {"war", s.war_phase_ms}, {"finish", s.finish_phase_ms}}}};
 }
 
+nlohmann::json content_json(const GameContent& content) {
+  nlohmann::json mods = nlohmann::json::array();
+  for (const SavedMod& m : content.mods)
+    mods.push_back({{"name", m.name}, {"version", m.version}, {"sha256", m.sha256_hex}});
+  return {{"checksum", content.checksum_hex}, {"mods", std::move(mods)}};
+}
+
 nlohmann::json actors_json(const std::vector<ActorInfo>& actors) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& a : actors) {

@@ -9,11 +9,15 @@
 #include "actors/actor_key.h"
 #include "actors/game_status.h"
 #include "state/change_set.h"
+#include "state/mod_content.h"
 #include "state/world.h"
 
 namespace hegemon::net {
 
 nlohmann::json status_json(const GameStatus& s);
+// The content a game runs: {"checksum": "<sha256 hex>", "mods": [{"name",
+// "version", "sha256"}, ...]} in load order (docs/MODDING.md).
+nlohmann::json content_json(const GameContent& content);
 nlohmann::json actors_json(const std::vector<ActorInfo>& actors);
 // null when there is no such province / nation.
 nlohmann::json province_json(const World& world, ProvinceId id);

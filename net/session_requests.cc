@@ -70,7 +70,8 @@ void Session::hello(const Request& r) {
   send(reply_result(r.id, {{"server", "hegemon"},
                            {"version", kProtocolVersion},
                            {"encoding", encoding_name(encoding)},
-                           {"spectators", ctx_->options.allow_spectators}}));
+                           {"spectators", ctx_->options.allow_spectators},
+                           {"content", ctx_->options.content.checksum_hex}}));
   session_.encoding = encoding;
 }
 
@@ -329,6 +330,7 @@ void Session::status(const Request& r) {
       .then(
           [self, id, failed](GameStatus& s) {
             json out = status_json(s);
+            out["content"] = content_json(self->ctx_->options.content);
             self->self_->request(self->acceptor(), std::chrono::seconds(10), clients_atom::value)
                 .then(
                     [self, id, out](std::vector<ClientSummary>& clients) mutable {

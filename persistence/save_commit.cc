@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "state/hash_hex.h"
+#include "persistence/mod_rows.h"
 #include "persistence/row_codec.h"
 #include "persistence/snapshot_codec.h"
 #include "persistence/token_origin.h"
@@ -177,7 +178,7 @@ Status SaveFile::prepare_commit_statements() {
 
 // ---- create_world ----
 
-Status SaveFile::create_world(const WorldSnapshot& world) {
+Status SaveFile::create_world(const WorldSnapshot& world, const std::vector<ModFileContent>& mods) {
   const std::string what = "create world in " + path();
   if (has_world_) {
     return fail(what,
@@ -265,6 +266,9 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
   // The balance it runs with, fixed for the game's life (persistence/tuning_rows.h).
   status = write_tuning_rows(db_, map.tuning());
   if (!status.ok()) return status.with_context(what);
+  // Where that map and balance came from (persistence/mod_rows.h).
+  status = write_mod_rows(db_, mods);
+  if (!status.ok()) return status.with_context(what);
   status = write_tick(stmts_.insert_tick, world.meta.tick, date, hash);
   if (!status.ok()) return status.with_context(what + ": insert ticks row");
   // The starting world itself, so a replay never depends on regenerating it.
@@ -286,6 +290,8 @@ Status SaveFile::create_world(const WorldSnapshot& world) {
 Result<WorldSnapshot> SaveFile::load_world() const {
   return read_world(db_, "load world from " + path());
 }
+
+Result<GameContent> SaveFile::content() const { return read_mod_rows(db_, path()); }
 
 // ---- commit ----
 

@@ -43,6 +43,7 @@
 #include "persistence/token_store.h"
 #include "state/change_set.h"
 #include "state/ids.h"
+#include "state/mod_content.h"
 #include "state/status.h"
 #include "state/world_snapshot.h"
 
@@ -98,8 +99,15 @@ class SaveFile {
   // stored hash is recomputed from the entities (world.meta.state_hash is
   // ignored, as World's constructor ignores it). Fails if the save already
   // holds a world, or if the snapshot does not match its map (every province
-  // and nation exactly once, symmetric adjacency).
-  Status create_world(const WorldSnapshot& world);
+  // and nation exactly once, symmetric adjacency). `mods` are the mods the
+  // world was made with, in load order, kept byte-exact in the save (table
+  // mods; persistence/mod_rows.h) so it plays and replays without their
+  // files; each must carry its bytes and their sha256_hex.
+  Status create_world(const WorldSnapshot& world, const std::vector<ModFileContent>& mods = {});
+
+  // The mods the game was created with and their content checksum (no mods:
+  // an empty list), checked as persistence/mod_rows.h describes.
+  Result<GameContent> content() const;
 
   // Reads the whole world back: the map, every province and nation, living
   // armies and active wars (ended wars stay in the save but not in a

@@ -11,6 +11,7 @@
 #include "persistence/row_codec.h"
 #include "persistence/schema_check.h"
 #include "persistence/side_files.h"
+#include "persistence/mod_rows.h"
 #include "persistence/tuning_rows.h"
 #include "schema/migrations.h"
 
@@ -238,6 +239,12 @@ Result<std::optional<std::pair<Tick, Tick>>> SaveView::recorded_ticks() const {
 }
 
 Result<Tuning> SaveView::tuning() const { return read_tuning_rows(db_, db_.path()); }
+
+Result<GameContent> SaveView::content() const { return read_mod_rows(db_, db_.path()); }
+
+Result<std::vector<ModFileContent>> SaveView::embedded_mods() const {
+  return read_embedded_mods(db_, db_.path());
+}
 
 Result<std::vector<ProvincePlace>> SaveView::provinces() const {
   Result<Statement> s = db_.prepare("SELECT id, name, x, y FROM provinces ORDER BY id");

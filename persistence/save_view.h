@@ -16,6 +16,7 @@
 
 #include "persistence/sqlite.h"
 #include "state/ids.h"
+#include "state/mod_content.h"
 #include "state/status.h"
 #include "state/world_map.h"
 
@@ -108,6 +109,10 @@ class SaveView {
   // The balance the game runs with (table tuning; the compiled defaults for a
   // save without rows), checked as loading checks it (tuning_rows.h).
   Result<Tuning> tuning() const;
+  // The mods the game was created with and their content checksum
+  // (persistence/mod_rows.h); the mods' files themselves, for export.
+  Result<GameContent> content() const;
+  Result<std::vector<ModFileContent>> embedded_mods() const;
 
   Result<std::vector<ProvincePlace>> provinces() const;  // by id
   Result<std::vector<NationLabel>> nations() const;      // by id

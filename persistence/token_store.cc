@@ -1,8 +1,8 @@
 #include "persistence/token_store.h"
 
 #include "persistence/row_codec.h"
+#include "persistence/sha256.h"
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -36,13 +36,7 @@ constexpr const char* kColumns = "SELECT id, role, nation_id, created_at, revoke
 
 }  // namespace
 
-std::string token_hash(const std::string& token) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  return hex(digest, size);
-}
+std::string token_hash(const std::string& token) { return sha256_hex(token); }
 
 std::string random_token() {
   std::ifstream urandom("/dev/urandom", std::ios::binary);

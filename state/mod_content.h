@@ -46,12 +46,17 @@ struct Scenario {
   std::vector<ModArmy> armies;
 };
 
+// Bounds on what a mod, and a save's record of mods, may hold.
+constexpr int64_t kMaxModBytes = 64 << 20;  // one mod file
+constexpr int32_t kMaxMods = 64;            // mods in one load order
+
 // One mod as read from its file, before any merging.
 struct ModFileContent {
   std::string path;
   std::string name, version, description;
   int64_t target_schema = 0;
   std::string sha256_hex;                               // over the file's bytes
+  std::string bytes;  // the file itself (at most kMaxModBytes), embedded in the save
   std::vector<std::pair<std::string, int64_t>> tuning;  // names as in tuning_fields()
   std::optional<Scenario> scenario;
   std::vector<std::string> nation_names, province_names;  // empty = not set
@@ -64,6 +69,21 @@ struct ModContent {
   std::vector<std::string> nation_names, province_names;
   std::vector<ModFileContent> mods;  // in load order (name, version, sha256 per mod)
   std::string content_checksum_hex;  // SHA-256 over the mods' bytes in order
+};
+
+// What a save records of one of its mods (table mods, schema/008_mods.sql).
+struct SavedMod {
+  int32_t position = 0;  // 1..n, the load order
+  std::string name, version, sha256_hex;
+  int64_t size = 0;  // bytes
+};
+
+// The content a game runs: its mods in load order and their checksum, what
+// `status` and `hello` tell clients so they can refuse a server running other
+// content. No mods: an empty list and the checksum of an empty load order.
+struct GameContent {
+  std::vector<SavedMod> mods;
+  std::string checksum_hex;
 };
 
 }  // namespace hegemon

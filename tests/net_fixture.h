@@ -149,6 +149,7 @@ struct live_server {
     gw.port = 0;
     gw.admin_token = "sesame";
     gw.max_frame_bytes = 4096;
+    gw.content = game.content;  // as `hegemon serve` does
     configure(gw);
     auto tokens = SaveReader::open(dir.file("game.db"));
     CAF_REQUIRE(tokens.ok());

@@ -27,6 +27,7 @@
 #include "net/metrics.h"
 #include "net/protocol.h"
 #include "persistence/save_reader.h"
+#include "persistence/sha256.h"
 #include "persistence/token_store.h"
 #include "net_fixture.h"
 #include "test_support.h"
@@ -89,6 +90,10 @@ CAF_TEST(handshake roles queries and admin commands over a real socket) {
   const json hello = greet(c);
   CAF_CHECK_EQUAL(hello["result"]["version"], json(kProtocolVersion));
   CAF_CHECK_EQUAL(hello["id"], json(3));  // replies echo the request id
+  // The content checksum, so a client can refuse other content: this game
+  // has no mods, so it is the checksum of an empty load order.
+  const std::string no_mods = content_checksum_hex({});
+  CAF_CHECK_EQUAL(hello["result"]["content"], json(no_mods));
   {
     const auto got = error_code(c.call({{"type", "status"}}));
     CAF_CHECK_EQUAL(got, errc::kUnauthorized);
@@ -106,6 +111,8 @@ CAF_TEST(handshake roles queries and admin commands over a real socket) {
   CAF_CHECK_EQUAL(status["result"]["speed"], json("paused"));
   CAF_CHECK_EQUAL(status["result"]["clients"], json(1));
   CAF_CHECK(status["result"]["phase_ms"].contains("nation"));
+  CAF_CHECK_EQUAL(status["result"]["content"]["checksum"], json(no_mods));
+  CAF_CHECK_EQUAL(status["result"]["content"]["mods"], json::array());
   {
     const auto got = error_code(c.call({{"type", "speed"}, {"speed", "max"}}));
     CAF_CHECK_EQUAL(got, errc::kForbidden);

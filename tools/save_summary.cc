@@ -107,6 +107,9 @@ Result<SaveSummary> read_save_summary(const std::string& path) {
   Result<Tuning> tuning = save.tuning();
   if (!tuning.ok()) return tuning.status().with_context(what);
   s.tuning_overrides = tuning_overrides(*tuning);
+  Result<GameContent> content = save.content();
+  if (!content.ok()) return content.status().with_context(what);
+  s.content = std::move(*content);
   return s;
 }
 
@@ -135,6 +138,13 @@ std::string format_summary_text(const SaveSummary& s) {
   for (const auto& [name, value] : s.tuning_overrides)
     tuning += (tuning.empty() ? "" : ", ") + name + " = " + std::to_string(value);
   field("tuning", tuning);
+  std::string mods = s.content.mods.empty() ? "none" : "";
+  for (const SavedMod& m : s.content.mods) {
+    mods += (mods.empty() ? "" : ", ") + printable(m.name) + " " + printable(m.version) + " (" +
+            m.sha256_hex.substr(0, 12) + ")";
+  }
+  field("mods", mods);
+  field("content", s.content.checksum_hex);
 
   out += "\ntop development (owned provinces)\n";
   for (size_t i = 0; i < s.top_development.size(); ++i)
@@ -178,6 +188,15 @@ std::string summary_to_json(const SaveSummary& s) {
   j["living_nations"] = s.living_nations;
   j["tuning_overrides"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : s.tuning_overrides) j["tuning_overrides"][name] = value;
+  j["mods"] = nlohmann::ordered_json::array();
+  for (const SavedMod& m : s.content.mods) {
+    j["mods"].push_back({{"position", m.position},
+                         {"name", m.name},
+                         {"version", m.version},
+                         {"sha256", m.sha256_hex},
+                         {"bytes", m.size}});
+  }
+  j["content_checksum"] = s.content.checksum_hex;
   j["top_development"] = ranked_json(s.top_development);
   j["top_treasury"] = ranked_json(s.top_treasury);
   j["active_wars"] = s.active_wars;

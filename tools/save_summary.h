@@ -14,6 +14,7 @@
 
 #include "persistence/save_view.h"
 #include "state/ids.h"
+#include "state/mod_content.h"
 #include "state/status.h"
 #include "state/world_map.h"
 
@@ -40,6 +41,8 @@ struct SaveSummary {
   std::optional<Tick> last_recorded_tick;   // max(ticks.tick)
   // The tuning values that differ from this build's defaults (docs/TUNING.md).
   std::vector<std::pair<std::string, int64_t>> tuning_overrides;
+  // The mods the game was created with, in load order, and their checksum.
+  GameContent content;
 };
 
 constexpr size_t kSummaryTop = 5;

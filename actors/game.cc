@@ -22,14 +22,22 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   auto lock = SaveLock::acquire(options.save_path);  // shares the SaveFile's: never refused
   if (!lock) return lock.status();
   game.save_lock = std::make_shared<SaveLock>(std::move(*lock));
+  if (save->has_world() && options.mods && !options.mods->mods.empty()) {
+    return Status::error(options.save_path +
+                         " already holds a game; mods apply only to a new game (its content is "
+                         "fixed when it is created)");
+  }
   if (!save->has_world()) {
     WorldSnapshot fresh;
+    const Tuning tuning = options.mods ? options.mods->tuning : Tuning{};
     try {
-      fresh = generate_world(options.new_world);
+      fresh = generate_world(options.new_world, tuning);
     } catch (const std::invalid_argument& e) {
       return Status::error(std::string("cannot generate world: ") + e.what());
     }
-    if (auto st = save->create_world(fresh); !st.ok()) return st;
+    static const std::vector<ModFileContent> kNoMods;
+    const std::vector<ModFileContent>& mods = options.mods ? options.mods->mods : kNoMods;
+    if (auto st = save->create_world(fresh, mods); !st.ok()) return st;
     game.created = true;
     spdlog::info("created a new world in {}: seed {}, {} provinces, {} nations", options.save_path,
                  options.new_world.seed, options.new_world.provinces, options.new_world.nations);

@@ -25,6 +25,11 @@ struct GameOptions {
   std::string save_path = "saves/default.db";
   SaveOptions save;
   WorldParams new_world;           // used only when the save holds no world yet
+  // The mods a new game is made with (tools/mod_set.h), checked already; null:
+  // none. Their tuning is the game's balance, their scenario (if any) its
+  // world, and their files are kept in the save. A save that already holds a
+  // world refuses mods: a game's content is fixed at its creation.
+  std::shared_ptr<const ModContent> mods;
   CoordinatorOptions coordinator;  // its stop_at is set from run_ticks
   Tick run_ticks = 0;              // stop ticking after this many ticks; 0: never
   // Persistence blocks on disk I/O, so it normally gets its own thread. Tests

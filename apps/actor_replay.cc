@@ -52,10 +52,11 @@ Result<ReplayReport> replay_on_actors(const std::string& save_path, const Replay
   {
     auto created = SaveFile::open(out.path(), SaveOptions{});
     if (!created) return created.status();
-    if (Status ok = (*created)->create_world(plan->start); !ok.ok()) return ok;
+    if (Status ok = (*created)->create_world(plan->start, plan->mods); !ok.ok()) return ok;
   }
 
   ReplayReport report;
+  for (const ModFileContent& m : plan->mods) report.mod_sha256.push_back(m.sha256_hex);
   report.start_tick = plan->start.meta.tick;
   report.end_tick = plan->end;
   caf::actor_system_config cfg;

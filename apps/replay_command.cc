@@ -12,6 +12,7 @@
 #include "apps/cli.h"
 #include "apps/logging.h"
 #include "net/json_views.h"
+#include "persistence/sha256.h"
 #include "state/hash_hex.h"
 #include "state/game_date.h"
 #include "tools/replay.h"
@@ -154,7 +155,9 @@ int run_replay(const std::vector<std::string>& args) {
                      {"seconds", r.seconds},
                      {"ticks_per_second", rate},
                      {"ticks_replayed", ticks},
-                     {"ok", !r.divergence && !nothing_checked}};
+                     {"ok", !r.divergence && !nothing_checked},
+                     {"mods", r.mod_sha256},
+                     {"content", content_checksum_hex(r.mod_sha256)}};
   if (r.divergence) {
     out["divergence"] = {{"tick", r.divergence->tick},
                          {"date", date_of_tick(r.divergence->tick).to_string()},
@@ -178,6 +181,10 @@ int run_replay(const std::vector<std::string>& args) {
         "ok: ticks {}..{} of {} replay exactly (hash, history and events of every tick); "
         "{} ticks in {:.2f} s ({:.0f} ticks/s)\n",
         r.start_tick + 1, r.end_tick, save, ticks, r.seconds, rate);
+    if (!r.mod_sha256.empty()) {
+      std::cout << fmt::format("with the {} mod(s) embedded in the save, content {}\n",
+                               r.mod_sha256.size(), content_checksum_hex(r.mod_sha256));
+    }
     if (options.to_tick >= 0) print(summary_json(r.final_state), false);
     if (!options.out_path.empty()) std::cout << "written to " << options.out_path << "\n";
   }

@@ -6,6 +6,7 @@
 
 #include "state/hash_hex.h"
 #include "persistence/migrate.h"
+#include "persistence/mod_rows.h"
 #include "persistence/row_codec.h"
 #include "persistence/side_files.h"
 #include "persistence/snapshot_codec.h"
@@ -293,6 +294,10 @@ Result<WorldSnapshot> SaveReader::load_world(bool verify_hash) {
   std::lock_guard<std::mutex> lock(mutex_);
   follow_if_moved();
   return read_world(db_, "load world from " + path(), verify_hash);
+}
+
+Result<std::vector<ModFileContent>> SaveReader::embedded_mods() {
+  return read_embedded_mods(db_, db_.path());
 }
 
 Result<std::vector<std::pair<Tick, uint64_t>>> SaveReader::tick_hashes(Tick from, Tick to) {

@@ -24,6 +24,7 @@
 #include "state/entities.h"
 #include "state/event.h"
 #include "state/ids.h"
+#include "state/mod_content.h"
 #include "state/status.h"
 #include "state/world_snapshot.h"
 
@@ -78,6 +79,10 @@ class SaveReader final : public ColdStore {
   // The whole world as of the last committed tick, checked against its hash
   // (unless `verify_hash` is false: then meta.state_hash is the recorded one).
   Result<WorldSnapshot> load_world(bool verify_hash = true);
+  // The mods the game was created with, their files byte-exact and each
+  // checked against its sha256 (persistence/mod_rows.h), in load order; a
+  // replay's new save keeps them as the original does.
+  Result<std::vector<ModFileContent>> embedded_mods();
   // The recorded state hash of every committed tick from..to, in tick order.
   Result<std::vector<std::pair<Tick, uint64_t>>> tick_hashes(Tick from, Tick to);
   // province_history rows of ticks from..to, by tick then province.

@@ -12,8 +12,11 @@
 #include "persistence/save_file.h"
 #include "persistence/save_view.h"
 #include "persistence/sha256.h"
+#include "rules/tick.h"
 #include "rules/world_gen.h"
+#include "state/world.h"
 #include "test_support.h"
+#include "tools/replay.h"
 #include "tools/save_summary.h"
 
 using namespace hegemon;
@@ -160,4 +163,36 @@ CAF_TEST(hostile mod rows refuse the content and name the row) {
   auto content = content_of(path);
   CAF_REQUIRE(!content.ok());
   CAF_CHECK(content.status().message().find("more than 64 mods") != std::string::npos);
+}
+
+CAF_TEST(a replay checks the embedded mods and its new save keeps them) {
+  test::TempDir dir;
+  const std::vector<ModFileContent> mods = {mod("a", "first"), mod("b", "second")};
+  const std::string path = dir.file("played.db");
+  {
+    auto save = SaveFile::open(path);
+    CAF_REQUIRE(save.ok());
+    World w(generate_world(test::small_world(7)));
+    CAF_REQUIRE((*save)->create_world(w.snapshot(), mods).ok());
+    for (int t = 0; t < 20; ++t) CAF_REQUIRE((*save)->commit(run_tick_sequential(w)).ok());
+  }
+  ReplayOptions options;
+  options.out_path = dir.file("replayed.db");
+  auto report = replay_save(path, options);
+  CAF_REQUIRE(report.ok());
+  CAF_CHECK(!report->divergence);
+  CAF_CHECK_EQUAL(report->ticks_replayed(), 20);
+  CAF_REQUIRE_EQUAL(report->mod_sha256.size(), 2u);
+  CAF_CHECK_EQUAL(report->mod_sha256[1], mods[1].sha256_hex);
+  auto original = content_of(path);
+  auto replayed = content_of(options.out_path);
+  CAF_REQUIRE(original.ok() && replayed.ok());
+  CAF_CHECK_EQUAL(replayed->checksum_hex, original->checksum_hex);
+
+  // A mod altered in the save stops the replay before any tick.
+  test::exec_sql(path, "UPDATE mods SET content = X'00' WHERE position = 2");
+  auto refused = replay_save(path, ReplayOptions{});
+  CAF_REQUIRE(!refused.ok());
+  CAF_MESSAGE("refused: " << refused.status().message());
+  CAF_CHECK(refused.status().message().find("row 2: content does not hash") != std::string::npos);
 }

@@ -168,7 +168,13 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
 
   auto start = starting_world(save, *last, end, from);
   if (!start) return start.status();
+  // The mods it was made with: their values are already the save's map and
+  // tuning; a mod whose bytes no longer hash to the sha256 recorded with it
+  // means the save was altered, and the replay stops here.
+  auto mods = save.embedded_mods();
+  if (!mods) return mods.status();
   ReplayReport report;
+  for (const ModFileContent& m : *mods) report.mod_sha256.push_back(m.sha256_hex);
   report.start_tick = start->meta.tick;
   report.end_tick = report.start_tick;
 
@@ -179,7 +185,7 @@ Result<ReplayReport> replay_from(const std::string& path, const ReplayOptions& o
     auto created = SaveFile::open(options.out_path, SaveOptions{});
     if (!created) return created.status();
     out = std::move(*created);
-    if (Status ok = out->create_world(*start); !ok.ok()) return ok;
+    if (Status ok = out->create_world(*start, *mods); !ok.ok()) return ok;
   }
 
   World world(*start);
@@ -324,6 +330,9 @@ Result<ReplayPlan> plan_replay(const std::string& path, Tick to_tick, bool from_
   auto commands = save.commands_between(from + 1, plan.end);
   if (!commands) return commands.status();
   plan.commands = std::move(*commands);
+  auto mods = save.embedded_mods();
+  if (!mods) return mods.status();
+  plan.mods = std::move(*mods);
   return plan;
 }
 

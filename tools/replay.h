@@ -23,6 +23,7 @@
 
 #include "state/change_set.h"
 #include "state/command.h"
+#include "state/mod_content.h"
 #include "state/status.h"
 #include "state/world_snapshot.h"
 
@@ -53,6 +54,9 @@ struct ReplayReport {
   double seconds = 0;
   std::optional<Divergence> divergence;  // none: every tick matched
   WorldSnapshot final_state;             // the replayed world after end_tick
+  // The sha256 of each mod the game was created with, in load order, each
+  // checked against the mod's bytes in the save (persistence/mod_rows.h).
+  std::vector<std::string> mod_sha256;
 };
 
 // Errors: the save cannot be read, or to_tick lies beyond its last tick. A
@@ -67,6 +71,7 @@ struct ReplayPlan {
   WorldSnapshot start;
   Tick end = 0;
   std::vector<Command> commands;
+  std::vector<ModFileContent> mods;  // as ReplayReport::mod_sha256 describes
 };
 Result<ReplayPlan> plan_replay(const std::string& save_path, Tick to_tick, bool from_snapshot);
 

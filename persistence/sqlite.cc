@@ -111,6 +111,32 @@ void Statement::bind_text(int index, std::string_view value) {
 
 void Statement::bind_null(int index) { note_bind(sqlite3_bind_null(stmt_, index), index); }
 
+Statement::Type Statement::column_type(int column) const {
+  switch (sqlite3_column_type(stmt_, column)) {
+    case SQLITE_INTEGER: return Type::integer;
+    case SQLITE_FLOAT: return Type::real;
+    case SQLITE_TEXT: return Type::text;
+    case SQLITE_BLOB: return Type::blob;
+    default: return Type::null;
+  }
+}
+
+double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+
+int64_t Statement::column_bytes(int column) const { return sqlite3_column_bytes(stmt_, column); }
+
+std::string Statement::column_name(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name != nullptr ? name : "";
+}
+
+int Statement::parameter_count() const { return sqlite3_bind_parameter_count(stmt_); }
+
+std::string Statement::parameter_name(int index) const {
+  const char* name = sqlite3_bind_parameter_name(stmt_, index);
+  return name != nullptr ? name : "";
+}
+
 Result<bool> Statement::step() {
   if (bind_error_ != SQLITE_OK) {
     // Bind errors (SQLITE_RANGE, SQLITE_TOOBIG, ...) are not recorded in the

@@ -69,6 +69,17 @@ class Statement {
   int64_t column_int64(int column) const;
   std::string column_text(int column) const;  // "" for NULL
   std::string column_blob(int column) const;  // "" for NULL
+  // For statements whose columns are not known in advance (an operator's
+  // query, persistence/readonly_query.h).
+  enum class Type { integer, real, text, blob, null };
+  Type column_type(int column) const;
+  double column_double(int column) const;
+  int64_t column_bytes(int column) const;
+  std::string column_name(int column) const;
+  // Its parameters, 1-based as bind_*'s index; a name includes its prefix
+  // (":tick"); "" for a nameless `?`.
+  int parameter_count() const;
+  std::string parameter_name(int index) const;
 
  private:
   friend class Database;

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_builders.h"
+#include "persistence/readonly_query.h"
 #include "persistence/save_file.h"
 #include "rules/events.h"
 #include "rules/tick.h"
@@ -111,7 +112,7 @@ std::string show(const Row& r) {
 class QueryRunner {
  public:
   QueryRunner(const std::string& path, std::vector<NamedQuery> queries)
-      : queries_(std::move(queries)) {
+      : queries_(std::move(queries)), path_(path) {
     auto db = test::RawDatabase::open(path, test::RawMode::read_only);
     if (db.ok()) {
       db_.emplace(std::move(*db));
@@ -164,10 +165,51 @@ class QueryRunner {
       for (const test::RawCell& c : raw_row) row.push_back(c ? *c : std::string("NULL"));
       rows.push_back(std::move(row));
     }
+    same_as_remote(name, sql, params, rows);
     return rows;
   }
 
+  // The same query as an operator asks it over the network (`hegemon client
+  // sql`, persistence/readonly_query.h) must run unchanged and give the same
+  // rows: the file's promise that its queries work there too.
+  void same_as_remote(const std::string& name, const std::string& sql,
+                      const std::vector<Param>& params, const Rows& rows) {
+    QueryParams bound;
+    for (const Param& param : params) {
+      const std::string key = param.name.substr(1);
+      if (param.is_text) {
+        bound[key] = param.text;
+      } else {
+        bound[key] = param.number;
+      }
+    }
+    QueryLimits generous;
+    generous.time = std::chrono::seconds(60);
+    generous.max_rows = 1'000'000;
+    generous.max_bytes = 256 << 20;
+    auto remote = run_readonly_query(path_, sql, bound, generous);
+    if (!remote.ok()) CAF_FAIL("query " << name << " refused remotely: " << remote.status().message());
+    CAF_CHECK_EQUAL(remote->stopped, "");
+    CAF_REQUIRE_EQUAL(remote->rows.size(), rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) {
+      CAF_REQUIRE_EQUAL(remote->rows[r].size(), rows[r].size());
+      for (size_t c = 0; c < rows[r].size(); ++c) {
+        const QueryValue& v = remote->rows[r][c];
+        std::string text;
+        if (std::holds_alternative<int64_t>(v)) text = std::to_string(std::get<int64_t>(v));
+        else if (std::holds_alternative<std::string>(v)) text = std::get<std::string>(v);
+        else if (std::holds_alternative<std::monostate>(v)) text = "NULL";
+        else continue;  // a real's text form is SQLite's; a blob's is its size
+        if (text != rows[r][c]) {
+          CAF_FAIL("query " << name << " row " << r << " column " << c << ": remotely " << text
+                            << ", locally " << rows[r][c]);
+        }
+      }
+    }
+  }
+
   std::vector<NamedQuery> queries_;
+  std::string path_;
   std::optional<test::RawDatabase> db_;
   std::string error_;
   std::map<std::string, int> runs_;

@@ -26,6 +26,39 @@ const char* const kDescription =
 const char* const kExitCodes =
     "Exit codes: 0 ok, 1 the server refused, 2 bad usage, 3 no connection.";
 
+// An `sql` answer as aligned columns, then why it stopped if it did.
+void print_table(const nlohmann::json& r) {
+  auto cell = [](const nlohmann::json& v) -> std::string {
+    if (v.is_null()) return "NULL";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_object()) return "<blob " + std::to_string(v.value("blob_bytes", 0)) + " bytes>";
+    return v.dump();
+  };
+  std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> widths;
+  for (const auto& c : r["columns"]) widths.push_back(c.get<std::string>().size());
+  for (const auto& row : r["rows"]) {
+    rows.emplace_back();
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      rows.back().push_back(cell(row[i]));
+      widths[i] = std::max(widths[i], rows.back().back().size());
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t i = 0; i < cells.size(); ++i)
+      out += (i ? "  " : "") + cells[i] + std::string(widths[i] - cells[i].size(), ' ');
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    std::cout << out << "\n";
+  };
+  std::vector<std::string> header;
+  for (const auto& c : r["columns"]) header.push_back(c.get<std::string>());
+  line(header);
+  for (const auto& row : rows) line(row);
+  if (r.contains("stopped"))
+    std::cout << "(" << rows.size() << " rows; stopped: " << r["stopped"].get<std::string>() << ")\n";
+}
+
 void print_human(const std::string& command, const nlohmann::json& r) {
   if (command == "status") {
     std::cout << fmt::format(
@@ -63,6 +96,8 @@ void print_human(const std::string& command, const nlohmann::json& r) {
                   << a["last_crash"].get<std::string>();
       std::cout << "\n";
     }
+  } else if (command == "sql") {
+    print_table(r);
   } else if (command == "clients") {
     for (const auto& c : r) {
       // Which stored token a session logged in with, so an admin knows what
@@ -260,6 +295,29 @@ int run_client(const std::vector<std::string>& args) {
     if (revoke) fields["token_id"] = std::stoll(words[2]);
     if (issue_admin || issue_player) fields["role"] = words[2];
     if (issue_player) fields["nation"] = std::stoll(words[3]);
+  } else if (command == "sql") {
+    if (words.size() < 2) {
+      std::cerr << "hegemon client: sql needs a query, then NAME=VALUE parameters\n";
+      return 2;
+    }
+    fields["sql"] = words[1];
+    fields["params"] = nlohmann::json::object();
+    for (size_t i = 2; i < words.size(); ++i) {
+      const size_t eq = words[i].find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << "hegemon client: not NAME=VALUE: " << words[i] << "\n";
+        return 2;
+      }
+      const std::string value = words[i].substr(eq + 1);
+      const std::string digits = !value.empty() && value[0] == '-' ? value.substr(1) : value;
+      const bool number = !digits.empty() && digits.size() <= 18 &&
+                          digits.find_first_not_of("0123456789") == std::string::npos;
+      if (number) {
+        fields["params"][words[i].substr(0, eq)] = std::stoll(value);
+      } else {
+        fields["params"][words[i].substr(0, eq)] = value;
+      }
+    }
   } else if (command == "watch") {
     if (words.size() > 2 ||
         (words.size() == 2 && words[1].find_first_not_of("0123456789") != std::string::npos)) {

@@ -43,7 +43,7 @@ inline bool allows(RoleSet set, Role r) { return (set & static_cast<uint8_t>(r))
 // How a session group's requests are presented (`hegemon client --help`).
 enum class RequestGroup { session, query, command, admin };
 
-// One argument field of a request. `type` is one of: id (a 32-bit integer),
+// One argument field of a request. `type` is one of: id (a 32-bit integer), object (a JSON object),
 // int, string, bool, ids (an array of ids). The handler validates it and
 // names the field in its error.
 struct FieldSpec {

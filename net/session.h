@@ -71,6 +71,7 @@ struct SessionState {
   std::deque<HeldRequest> deferred;
   size_t deferred_bytes = 0;  // their cost (Session::held_cost)
   bool closed = false;
+  bool sql_running = false;  // an `sql` query is on its way (net/session_sql.cc)
 };
 class Session {
  public:
@@ -203,6 +204,8 @@ class Session {
   void list_tokens(const Request& r);
   // Admin: who is connected, and disconnecting one of them.
   void manage_clients(const Request& r);
+  // Admin: a read-only SQL query on the live save (net/session_sql.cc).
+  void sql(const Request& r);
 
  private:
   // {"kind": "nation", "id": 12} (id omitted for persistence).

@@ -128,8 +128,38 @@ class Client:
             self._buffer += chunk
 
 
+def _sql_params(words):
+    """NAME=VALUE words as the `sql` request's params: digits are integers."""
+    params = {}
+    for w in words:
+        name, eq, value = w.partition("=")
+        if not eq or not name:
+            raise ValueError(f"not NAME=VALUE: {w}")
+        params[name] = int(value) if value.lstrip("-").isdigit() else value
+    return params
+
+
+def _print_table(result):
+    """An `sql` answer as aligned columns, then why it stopped if it did."""
+    def cell(v):
+        if v is None:
+            return "NULL"
+        if isinstance(v, dict):
+            return f"<blob {v.get('blob_bytes', 0)} bytes>"
+        return str(v)
+    rows = [[cell(v) for v in r] for r in result["rows"]]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(result["columns"])]
+    print("  ".join(c.ljust(w) for c, w in zip(result["columns"], widths)).rstrip())
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+    if "stopped" in result:
+        print(f"({len(rows)} rows; stopped: {result['stopped']})")
+
+
 def _print_human(command, result):
-    if command == "status":
+    if command == "sql":
+        _print_table(result)
+    elif command == "status":
         paused = f"  PAUSED: {result['last_error']}" if result["last_error"] else ""
         print(f"{result['date']}  tick {result['tick']} (committed {result['committed_tick']})  "
               f"speed {result['speed']}  {result['living_nations']} nations, "
@@ -186,6 +216,7 @@ QUERIES = {
     "resume": ("resume", []),
     "save": ("save", []),
     "speed": ("speed", ["speed"]),         # 0..5 | max
+    "sql": ("sql", ["sql", "params"]),     # QUERY [NAME=VALUE ...]
 }
 # Commands for a nation: the request type and how to read the arguments.
 GAME_COMMANDS = {
@@ -250,6 +281,13 @@ def main(argv=None):
         if len(words) != 1:
             parser.error("speed needs 0..5 or max")
         fields["speed"] = words[0]
+    elif args.command == "sql":
+        if not words:
+            parser.error("sql needs a query, then NAME=VALUE parameters")
+        try:
+            fields = {"sql": words[0], "params": _sql_params(words[1:])}
+        except ValueError as e:
+            parser.error(str(e))
     elif args.command == "watch":
         if len(words) > 1 or (words and not words[0].isdigit()):
             parser.error("watch takes an optional number of ticks")

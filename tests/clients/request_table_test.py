@@ -10,6 +10,7 @@ Usage: request_table_test.py HEGEMON SOURCE_DIR
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -57,7 +58,7 @@ def check_client_help(hegemon, table):
         # far as connecting (exit 3, nothing listens on port 1), not a usage
         # error (exit 2).
         run = subprocess.run([hegemon, "client", "--port", "1", "--token", "x" * 16,
-                              *r["cli_example"].split()], capture_output=True, text=True,
+                              *shlex.split(r["cli_example"])], capture_output=True, text=True,
                              timeout=30)
         check(run.returncode == 3, f"`hegemon client {r['cli_example']}` exited "
               f"{run.returncode}, not 3 (no connection): {run.stderr.strip()}")

@@ -1,6 +1,7 @@
 // Incidents: operational events (actor_crashed, actor_restarted,
 // supervisor_escalated, game_paused, game_resumed, save_restored) written to
-// event_log as they happen, outside any tick, so the log tells what happened
+// audit_log (the server's own record, which no rollback truncates) as they
+// happen, outside any tick, so the log tells what happened
 // even to a tick that was never committed. One the disk refuses is written
 // once it takes writes again (persistence_actor.h).
 #pragma once

@@ -22,9 +22,9 @@
 --     computed with GROUP BY tick (a tick's rows are only the provinces that
 --     changed in it).
 --   * "Now" is game.tick (the last committed tick), not MAX(tick) of
---     event_log: a tick without events has no rows there, and incidents
---     (actor_crashed, game_paused, ...) are logged for ticks that may never
---     have been committed.
+--     event_log: a tick without events has no rows there. Incidents
+--     (actor_crashed, game_paused, ...) are in audit_log, logged for ticks
+--     that may never have been committed, and kept through rollbacks.
 -- Nations, provinces and armies are NULL when "nobody" (an unowned province
 -- has owner_id NULL), so comparisons that may meet NULL use IS / IS NOT.
 

@@ -432,11 +432,29 @@ void Session::from_save(const Request& r) {
           reply_error(r.id, errc::kBadRequest, "need from <= to, at most 3650 ticks apart"));
     auto events = save.events_between(*from, *to);
     if (!events) return send(reply_error(r.id, errc::kFailed, events.status().message()));
+    // An admin also sees the server's own record (incidents, operators'
+    // actions: audit_log), each after the game's events of its tick.
+    std::vector<Event> audit;
+    if (session_.role == Role::admin) {
+      auto rows = save.audit_between(*from, *to);
+      if (!rows) return send(reply_error(r.id, errc::kFailed, rows.status().message()));
+      audit = std::move(*rows);
+      // In order of insertion, which after a rollback is not that of ticks.
+      std::stable_sort(audit.begin(), audit.end(),
+                       [](const Event& a, const Event& b) { return a.tick < b.tick; });
+    }
     json out = json::array();
-    for (const auto& e : *events)
-      out.push_back({{"tick", e.tick},
-                     {"type", e.type},
-                     {"data", parse_json_or_null(e.data, kEventDataLimits)}});
+    auto add = [&](const Event& e, bool incident) {
+      json row{{"tick", e.tick}, {"type", e.type}, {"data", parse_json_or_null(e.data, kEventDataLimits)}};
+      if (incident) row["audit"] = true;
+      out.push_back(std::move(row));
+    };
+    size_t next = 0;
+    for (const auto& e : *events) {
+      for (; next < audit.size() && audit[next].tick < e.tick; ++next) add(audit[next], true);
+      add(e, false);
+    }
+    for (; next < audit.size(); ++next) add(audit[next], true);
     return send(reply_result(r.id, out));
   }
   if (r.type == "province_at") {  // {"province": P, "tick": T}

@@ -162,6 +162,7 @@ Status SaveFile::prepare_commit_statements() {
       {&stmts_.delete_army, kDeleteArmy},
       {&stmts_.upsert_war, upsert_row_sql("wars", described_columns<War>())},
       {&stmts_.insert_event, insert_row_sql("event_log", {}, described_columns<Event>())},
+      {&stmts_.insert_audit, insert_row_sql("audit_log", {}, described_columns<Event>())},
       {&stmts_.insert_history,
        insert_row_sql("province_history", {}, described_columns<ProvinceHistoryRow>())},
       {&stmts_.insert_tick, kInsertTick},
@@ -356,6 +357,13 @@ Status SaveFile::insert_event(const Event& e) {
   bind_fields(s, e);
   const Status status = s.run();
   return status.with_context("insert event '" + e.type + "'");
+}
+
+Status SaveFile::insert_audit(const Event& e) {
+  Statement& s = stmts_.insert_audit;
+  bind_fields(s, e);
+  const Status status = s.run();
+  return status.with_context("insert audit row '" + e.type + "'");
 }
 
 // Writes every row of `cs` inside the caller's transaction. Error messages

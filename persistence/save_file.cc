@@ -330,7 +330,7 @@ Status SaveFile::log_incident(const Event& e) {
   if (!has_world_) return Status::error("log event '" + e.type + "': the save holds no world");
   Status status = ensure_ready();
   if (!status.ok()) return status.with_context("log event '" + e.type + "'");
-  return finish_write(insert_event(e));  // autocommit: its own transaction
+  return finish_write(insert_audit(e));  // autocommit: its own transaction
 }
 
 // ---- rollback ----

@@ -164,10 +164,11 @@ class SaveFile {
   // the live save itself is refused.
   Status backup_to(const std::string& dest_path);
 
-  // Writes one event to event_log at once, in its own transaction, outside
-  // any tick: operational incidents (an actor crashed, the game paused) that
-  // must reach the log even while the tick they happened in stays
-  // uncommitted. Never use it for game events: those belong to a tick.
+  // Writes one row to audit_log (schema/009_audit_log.sql) at once, in its
+  // own transaction, outside any tick: operational incidents (an actor
+  // crashed, the game paused) and operators' actions that must reach the
+  // record even while the tick they happened in stays uncommitted, and that
+  // no rollback removes. Never use it for game events: those belong to a tick.
   Status log_incident(const Event& e);
 
   // Gateway access tokens (persistence/token_store.h), stored by hash only.
@@ -209,6 +210,7 @@ class SaveFile {
     Statement delete_army;
     Statement upsert_war;
     Statement insert_event;
+    Statement insert_audit;
     Statement insert_history;
     Statement insert_tick;
     Statement update_game;
@@ -237,6 +239,7 @@ class SaveFile {
                         const SameOwner& same_owner);
   Status write_game_row(const GameMeta& meta, const std::string& date);
   Status insert_event(const Event& e);
+  Status insert_audit(const Event& e);
 
   TokenKey token_key_;  // seals the tokens (token_origin.h)
   SaveLock lock_;       // declared before db_: released after the connection closes

@@ -29,6 +29,9 @@ constexpr const char kCountType[] = "SELECT count(*) FROM event_log WHERE event_
 constexpr const char kSelectEvents[] =
     "SELECT tick, event_type, event_data FROM event_log WHERE tick BETWEEN ?1 AND ?2"
     " ORDER BY id";
+constexpr const char kSelectAudit[] =
+    "SELECT tick, event_type, event_data FROM audit_log WHERE tick BETWEEN ?1 AND ?2"
+    " ORDER BY id";
 
 // idx_events_type (event_type, tick) finds them.
 constexpr const char kSelectCommands[] =
@@ -225,10 +228,19 @@ Result<std::optional<TokenRecord>> SaveReader::find_token(const std::string& has
 }
 
 Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
-  const std::string what = "read events of ticks " + std::to_string(from) + ".." +
-                           std::to_string(to) + " from " + path();
+  return log_between(events_, kSelectEvents, "event_log", from, to);
+}
+
+Result<std::vector<Event>> SaveReader::audit_between(Tick from, Tick to) {
+  return log_between(audit_, kSelectAudit, "audit_log", from, to);
+}
+
+Result<std::vector<Event>> SaveReader::log_between(Statement& slot, const char* sql,
+                                                   const char* table, Tick from, Tick to) {
+  const std::string what = "read " + std::string(table) + " of ticks " + std::to_string(from) +
+                           ".." + std::to_string(to) + " from " + path();
   std::lock_guard<std::mutex> lock(mutex_);
-  Result<Statement*> s = statement(events_, kSelectEvents);
+  Result<Statement*> s = statement(slot, sql);
   if (!s.ok()) return s.status().with_context(what);
   ResetOnExit reset(*s);
   (*s)->bind_int64(1, from);
@@ -240,7 +252,7 @@ Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
     if (!row.ok()) return row.status().with_context(what);
     if (!*row) break;
     if (events.size() >= kMaxEventsRead || bytes > kMaxEventBytesRead)
-      return Status::error(what + ": damaged event_log: more than " +
+      return Status::error(what + ": damaged " + table + ": more than " +
                            std::to_string(events.size()) + " events (" + std::to_string(bytes) +
                            " bytes) in these ticks, more than a game writes");
     Event e;
@@ -249,7 +261,7 @@ Result<std::vector<Event>> SaveReader::events_between(Tick from, Tick to) {
     // of whoever parses it (the gateway's I/O thread). Refused here, once,
     // for every reader; the error names the row.
     if (Status ok = check_json(e.data, kEventDataLimits); !ok.ok())
-      return ok.with_context(what + ": damaged event_log row at tick " + std::to_string(e.tick) +
+      return ok.with_context(what + ": damaged " + table + " row at tick " + std::to_string(e.tick) +
                              " (" + e.type.substr(0, 64) + "): event_data");
     bytes += e.type.size() + e.data.size();
     events.push_back(std::move(e));

@@ -69,6 +69,9 @@ class SaveReader final : public ColdStore {
   static constexpr size_t kMaxEventsRead = 2'000'000;
   static constexpr size_t kMaxEventBytesRead = 128u << 20;
   Result<std::vector<Event>> events_between(Tick from, Tick to);
+  // The server's own record (audit_log: incidents and operators' actions)
+  // of ticks from..to, bounded as events_between is.
+  Result<std::vector<Event>> audit_between(Tick from, Tick to);
   // The commands applied at ticks from..to (their `command` events), in the
   // order they were applied, each with its tick.
   Result<std::vector<Command>> commands_between(Tick from, Tick to);
@@ -97,6 +100,9 @@ class SaveReader final : public ColdStore {
   explicit SaveReader(Database db) : db_(std::move(db)) {}
   // `slot`, prepared from `sql` on first use.
   Result<Statement*> statement(Statement& slot, const char* sql);
+  // events_between and audit_between: the rows of `table` in a tick range.
+  Result<std::vector<Event>> log_between(Statement& slot, const char* sql, const char* table,
+                                         Tick from, Tick to);
   // If the file at path() is no longer the one open (the writer wrote a
   // deleted save back to its path), reopens on it, so readers do not keep
   // reading a vanished file. Called with mutex_ held and no statement active.
@@ -106,7 +112,7 @@ class SaveReader final : public ColdStore {
   Database db_;
   // follow_if_moved() resets every slot: a new one must be listed there too.
   Statement war_, last_tick_, tick_hash_, count_all_, count_type_, events_, province_at_, wars_of_,
-      commands_, last_seq_, hashes_, history_, snapshot_, snapshot_ticks_;
+      commands_, last_seq_, hashes_, history_, snapshot_, snapshot_ticks_, audit_;
 };
 
 }  // namespace hegemon

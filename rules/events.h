@@ -50,7 +50,8 @@ constexpr const char* kPeaceOfferExpired = "peace_offer_expired";
 
 // Whether `type` is one of the above: an event the rules emit as part of a
 // tick (as opposed to an operational incident such as actor_crashed, which
-// event_log also holds). Replays compare exactly these.
+// goes to audit_log). Replays compare exactly these. docs/EVENTS.md
+// documents each (checked by audit_log_test).
 inline constexpr const char* kGameEvents[] = {kWarDeclared,
                                               kWarDeclarationRefused,
                                               kArmyRecruited,
@@ -74,10 +75,11 @@ inline bool is_game_event(std::string_view type) {
   return false;
 }
 
-// The operational incidents the actors write to event_log outside any tick
-// (actors/incident.h). Replay skips them, and reports any type that is
-// neither one of these nor a game event as damage: a new incident type must
-// be listed here.
+// The operational incidents the actors write to audit_log outside any tick
+// (actors/incident.h; schema/009_audit_log.sql). Saves before schema 9 kept
+// them in event_log, and the migration moved them; replay still skips them
+// there, and reports any type that is neither one of these nor a game event
+// as damage: a new incident type must be listed here and in docs/EVENTS.md.
 inline constexpr const char* kIncidents[] = {
     "actor_crashed", "actor_restarted", "supervisor_escalated", "game_paused",
     "game_resumed",  "save_restored",   "rolled_back"};

@@ -113,7 +113,7 @@ CAF_TEST(war actors are spawned at declaration and stopped at peace) {
   }
   CAF_CHECK_EQUAL(wars_listed, s.active_wars);
   CAF_CHECK_EQUAL(
-      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'actor_restarted'"),
+      query_int(save_path, "SELECT count(*) FROM audit_log WHERE event_type = 'actor_restarted'"),
       0);
 }
 

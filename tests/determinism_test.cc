@@ -112,7 +112,7 @@ CAF_TEST(crashes and restarts on the real scheduler change no hash) {
   check_same(reference_hashes(), play(2, save, plan), "with crashes");
   // The crashes really happened (wars may not exist at every chosen tick).
   CAF_CHECK_GREATER_OR_EQUAL(
-      test::query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'actor_crashed'"),
+      test::query_int(save, "SELECT count(*) FROM audit_log WHERE event_type = 'actor_crashed'"),
       5);
   CAF_CHECK_EQUAL(test::query_int(save, "SELECT count(*) FROM ticks"), kTicks + 1);
 }

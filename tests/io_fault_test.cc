@@ -58,10 +58,6 @@ const std::vector<uint64_t>& reference_hashes(Tick n) {
   return hashes;
 }
 
-int64_t count_events(const std::string& save, const std::string& type) {
-  return query_int(save, "SELECT count(*) FROM event_log WHERE event_type = '" + type + "'");
-}
-
 // The save as a restarted server would find it: whole (integrity, every tick
 // from 0 contiguous, nothing recorded past the last one), its tables hashing
 // to its recorded hash, and every tick's hash that of the fault-free run.
@@ -294,8 +290,8 @@ CAF_TEST(the disk full in the middle of a commit pauses the game and a retry los
   run();
   check_finished(30);
   CAF_CHECK_EQUAL(status().speed, kMaxSpeed);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_paused"), 1);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_resumed"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_paused"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_resumed"), 1);
   CAF_CHECK_EQUAL(log_count("the save is writable again"), 1u);
 }
 
@@ -331,18 +327,18 @@ CAF_TEST(an I / O error on every write is retried with growing intervals until i
   // reaches event_log only once the disk works again.
   CAF_CHECK_EQUAL(log_count("game paused at tick"), 1u);
   CAF_CHECK_GREATER_OR_EQUAL(log_count("failed: I/O fault"), 4u);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_paused"), 0);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_paused"), 0);
   vfs.clear();
   run();
   check_finished(30);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_paused"), 1);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_resumed"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_paused"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_resumed"), 1);
   CAF_CHECK_EQUAL(query_int(save_path,
-                            "SELECT json_extract(event_data, '$.retries') FROM event_log "
+                            "SELECT json_extract(event_data, '$.retries') FROM audit_log "
                             "WHERE event_type = 'game_resumed'"),
                   5);
   CAF_CHECK(query_text(save_path,
-                       "SELECT json_extract(event_data, '$.reason') FROM event_log "
+                       "SELECT json_extract(event_data, '$.reason') FROM audit_log "
                        "WHERE event_type = 'game_paused'")
                 .find("disk I/O error") != std::string::npos);
 }
@@ -404,7 +400,7 @@ CAF_TEST(a WAL that cannot be opened again keeps the game paused until it can) {
   vfs.clear();
   run();
   check_finished(30);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_paused"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_paused"), 1);
 }
 
 CAF_TEST(persistence that cannot open the save at start waits for the disk) {
@@ -454,7 +450,7 @@ CAF_TEST(a save deleted under a running game is written back and no tick is lost
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(save_path + suffix);
   run();
   check_finished(30);
-  CAF_CHECK_EQUAL(count_events(save_path, "save_restored"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "save_restored"), 1);
   CAF_CHECK_EQUAL(log_count("was deleted or moved while open; written back"), 1u);
   CAF_CHECK(!fs::exists(save_path + ".restore"));
 }
@@ -466,7 +462,7 @@ CAF_TEST(a save whose file alone is deleted is written back without its stale WA
   fs::remove(save_path);  // -wal and -shm stay, still in use by the open connection
   run();
   check_finished(30);
-  CAF_CHECK_EQUAL(count_events(save_path, "save_restored"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "save_restored"), 1);
 }
 
 CAF_TEST(another file at the path of the save is never overwritten and the game waits) {
@@ -536,7 +532,7 @@ CAF_TEST(a manual resume during an I / O fault retries at once) {
   CAF_CHECK_GREATER(s.committed_tick, published->ticks.front());
   run();
   check_finished(30);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_resumed"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_resumed"), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
@@ -745,7 +741,7 @@ CAF_TEST(a save deleted under a running server is written back and the game goes
   CAF_CHECK(log.find("was deleted or moved while open") != std::string::npos);
   check_consistent(save);
   CAF_CHECK_EQUAL(
-      query_int(save, "SELECT count(*) FROM event_log WHERE event_type = 'save_restored'"), 1);
+      query_int(save, "SELECT count(*) FROM audit_log WHERE event_type = 'save_restored'"), 1);
   CAF_CHECK_EQUAL(replay(save, dir.file("replay.log")), 0);  // every tick, none lost or changed
   CAF_MESSAGE("deleted under a running server: restored, "
               << query_int(save, "SELECT tick FROM game") << " ticks, replay ok");

@@ -164,6 +164,14 @@ CAF_TEST(after a live rollback resume returns to the speed before and the record
   set_speed(kMaxSpeed);
   run();
   CAF_REQUIRE_EQUAL(status().committed_tick, 200);
+  // An incident after the tick the game goes back to: the rollback undoes
+  // the game's ticks, not the server's record of what happened meanwhile.
+  self->send(game.root, kill_atom::value, ActorKey{ActorKind::nation, 3},
+             std::string("before the rollback"));
+  run();
+  const int64_t crashes = query_int(
+      save_path, "SELECT count(*) FROM audit_log WHERE event_type = 'actor_crashed' AND tick > 120");
+  CAF_REQUIRE_EQUAL(crashes, 1);
   set_speed(5);  // the speed the admin chose last
   run();
   CAF_REQUIRE_EQUAL(status().speed, 5);
@@ -177,12 +185,20 @@ CAF_TEST(after a live rollback resume returns to the speed before and the record
   // The record of the rollback is at the tick the game went back to, not
   // after it: nothing in event_log lies beyond the save's last tick.
   CAF_CHECK_EQUAL(
-      query_int(save_path, "SELECT tick FROM event_log WHERE event_type = 'rolled_back'"), 120);
+      query_int(save_path, "SELECT tick FROM audit_log WHERE event_type = 'rolled_back'"), 120);
   CAF_CHECK_EQUAL(
-      query_text(save_path, "SELECT event_data FROM event_log WHERE event_type = 'rolled_back'"),
+      query_text(save_path, "SELECT event_data FROM audit_log WHERE event_type = 'rolled_back'"),
       "{\"from\":200,\"to\":120}");
   CAF_CHECK_LESS_OR_EQUAL(query_int(save_path, "SELECT max(tick) FROM event_log"),
                           query_int(save_path, "SELECT tick FROM game"));
+  // The incident after tick 120 outlived the rollback, with its restart.
+  CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM audit_log WHERE event_type = "
+                                       "'actor_crashed' AND tick > 120"),
+                  crashes);
+  CAF_CHECK_GREATER_OR_EQUAL(
+      query_int(save_path,
+                "SELECT count(*) FROM audit_log WHERE event_type = 'actor_restarted' AND tick > 120"),
+      1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

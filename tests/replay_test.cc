@@ -108,7 +108,7 @@ CAF_TEST(a game with commands and crashes replays with every tick matching) {
   const int64_t commands =
       query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'command'");
   const int64_t crashes =
-      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'actor_crashed'");
+      query_int(save_path, "SELECT count(*) FROM audit_log WHERE event_type = 'actor_crashed'");
   CAF_CHECK_GREATER_OR_EQUAL(commands, 6);
   CAF_CHECK_GREATER_OR_EQUAL(crashes, 4);
   CAF_CHECK_GREATER(query_int(save_path, "SELECT count(*) FROM snapshots"), 5);
@@ -311,7 +311,7 @@ CAF_TEST(an admin rolls a live game back and it replays the same future) {
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT tick FROM game"), 300);
   CAF_CHECK_EQUAL(game.world->recompute_hash(), game.world->meta().state_hash);
   CAF_CHECK_EQUAL(
-      query_int(save_path, "SELECT count(*) FROM event_log WHERE event_type = 'rolled_back'"), 1);
+      query_int(save_path, "SELECT count(*) FROM audit_log WHERE event_type = 'rolled_back'"), 1);
 
   set_speed(kMaxSpeed);  // resume: the same 300 ticks again
   run();

@@ -32,10 +32,6 @@ uint64_t reference_hash(Tick ticks) {
   return reference.meta().state_hash;
 }
 
-int64_t count_events(const std::string& save, const std::string& type) {
-  return query_int(save, "SELECT count(*) FROM event_log WHERE event_type = '" + type + "'");
-}
-
 struct supervision_fixture : test::game_fixture {
   GameStatus play_to_end() {
     set_speed(kMaxSpeed);
@@ -90,11 +86,11 @@ CAF_TEST(a nation crashing mid - tick is restarted and the tick ends the same) {
   CAF_CHECK(nation3.running);
   CAF_CHECK_EQUAL(nation3.last_crash_tick, 5);
   CAF_CHECK(nation3.last_crash.find("injected crash") != std::string::npos);
-  CAF_CHECK_EQUAL(count_events(save_path, "actor_crashed"), 1);
-  CAF_CHECK_EQUAL(count_events(save_path, "actor_restarted"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "actor_crashed"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "actor_restarted"), 1);
   CAF_CHECK_EQUAL(query_text(save_path,
                              "SELECT json_extract(event_data, '$.kind') || ' ' || "
-                             "json_extract(event_data, '$.id') FROM event_log "
+                             "json_extract(event_data, '$.id') FROM audit_log "
                              "WHERE event_type = 'actor_crashed'"),
                   "nation 3");
 }
@@ -114,8 +110,8 @@ CAF_TEST(a war crashing mid - tick is restarted and the game ends the same) {
   CAF_CHECK_EQUAL(s.committed_tick, declared + 20);
   CAF_CHECK(s.last_error.empty());
   CAF_CHECK_EQUAL(s.state_hash, reference_hash(declared + 20));
-  CAF_CHECK_EQUAL(count_events(save_path, "actor_crashed"), 2);
-  CAF_CHECK_EQUAL(count_events(save_path, "actor_restarted"), 2);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "actor_crashed"), 2);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "actor_restarted"), 2);
 }
 
 CAF_TEST(messages from a former incarnation are ignored) {
@@ -158,10 +154,10 @@ CAF_TEST(a poison tick exhausts the restart intensity and pauses the game) {
   CAF_CHECK(s.last_error.find("nation 2") != std::string::npos);
   CAF_CHECK(s.last_error.find("tick 6") != std::string::npos);
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(*) FROM ticks WHERE tick >= 6"), 0);
-  // The reason reached event_log although tick 6 is not committed.
-  CAF_CHECK_EQUAL(count_events(save_path, "supervisor_escalated"), 1);
-  CAF_CHECK_EQUAL(count_events(save_path, "game_paused"), 1);
-  CAF_CHECK_EQUAL(count_events(save_path, "actor_crashed"), 4);  // 1 + 3 restarts
+  // The reason reached the record (audit_log) although tick 6 is not committed.
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "supervisor_escalated"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "game_paused"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "actor_crashed"), 4);  // 1 + 3 restarts
   const ActorInfo nation2 = info(ActorKind::nation, 2);
   CAF_CHECK(!nation2.running);
   // Resume tries again: still poison, so it pauses again, still at tick 5.
@@ -170,7 +166,7 @@ CAF_TEST(a poison tick exhausts the restart intensity and pauses the game) {
   s = status();
   CAF_CHECK_EQUAL(s.committed_tick, 5);
   CAF_CHECK(!s.last_error.empty());
-  CAF_CHECK_EQUAL(count_events(save_path, "supervisor_escalated"), 2);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "supervisor_escalated"), 2);
 }
 
 CAF_TEST(a game paused by escalation resumes once the fault is gone) {
@@ -209,7 +205,7 @@ CAF_TEST(a persistence crash mid - transaction loses and duplicates nothing) {
   const ActorInfo p = info(ActorKind::persistence, 0);
   CAF_CHECK_EQUAL(p.generation, 2u);
   CAF_CHECK_EQUAL(query_text(save_path,
-                             "SELECT json_extract(event_data, '$.kind') FROM event_log "
+                             "SELECT json_extract(event_data, '$.kind') FROM audit_log "
                              "WHERE event_type = 'actor_crashed'"),
                   "persistence");
   auto reopened = SaveFile::open(save_path, SaveOptions{});
@@ -232,7 +228,7 @@ CAF_TEST(a coordinator crash restarts the game from the last committed tick) {
   CAF_CHECK_EQUAL(query_int(save_path, "SELECT count(DISTINCT tick) FROM ticks"), 21);
   CAF_CHECK_EQUAL(query_text(save_path,
                              "SELECT group_concat(json_extract(event_data, '$.kind')) FROM "
-                             "(SELECT event_data FROM event_log WHERE event_type = 'actor_crashed' "
+                             "(SELECT event_data FROM audit_log WHERE event_type = 'actor_crashed' "
                              "ORDER BY id)"),
                   "coordinator,nation");
   // Every living nation has exactly one actor again.
@@ -269,7 +265,7 @@ CAF_TEST(a coordinator that keeps crashing comes back paused) {
   CAF_CHECK_EQUAL(s.committed_tick, 3);
   CAF_CHECK_EQUAL(s.speed, kPausedSpeed);
   CAF_CHECK(s.last_error.find("coordinator keeps crashing") != std::string::npos);
-  CAF_CHECK_EQUAL(count_events(save_path, "supervisor_escalated"), 1);
+  CAF_CHECK_EQUAL(test::count_incidents(save_path, "supervisor_escalated"), 1);
   CAF_CHECK_EQUAL(info(ActorKind::coordinator, 0).restarts, 4);
 }
 

@@ -34,6 +34,10 @@ WorldParams small_world(uint64_t seed) {
   return p;
 }
 
+int64_t count_incidents(const std::string& save, const std::string& type) {
+  return query_int(save, "SELECT count(*) FROM audit_log WHERE event_type = '" + type + "'");
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -33,6 +33,10 @@ class TempDir {
 // A small world (200 provinces, 12 nations) for tests that simulate.
 WorldParams small_world(uint64_t seed = 7);
 
+// How many incidents of `type` (actor_crashed, game_paused, ...) the save's
+// own record holds (audit_log, schema/009_audit_log.sql).
+int64_t count_incidents(const std::string& save, const std::string& type);
+
 // The whole file as a string ("" if it cannot be read).
 std::string read_file(const std::string& path);
 

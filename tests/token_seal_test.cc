@@ -305,13 +305,13 @@ namespace {
 
 // The save at `path` (latest schema) taken back to schema version 4: the
 // shape of a save written by a build before token_origin (schema/005) and
-// save_id (schema/006), tuning (schema/007) and mods (schema/008). DROP COLUMN restores the
+// save_id (schema/006), tuning (schema/007), mods (schema/008) and audit_log (schema/009). DROP COLUMN restores the
 // CREATE TABLE text that ADD COLUMN extended, so the schema is exactly
 // version 4's.
 void downgrade_to_4(const std::string& path) {
-  CAF_REQUIRE_EQUAL(latest_schema_version(), 8);  // a new migration: extend this
+  CAF_REQUIRE_EQUAL(latest_schema_version(), 9);  // a new migration: extend this
   test::exec_sql(path,
-                 "DROP TABLE mods; DROP TABLE tuning; ALTER TABLE game DROP COLUMN save_id;"
+                 "DROP TABLE audit_log; DROP TABLE mods; DROP TABLE tuning; ALTER TABLE game DROP COLUMN save_id;"
                  " DROP TABLE token_origin; PRAGMA user_version = 4");
 }
 

@@ -4,8 +4,6 @@
 import {connect, element, replaceChildren} from '/hegemon.js';
 
 const kTokenKey = 'hegemon-admin-token';
-const kIncidents = new Set(['actor_crashed', 'actor_restarted', 'supervisor_escalated',
-                            'game_paused', 'game_resumed', 'save_restored', 'rolled_back']);
 const kKillable = new Set(['nation', 'war', 'persistence']);
 const kSamples = 120;
 
@@ -141,7 +139,9 @@ function showTokens(tokens) {
 
 function showEvents(events) {
   const items = events.slice(-50).reverse().map((e) =>
-      element('li', {class: kIncidents.has(e.type) ? 'incident' : ''},
+      // `audit`: a row of the server's own record (an incident), which the
+      // server marks; the page keeps no list of its own.
+      element('li', {class: e.audit ? 'incident' : ''},
               element('span', {class: 'when'}, `${e.tick} `), `${e.type} `,
               element('code', {}, JSON.stringify(e.data))));
   replaceChildren($('events'), items);

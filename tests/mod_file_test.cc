@@ -16,8 +16,10 @@
 #include "persistence/mod_build.h"
 #include "persistence/mod_file.h"
 #include "persistence/mod_schema.h"
+#include "persistence/sha256.h"
 #include "persistence/testing/raw_database.h"
 #include "test_support.h"
+#include "tools/mod_set.h"
 
 using namespace hegemon;
 
@@ -240,4 +242,73 @@ CAF_TEST(build_mod_from_sql makes a mod or leaves nothing behind) {
   }
   CAF_CHECK_EQUAL(files, 1u);  // out.db
   CAF_CHECK(!std::filesystem::exists(victim));
+}
+
+CAF_TEST(load order applies later mods over earlier ones and reports every conflict) {
+  test::TempDir dir;
+  const std::string a =
+      make_mod(dir, "a.db",
+               "INSERT INTO tuning VALUES ('recruit_cost', 80), ('dice_sides', 8);"
+               "INSERT INTO nation_names VALUES ('Norge'), ('Danmark');" +
+                   kScenario);
+  const std::string b =
+      make_mod(dir, "b.db",
+               "INSERT INTO tuning VALUES ('recruit_cost', 120);"
+               "INSERT INTO nation_names VALUES ('Venezia');" +
+                   kScenario + "UPDATE nations SET name = 'Sicily' WHERE id = 2;");
+  Result<ModSet> set = load_mods({a, b});
+  if (!set.ok()) CAF_MESSAGE(set.status().message());
+  CAF_REQUIRE(set.ok());
+  const ModContent& c = set->content;
+  CAF_CHECK_EQUAL(c.tuning.recruit_cost, 120);
+  CAF_CHECK_EQUAL(c.tuning.dice_sides, 8);
+  CAF_REQUIRE_EQUAL(c.nation_names.size(), 1u);
+  CAF_CHECK_EQUAL(c.nation_names[0], "Venezia");
+  CAF_REQUIRE(c.scenario.has_value());
+  CAF_CHECK_EQUAL(c.scenario->nations[1].name, "Sicily");
+  CAF_REQUIRE_EQUAL(set->conflicts.size(), 3u);
+  CAF_CHECK_EQUAL(set->conflicts[0].what, "tuning recruit_cost");
+  CAF_CHECK_EQUAL(set->conflicts[0].earlier, a);
+  CAF_CHECK_EQUAL(set->conflicts[0].later, b);
+  CAF_CHECK_EQUAL(set->conflicts[0].detail, "80 -> 120");
+  CAF_CHECK_EQUAL(set->conflicts[1].what, "scenario");
+  CAF_CHECK_EQUAL(set->conflicts[2].what, "nation_names");
+  CAF_REQUIRE_EQUAL(c.mods.size(), 2u);
+  CAF_CHECK_EQUAL(c.mods[0].path, a);
+
+  // The other order: the other values win, and the checksum differs.
+  Result<ModSet> reversed = load_mods({b, a});
+  CAF_REQUIRE(reversed.ok());
+  CAF_CHECK_EQUAL(reversed->content.tuning.recruit_cost, 80);
+  CAF_CHECK_EQUAL(reversed->content.scenario->nations[1].name, "Naples");
+  CAF_CHECK_NOT_EQUAL(reversed->content.content_checksum_hex, c.content_checksum_hex);
+  CAF_CHECK_EQUAL(c.content_checksum_hex,
+                  content_checksum_hex({c.mods[0].sha256_hex, c.mods[1].sha256_hex}));
+  Result<ModSet> none = load_mods({});
+  CAF_REQUIRE(none.ok());
+  CAF_CHECK(none->content.tuning == Tuning());
+  CAF_CHECK_EQUAL(none->content.content_checksum_hex, content_checksum_hex({}));
+}
+
+CAF_TEST(mods valid alone may be refused together or name what breaks) {
+  test::TempDir dir;
+  // Each value in range, the relation between them broken only together.
+  Tuning defaults;
+  const std::string a = make_mod(dir, "a.db",
+                                 "INSERT INTO tuning VALUES ('peace_offer_score', " +
+                                     std::to_string(defaults.forced_peace_score) + ");");
+  const std::string b = make_mod(dir, "b.db",
+                                 "INSERT INTO tuning VALUES ('forced_peace_score', " +
+                                     std::to_string(defaults.peace_offer_score) + ");");
+  CAF_CHECK(load_mods({a}).ok());
+  Result<ModSet> both = load_mods({a, b});
+  CAF_REQUIRE(!both.ok());
+  CAF_CHECK(has(both.status().message(), "the tuning of the mods together"));
+  const std::string bad =
+      make_mod(dir, "bad.db", kScenario + "INSERT INTO adjacency VALUES (2, 9);");
+  Result<ModSet> refused = load_mods({a, bad});
+  CAF_REQUIRE(!refused.ok());
+  CAF_CHECK(has(refused.status().message(), "bad.db: scenario: table adjacency: (2, 9)"));
+  Result<ModSet> not_sqlite = load_mods({a, dir.file("nothing.db")});
+  CAF_CHECK(!not_sqlite.ok());
 }

@@ -312,3 +312,16 @@ CAF_TEST(mods valid alone may be refused together or name what breaks) {
   Result<ModSet> not_sqlite = load_mods({a, dir.file("nothing.db")});
   CAF_CHECK(!not_sqlite.ok());
 }
+
+CAF_TEST(a mod saved in WAL mode is read from its file alone) {
+  test::TempDir dir;
+  const std::string path = make_mod(dir, "w.db", "INSERT INTO tuning VALUES ('recruit_cost', 70);");
+  test::exec_sql(path, "PRAGMA journal_mode = WAL;");  // the header now says WAL
+  CAF_CHECK_EQUAL(test::read_file(path).at(18), 2);
+  Result<ModFileContent> mod = read_mod_file(path);
+  if (!mod.ok()) CAF_MESSAGE(mod.status().message());
+  CAF_REQUIRE(mod.ok());
+  CAF_CHECK_EQUAL(mod->tuning.size(), 1u);
+  CAF_CHECK_EQUAL(mod->bytes, test::read_file(path));  // hashed as the file is
+  CAF_CHECK(!std::filesystem::exists(path + "-wal"));
+}

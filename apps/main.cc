@@ -9,6 +9,7 @@
 #include "apps/client_command.h"
 #include "apps/inspect_command.h"
 #include "apps/map_command.h"
+#include "apps/mod_command.h"
 #include "apps/replay_command.h"
 #include "apps/serve_command.h"
 
@@ -25,6 +26,7 @@ const char* const kUsage =
     "  replay   re-simulate a save and check every tick against it; find where runs diverge\n"
     "  state    the world of a save as it was after any tick\n"
     "  rollback restore a save to its state after an earlier tick\n"
+    "  mod      check a load order of mods (what each changes, conflicts); build a mod from SQL\n"
     "  bench    whole ticks on the actors at several sizes: ticks/s, phases, memory\n"
     "  help     show this text (also --help; --version: the version)\n"
     "\n"
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return hegemon::run_replay(args);
   if (command == "state") return hegemon::run_state(args);
   if (command == "rollback") return hegemon::run_rollback(args);
+  if (command == "mod") return hegemon::run_mod(args);
   if (command == "bench") return hegemon::run_bench(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << kUsage;

@@ -125,6 +125,14 @@ Status apply_connection_defences(sqlite3* db, ConnectionGuard* guard, bool read_
   return Status();
 }
 
+bool function_reaches_outside(const char* name) {
+  static const char* const kNames[] = {"load_extension", "readfile", "writefile", "edit",
+                                       "fts3_tokenizer"};
+  for (const char* n : kNames)
+    if (sqlite3_stricmp(name, n) == 0) return true;
+  return false;
+}
+
 void interrupt_running_statements() noexcept {
   g_interrupt_epoch.fetch_add(1, std::memory_order_relaxed);
 }

@@ -62,6 +62,14 @@ struct ConnectionGuard {
 // `read_only`: also no checkpoint on close.
 Status apply_connection_defences(sqlite3* db, ConnectionGuard* guard, bool read_only);
 
+// Whether the SQL function `name` reaches outside the database (reads or
+// writes files, loads code): load_extension, readfile, writefile, edit,
+// fts3_tokenizer. None but load_extension is in SQLite's core build, and the
+// connection has extension loading disabled, but a build or a future SQLite
+// may add them, so authorizers that let untrusted SQL call functions
+// (readonly_query.h, mod_build.h) refuse these by name.
+bool function_reaches_outside(const char* name);
+
 // Stops every SQLite statement running in this process right now, on every
 // connection (each fails with "interrupted"); statements started afterwards
 // run normally. Async-signal-safe (it only bumps an atomic counter that the

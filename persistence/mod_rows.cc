@@ -36,8 +36,8 @@ namespace {
 // (position, name, version, sha256, content).
 template <class Take>
 Status walk_mod_rows(const Database& db, const std::string& what, Take&& take) {
-  Result<int64_t> has_table = db.query_int64(
-      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'mods'");
+  Result<int64_t> has_table =
+      db.query_int64("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'mods'");
   if (!has_table.ok()) return has_table.status().with_context(what);
   if (*has_table == 0) return Status();  // schema version 7 or older: no mods
 
@@ -84,31 +84,32 @@ Status walk_mod_rows(const Database& db, const std::string& what, Take&& take) {
 Result<GameContent> read_mod_rows(const Database& db, const std::string& what) {
   GameContent content;
   std::vector<std::string> hashes;
-  Status status = walk_mod_rows(db, what,
-                                [&](int32_t position, std::string name, std::string version,
-                                    std::string sha, std::string bytes) {
-                                  hashes.push_back(sha);
-                                  content.mods.push_back(SavedMod{
-                                      position, std::move(name), std::move(version),
-                                      std::move(sha), static_cast<int64_t>(bytes.size())});
-                                });
+  Status status = walk_mod_rows(
+      db, what,
+      [&](int32_t position, std::string name, std::string version, std::string sha,
+          std::string bytes) {
+        hashes.push_back(sha);
+        content.mods.push_back(SavedMod{position, std::move(name), std::move(version),
+                                        std::move(sha), static_cast<int64_t>(bytes.size())});
+      });
   if (!status.ok()) return status;
   content.checksum_hex = content_checksum_hex(hashes);
   return content;
 }
 
-Result<std::vector<ModFileContent>> read_embedded_mods(const Database& db, const std::string& what) {
+Result<std::vector<ModFileContent>> read_embedded_mods(const Database& db,
+                                                       const std::string& what) {
   std::vector<ModFileContent> mods;
-  Status status = walk_mod_rows(db, what,
-                                [&](int32_t, std::string name, std::string version,
-                                    std::string sha, std::string bytes) {
-                                  ModFileContent mod;
-                                  mod.name = std::move(name);
-                                  mod.version = std::move(version);
-                                  mod.sha256_hex = std::move(sha);
-                                  mod.bytes = std::move(bytes);
-                                  mods.push_back(std::move(mod));
-                                });
+  Status status = walk_mod_rows(
+      db, what,
+      [&](int32_t, std::string name, std::string version, std::string sha, std::string bytes) {
+        ModFileContent mod;
+        mod.name = std::move(name);
+        mod.version = std::move(version);
+        mod.sha256_hex = std::move(sha);
+        mod.bytes = std::move(bytes);
+        mods.push_back(std::move(mod));
+      });
   if (!status.ok()) return status;
   return mods;
 }

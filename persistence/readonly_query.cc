@@ -30,17 +30,6 @@ bool reporting_pragma_without_argument(const char* name) {
   return false;
 }
 
-// Functions that reach outside the database: none is in SQLite's core build
-// except load_extension (which the connection also has disabled), but a
-// build or a future SQLite may add them; refusing them by name costs nothing.
-bool outside_function(const char* name) {
-  static const char* const kNames[] = {"load_extension", "readfile", "writefile", "edit",
-                                       "fts3_tokenizer"};
-  for (const char* n : kNames)
-    if (sqlite3_stricmp(name, n) == 0) return true;
-  return false;
-}
-
 // Allows what a reading query needs and nothing else (see the header).
 int read_only_authorizer(void*, int action, const char* a1, const char* a2, const char*,
                          const char*) {
@@ -54,7 +43,8 @@ int read_only_authorizer(void*, int action, const char* a1, const char* a2, cons
           std::strcmp(a2, "hash") == 0)
         return SQLITE_IGNORE;
       return SQLITE_OK;
-    case SQLITE_FUNCTION: return a2 != nullptr && outside_function(a2) ? SQLITE_DENY : SQLITE_OK;
+    case SQLITE_FUNCTION:
+      return a2 != nullptr && function_reaches_outside(a2) ? SQLITE_DENY : SQLITE_OK;
     case SQLITE_PRAGMA:
       if (a1 == nullptr) return SQLITE_DENY;
       if (reporting_pragma_with_argument(a1)) return SQLITE_OK;

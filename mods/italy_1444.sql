@@ -1,5 +1,5 @@
 -- Italy, 11 November 1444: a hand-made scenario (issue #15) of 49 provinces and 12
--- nations of the peninsula as the Peace of Lodi's players found it ten years early.
+-- nations of the peninsula, ten years before the Peace of Lodi (1454).
 -- Build it with `sqlite3 italy_1444.db < mods/italy_1444.sql` (or `hegemon mod build`).
 -- Positions are hex cells (x: column west to east, y: row north to south, odd rows
 -- shifted right by half a cell); each border is listed once.
@@ -90,7 +90,7 @@ CREATE TABLE province_names (
 
 -- ---- content ----
 INSERT INTO manifest (name, version, description, target_schema) VALUES
-  ('Italy 1444', '1.0.0', 'The Italian peninsula on 11 November 1444: Milan, Venice, Florence, the Papal States, Naples and their neighbours.', 7);
+  ('Italy 1444', '1.0.0', 'The Italian peninsula on 11 November 1444: Milan, Venice, Florence, the Papal States, Naples and their neighbours.', 9);
 
 INSERT INTO scenario (start_date) VALUES ('1444-11-11');
 

@@ -61,4 +61,19 @@ std::vector<std::string> nation_names(uint64_t seed, int32_t count) {
   return names;
 }
 
+std::vector<std::string> names_from_list(const std::vector<std::string>& list, int32_t count) {
+  std::vector<std::string> names;
+  std::unordered_set<std::string> taken;
+  for (int32_t i = 0; i < count; ++i) {
+    const std::string& base = list[static_cast<size_t>(i) % list.size()];
+    std::string name = base;
+    // Starts at the round's number, so the search is short in the usual case.
+    for (int64_t n = 1 + i / static_cast<int64_t>(list.size()); taken.count(name); ++n)
+      name = base + " " + std::to_string(n < 2 ? 2 : n);
+    taken.insert(name);
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 }  // namespace hegemon

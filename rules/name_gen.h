@@ -17,4 +17,11 @@ std::string province_name(uint64_t seed, ProvinceId id);
 // names[i] is the name of nation i + 1.
 std::vector<std::string> nation_names(uint64_t seed, int32_t count);
 
+// Names from a list instead (a mod's name list, issue #15): `count` names
+// taken from `list` in order, going round again as needed; a name already
+// used (a later round, or a repeat within the list) gets a number, the
+// lowest from 2 that makes it distinct ("Milano", ..., "Milano 2"). So all
+// names are distinct. `list` must not be empty.
+std::vector<std::string> names_from_list(const std::vector<std::string>& list, int32_t count);
+
 }  // namespace hegemon

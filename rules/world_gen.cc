@@ -32,13 +32,25 @@ void validate(const WorldParams& p) {
   }
 }
 
-std::vector<ProvinceInfo> make_provinces(const WorldParams& params, const HexGrid& grid) {
+void validate(const std::vector<std::string>& list, const char* what) {
+  for (const std::string& name : list)
+    if (name.empty() || static_cast<int64_t>(name.size()) > kMaxNameBytes)
+      throw std::invalid_argument(std::string("generate_world: a name in the ") + what +
+                                  " name list is empty or longer than " +
+                                  std::to_string(kMaxNameBytes) + " bytes");
+}
+
+std::vector<ProvinceInfo> make_provinces(const WorldParams& params, const HexGrid& grid,
+                                         const std::vector<std::string>& names) {
   const std::vector<Terrain> terrain = generate_terrain(params.seed, grid);
+  const std::vector<std::string> listed =
+      names.empty() ? std::vector<std::string>{} : names_from_list(names, grid.count);
   std::vector<ProvinceInfo> out(static_cast<size_t>(grid.count));
   for (ProvinceId id = 1; id <= grid.count; ++id) {
     ProvinceInfo& info = out[static_cast<size_t>(id - 1)];
     info.id = id;
-    info.name = province_name(params.seed, id);
+    info.name =
+        listed.empty() ? province_name(params.seed, id) : listed[static_cast<size_t>(id - 1)];
     info.terrain = terrain[static_cast<size_t>(id - 1)];
     info.x = grid.x_of(id);
     info.y = grid.y_of(id);
@@ -65,8 +77,10 @@ uint32_t hsv_to_rgb(int64_t hue, int64_t sat, int64_t val) {
   return static_cast<uint32_t>((r << 16) | (g << 8) | b);
 }
 
-std::vector<NationInfo> make_nations(const WorldParams& params) {
-  const std::vector<std::string> names = nation_names(params.seed, params.nations);
+std::vector<NationInfo> make_nations(const WorldParams& params,
+                                     const std::vector<std::string>& list) {
+  const std::vector<std::string> names = list.empty() ? nation_names(params.seed, params.nations)
+                                                      : names_from_list(list, params.nations);
   std::vector<NationInfo> out;
   for (NationId id = 1; id <= params.nations; ++id) {
     Rng color(params.seed, 0, static_cast<uint64_t>(id), RngPurpose::worldgen_colors);
@@ -93,11 +107,21 @@ int32_t starting_army(const Tuning& tuning, int64_t provinces) {
 
 }  // namespace
 
-WorldSnapshot generate_world(const WorldParams& params, const Tuning& tuning) {
+Nation starting_nation(const Tuning& tuning, NationId id, ProvinceId capital,
+                       int64_t owned_development) {
+  return Nation{
+      id, true, capital, 100, 1, manpower_cap(tuning, owned_development), tuning.peace_tax_level,
+      0,  -1};
+}
+
+WorldSnapshot generate_world(const WorldParams& params, const Tuning& tuning,
+                             const NameLists& names) {
   validate(params);
+  validate(names.nations, "nation");
+  validate(names.provinces, "province");
   if (auto problem = check_tuning(tuning)) throw std::invalid_argument(*problem);
   const HexGrid grid = HexGrid::for_provinces(params.provinces);
-  std::vector<ProvinceInfo> pinfo = make_provinces(params, grid);
+  std::vector<ProvinceInfo> pinfo = make_provinces(params, grid, names.provinces);
   const Territory territory = generate_territory(params.seed, grid, pinfo, params.nations);
 
   WorldSnapshot s;
@@ -116,11 +140,11 @@ WorldSnapshot generate_world(const WorldParams& params, const Tuning& tuning) {
   for (NationId id = 1; id <= params.nations; ++id) {
     const size_t i = static_cast<size_t>(id - 1);
     const ProvinceId capital = territory.capital[i];
-    s.nations.push_back(Nation{id, true, capital, 100, 1, manpower_cap(tuning, development[i]),
-                               tuning.peace_tax_level, 0, -1});
+    s.nations.push_back(starting_nation(tuning, id, capital, development[i]));
     s.armies.push_back(Army{id, id, capital, starting_army(tuning, size[i]), kMaxMorale, 0, {}});
   }
-  s.map = std::make_shared<WorldMap>(params, std::move(pinfo), make_nations(params), tuning);
+  s.map = std::make_shared<WorldMap>(params, std::move(pinfo), make_nations(params, names.nations),
+                                     tuning);
   s.meta.tick = 0;
   s.meta.next_army_id = params.nations + 1;
   s.meta.next_war_id = 1;

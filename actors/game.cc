@@ -5,6 +5,7 @@
 
 #include "actors/game_supervisor.h"
 #include "persistence/save_reader.h"
+#include "rules/scenario.h"
 #include "rules/world_gen.h"
 #include "state/game_date.h"
 
@@ -30,17 +31,27 @@ Result<Game> start_game(caf::actor_system& sys, const GameOptions& options) {
   if (!save->has_world()) {
     WorldSnapshot fresh;
     const Tuning tuning = options.mods ? options.mods->tuning : Tuning{};
-    try {
-      fresh = generate_world(options.new_world, tuning);
-    } catch (const std::invalid_argument& e) {
-      return Status::error(std::string("cannot generate world: ") + e.what());
+    if (options.mods && options.mods->scenario) {
+      // A hand-made world: the scenario fixes the map, --seed the game's RNG.
+      auto built = build_world(*options.mods->scenario, tuning, options.new_world.seed);
+      if (!built) return built.status().with_context("cannot build the scenario's world");
+      fresh = std::move(*built);
+    } else {
+      NameLists names;
+      if (options.mods) names = {options.mods->nation_names, options.mods->province_names};
+      try {
+        fresh = generate_world(options.new_world, tuning, names);
+      } catch (const std::invalid_argument& e) {
+        return Status::error(std::string("cannot generate world: ") + e.what());
+      }
     }
     static const std::vector<ModFileContent> kNoMods;
     const std::vector<ModFileContent>& mods = options.mods ? options.mods->mods : kNoMods;
     if (auto st = save->create_world(fresh, mods); !st.ok()) return st;
     game.created = true;
     spdlog::info("created a new world in {}: seed {}, {} provinces, {} nations", options.save_path,
-                 options.new_world.seed, options.new_world.provinces, options.new_world.nations);
+                 fresh.map->params().seed, fresh.map->params().provinces,
+                 fresh.map->params().nations);
   }
   auto loaded = save->load_world();
   if (!loaded) return loaded.status();

@@ -28,6 +28,7 @@
 #include "persistence/save_lock.h"
 #include "persistence/save_reader.h"
 #include "persistence/token_store.h"
+#include "tools/mod_set.h"
 #include "tools/replay.h"
 
 namespace hegemon {
@@ -215,6 +216,26 @@ int run_serve(const std::vector<std::string>& args) {
       spdlog::critical("cannot start: {}; nothing was created", st.message());
       return 1;
     }
+  }
+  // Mods are read and checked before anything is created: a bad one (or a
+  // save that already holds a game, whose content is fixed) exits 2 and
+  // leaves no save behind.
+  if (!cfg.mods.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(options.save_path, ec)) {
+      return usage(options.save_path +
+                   " exists; --mod applies only to a new game (a game's content is fixed when "
+                   "it is created). Name a new save.");
+    }
+    auto mods = load_mods(cfg.mods);
+    if (!mods) return usage(mods.status().message() + "; nothing was created");
+    for (const ModConflict& c : mods->conflicts) {
+      spdlog::warn("mod load order: {} set by {} and {}; {} wins ({})", c.what, c.earlier,
+                   c.later, c.later, c.detail);
+    }
+    spdlog::info("{} mod(s), content {}", mods->content.mods.size(),
+                 mods->content.content_checksum_hex);
+    options.mods = std::make_shared<const ModContent>(std::move(mods->content));
   }
   // The actor system from the parsed values only: no file or argv of CAF's
   // own is read. CAF's default of max(cores, 4) threads oversubscribes small

@@ -74,6 +74,9 @@ std::unique_ptr<CLI::App> make_serve_app(ServeSettings& s) {
   app->add_option("--save", s.save, "save file; created with a new world if it has none")
       ->check(
           CLI::Validator([](std::string& t) { return t.empty() ? "must not be empty" : ""; }, ""));
+  app->add_option("--mod", s.mods,
+                  "a mod (.db, or its .sql) for a new game; repeat for a load order, later ones "
+                  "overriding earlier ones (docs/MODDING.md)");
   app->add_option("--seed", s.seed, "world seed (new world only)")
       ->check(whole_number(0, INT64_MAX));
   app->add_option("--provinces", s.provinces, "number of provinces (new world only)")

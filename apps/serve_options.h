@@ -28,6 +28,7 @@ constexpr const char* kDefaultSave = "saves/default.db";
 struct ServeSettings {
   std::string config_file;
   std::string save = kDefaultSave;
+  std::vector<std::string> mods;  // --mod, in load order (new games only)
   int64_t seed = 1444;
   int32_t provinces = 2000;
   int32_t nations = 150;

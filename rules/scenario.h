@@ -41,10 +41,8 @@ Status check_scenario(const Scenario& scenario);
 // else); map->params() is {seed, province count, nation count}. Deterministic.
 // An error when check_scenario or check_tuning refuses. Integer math only.
 //
-// Limit: a world starting after tick 0 has no tick-0 snapshot, so
-// tools/replay's start "from tick 0" (and its fallback that regenerates a
-// save without snapshots from WorldParams) does not apply to it; scenario
-// saves must be replayed from their first snapshot.
+// A world starting after tick 0 has no tick-0 snapshot: tools/replay starts
+// such a game at its first snapshot, which create_world writes.
 Result<WorldSnapshot> build_world(const Scenario& scenario, const Tuning& tuning, uint64_t seed);
 
 }  // namespace hegemon

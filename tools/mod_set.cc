@@ -3,6 +3,7 @@
 #include <map>
 
 #include "persistence/mod_build.h"
+#include "rules/scenario.h"
 #include "persistence/sha256.h"
 
 namespace hegemon {
@@ -25,45 +26,8 @@ void note_list(const std::string& what, const std::string& path, size_t size, st
 
 }  // namespace
 
-Status check_merged_scenario(const Scenario& sc, const std::string& mod_path) {
-  auto fail = [&](const std::string& message) {
-    return Status::error(mod_path + ": scenario: " + message);
-  };
-  const auto provinces = static_cast<int32_t>(sc.provinces.size());
-  const auto nations = static_cast<int32_t>(sc.nations.size());
-  for (int32_t i = 0; i < provinces; ++i) {
-    if (sc.provinces[static_cast<size_t>(i)].id != i + 1)
-      return fail("table provinces: ids must be 1.." + std::to_string(provinces) +
-                  " without gaps; found id " +
-                  std::to_string(sc.provinces[static_cast<size_t>(i)].id) + " at position " +
-                  std::to_string(i + 1));
-  }
-  if (nations == 0) return fail("table nations is empty; a scenario needs nations");
-  for (int32_t i = 0; i < nations; ++i) {
-    const ModNation& n = sc.nations[static_cast<size_t>(i)];
-    if (n.id != i + 1)
-      return fail("table nations: ids must be 1.." + std::to_string(nations) +
-                  " without gaps; found id " + std::to_string(n.id));
-    if (n.capital > provinces)
-      return fail("table nations, row id " + std::to_string(n.id) + ": capital " +
-                  std::to_string(n.capital) + " is not a province");
-  }
-  for (const auto& [a, b] : sc.adjacency) {
-    if (a > provinces || b > provinces || a == b)
-      return fail("table adjacency: (" + std::to_string(a) + ", " + std::to_string(b) +
-                  ") is not a border between two provinces that exist");
-  }
-  for (const auto& [province, nation] : sc.owners) {
-    if (province > provinces || nation > nations)
-      return fail("table owners, row province " + std::to_string(province) +
-                  ": the province or nation " + std::to_string(nation) + " does not exist");
-  }
-  for (const ModArmy& a : sc.armies) {
-    if (a.province > provinces || a.nation > nations)
-      return fail("table armies: an army of nation " + std::to_string(a.nation) + " in province " +
-                  std::to_string(a.province) + ": the province or nation does not exist");
-  }
-  return Status();
+Status check_merged_scenario(const Scenario& scenario, const std::string& mod_path) {
+  return check_scenario(scenario).with_context(mod_path + ": scenario");
 }
 
 Result<ModSet> merge_mods(std::vector<ModFileContent> mods) {

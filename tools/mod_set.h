@@ -43,12 +43,10 @@ Result<ModSet> load_mods(const std::vector<std::string>& paths);
 // The merge alone, of mods already read.
 Result<ModSet> merge_mods(std::vector<ModFileContent> mods);
 
-// The check of a merged scenario before a world is built from it. HOOK: until
+// The check of a merged scenario before a world is built from it:
 // rules/scenario's check_scenario (ids 1..n, borders to existing provinces, a
-// connected map, capitals owned, ...) is on main, this checks the structure
-// only: dense ids 1..n for provinces and nations, and every reference
-// (adjacency, owners, capitals, armies) to a province or nation that exists.
-// Errors name the mod that brought the scenario.
+// connected map, capitals owned, ...), its errors prefixed with the mod that
+// brought the scenario.
 Status check_merged_scenario(const Scenario& scenario, const std::string& mod_path);
 
 }  // namespace hegemon

@@ -86,9 +86,16 @@ Start start_of(bool from_snapshot) { return from_snapshot ? Start::before_end : 
 // The world to start from and the tick it is at.
 Result<WorldSnapshot> starting_world(SaveReader& save, const WorldSnapshot& last, Tick end,
                                      Start from) {
-  const Tick bound = from == Start::tick0        ? 0
-                     : from == Start::before_end ? std::max<Tick>(end - 1, 0)
-                                                 : end;
+  Tick bound = from == Start::tick0        ? 0
+               : from == Start::before_end ? std::max<Tick>(end - 1, 0)
+                                           : end;
+  // A scenario's world may start after tick 0 (rules/scenario.h): its game
+  // starts at its first snapshot, the one create_world wrote.
+  if (from == Start::tick0) {
+    auto ticks = save.snapshot_ticks();
+    if (!ticks) return ticks.status();
+    if (!ticks->empty() && ticks->front() > 0) bound = ticks->front();
+  }
   auto snap = save.snapshot_at_or_before(bound, last.map);
   if (!snap) return snap.status();
   if (*snap) return std::move(**snap);

@@ -66,7 +66,10 @@ class Client:
         self._buffer = b""
         self._pushes = []
         try:
-            self.request("hello", version=PROTOCOL_VERSION)
+            # The hello's reply: server, version, encoding, spectators and
+            # `content`, the checksum of the mods the game runs; a game client
+            # compares it with its own before logging in.
+            self.hello = self.request("hello", version=PROTOCOL_VERSION)
         except BaseException:
             self._sock.close()
             raise

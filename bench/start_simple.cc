@@ -13,14 +13,13 @@
 namespace hegemon::bench {
 namespace {
 
-// Point reads by primary key; the columns are those of the tables' dynamic
-// state, decoded as persistence/world_reader.cc does.
-constexpr const char kProvince[] =
-    "SELECT owner_id, controller_id, development, unrest, siege_progress FROM provinces"
-    " WHERE id = ?1";
-constexpr const char kNation[] =
-    "SELECT alive, capital_id, treasury, stability, manpower, tax_level, war_id,"
-    " last_peace_tick, player FROM nations WHERE id = ?1";
+// Point reads by primary key, of the columns the entity's field list
+// describes (state/entity_fields.h), decoded by read_fields() as
+// persistence/world_reader.cc decodes them.
+template <class E>
+std::string select_by_id(const char* table) {
+  return "SELECT " + field_columns<E>() + " FROM " + table + " WHERE id = ?1";
+}
 // The lists: idx_provinces_owner and idx_armies_nation hold (owner, rowid),
 // so the ids come out of the index already sorted (no sort step).
 constexpr const char kProvincesOf[] = "SELECT id FROM provinces WHERE owner_id = ?1 ORDER BY id";
@@ -65,18 +64,6 @@ Database open_read_only(const std::string& path) {
 
 const IdList kEmpty = std::make_shared<const std::vector<int32_t>>();
 
-// Attaches a read source to a World for one scope.
-class Attached {
- public:
-  Attached(World& world, ReadSource& source) : world_(world) { world_.set_read_source(&source); }
-  ~Attached() { world_.set_read_source(nullptr); }
-  Attached(const Attached&) = delete;
-  Attached& operator=(const Attached&) = delete;
-
- private:
-  World& world_;
-};
-
 // begin_tick() .. end_tick() for one scope, whatever happens in it.
 class ReadTick {
  public:
@@ -101,8 +88,8 @@ class ReadTick {
 SqliteReadSource::SqliteReadSource(const std::string& path) : db_(open_read_only(path)) {
   begin_ = prepare(db_, "BEGIN DEFERRED");
   commit_ = prepare(db_, "COMMIT");
-  province_ = prepare(db_, kProvince);
-  nation_ = prepare(db_, kNation);
+  province_ = prepare(db_, select_by_id<Province>("provinces"));
+  nation_ = prepare(db_, select_by_id<Nation>("nations"));
   army_ = prepare(db_, std::string("SELECT ") + kArmyColumns + " FROM armies WHERE id = ?1");
   war_ = prepare(db_, std::string("SELECT ") + kWarColumns + " FROM wars WHERE id = ?1");
   provinces_of_ = prepare(db_, kProvincesOf);
@@ -175,17 +162,25 @@ void SqliteReadSource::stage(const World& world, const ChangeRecorder::Touched& 
 
 // ---- point reads ----
 
+template <class Map>
+std::optional<typename Map::mapped_type> SqliteReadSource::from_overlay(const Map& overlay,
+                                                                        int32_t id) {
+  if (staged_) {
+    if (auto it = overlay.find(id); it != overlay.end()) {
+      ++counts_.overlay;
+      return it->second;
+    }
+  }
+  ++counts_.sqlite;
+  return std::nullopt;
+}
+
 std::optional<Province> SqliteReadSource::query_province(ProvinceId id) {
   ResetOnExit reset{province_};
   province_.bind_int64(1, id);
   if (!step(province_)) return std::nullopt;
   Province p;
-  p.id = id;
-  p.owner = column_id(province_, 0);
-  p.controller = column_id(province_, 1);
-  p.development = static_cast<int32_t>(province_.column_int64(2));
-  p.unrest = static_cast<int32_t>(province_.column_int64(3));
-  p.siege_progress = static_cast<int32_t>(province_.column_int64(4));
+  (void)read_fields(province_, p, 0, 1);  // integers only: cannot fail
   return p;
 }
 
@@ -199,60 +194,27 @@ std::optional<Army> SqliteReadSource::query_army(ArmyId id) {
 }
 
 std::optional<Province> SqliteReadSource::province(ProvinceId id) {
-  if (staged_) {
-    if (auto it = provinces_.find(id); it != provinces_.end()) {
-      ++counts_.overlay;
-      return it->second;
-    }
-  }
-  ++counts_.sqlite;
+  if (auto staged = from_overlay(provinces_, id)) return *staged;
   return query_province(id);
 }
 
 std::optional<Nation> SqliteReadSource::nation(NationId id) {
-  if (staged_) {
-    if (auto it = nations_.find(id); it != nations_.end()) {
-      ++counts_.overlay;
-      return it->second;
-    }
-  }
-  ++counts_.sqlite;
+  if (auto staged = from_overlay(nations_, id)) return *staged;
   ResetOnExit reset{nation_};
   nation_.bind_int64(1, id);
   if (!step(nation_)) return std::nullopt;
   Nation n;
-  n.id = id;
-  n.alive = nation_.column_int64(0) != 0;
-  n.capital = column_id(nation_, 1);
-  n.treasury = nation_.column_int64(2);
-  n.stability = static_cast<int32_t>(nation_.column_int64(3));
-  n.manpower = static_cast<int32_t>(nation_.column_int64(4));
-  n.tax_level = static_cast<int32_t>(nation_.column_int64(5));
-  n.war = column_id(nation_, 6);
-  n.last_peace_tick = column_tick(nation_, 7);
-  n.player = nation_.column_int64(8) != 0;
+  (void)read_fields(nation_, n, 0, 1);  // integers only: cannot fail
   return n;
 }
 
 std::optional<Army> SqliteReadSource::army(ArmyId id) {
-  if (staged_) {
-    if (auto it = armies_.find(id); it != armies_.end()) {
-      ++counts_.overlay;
-      return it->second;
-    }
-  }
-  ++counts_.sqlite;
+  if (auto staged = from_overlay(armies_, id)) return *staged;
   return query_army(id);
 }
 
 std::optional<War> SqliteReadSource::war(WarId id) {
-  if (staged_) {
-    if (auto it = wars_.find(id); it != wars_.end()) {
-      ++counts_.overlay;
-      return it->second;
-    }
-  }
-  ++counts_.sqlite;
+  if (auto staged = from_overlay(wars_, id)) return *staged;
   ResetOnExit reset{war_};
   war_.bind_int64(1, id);
   if (!step(war_)) return std::nullopt;
@@ -339,7 +301,7 @@ ChangeSet run_tick_start_simple(World& world, SqliteReadSource& source,
 
   std::vector<NationProposal> nations;
   {
-    Attached attached(world, source);
+    AttachedSource attached(world, source);
     for (NationId id : world.living_nations())
       nations.push_back(plan_nation(world, id, tick, commands_of_nation(commands, id)));
   }
@@ -348,7 +310,7 @@ ChangeSet run_tick_start_simple(World& world, SqliteReadSource& source,
   source.stage(world, rec.touched());
   std::vector<WarProposal> wars;
   {
-    Attached attached(world, source);
+    AttachedSource attached(world, source);
     for (WarId id : world.active_wars()) {
       const std::vector<Command> peace =
           commands_of_war(world, commands, world.war(id).value_or(War{id}));

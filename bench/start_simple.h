@@ -3,8 +3,9 @@
 // on Hegemon's own rules, to measure what the hot cache buys
 // (start_simple_bench.cc, docs/BENCHMARKS.md).
 //
-// The rules read through `const World&`; a World with a read source
-// (state/read_source.h) sends every entity read to it instead of the cache.
+// The rules read through `const World&`; in this benchmark's program a World
+// with a read source attached (read_source.h) sends every entity read to it
+// instead of the cache.
 // SqliteReadSource answers them from SQLite: its own read-only connection to
 // the save the tick loop commits to, one prepared point SELECT by primary
 // key per entity read, the per-nation lists by the schema's indexes
@@ -30,10 +31,10 @@
 #include <vector>
 
 #include "persistence/sqlite.h"
+#include "read_source.h"
 #include "state/change_recorder.h"
 #include "state/change_set.h"
 #include "state/command.h"
-#include "state/read_source.h"
 #include "state/world.h"
 
 namespace hegemon::bench {
@@ -77,6 +78,10 @@ class SqliteReadSource final : public ReadSource {
   IdList query_ids(Statement& by_owner, Statement& by_no_owner, NationId owner);
   std::vector<int32_t> query_id_column(Statement& s);
   void clear_overlay();
+  // What the overlay holds for `id` when staged (counted as an overlay read);
+  // else nothing, and the read counts as SQLite's, for the caller to make.
+  template <class Map>
+  std::optional<typename Map::mapped_type> from_overlay(const Map& overlay, int32_t id);
 
   Database db_;
   Statement begin_, commit_;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "state/bounded_json.h"
+#include "state/hash_hex.h"
 #include "state/world_limits.h"
 
 namespace hegemon {
@@ -33,28 +34,13 @@ Tick column_tick(const Statement& stmt, int column) {
   return stmt.column_is_null(column) ? -1 : stmt.column_int64(column);
 }
 
-std::string color_to_hex(uint32_t rgb) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string text = "#000000";
-  for (int i = 6; i >= 1; --i, rgb >>= 4) text[static_cast<size_t>(i)] = kDigits[rgb & 0xf];
-  return text;
-}
+std::string color_to_hex(uint32_t rgb) { return "#" + to_hex_digits(rgb, 6); }
 
 bool color_from_hex(std::string_view text, uint32_t& rgb) {
-  if (text.size() != 7 || text[0] != '#') return false;
-  uint32_t value = 0;
-  for (char c : text.substr(1)) {
-    uint32_t digit;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<uint32_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<uint32_t>(c - 'a' + 10);
-    } else {
-      return false;
-    }
-    value = value << 4 | digit;
-  }
-  rgb = value;
+  if (text.empty() || text[0] != '#') return false;
+  std::optional<uint64_t> value = from_hex_digits(text.substr(1), 6);
+  if (!value) return false;
+  rgb = static_cast<uint32_t>(*value);
   return true;
 }
 

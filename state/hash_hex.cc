@@ -2,15 +2,15 @@
 
 namespace hegemon {
 
-std::string hash_to_hex(uint64_t hash) {
+std::string to_hex_digits(uint64_t value, size_t digits) {
   static const char kDigits[] = "0123456789abcdef";
-  std::string hex(16, '0');
-  for (int i = 15; i >= 0; --i, hash >>= 4) hex[static_cast<size_t>(i)] = kDigits[hash & 0xf];
+  std::string hex(digits, '0');
+  for (size_t i = digits; i > 0; --i, value >>= 4) hex[i - 1] = kDigits[value & 0xf];
   return hex;
 }
 
-std::optional<uint64_t> hash_from_hex(std::string_view hex) {
-  if (hex.size() != 16) return std::nullopt;
+std::optional<uint64_t> from_hex_digits(std::string_view hex, size_t digits) {
+  if (hex.size() != digits || digits > 16) return std::nullopt;
   uint64_t value = 0;
   for (char c : hex) {
     uint64_t digit;
@@ -25,5 +25,9 @@ std::optional<uint64_t> hash_from_hex(std::string_view hex) {
   }
   return value;
 }
+
+std::string hash_to_hex(uint64_t hash) { return to_hex_digits(hash, 16); }
+
+std::optional<uint64_t> hash_from_hex(std::string_view hex) { return from_hex_digits(hex, 16); }
 
 }  // namespace hegemon

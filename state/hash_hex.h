@@ -2,12 +2,19 @@
 // hex digits, so hashes compare as strings and sort like numbers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace hegemon {
+
+// `value`'s low `digits` hex digits, lowercase, zero-padded (higher ones are
+// dropped): to_hex_digits(0x4d2, 6) == "0004d2".
+std::string to_hex_digits(uint64_t value, size_t digits);
+// Exactly `digits` (at most 16) lowercase hex digits, else nullopt.
+std::optional<uint64_t> from_hex_digits(std::string_view hex, size_t digits);
 
 std::string hash_to_hex(uint64_t hash);  // e.g. "00000000000004d2"
 

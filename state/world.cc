@@ -3,30 +3,10 @@
 #include <algorithm>
 
 #include "state/state_hash.h"
+#include "state/world_cache_reads.h"
 
 namespace hegemon {
 namespace {
-const IdList kEmptyList = std::make_shared<const std::vector<int32_t>>();
-
-template <class Map, class Value>
-std::optional<Value> find_in(const Map& map, int32_t id) {
-  Value v;
-  if (map.find(id, v)) return v;
-  return std::nullopt;
-}
-
-template <class Map>
-std::vector<int32_t> sorted_keys(const Map& map) {
-  std::vector<int32_t> ids;
-  {
-    auto locked = const_cast<Map&>(map).lock_table();
-    ids.reserve(locked.size());
-    for (const auto& kv : locked) ids.push_back(kv.first);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 template <class Map, class Value>
 std::vector<Value> sorted_values(const Map& map) {
   std::vector<Value> out;
@@ -73,62 +53,6 @@ void World::reset(const WorldSnapshot& s) {
 GameMeta World::meta() const {
   std::lock_guard<std::mutex> lock(meta_mutex_);
   return meta_;
-}
-
-// Every read below first tests source_ (set_read_source), null in production:
-// laid out as the unlikely path, so the cache path stays the straight line.
-static inline bool sourced(const ReadSource* source) {
-  return __builtin_expect(source != nullptr, 0);
-}
-
-std::optional<Province> World::province(ProvinceId id) const {
-  if (sourced(source_)) return source_->province(id);
-  return find_in<decltype(provinces_), Province>(provinces_, id);
-}
-std::optional<Nation> World::nation(NationId id) const {
-  if (sourced(source_)) return source_->nation(id);
-  return find_in<decltype(nations_), Nation>(nations_, id);
-}
-std::optional<Army> World::army(ArmyId id) const {
-  if (sourced(source_)) return source_->army(id);
-  return find_in<decltype(armies_), Army>(armies_, id);
-}
-std::optional<War> World::war(WarId id) const {
-  if (sourced(source_)) return source_->war(id);
-  if (auto w = find_in<decltype(wars_), War>(wars_, id)) return w;
-  if (cold_) return cold_->load_war(id);
-  return std::nullopt;
-}
-
-IdList World::index_get(const IdIndex& index, NationId key) {
-  IdList list;
-  if (index.find(key, list) && list) return list;
-  return kEmptyList;
-}
-
-IdList World::provinces_of(NationId id) const {
-  if (sourced(source_)) return source_->provinces_of(id);
-  return index_get(provinces_by_owner_, id);
-}
-IdList World::armies_of(NationId id) const {
-  if (sourced(source_)) return source_->armies_of(id);
-  return index_get(armies_by_owner_, id);
-}
-
-std::vector<NationId> World::living_nations() const {
-  if (sourced(source_)) return source_->living_nations();
-  std::vector<NationId> out;
-  for (NationId id = 1; id <= map_->nation_count(); ++id) {
-    bool alive = false;  // read in place: no copy of the whole nation
-    nations_.find_fn(id, [&alive](const Nation& n) { alive = n.alive; });
-    if (alive) out.push_back(id);
-  }
-  return out;
-}
-
-std::vector<WarId> World::active_wars() const {
-  if (sourced(source_)) return source_->active_wars();
-  return sorted_keys(wars_);
 }
 
 WorldSnapshot World::snapshot() const {

@@ -22,7 +22,6 @@
 #include "state/cold_store.h"
 #include "state/entities.h"
 #include "state/game_meta.h"
-#include "state/read_source.h"
 #include "state/rng.h"
 #include "state/world_map.h"
 #include "state/world_snapshot.h"
@@ -35,6 +34,9 @@ struct IdHash {
     return static_cast<size_t>(mix64(static_cast<uint64_t>(id)));
   }
 };
+
+// An immutable id list (World::provinces_of / armies_of), sorted.
+using IdList = std::shared_ptr<const std::vector<int32_t>>;
 
 class World {
  public:
@@ -71,22 +73,6 @@ class World {
 
   void set_cold_store(std::shared_ptr<ColdStore> store) { cold_ = std::move(store); }
 
-  // Only bench/'s "start simple" baseline sets this (state/read_source.h):
-  // while set, province(), nation(), army(), war(), provinces_of(),
-  // armies_of(), living_nations() and active_wars() answer from `source`
-  // instead of the cache (nullptr: the cache again). Not owned. Set it only
-  // while no read is under way, as for writes.
-  //
-  // Why a pointer tested in each read function rather than a World subclass:
-  // the rules take `const World&` and call these non-virtual functions, so a
-  // subclass could only reroute them by making them virtual, an indirect
-  // call on every read of every production World; templating the rules on
-  // the world type would touch every rule. A null test of a member the read
-  // already has at hand is one well-predicted branch, never taken in
-  // production (bench/cache_bench: World::province unchanged within noise,
-  // docs/BENCHMARKS.md).
-  void set_read_source(ReadSource* source) { source_ = source; }
-
   // ---- writes: the single writer only (see ChangeRecorder) ----
   void put_province(const Province& p);
   void put_nation(const Nation& n);
@@ -107,6 +93,19 @@ class World {
   static void index_remove(IdIndex& index, NationId key, int32_t id);
   static IdList index_get(const IdIndex& index, NationId key);
   void load(const WorldSnapshot& snapshot);
+  // The cache reads behind the public read functions, defined inline in
+  // state/world_cache_reads.h. The public ones are defined apart, in
+  // state/world_reads.cc, each as a call of its cache read, so that bench/'s
+  // "start simple" baseline can link its own definitions of them instead
+  // (bench/sourced_world_reads.cc) and still reach the cache through these.
+  std::optional<Province> cached_province(ProvinceId id) const;
+  std::optional<Nation> cached_nation(NationId id) const;
+  std::optional<Army> cached_army(ArmyId id) const;
+  std::optional<War> cached_war(WarId id) const;
+  IdList cached_provinces_of(NationId id) const;
+  IdList cached_armies_of(NationId id) const;
+  std::vector<NationId> cached_living_nations() const;
+  std::vector<WarId> cached_active_wars() const;
   template <class Map, class Entity>
   void put_owned(Map& map, IdIndex& index, const Entity& e);
 
@@ -118,7 +117,6 @@ class World {
   IdIndex provinces_by_owner_;
   IdIndex armies_by_owner_;
   std::shared_ptr<ColdStore> cold_;
-  ReadSource* source_ = nullptr;  // see set_read_source()
 
   mutable std::mutex meta_mutex_;
   GameMeta meta_;            // guarded by meta_mutex_

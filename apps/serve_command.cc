@@ -259,6 +259,7 @@ int run_serve(const std::vector<std::string>& args) {
   gateway_options.admin_token = *configured_token;  // besides the tokens in the save
   gateway_options.allow_spectators = cfg.spectators == "on";
   gateway_options.max_outbox_bytes = static_cast<size_t>(cfg.max_outbox_bytes);
+  gateway_options.max_connections = static_cast<size_t>(cfg.max_connections);
   auto tokens = SaveReader::open(options.save_path);
   if (!tokens) {
     spdlog::critical("cannot start the client gateway: {}", tokens.status().message());

@@ -121,6 +121,10 @@ std::unique_ptr<CLI::App> make_serve_app(ServeSettings& s) {
   app->add_option("--spectators", s.spectators,
                   "on: clients without a token may watch (read only); off: refused")
       ->check(cli::one_of({"on", "off"}));
+  app->add_option("--max-connections", s.max_connections,
+                  "clients connected at once, TCP and WebSocket together; beyond it a new "
+                  "connection gets an error and is closed (each holds a file descriptor)")
+      ->check(whole_number(1, 65536));
   app->add_option(
          "--max-outbox-bytes", s.max_outbox_bytes,
          "bytes a client may leave unread; beyond it a watcher's deltas are dropped until it "

@@ -50,6 +50,7 @@ struct ServeSettings {
   std::string admin_token;
   std::string admin_token_file;
   int64_t max_outbox_bytes = static_cast<int64_t>(net::kDefaultMaxOutboxBytes);
+  int32_t max_connections = 256;  // TCP and WebSocket clients together
   int32_t max_restarts = 3;
   int64_t restart_window_ms = 5000;
 };

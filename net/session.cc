@@ -26,6 +26,7 @@
 #include "net/protocol.h"
 #include "net/request_budget.h"
 #include "net/view_cache.h"
+#include "net/websocket.h"
 
 namespace hegemon::net {
 namespace {
@@ -220,7 +221,8 @@ void Session::on_kick() {
 
 void Session::on_shutdown() {
   send(reply_error(nullptr, errc::kFailed, "server shutting down"));
-  close("server shutting down");
+  // 1001 (going away): the server goes down, not this session's end.
+  close("server shutting down", ws_close::kGoingAway);
 }
 
 void Session::close(const char* why, uint16_t code, const std::string& reason) {
@@ -331,6 +333,15 @@ void Session::handle(const std::string& payload, std::optional<Encoding> encodin
   // catches up.
   if (!session_.budget.take(arrived))
     return send(reply_error(r.id, errc::kRateLimited, "too many requests"));
+  // A transport that names the encoding (a WebSocket's text or binary
+  // message) must name the session's, as a TCP frame must be in it: the
+  // hello is JSON (text), and every message after a msgpack hello binary.
+  if (encoding && *encoding != session_.encoding)
+    return send(reply_error(
+        r.id, errc::kBadFrame,
+        std::string("a ") + encoding_name(*encoding) + " message in a session that speaks " +
+            encoding_name(session_.encoding) +
+            (session_.encoding == Encoding::json ? " (text messages)" : " (binary messages)")));
   if (!session_.greeted && r.type != "hello")
     return send(reply_error(r.id, errc::kHelloFirst, "send hello first"));
   dispatch(r);

@@ -59,6 +59,20 @@ INSERT INTO owners VALUES (1, 1), (2, 2), (3, 1);
 INSERT INTO armies VALUES (1, 1, 5000), (2, 2, 4000);
 )";
 
+// kScenario grown to what a game needs (rules/scenario: at least 16
+// provinces, a connected map): provinces 4..16 in a chain from Milano, the
+// first half Papal, the rest Neapolitan.
+std::string playable_scenario() {
+  std::string sql = kScenario;
+  for (int id = 4; id <= 16; ++id) {
+    const std::string n = std::to_string(id);
+    sql += "INSERT INTO provinces VALUES (" + n + ", 'P" + n + "', 'plains', " + n + ", 2, 3);";
+    sql += "INSERT INTO adjacency VALUES (" + std::to_string(id - 1) + ", " + n + ");";
+    sql += "INSERT INTO owners VALUES (" + n + ", " + (id <= 9 ? "1" : "2") + ");";
+  }
+  return sql;
+}
+
 }  // namespace
 
 CAF_TEST(the manifest alone is a mod and its sha256 is over the file) {
@@ -250,12 +264,12 @@ CAF_TEST(load order applies later mods over earlier ones and reports every confl
       make_mod(dir, "a.db",
                "INSERT INTO tuning VALUES ('recruit_cost', 80), ('dice_sides', 8);"
                "INSERT INTO nation_names VALUES ('Norge'), ('Danmark');" +
-                   kScenario);
+                   playable_scenario());
   const std::string b =
       make_mod(dir, "b.db",
                "INSERT INTO tuning VALUES ('recruit_cost', 120);"
                "INSERT INTO nation_names VALUES ('Venezia');" +
-                   kScenario + "UPDATE nations SET name = 'Sicily' WHERE id = 2;");
+                   playable_scenario() + "UPDATE nations SET name = 'Sicily' WHERE id = 2;");
   Result<ModSet> set = load_mods({a, b});
   if (!set.ok()) CAF_MESSAGE(set.status().message());
   CAF_REQUIRE(set.ok());
@@ -305,10 +319,10 @@ CAF_TEST(mods valid alone may be refused together or name what breaks) {
   CAF_REQUIRE(!both.ok());
   CAF_CHECK(has(both.status().message(), "the tuning of the mods together"));
   const std::string bad =
-      make_mod(dir, "bad.db", kScenario + "INSERT INTO adjacency VALUES (2, 9);");
+      make_mod(dir, "bad.db", playable_scenario() + "INSERT INTO adjacency VALUES (2, 99);");
   Result<ModSet> refused = load_mods({a, bad});
   CAF_REQUIRE(!refused.ok());
-  CAF_CHECK(has(refused.status().message(), "bad.db: scenario: table adjacency: (2, 9)"));
+  CAF_CHECK(has(refused.status().message(), "bad.db: scenario: adjacency row (2, 99)"));
   Result<ModSet> not_sqlite = load_mods({a, dir.file("nothing.db")});
   CAF_CHECK(!not_sqlite.ok());
 }

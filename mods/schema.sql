@@ -3,8 +3,8 @@
 -- is optional: a mod that only changes balance numbers holds `manifest` and
 -- `tuning`. Start a new mod with
 --     sqlite3 my_mod.db < mods/schema.sql
--- or write a .sql file that begins with this schema and turn it into a
--- database with `hegemon mod build my_mod.sql my_mod.db`.
+-- or write a .sql file of rows (INSERTs) and turn it into a database with
+-- `hegemon mod build my_mod.sql my_mod.db`, which creates these tables first.
 --
 -- A mod is untrusted input: Hegemon reads it read-only with SQLite's defensive
 -- settings, refuses any table, column, view or trigger not named here, and

@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <regex>
 
 #include "persistence/mod_file.h"
+#include "persistence/mod_schema.h"
 #include "persistence/regular_file.h"
 #include "persistence/sqlite.h"
 
@@ -117,6 +119,14 @@ Result<std::string> serialize(sqlite3* db, const std::string& what) {
   return bytes;
 }
 
+// Whether `sql` has a CREATE TABLE statement (outside comments and quotes
+// this is a heuristic: a text mentioning it in a comment also counts, and
+// then fails on its first INSERT with "no such table", which says why).
+bool creates_tables(const std::string& sql) {
+  static const std::regex kCreateTable("create\\s+table", std::regex::icase);
+  return std::regex_search(sql, kCreateTable);
+}
+
 Status write_file_atomically(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp-XXXXXX";
   const int fd = ::mkstemp(tmp.data());
@@ -158,6 +168,14 @@ Result<ModFileContent> build_mod_in_memory(const std::string& sql, const std::st
   sqlite3* handle = db->handle();
   Status status = set_up(handle);
   if (!status.ok()) return status.with_context(what);
+  // A mod's text holds its rows; the tables are mods/schema.sql's, created
+  // here (Hegemon's own SQL, before the authorizer), so the schema is written
+  // in one place. A text that creates tables itself (an `sqlite3 .dump`)
+  // runs as it is.
+  if (!creates_tables(sql)) {
+    status = db->exec(mod_schema_sql());
+    if (!status.ok()) return status.with_context(what + ": create the mod tables");
+  }
   Deadline deadline{std::chrono::steady_clock::now() + kModBuildTimeLimit};
   sqlite3_progress_handler(handle, 1000, on_progress, &deadline);  // replaces Database::open's
   sqlite3_set_authorizer(handle, build_authorizer, nullptr);

@@ -12,6 +12,8 @@
 //    `sqlite3 .dump` writes): everything else is refused, ATTACH, DETACH,
 //    VACUUM, triggers, views, virtual tables and other PRAGMAs included;
 //    extension loading is off (connection_guard.h).
+// A text without CREATE TABLE holds rows only: the tables of mods/schema.sql
+// (embedded, mod_schema.h) are created first, so the schema is written once.
 // The database made must then pass read_mod_file's checks (mod_file.h).
 // Covered by tests/mod_file_test.cc.
 #pragma once

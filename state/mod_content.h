@@ -68,7 +68,8 @@ struct ModContent {
   std::optional<Scenario> scenario;  // absent = the generator makes the world
   std::vector<std::string> nation_names, province_names;
   std::vector<ModFileContent> mods;  // in load order (name, version, sha256 per mod)
-  std::string content_checksum_hex;  // SHA-256 over the mods' bytes in order
+  // content_checksum_hex (persistence/sha256.h): over the mods' sha256, in order.
+  std::string content_checksum_hex;
 };
 
 // What a save records of one of its mods (table mods, schema/008_mods.sql).

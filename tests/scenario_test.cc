@@ -1,14 +1,12 @@
 #define CAF_SUITE scenario
 #include <caf/test/unit_test.hpp>
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
-#include "persistence/testing/raw_database.h"
+#include "persistence/mod_build.h"
 #include "rules/events.h"
 #include "rules/name_gen.h"
 #include "rules/scenario.h"
@@ -19,16 +17,8 @@
 #include "test_support.h"
 
 using namespace hegemon;
-using hegemon::test::RawDatabase;
 
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 const std::string kMods = std::string(HEGEMON_SOURCE_DIR) + "/mods/";
 
@@ -64,33 +54,6 @@ bool says(const Scenario& s, const std::string& text) {
     return false;
   }
   return true;
-}
-
-// A test-only reader of a mod's scenario tables (persistence/mod_file is the
-// real one), enough for the shipped example.
-Scenario read_scenario(const RawDatabase& db) {
-  auto rows = [&](const std::string& sql) {
-    auto r = db.query(sql);
-    CAF_REQUIRE(r.ok());
-    return *r;
-  };
-  auto num = [](const test::RawCell& c) { return static_cast<int32_t>(std::stol(*c)); };
-  Scenario s;
-  const std::string date = *rows("SELECT start_date FROM scenario")[0][0];
-  s.start_date = GameDate{std::stoi(date.substr(0, 4)), std::stoi(date.substr(5, 2)),
-                          std::stoi(date.substr(8, 2))};
-  for (auto& r : rows("SELECT id, name, terrain, x, y, development FROM provinces ORDER BY id"))
-    s.provinces.push_back(ModProvince{num(r[0]), *r[1], *r[2], num(r[3]), num(r[4]), num(r[5])});
-  for (auto& r : rows("SELECT a, b FROM adjacency")) s.adjacency.emplace_back(num(r[0]), num(r[1]));
-  for (auto& r : rows("SELECT id, name, colour, aggression, capital FROM nations ORDER BY id"))
-    s.nations.push_back(ModNation{num(r[0]), *r[1],
-                                  static_cast<uint32_t>(std::stoul(r[2]->substr(1), nullptr, 16)),
-                                  num(r[3]), num(r[4])});
-  for (auto& r : rows("SELECT province, nation FROM owners"))
-    s.owners.emplace_back(num(r[0]), num(r[1]));
-  for (auto& r : rows("SELECT nation, province, strength FROM armies ORDER BY rowid"))
-    s.armies.push_back(ModArmy{num(r[0]), num(r[1]), num(r[2])});
-  return s;
 }
 
 }  // namespace
@@ -266,16 +229,12 @@ CAF_TEST(a later start date starts the clock there and the world plays on) {
   CAF_CHECK_EQUAL(cs.date, "1500-03-02");
 }
 
-CAF_TEST(the example scenario matches the schema and plays with wars and peace) {
-  const std::string schema = read_text(kMods + "schema.sql");
-  const std::string italy = read_text(kMods + "italy_1444.sql");
-  CAF_REQUIRE(!schema.empty());
-  // The schema's text, whole, is in the scenario's file.
-  CAF_CHECK(italy.find(schema) != std::string::npos);
-  auto db = RawDatabase::open(":memory:");
-  CAF_REQUIRE(db.ok());
-  CAF_REQUIRE(db->exec(italy).ok());
-  const Scenario s = read_scenario(*db);
+CAF_TEST(the example scenario reads and plays with wars and peace) {
+  // Through the real reader, as `serve --mod mods/italy_1444.sql` reads it.
+  auto mod = read_mod_or_sql(kMods + "italy_1444.sql");
+  if (!mod.ok()) CAF_FAIL(mod.status().message());
+  CAF_REQUIRE(mod->scenario.has_value());
+  const Scenario s = *mod->scenario;
   CAF_CHECK_EQUAL(problem(s), "");
   CAF_CHECK(s.provinces.size() >= 30u && s.provinces.size() <= 50u);
   auto built = build_world(s, Tuning{}, 1444);

@@ -28,8 +28,8 @@ void Session::sql(const Request& r) {
   session_.sql_running = true;
   auto id = r.id;
   auto* self = this;
-  self_->request(spawn_sql_worker(self_->home_system()), std::chrono::seconds(30),
-                 run_sql_atom::value, ctx_->save->path(), *text, params.dump(), max_rows)
+  self_->request(spawn_sql_worker(self_->home_system(), ctx_->save->path()),
+                 std::chrono::seconds(30), run_sql_atom::value, *text, params.dump(), max_rows)
       .then(
           [self, id](bool ok, std::string& out) {
             self->session_.sql_running = false;

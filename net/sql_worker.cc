@@ -52,10 +52,13 @@ Result<QueryParams> query_params(const nlohmann::json& params) {
   return out;
 }
 
-caf::actor spawn_sql_worker(caf::actor_system& sys) {
-  return sys.spawn<caf::detached>([](caf::event_based_actor* self) -> caf::behavior {
-    return {[self](run_sql_atom, const std::string& path, const std::string& sql,
-                   const std::string& params_json, int64_t max_rows) -> caf::message {
+caf::actor spawn_sql_worker(caf::actor_system& sys, const std::string& save_path) {
+  // The path as a spawn argument, not in the message: CAF 0.17 binds a
+  // function actor spawned without arguments through a null pointer to an
+  // empty tuple (UBSan reports it).
+  auto worker = [](caf::event_based_actor* self, const std::string& path) -> caf::behavior {
+    return {[self, path](run_sql_atom, const std::string& sql, const std::string& params_json,
+                         int64_t max_rows) -> caf::message {
       self->quit();
       auto params = query_params(nlohmann::json::parse(params_json, nullptr, false));
       if (!params) return caf::make_message(false, params.status().message());
@@ -67,7 +70,8 @@ caf::actor spawn_sql_worker(caf::actor_system& sys) {
           true, query_answer_json(*answer).dump(-1, ' ', false,
                                                 nlohmann::json::error_handler_t::replace));
     }};
-  });
+  };
+  return sys.spawn<caf::detached>(worker, save_path);
 }
 
 }  // namespace hegemon::net

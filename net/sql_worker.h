@@ -18,11 +18,11 @@ namespace hegemon::net {
 
 using run_sql_atom = caf::atom_constant<caf::atom("runsql")>;
 
-// Answers one (run_sql_atom, save_path, sql, params_json, max_rows) with
-// (true, answer as JSON text) or (false, the error), then quits. params_json
-// is the request's "params" object ({"tick": 10}); max_rows at most
-// kMaxSqlRows.
-caf::actor spawn_sql_worker(caf::actor_system& sys);
+// Answers one (run_sql_atom, sql, params_json, max_rows) on the save at
+// `save_path` with (true, answer as JSON text) or (false, the error), then
+// quits. params_json is the request's "params" object ({"tick": 10});
+// max_rows at most kMaxSqlRows.
+caf::actor spawn_sql_worker(caf::actor_system& sys, const std::string& save_path);
 
 constexpr int64_t kMaxSqlRows = 10000;
 

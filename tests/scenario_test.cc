@@ -208,7 +208,11 @@ CAF_TEST(a valid scenario builds its world) {
   CAF_CHECK_EQUAL(w.armies[2].location, 16);
   CAF_CHECK_EQUAL(w.armies[2].strength, 1000);
   // Same scenario and seed, same world; a refused scenario builds nothing.
-  CAF_CHECK_EQUAL(build_world(s, Tuning{}, 77)->meta.state_hash, w.meta.state_hash);
+  // A local: CAF's check macros keep references, and this one would point
+  // into a temporary Result.
+  auto again = build_world(s, Tuning{}, 77);
+  CAF_REQUIRE(again.ok());
+  CAF_CHECK_EQUAL(again->meta.state_hash, w.meta.state_hash);
   Scenario bad = s;
   bad.adjacency.emplace_back(3, 99);
   auto refused = build_world(bad, Tuning{}, 77);

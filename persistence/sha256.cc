@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "state/hash_hex.h"
+
 namespace hegemon {
 
 std::string sha256_hex(std::string_view bytes) {
@@ -12,14 +14,7 @@ std::string sha256_hex(std::string_view bytes) {
   // Fails only when OpenSSL cannot allocate its context: nothing to recover.
   if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed");
-  static const char* const kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * size);
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(kDigits[digest[i] >> 4]);
-    out.push_back(kDigits[digest[i] & 15]);
-  }
-  return out;
+  return bytes_to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 bool is_sha256_hex(std::string_view text) {

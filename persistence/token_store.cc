@@ -2,6 +2,7 @@
 
 #include "persistence/row_codec.h"
 #include "persistence/sha256.h"
+#include "state/hash_hex.h"
 
 #include <sqlite3.h>
 
@@ -11,16 +12,6 @@
 
 namespace hegemon {
 namespace {
-
-std::string hex(const unsigned char* bytes, size_t n) {
-  std::string out;
-  char buf[3];
-  for (size_t i = 0; i < n; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", bytes[i]);
-    out += buf;
-  }
-  return out;
-}
 
 TokenRecord read_record(const Statement& s) {
   TokenRecord t;
@@ -43,7 +34,7 @@ std::string random_token() {
   unsigned char bytes[16];
   if (!urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes))
     throw std::runtime_error("cannot read /dev/urandom");
-  return hex(bytes, sizeof bytes);
+  return bytes_to_hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 Result<int64_t> insert_token(Database& db, const std::string& role, NationId nation,

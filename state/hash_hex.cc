@@ -9,6 +9,13 @@ std::string to_hex_digits(uint64_t value, size_t digits) {
   return hex;
 }
 
+std::string bytes_to_hex(std::string_view bytes) {
+  std::string hex;
+  hex.reserve(2 * bytes.size());
+  for (unsigned char b : bytes) hex += to_hex_digits(b, 2);
+  return hex;
+}
+
 std::optional<uint64_t> from_hex_digits(std::string_view hex, size_t digits) {
   if (hex.size() != digits || digits > 16) return std::nullopt;
   uint64_t value = 0;

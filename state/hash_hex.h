@@ -13,6 +13,8 @@ namespace hegemon {
 // `value`'s low `digits` hex digits, lowercase, zero-padded (higher ones are
 // dropped): to_hex_digits(0x4d2, 6) == "0004d2".
 std::string to_hex_digits(uint64_t value, size_t digits);
+// Bytes as lowercase hex, two digits each: digests and random tokens.
+std::string bytes_to_hex(std::string_view bytes);
 // Exactly `digits` (at most 16) lowercase hex digits, else nullopt.
 std::optional<uint64_t> from_hex_digits(std::string_view hex, size_t digits);
 

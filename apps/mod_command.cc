@@ -6,6 +6,7 @@
 #include "persistence/mod_build.h"
 #include "persistence/regular_file.h"
 #include "state/tuning.h"
+#include "tools/mod_export.h"
 #include "tools/mod_set.h"
 
 namespace hegemon {
@@ -14,10 +15,14 @@ namespace {
 const char* const kUsage =
     "Usage: hegemon mod check MOD [MOD ...]\n"
     "       hegemon mod build FILE.sql OUT.db\n"
+    "       hegemon mod export SAVE OUT.db|OUT.sql [--name NAME] [--mod-version V]\n"
     "\n"
     "check: reads the mods in load order (later ones override earlier ones), prints what\n"
     "each one changes and every conflict, and the content checksum of the load order.\n"
     "build: turns a mod's SQL text into the mod database, written only if it is a valid mod.\n"
+    "export: writes a save's world (at its last committed tick) as a scenario, with every\n"
+    "tuning value the game runs with, as a mod database or, for OUT.sql, its SQL text;\n"
+    "the save is only read (a running game may be writing it).\n"
     "A MOD is a mod database or its .sql text (docs/MODDING.md).\n"
     "Exit codes: 0 ok, 1 a mod is invalid (the message names the file, table and row) or\n"
     "could not be written, 2 bad usage.";
@@ -92,6 +97,31 @@ int build(const std::vector<std::string>& args) {
   return 0;
 }
 
+int export_save(const std::vector<std::string>& args) {
+  std::string save, out;
+  ModExportOptions options;
+  auto app = cli::make_app("mod export", kUsage);
+  app->add_option("SAVE", save, "the save to export")->required();
+  app->add_option("OUT", out, "the mod to write: a database, or SQL text if it ends in .sql")
+      ->required();
+  app->add_option("--name", options.name, "the mod's name (default: the save's name and date)");
+  app->add_option("--mod-version", options.version, "the mod's version")->capture_default_str();
+  if (auto code = cli::parse(*app, args)) return *code;
+  Result<ModExport> exported = export_mod(save, out, options);
+  if (!exported.ok()) {
+    std::cerr << "hegemon mod export: " << exported.status().message() << "\n";
+    return 1;
+  }
+  const ModFileContent& mod = exported->mod;
+  std::cout << out << ": \"" << mod.name << "\" " << mod.version << " (sha256 " << mod.sha256_hex
+            << ")\n   from " << save << " at tick " << exported->tick << ": "
+            << mod.scenario->provinces.size() << " provinces, " << mod.scenario->nations.size()
+            << " nations, " << mod.scenario->armies.size() << " armies, " << mod.tuning.size()
+            << " tuning values\n";
+  for (const std::string& note : exported->notes) std::cout << "   note: " << note << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_mod(const std::vector<std::string>& args) {
@@ -99,13 +129,14 @@ int run_mod(const std::vector<std::string>& args) {
   const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
   if (sub == "check") return check(rest);
   if (sub == "build") return build(rest);
+  if (sub == "export") return export_save(rest);
   if (sub == "--help" || sub == "-h" || sub == "help") {
     std::cout << kUsage << "\n";
     return 0;
   }
   std::cerr << "hegemon mod: "
             << (sub.empty() ? "a command is needed" : "unknown command '" + sub + "'")
-            << " (check or build)\n\n"
+            << " (check, build or export)\n\n"
             << kUsage << "\n";
   return cli::kUsageError;
 }

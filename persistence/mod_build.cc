@@ -127,33 +127,6 @@ bool creates_tables(const std::string& sql) {
   return std::regex_search(sql, kCreateTable);
 }
 
-Status write_file_atomically(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp-XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0)
-    return Status::io_error("cannot create a file next to " + path + ": " + std::strerror(errno));
-  size_t done = 0;
-  Status status;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      status = Status::io_error("write " + tmp + ": " + std::strerror(errno));
-      break;
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (status.ok() && ::fsync(fd) != 0)
-    status = Status::io_error("sync " + tmp + ": " + std::strerror(errno));
-  if (::fchmod(fd, 0644) != 0 && status.ok())
-    status = Status::io_error("chmod " + tmp + ": " + std::strerror(errno));
-  ::close(fd);
-  if (status.ok() && std::rename(tmp.c_str(), path.c_str()) != 0)
-    status = Status::io_error("rename " + tmp + " to " + path + ": " + std::strerror(errno));
-  if (!status.ok()) ::unlink(tmp.c_str());
-  return status;
-}
-
 }  // namespace
 
 Result<ModFileContent> build_mod_in_memory(const std::string& sql, const std::string& what) {

@@ -31,4 +31,10 @@ Status require_regular_file(const std::string& path);
 // 67108864 allowed".
 Result<std::string> read_regular_file(const std::string& path, int64_t max_bytes);
 
+// Writes `bytes` to `path` through a temporary file next to it (fsync'd,
+// mode 0644) renamed into place: `path` holds either its old content or all
+// of `bytes`, never a part, and on any error the temporary is removed.
+// Errors name the file and the failed step.
+Status write_file_atomically(const std::string& path, const std::string& bytes);
+
 }  // namespace hegemon

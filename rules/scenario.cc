@@ -242,4 +242,77 @@ Result<WorldSnapshot> build_world(const Scenario& s, const Tuning& tuning, uint6
   return w;
 }
 
+Result<ExportedScenario> scenario_from_world(const WorldSnapshot& world) {
+  const WorldMap& map = *world.map;
+  ExportedScenario out;
+  Scenario& s = out.scenario;
+  s.start_date = date_of_tick(world.meta.tick);
+
+  // Which nations own land, and their new dense ids.
+  std::vector<int32_t> owned(static_cast<size_t>(map.nation_count()) + 1, 0);
+  std::vector<ProvinceId> first_owned(owned.size(), 0);
+  for (const Province& p : world.provinces) {
+    if (p.owner == kNoNation || !map.has_nation(p.owner)) continue;
+    const size_t n = static_cast<size_t>(p.owner);
+    if (owned[n]++ == 0) first_owned[n] = p.id;
+  }
+  std::vector<NationId> new_id(owned.size(), kNoNation);
+  int32_t left_out = 0, capitals_moved = 0;
+  for (const Nation& n : world.nations) {
+    const size_t i = static_cast<size_t>(n.id);
+    if (owned[i] == 0) {
+      ++left_out;
+      continue;
+    }
+    new_id[i] = static_cast<NationId>(s.nations.size() + 1);
+    ProvinceId capital = n.capital;
+    if (!map.has_province(capital) ||
+        world.provinces[static_cast<size_t>(capital - 1)].owner != n.id) {
+      capital = first_owned[i];
+      ++capitals_moved;
+    }
+    const NationInfo& info = map.nation(n.id);
+    s.nations.push_back(ModNation{new_id[i], info.name, info.color, info.aggression, capital});
+  }
+  if (static_cast<int64_t>(s.nations.size()) < kMinNations)
+    return Status::error("only " + str(static_cast<int64_t>(s.nations.size())) +
+                         " nation(s) own land; a scenario needs at least " + str(kMinNations));
+
+  for (const ProvinceInfo& info : map.provinces()) {
+    const Province& p = world.provinces[static_cast<size_t>(info.id - 1)];
+    s.provinces.push_back(
+        ModProvince{info.id, info.name, terrain_name(info.terrain), info.x, info.y, p.development});
+    for (ProvinceId b : info.neighbors)
+      if (info.id < b) s.adjacency.emplace_back(info.id, b);
+    if (p.owner != kNoNation && map.has_nation(p.owner))
+      s.owners.emplace_back(p.id, new_id[static_cast<size_t>(p.owner)]);
+  }
+
+  int32_t armies_moved = 0, armies_dropped = 0;
+  for (const Army& a : world.armies) {
+    const NationId nation = map.has_nation(a.owner) ? new_id[static_cast<size_t>(a.owner)] : 0;
+    if (nation == kNoNation || a.strength <= 0) {
+      ++armies_dropped;
+      continue;
+    }
+    ProvinceId at = a.location;
+    if (!map.has_province(at) || world.provinces[static_cast<size_t>(at - 1)].owner != a.owner) {
+      at = s.nations[static_cast<size_t>(nation - 1)].capital;
+      ++armies_moved;
+    }
+    s.armies.push_back(ModArmy{nation, at, std::min(a.strength, kMaxArmyStrength)});
+  }
+
+  auto note = [&](int32_t count, const std::string& what) {
+    if (count > 0) out.notes.push_back(str(count) + " " + what);
+  };
+  note(left_out, "nation(s) without land left out (the others renumbered in id order)");
+  note(capitals_moved, "capital(s) held by another nation moved to the owner's first province");
+  note(armies_moved, "army(ies) outside their nation's land placed in its capital");
+  note(armies_dropped, "army(ies) without strength or nation left out");
+  if (!world.wars.empty()) note(static_cast<int32_t>(world.wars.size()), "war(s) not carried over");
+  if (Status st = check_scenario(s); !st.ok()) return st.with_context("exported scenario");
+  return out;
+}
+
 }  // namespace hegemon

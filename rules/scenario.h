@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "state/mod_content.h"
 #include "state/status.h"
@@ -44,5 +46,28 @@ Status check_scenario(const Scenario& scenario);
 // A world starting after tick 0 has no tick-0 snapshot: tools/replay starts
 // such a game at its first snapshot, which create_world writes.
 Result<WorldSnapshot> build_world(const Scenario& scenario, const Tuning& tuning, uint64_t seed);
+
+// The way back (`hegemon mod export`): a world as a scenario a modder can
+// edit and a new game can start from. A scenario holds a world's start, not
+// its history, so what it cannot say is left out or moved, and each such
+// change is listed in `notes` for the exporter to show:
+//  - nations that own no province (dead, or landless) are left out, and the
+//    rest renumbered 1..n in id order (a scenario's ids are dense);
+//  - a nation whose capital is held by another gets its lowest owned
+//    province as capital;
+//  - armies standing outside their nation's provinces are placed in its
+//    capital, armies of no strength are left out, marches are dropped;
+//  - treasuries, manpower, stability, unrest, occupations, sieges and wars
+//    are not part of a scenario: a game built from it starts them afresh.
+// The map (names, terrain, positions, borders, colours, aggression),
+// owners, development and the date (start_date = the world's date) carry
+// over unchanged, so a world at tick 0 as the generator made it comes back
+// as the same world (same state hash, for the same seed and tuning).
+// An error when fewer than kMinNations nations would remain.
+struct ExportedScenario {
+  Scenario scenario;
+  std::vector<std::string> notes;
+};
+Result<ExportedScenario> scenario_from_world(const WorldSnapshot& world);
 
 }  // namespace hegemon

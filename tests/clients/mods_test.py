@@ -69,6 +69,33 @@ def main():
             check(summary["tuning_overrides"], "the balance mod's values are not in the save")
             checksum = summary["content_checksum"]
 
+            # The game, 1000 days on, exported as a mod: its text passes `mod
+            # check` and starts a new game on the same map, with its balance.
+            exported = os.path.join(work, "italy_1447.sql")
+            out = run(hegemon, "mod", "export", game, exported, "--name", "Italy 1447")
+            check(out.returncode == 0, f"mod export exited {out.returncode}: {out.stderr}")
+            check("tick 1000" in out.stdout, f"mod export does not say its tick: {out.stdout}")
+            out = run(hegemon, "mod", "check", exported)
+            check(out.returncode == 0, f"mod check of the export: {out.stdout} {out.stderr}")
+            with open(exported, encoding="utf-8") as f:
+                text = f.read()
+            check("'Milano'" in text and "'Italy 1447'" in text, "the export lacks Italy's names")
+            second = os.path.join(work, "second.db")
+            out = run(hegemon, "serve", "--save", second, "--mod", exported, "--ticks", "5",
+                      "--speed", "max", "--port", "0")
+            check(out.returncode == 0, f"serve --mod EXPORT exited {out.returncode}: {out.stderr}")
+            out = run(hegemon, "inspect", "--json", second)
+            again = json.loads(out.stdout)
+            check(again["params"]["provinces"] == 49, f"the export's map: {again['params']}")
+            check(again["date"].startswith("1447"), f"the export's game starts {again['date']}")
+            check(again["tuning_overrides"] == summary["tuning_overrides"],
+                  "the export did not carry the game's balance")
+            # A failed export writes nothing.
+            out = run(hegemon, "mod", "export", os.path.join(work, "none.db"),
+                      os.path.join(work, "none.sql"))
+            check(out.returncode == 1 and not os.path.exists(os.path.join(work, "none.sql")),
+                  f"exporting a missing save: exit {out.returncode}")
+
             # Mods again for a save that already holds a game.
             out = run(hegemon, "serve", "--save", game, "--mod", balance, "--ticks", "1",
                       "--port", "0")

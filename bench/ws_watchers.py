@@ -12,7 +12,9 @@ server's "fell behind" log lines: deltas dropped at the outbox limit, then a
 resync snapshot), the server's RSS before the watchers and at its peak, and
 the server's and this client's CPU.
 
-Usage: ws_watchers.py HEGEMON [--watchers N] [--seconds S] [--speed 5]
+Usage: ws_watchers.py HEGEMON [--watchers N] [--seconds S] [--speed 5] [--log PATH]
+(--log keeps the server's log there; by default it goes with its temporary
+directory.)
 Exits 1 if the game fell under 90% of the speed's ticks per second, a
 watcher lagged by more than the outbox allows (a resync is within it), or a
 watcher got no delta at all.
@@ -113,6 +115,9 @@ async def run(args, proc, url):
             await asyncio.sleep(0.1)
         start_status = await ask(3, "status")
         t0, cpu0, mine0 = time.monotonic(), cpu_seconds(proc.pid), time.process_time()
+        # Deltas count from here: the first watchers were watching long
+        # before the last one started.
+        deltas0 = [w.deltas for w in watchers]
         max_lag, max_rss, id_ = 0, rss_kb(proc.pid), 10
         while time.monotonic() - t0 < args.seconds:
             await asyncio.sleep(1)
@@ -132,7 +137,7 @@ async def run(args, proc, url):
             "ticks": end_status["tick"] - start_status["tick"],
             "ticks_per_second": round((end_status["tick"] - start_status["tick"]) / elapsed, 1),
             "max_lag_ticks": max_lag,
-            "min_deltas": min(w.deltas for w in watchers),
+            "min_deltas": min(w.deltas - d0 for w, d0 in zip(watchers, deltas0)),
             "resync_snapshots": sum(w.snapshots for w in watchers),
             "rss_before_kb": rss_before,
             "rss_peak_kb": max_rss,
@@ -148,11 +153,12 @@ def main():
     parser.add_argument("--watchers", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--speed", type=int, default=5, choices=range(1, 6))
+    parser.add_argument("--log", help="keep the server's log at this path")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.watchers)), hard))
     with tempfile.TemporaryDirectory() as workdir:
-        log_path = os.path.join(workdir, "serve.log")
+        log_path = args.log or os.path.join(workdir, "serve.log")
         with open(log_path, "w") as log:
             proc = subprocess.Popen(
                 [args.hegemon, "serve", "--save", os.path.join(workdir, "game.db"),

@@ -59,9 +59,23 @@ constexpr const char kUpdateGame[] =
 constexpr const char kInsertAdjacency[] =
     "INSERT INTO adjacency (province_id, neighbor_id) VALUES (?1, ?2)";
 // provinces and nations: the key, the map's static columns, then the
-// described ones.
+// described ones. bind_static() binds the static columns from ?2 on and
+// returns the parameter the described ones start at.
 const std::vector<const char*> kProvinceStatic{"name", "terrain", "x", "y"};
 const std::vector<const char*> kNationStatic{"name", "color", "aggression"};
+int bind_static(Statement& s, const ProvinceInfo& info) {
+  s.bind_text(2, info.name);
+  s.bind_text(3, terrain_name(info.terrain));
+  s.bind_int64(4, info.x);
+  s.bind_int64(5, info.y);
+  return 2 + static_cast<int>(kProvinceStatic.size());
+}
+int bind_static(Statement& s, const NationInfo& info) {
+  s.bind_text(2, info.name);
+  s.bind_text(3, color_to_hex(info.color));
+  s.bind_int64(4, info.aggression);
+  return 2 + static_cast<int>(kNationStatic.size());
+}
 constexpr const char kInsertGame[] =
     "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id,"
     " save_id) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, lower(hex(randomblob(16))))";
@@ -72,6 +86,14 @@ constexpr const char kInsertGame[] =
 template <class E>
 Status write_fields(Statement& s, const E& e) {
   bind_fields(s, e);
+  return s.run();
+}
+
+// A province's or nation's row: the key, its map's static columns, then its
+// described fields.
+template <class Info, class E>
+Status write_map_row(Statement& s, const Info& info, const E& e) {
+  bind_fields(s, e, bind_static(s, info));
   return s.run();
 }
 
@@ -207,13 +229,7 @@ Status SaveFile::create_world(const WorldSnapshot& world, const std::vector<ModF
 
   for (const Province& p : world.provinces) {
     const ProvinceInfo& info = map.province(p.id);
-    Statement& s = *insert_province;
-    s.bind_text(2, info.name);
-    s.bind_text(3, terrain_name(info.terrain));
-    s.bind_int64(4, info.x);
-    s.bind_int64(5, info.y);
-    bind_fields(s, p, 2 + static_cast<int>(kProvinceStatic.size()));
-    status = s.run();
+    status = write_map_row(*insert_province, info, p);
     if (!status.ok()) {
       return status.with_context(what + ": insert province " + std::to_string(p.id));
     }
@@ -233,13 +249,7 @@ Status SaveFile::create_world(const WorldSnapshot& world, const std::vector<ModF
     }
   }
   for (const Nation& n : world.nations) {
-    const NationInfo& info = map.nation(n.id);
-    Statement& s = *insert_nation;
-    s.bind_text(2, info.name);
-    s.bind_text(3, color_to_hex(info.color));
-    s.bind_int64(4, info.aggression);
-    bind_fields(s, n, 2 + static_cast<int>(kNationStatic.size()));
-    status = s.run();
+    status = write_map_row(*insert_nation, map.nation(n.id), n);
     if (!status.ok()) return status.with_context(what + ": insert nation " + std::to_string(n.id));
   }
   for (const Army& a : world.armies) {

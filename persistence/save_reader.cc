@@ -43,19 +43,22 @@ constexpr const char kSelectLastSeq[] =
 
 constexpr const char kSelectHashes[] =
     "SELECT tick, state_hash FROM ticks WHERE tick BETWEEN ?1 AND ?2 ORDER BY tick";
-// idx_history_tick finds the range.
-constexpr const char kSelectHistory[] =
-    "SELECT tick, province_id, owner_id, controller_id, development FROM province_history"
-    " WHERE tick BETWEEN ?1 AND ?2 ORDER BY tick, province_id";
+// province_history's described columns, as the writer inserts them; read
+// back with read_fields(row, h, 0, 1). idx_history_tick finds the range.
+const std::string kHistoryColumns = field_columns<ProvinceHistoryRow>();
+const std::string kSelectHistory = "SELECT " + kHistoryColumns +
+                                   " FROM province_history"
+                                   " WHERE tick BETWEEN ?1 AND ?2 ORDER BY tick, province_id";
 constexpr const char kSelectSnapshot[] =
     "SELECT tick, state_hash, format, data FROM snapshots WHERE tick <= ?1"
     " ORDER BY tick DESC LIMIT 1";
 constexpr const char kSelectSnapshotTicks[] = "SELECT tick FROM snapshots ORDER BY tick";
 
 // "Who owned province P at tick T": the latest history row at or before T.
-constexpr const char kSelectProvinceAt[] =
-    "SELECT tick, province_id, owner_id, controller_id, development FROM province_history"
-    " WHERE province_id = ?1 AND tick <= ?2 ORDER BY tick DESC LIMIT 1";
+const std::string kSelectProvinceAt = "SELECT " + kHistoryColumns +
+                                      " FROM province_history"
+                                      " WHERE province_id = ?1 AND tick <= ?2"
+                                      " ORDER BY tick DESC LIMIT 1";
 const std::string kSelectWarsOf =
     std::string("SELECT ") + kWarColumns +
     " FROM wars WHERE attacker_id = ?1 OR defender_id = ?1 ORDER BY id";
@@ -150,7 +153,7 @@ Result<std::optional<ProvinceHistoryRow>> SaveReader::province_at(ProvinceId id,
   const std::string what = "read province " + std::to_string(id) + " at tick " +
                            std::to_string(tick) + " from " + path();
   std::lock_guard<std::mutex> lock(mutex_);
-  Result<Statement*> s = statement(province_at_, kSelectProvinceAt);
+  Result<Statement*> s = statement(province_at_, kSelectProvinceAt.c_str());
   if (!s.ok()) return s.status().with_context(what);
   ResetOnExit reset(*s);
   (*s)->bind_int64(1, id);
@@ -340,7 +343,7 @@ Result<std::vector<ProvinceHistoryRow>> SaveReader::history_between(Tick from, T
   const std::string what = "read province history " + std::to_string(from) + ".." +
                            std::to_string(to) + " from " + path();
   std::lock_guard<std::mutex> lock(mutex_);
-  Result<Statement*> s = statement(history_, kSelectHistory);
+  Result<Statement*> s = statement(history_, kSelectHistory.c_str());
   if (!s.ok()) return s.status().with_context(what);
   ResetOnExit reset(*s);
   (*s)->bind_int64(1, from);

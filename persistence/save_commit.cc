@@ -58,24 +58,8 @@ constexpr const char kUpdateGame[] =
 // ---- SQL used once per world ----
 constexpr const char kInsertAdjacency[] =
     "INSERT INTO adjacency (province_id, neighbor_id) VALUES (?1, ?2)";
-// provinces and nations: the key, the map's static columns, then the
-// described ones. bind_static() binds the static columns from ?2 on and
-// returns the parameter the described ones start at.
-const std::vector<const char*> kProvinceStatic{"name", "terrain", "x", "y"};
-const std::vector<const char*> kNationStatic{"name", "color", "aggression"};
-int bind_static(Statement& s, const ProvinceInfo& info) {
-  s.bind_text(2, info.name);
-  s.bind_text(3, terrain_name(info.terrain));
-  s.bind_int64(4, info.x);
-  s.bind_int64(5, info.y);
-  return 2 + static_cast<int>(kProvinceStatic.size());
-}
-int bind_static(Statement& s, const NationInfo& info) {
-  s.bind_text(2, info.name);
-  s.bind_text(3, color_to_hex(info.color));
-  s.bind_int64(4, info.aggression);
-  return 2 + static_cast<int>(kNationStatic.size());
-}
+// provinces and nations: the key, the map's static columns (row_codec.h),
+// then the described ones.
 constexpr const char kInsertGame[] =
     "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id,"
     " save_id) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, lower(hex(randomblob(16))))";
@@ -89,8 +73,8 @@ Status write_fields(Statement& s, const E& e) {
   return s.run();
 }
 
-// A province's or nation's row: the key, its map's static columns, then its
-// described fields.
+// A province's or nation's row: the key, its map's static columns
+// (row_codec.h's bind_static), then its described fields.
 template <class Info, class E>
 Status write_map_row(Statement& s, const Info& info, const E& e) {
   bind_fields(s, e, bind_static(s, info));

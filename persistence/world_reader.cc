@@ -34,36 +34,11 @@ Status read_rows(const Database& db, const std::string& sql, const std::string& 
   }
 }
 
-// Provinces and nations: after the id, the map's static columns (read into
-// its ProvinceInfo / NationInfo by read_static), then the described fields.
-const std::vector<const char*> kProvinceStatic{"name", "terrain", "x", "y"};
-const std::vector<const char*> kNationStatic{"name", "color", "aggression"};
-
-Status read_static(const Statement& s, ProvinceInfo& info) {
-  info.name = s.column_text(1);
-  const std::string terrain = s.column_text(2);
-  if (!terrain_from_name(terrain, info.terrain))
-    return Status::error("province " + std::to_string(info.id) + " has unknown terrain '" +
-                         terrain + "'");
-  info.x = static_cast<int32_t>(s.column_int64(3));
-  info.y = static_cast<int32_t>(s.column_int64(4));
-  return Status();
-}
-
-Status read_static(const Statement& s, NationInfo& info) {
-  info.name = s.column_text(1);
-  const std::string color = s.column_text(2);
-  if (!color_from_hex(color, info.color))
-    return Status::error("nation " + std::to_string(info.id) + " has colour '" + color +
-                         "', not '#rrggbb'");
-  info.aggression = static_cast<int32_t>(s.column_int64(3));
-  return Status();
-}
-
 // Reads `table` (provinces or nations) into the map's rows `infos` and the
-// described `entities`: ids 1..N in order, as the map numbers its `kind`s,
-// and at most `most` rows (refused before a million-row table takes the
-// memory).
+// described `entities`: the id, the static columns (row_codec.h's
+// read_static), then the described fields; ids 1..N in order, as the map
+// numbers its `kind`s, and at most `most` rows (refused before a million-row
+// table takes the memory).
 template <class Info, class E>
 Status read_map_table(const Database& db, const std::string& what, const char* table,
                       const char* kind, const std::vector<const char*>& static_columns,
@@ -173,8 +148,8 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
 
   Result<Tuning> tuning = read_tuning_rows(db, what);
   if (!tuning.ok()) return tuning.status();
-  world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info),
-                                         *tuning);
+  world.map =
+      std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info), *tuning);
   // The hash proves only that the tables agree with the hash stored beside
   // them, which whoever edits the tables can store too: a world the game
   // cannot run is refused whatever its hash.

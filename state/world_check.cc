@@ -52,8 +52,8 @@ struct FieldCheck {
   // below the next one the game hands out (`next`, GameMeta's `next_name`).
   bool ascending(int64_t id, int64_t& previous, int64_t next, const char* next_name) {
     if (status.ok() && (id <= previous || id >= next))
-      status = Status::error(entity + ": id is not ascending and below " + next_name + " " +
-                             str(next));
+      status =
+          Status::error(entity + ": id is not ascending and below " + next_name + " " + str(next));
     previous = id;
     return status.ok();
   }
@@ -153,7 +153,8 @@ Status check_world_state(const WorldSnapshot& w, const WorldMap& map) {
     FieldCheck check("province " + str(p.id));
     if (Status s = check_row_number("province", p.id, i); !s.ok()) return s;
     if (!nation_or_none(p.owner)) return not_a_nation(check.entity, "owner", p.owner);
-    if (!nation_or_none(p.controller)) return not_a_nation(check.entity, "controller", p.controller);
+    if (!nation_or_none(p.controller))
+      return not_a_nation(check.entity, "controller", p.controller);
     check("development", p.development, kMinDevelopment, kMaxDevelopment) &&
         check("unrest", p.unrest, 0, kMaxUnrest) &&
         check("siege_progress", p.siege_progress, 0, kMaxDayCounter);

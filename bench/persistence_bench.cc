@@ -28,6 +28,7 @@
 
 #include "bench_support.h"
 #include "change_set_factory.h"
+#include "persistence/row_codec.h"
 #include "persistence/save_file.h"
 #include "rules/world_gen.h"
 
@@ -40,12 +41,12 @@ using Clock = std::chrono::steady_clock;
 // (5,700 of them) and the raw loop 10,000 distinct ones.
 const WorldParams kSaveWorld{1444, 20000, 1000};
 
-// Same text as SaveFile's statement for a province that keeps its owner
-// (persistence/save_file.cc), the common case and the one the change sets
-// below produce. ?2 (the owner) is bound but unused, as there.
-constexpr const char kUpdateProvince[] =
-    "UPDATE provinces SET controller_id = ?3, development = ?4, unrest = ?5,"
-    " siege_progress = ?6 WHERE id = ?1";
+// SaveFile's statement for a province that keeps its owner
+// (persistence/save_commit.cc), made the same way: the common case and the
+// one the change sets below produce. ?2 (the owner) is bound but unused, as
+// there.
+const std::string kUpdateProvince =
+    update_row_sql("provinces", described_columns<Province>(), "owner_id");
 
 constexpr const char kCreateNarrow[] =
     "CREATE TABLE IF NOT EXISTS bench_narrow (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)";
@@ -67,7 +68,7 @@ class RawConnection {
     const std::string pragmas = std::string("PRAGMA journal_mode = WAL; PRAGMA synchronous = ") +
                                 (full ? "FULL" : "NORMAL") + "; PRAGMA foreign_keys = OFF";
     check(db_, sqlite3_exec(db_, pragmas.c_str(), nullptr, nullptr, nullptr), "pragmas");
-    check(db_, sqlite3_prepare_v2(db_, kUpdateProvince, -1, &update_, nullptr), "prepare");
+    check(db_, sqlite3_prepare_v2(db_, kUpdateProvince.c_str(), -1, &update_, nullptr), "prepare");
     check(db_, sqlite3_exec(db_, kCreateNarrow, nullptr, nullptr, nullptr), "create");
     check(db_, sqlite3_prepare_v2(db_, kUpsertNarrow, -1, &upsert_narrow_, nullptr), "prepare");
   }
@@ -198,41 +199,43 @@ void BM_Commit_Hegemon(benchmark::State& state) {
   after.report(state);
 }
 
-void BM_Commit_RawSqlite(benchmark::State& state) {
+// The raw contenders: per iteration, `rows` distinct province ids in order
+// (drawn with seed + round), which `write(s, ids, round)` turns into one
+// transaction and returns the seconds it took.
+template <class Write>
+void raw_commits(benchmark::State& state, uint64_t seed, Write write) {
   SaveUnderTest& s = save_under_test(state.range(1) != 0);
   const auto rows = static_cast<size_t>(state.range(0));
   const auto province_count = static_cast<int32_t>(s.world.provinces.size());
   AfterCommit after(s);
   for (auto _ : state) {
-    // Distinct provinces in id order with changed values, as a change set has.
-    std::vector<Province> provinces;
     const Tick round = ++s.raw_round;
-    for (int32_t id : distinct_sorted_ids(rows, province_count, 0xbe7c + round)) {
-      Province p = s.world.provinces[static_cast<size_t>(id - 1)];
-      p.development += static_cast<int32_t>(round % 3);
-      p.unrest = static_cast<int32_t>((round + id) % 40);
-      provinces.push_back(p);
-    }
-    state.SetIterationTime(seconds_of([&] { s.raw->update_provinces(provinces); }));
+    const std::vector<int32_t> ids = distinct_sorted_ids(rows, province_count, seed + round);
+    state.SetIterationTime(write(s, ids, round));
     after.run();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(rows));
   after.report(state);
 }
 
+void BM_Commit_RawSqlite(benchmark::State& state) {
+  raw_commits(state, 0xbe7c, [](SaveUnderTest& s, const std::vector<int32_t>& ids, Tick round) {
+    // Provinces with changed values, as a change set has.
+    std::vector<Province> provinces;
+    for (int32_t id : ids) {
+      Province p = s.world.provinces[static_cast<size_t>(id - 1)];
+      p.development += static_cast<int32_t>(round % 3);
+      p.unrest = static_cast<int32_t>((round + id) % 40);
+      provinces.push_back(p);
+    }
+    return seconds_of([&] { s.raw->update_provinces(provinces); });
+  });
+}
+
 void BM_Commit_RawSqliteNarrow(benchmark::State& state) {
-  SaveUnderTest& s = save_under_test(state.range(1) != 0);
-  const auto rows = static_cast<size_t>(state.range(0));
-  const auto province_count = static_cast<int32_t>(s.world.provinces.size());
-  AfterCommit after(s);
-  for (auto _ : state) {
-    const Tick round = ++s.raw_round;
-    const std::vector<int32_t> ids = distinct_sorted_ids(rows, province_count, 0x7a11 + round);
-    state.SetIterationTime(seconds_of([&] { s.raw->upsert_narrow(ids, round); }));
-    after.run();
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(rows));
-  after.report(state);
+  raw_commits(state, 0x7a11, [](SaveUnderTest& s, const std::vector<int32_t>& ids, Tick round) {
+    return seconds_of([&] { s.raw->upsert_narrow(ids, round); });
+  });
 }
 
 #define HEGEMON_COMMIT_BENCH(fn)                  \

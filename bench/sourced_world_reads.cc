@@ -34,37 +34,20 @@ namespace hegemon {
 
 using bench::source_of;
 
-std::optional<Province> World::province(ProvinceId id) const {
-  if (auto* s = source_of(this)) return s->province(id);
-  return cached_province(id);
-}
-std::optional<Nation> World::nation(NationId id) const {
-  if (auto* s = source_of(this)) return s->nation(id);
-  return cached_nation(id);
-}
-std::optional<Army> World::army(ArmyId id) const {
-  if (auto* s = source_of(this)) return s->army(id);
-  return cached_army(id);
-}
-std::optional<War> World::war(WarId id) const {
-  if (auto* s = source_of(this)) return s->war(id);
-  return cached_war(id);
-}
-IdList World::provinces_of(NationId id) const {
-  if (auto* s = source_of(this)) return s->provinces_of(id);
-  return cached_provinces_of(id);
-}
-IdList World::armies_of(NationId id) const {
-  if (auto* s = source_of(this)) return s->armies_of(id);
-  return cached_armies_of(id);
-}
-std::vector<NationId> World::living_nations() const {
-  if (auto* s = source_of(this)) return s->living_nations();
-  return cached_living_nations();
-}
-std::vector<WarId> World::active_wars() const {
-  if (auto* s = source_of(this)) return s->active_wars();
-  return cached_active_wars();
-}
+// Each of World's reads: the attached source's answer, else the cache's.
+#define HEGEMON_SOURCED_READ(Type, read, Params, args)  \
+  Type World::read Params const {                       \
+    if (auto* s = source_of(this)) return s->read args; \
+    return cached_##read args;                          \
+  }
+HEGEMON_SOURCED_READ(std::optional<Province>, province, (ProvinceId id), (id))
+HEGEMON_SOURCED_READ(std::optional<Nation>, nation, (NationId id), (id))
+HEGEMON_SOURCED_READ(std::optional<Army>, army, (ArmyId id), (id))
+HEGEMON_SOURCED_READ(std::optional<War>, war, (WarId id), (id))
+HEGEMON_SOURCED_READ(IdList, provinces_of, (NationId id), (id))
+HEGEMON_SOURCED_READ(IdList, armies_of, (NationId id), (id))
+HEGEMON_SOURCED_READ(std::vector<NationId>, living_nations, (), ())
+HEGEMON_SOURCED_READ(std::vector<WarId>, active_wars, (), ())
+#undef HEGEMON_SOURCED_READ
 
 }  // namespace hegemon

@@ -131,14 +131,16 @@ def commit_table(results):
     return lines
 
 
+def table_head(title, columns):
+    """A section's title, then the head of its table with `columns`."""
+    return [f"### {title}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+
+
 def world_tables(results):
     names = ["default (2,000 / 150)", "EU4-sized (5,000 / 500)", "huge (50,000 / 2,000)"]
-    lines = [
-        "### run_tick_sequential (median; rules only: no actors, no persistence)",
-        "",
-        "| world (provinces / nations) | ms per tick | ticks/s | rows per tick | ticks run |",
-        "|---|---|---|---|---|",
-    ]
+    lines = table_head("run_tick_sequential (median; rules only: no actors, no persistence)",
+                       ["world (provinces / nations)", "ms per tick", "ticks/s", "rows per tick",
+                        "ticks run"])
     for i, name in enumerate(names):
         e = results.get(f"BM_Tick_Sequential/world:{i}")
         if not e:
@@ -146,13 +148,9 @@ def world_tables(results):
         ms = to_ms(e)
         lines.append(f"| {name} | {ms:.2f} | {1000 / ms:,.0f} | {e.get('rows_per_tick', 0):.0f} "
                      f"| {e.get('tick', 0):.0f} |")
-    lines += [
-        "",
-        "### Open a save and rebuild the cache (median ms: SaveFile::open + load_world + World)",
-        "",
-        "| world (provinces / nations) | ms |",
-        "|---|---|",
-    ]
+    lines += [""] + table_head(
+        "Open a save and rebuild the cache (median ms: SaveFile::open + load_world + World)",
+        ["world (provinces / nations)", "ms"])
     for i, name in enumerate(names):
         e = results.get(f"BM_OpenSave_RebuildCache/world:{i}/manual_time")
         if e:

@@ -25,12 +25,10 @@ Result<std::vector<Column>> read_columns(const Database& db, const std::string& 
   Result<Statement> s = db.prepare("PRAGMA table_xinfo(\"" + table + "\")");
   if (!s.ok()) return s.status();
   std::vector<Column> columns;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    columns.push_back(Column{s->column_text(1), s->column_int64(6)});
-  }
+  Status status = each_row(*s, [&](const Statement& row) {
+    columns.push_back(Column{row.column_text(1), row.column_int64(6)});
+  });
+  if (!status.ok()) return status;
   return columns;
 }
 
@@ -43,16 +41,15 @@ Result<std::vector<ModTable>> build_tables() {
       db->prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY rowid");
   if (!s.ok()) return s.status();
   std::vector<ModTable> tables;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ModTable table{s->column_text(0), {}};
+  status = each_row(*s, [&](const Statement& row) -> Status {
+    ModTable table{row.column_text(0), {}};
     Result<std::vector<Column>> columns = read_columns(*db, table.name);
     if (!columns.ok()) return columns.status();
     for (const Column& c : *columns) table.columns.push_back(c.name);
     tables.push_back(std::move(table));
-  }
+    return Status();
+  });
+  if (!status.ok()) return status;
   return tables;
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "schema/migrations.h"
+#include "state/hash_hex.h"
 #include "state/terrain.h"
 #include "state/tuning.h"
 
@@ -96,8 +97,30 @@ class TableReader {
     return true;
   }
 
+  // Calls read() on each row in turn until the rows end (ok) or an error:
+  // next()'s, or the one a check in read() left. read() may stop at its
+  // first failed check; every check after a failed one does nothing.
+  template <class Read>
+  Status each(Read&& read) {
+    for (;;) {
+      Result<bool> row = next();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status();
+      read();
+      if (!status_.ok()) return status_;
+    }
+  }
+
   // How the current row is named in errors, once its key is known.
   void name_row(const std::string& key) { label_ = "row " + key; }
+
+  // The row's key: an id in 1..max, in `column`, which names the row in
+  // errors from here on.
+  int32_t id(int column, int64_t max) {
+    const auto id = static_cast<int32_t>(integer(column, "id", 1, max));
+    if (status_.ok()) name_row("id " + std::to_string(id));
+    return id;
+  }
 
   int64_t integer(int column, const std::string& name, int64_t min, int64_t max) {
     if (!status_.ok()) return min;
@@ -153,24 +176,15 @@ class TableReader {
   std::string label_;
 };
 
+// '#rrggbb', in either case (a mod is written by hand).
 std::optional<uint32_t> parse_colour(const std::string& text) {
   if (text.size() != 7 || text[0] != '#') return std::nullopt;
-  uint32_t value = 0;
-  for (size_t i = 1; i < 7; ++i) {
-    const char c = text[i];
-    uint32_t digit;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<uint32_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      digit = static_cast<uint32_t>(c - 'a' + 10);
-    } else if (c >= 'A' && c <= 'F') {
-      digit = static_cast<uint32_t>(c - 'A' + 10);
-    } else {
-      return std::nullopt;
-    }
-    value = value << 4 | digit;
-  }
-  return value;
+  std::string lower = text.substr(1);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::optional<uint64_t> value = from_hex_digits(lower, 6);
+  if (!value) return std::nullopt;
+  return static_cast<uint32_t>(*value);
 }
 
 std::optional<GameDate> parse_date(const std::string& text) {
@@ -192,16 +206,13 @@ std::optional<GameDate> parse_date(const std::string& text) {
 
 Status read_manifest(const Database& db, const std::string& what, ModFileContent& out) {
   TableReader r(db, what, "manifest", "name, version, description, target_schema", 1);
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  const Status read = r.each([&] {
     out.name = r.text(1, "name", kMaxNameBytes, false);
     out.version = r.text(2, "version", kMaxModVersionBytes, false);
     out.description = r.text(3, "description", kMaxModDescriptionBytes, true);
     out.target_schema = r.integer(4, "target_schema", 1, latest_schema_version());
-    if (!r.status().ok()) return r.status();
-  }
+  });
+  if (!read.ok()) return read;
   if (r.rows() == 0) {
     return Status::error(what + ": table manifest is empty; a mod has exactly one manifest row");
   }
@@ -212,12 +223,9 @@ Status read_tuning(const Database& db, const std::string& what, ModFileContent& 
   TableReader r(db, what, "tuning", "name, value", static_cast<int64_t>(tuning_fields().size()));
   std::set<std::string> seen;
   Tuning scratch;  // each value's range, through the one setter that checks it
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return r.each([&] {
     const std::string name = r.text(1, "name", 64, false);
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     r.name_row("'" + name + "'");
     if (find_tuning_field(name) == nullptr) {
       r.fail("unknown tuning name (docs/TUNING.md lists them all)");
@@ -226,24 +234,18 @@ Status read_tuning(const Database& db, const std::string& what, ModFileContent& 
     }
     const int64_t value = r.integer(2, "the value", std::numeric_limits<int64_t>::min(),
                                     std::numeric_limits<int64_t>::max());
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     if (auto problem = set_tuning_value(scratch, name, value)) r.fail(*problem);
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     out.tuning.emplace_back(name, value);
-  }
-  return Status();
+  });
 }
 
 Status read_provinces(const Database& db, const std::string& what, Scenario& sc) {
   TableReader r(db, what, "provinces", "id, name, terrain, x, y, development", kMaxProvinces);
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return r.each([&] {
     ModProvince p;
-    p.id = static_cast<int32_t>(r.integer(1, "id", 1, kMaxProvinces));
-    if (!r.status().ok()) return r.status();
-    r.name_row("id " + std::to_string(p.id));
+    p.id = r.id(1, kMaxProvinces);
     p.name = r.text(2, "name", kMaxNameBytes, false);
     p.terrain = r.text(3, "terrain", 16, false);
     Terrain terrain;
@@ -254,20 +256,16 @@ Status read_provinces(const Database& db, const std::string& what, Scenario& sc)
     p.y = static_cast<int32_t>(r.integer(5, "y", -kMaxMapCoordinate, kMaxMapCoordinate));
     p.development =
         static_cast<int32_t>(r.integer(6, "development", kMinDevelopment, kMaxDevelopment));
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     sc.provinces.push_back(std::move(p));
-  }
-  return Status();
+  });
 }
 
 Status read_start_date(const Database& db, const std::string& what, Scenario& sc) {
   TableReader r(db, what, "scenario", "start_date", 1);
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  const Status read = r.each([&] {
     const std::string text = r.text(1, "start_date", 10, false);
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     const std::optional<GameDate> date = parse_date(text);
     if (!date) {
       r.fail("start_date '" + text + "' is not a date written YYYY-MM-DD");
@@ -276,8 +274,8 @@ Status read_start_date(const Database& db, const std::string& what, Scenario& sc
     } else {
       sc.start_date = *date;
     }
-    if (!r.status().ok()) return r.status();
-  }
+  });
+  if (!read.ok()) return read;
   if (r.rows() == 0) return Status::error(what + ": table scenario is empty; it needs one row");
   return Status();
 }
@@ -285,29 +283,20 @@ Status read_start_date(const Database& db, const std::string& what, Scenario& sc
 Status read_adjacency(const Database& db, const std::string& what, Scenario& sc) {
   const int64_t provinces = static_cast<int64_t>(sc.provinces.size());
   TableReader r(db, what, "adjacency", "a, b", kMaxModAdjacencyPerProvince * provinces);
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return r.each([&] {
     const auto a = static_cast<int32_t>(r.integer(1, "a", 1, kMaxProvinces));
     const auto b = static_cast<int32_t>(r.integer(2, "b", 1, kMaxProvinces));
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     sc.adjacency.emplace_back(a, b);
-  }
-  return Status();
+  });
 }
 
 Status read_nations(const Database& db, const std::string& what, Scenario& sc) {
   const int64_t most = std::min<int64_t>(kMaxNations, static_cast<int64_t>(sc.provinces.size()));
   TableReader r(db, what, "nations", "id, name, colour, aggression, capital", most);
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return r.each([&] {
     ModNation n;
-    n.id = static_cast<int32_t>(r.integer(1, "id", 1, kMaxNations));
-    if (!r.status().ok()) return r.status();
-    r.name_row("id " + std::to_string(n.id));
+    n.id = r.id(1, kMaxNations);
     n.name = r.text(2, "name", kMaxNameBytes, false);
     const std::string colour = r.text(3, "colour", 7, false);
     if (r.status().ok()) {
@@ -319,57 +308,44 @@ Status read_nations(const Database& db, const std::string& what, Scenario& sc) {
     }
     n.aggression = static_cast<int32_t>(r.integer(4, "aggression", 0, kMaxAggression));
     n.capital = static_cast<int32_t>(r.integer(5, "capital", 1, kMaxProvinces));
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     sc.nations.push_back(std::move(n));
-  }
-  return Status();
+  });
 }
 
 Status read_owners(const Database& db, const std::string& what, Scenario& sc) {
   TableReader r(db, what, "owners", "province, nation", static_cast<int64_t>(sc.provinces.size()));
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return r.each([&] {
     const auto province = static_cast<int32_t>(r.integer(1, "province", 1, kMaxProvinces));
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     r.name_row("province " + std::to_string(province));
     const auto nation = static_cast<int32_t>(r.integer(2, "nation", 1, kMaxNations));
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     sc.owners.emplace_back(province, nation);
-  }
-  return Status();
+  });
 }
 
 Status read_armies(const Database& db, const std::string& what, Scenario& sc) {
   TableReader r(db, what, "armies", "nation, province, strength",
                 kMaxModArmiesPerProvince * static_cast<int64_t>(sc.provinces.size()));
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return r.each([&] {
     ModArmy a;
     a.nation = static_cast<int32_t>(r.integer(1, "nation", 1, kMaxNations));
     a.province = static_cast<int32_t>(r.integer(2, "province", 1, kMaxProvinces));
     a.strength = static_cast<int32_t>(r.integer(3, "strength", 1, kMaxArmyStrength));
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     sc.armies.push_back(a);
-  }
-  return Status();
+  });
 }
 
 Status read_names(const Database& db, const std::string& what, const std::string& table,
                   int64_t most, std::vector<std::string>& out) {
   TableReader r(db, what, table, "name", most);
-  for (;;) {
-    Result<bool> row = r.next();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return r.each([&] {
     std::string name = r.text(1, "name", kMaxNameBytes, false);
-    if (!r.status().ok()) return r.status();
+    if (!r.status().ok()) return;
     out.push_back(std::move(name));
-  }
-  return Status();
+  });
 }
 
 // Whether `table` holds a row: for the tables of a scenario in a mod without

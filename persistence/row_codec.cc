@@ -147,6 +147,45 @@ std::string insert_row_sql(const char* table, const std::vector<const char*>& st
   return "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + params + ")";
 }
 
+const std::vector<const char*> kProvinceStatic{"name", "terrain", "x", "y"};
+const std::vector<const char*> kNationStatic{"name", "color", "aggression"};
+
+int bind_static(Statement& stmt, const ProvinceInfo& info) {
+  stmt.bind_text(2, info.name);
+  stmt.bind_text(3, terrain_name(info.terrain));
+  stmt.bind_int64(4, info.x);
+  stmt.bind_int64(5, info.y);
+  return 2 + static_cast<int>(kProvinceStatic.size());
+}
+
+int bind_static(Statement& stmt, const NationInfo& info) {
+  stmt.bind_text(2, info.name);
+  stmt.bind_text(3, color_to_hex(info.color));
+  stmt.bind_int64(4, info.aggression);
+  return 2 + static_cast<int>(kNationStatic.size());
+}
+
+Status read_static(const Statement& stmt, ProvinceInfo& info) {
+  info.name = stmt.column_text(1);
+  const std::string terrain = stmt.column_text(2);
+  if (!terrain_from_name(terrain, info.terrain))
+    return Status::error("province " + std::to_string(info.id) + " has unknown terrain '" +
+                         terrain + "'");
+  info.x = static_cast<int32_t>(stmt.column_int64(3));
+  info.y = static_cast<int32_t>(stmt.column_int64(4));
+  return Status();
+}
+
+Status read_static(const Statement& stmt, NationInfo& info) {
+  info.name = stmt.column_text(1);
+  const std::string color = stmt.column_text(2);
+  if (!color_from_hex(color, info.color))
+    return Status::error("nation " + std::to_string(info.id) + " has colour '" + color +
+                         "', not '#rrggbb'");
+  info.aggression = static_cast<int32_t>(stmt.column_int64(3));
+  return Status();
+}
+
 const char kWarColumns[] =
     "id, attacker_id, defender_id, start_tick, end_tick, war_score, battle_score,"
     " peace_offer_by, peace_offer_winner, peace_offer_tick";

@@ -136,6 +136,19 @@ std::string upsert_row_sql(const char* table, const std::vector<const char*>& co
 std::string insert_row_sql(const char* table, const std::vector<const char*>& static_columns,
                            const std::vector<const char*>& columns);
 
+// ---- provinces' and nations' static columns: the map's part of their rows ----
+// Written once by create_world(); a row is its id, these columns, then the
+// described fields.
+extern const std::vector<const char*> kProvinceStatic;  // name, terrain, x, y
+extern const std::vector<const char*> kNationStatic;    // name, color, aggression
+// Binds them from ?2 on; returns the parameter the described fields start at.
+int bind_static(Statement& stmt, const ProvinceInfo& info);
+int bind_static(Statement& stmt, const NationInfo& info);
+// Reads them from column 1 on into `info` (whose id is already read); the
+// error names the row whose terrain or colour does not parse.
+Status read_static(const Statement& stmt, ProvinceInfo& info);
+Status read_static(const Statement& stmt, NationInfo& info);
+
 // The wars table, read in one place: select kWarColumns, then read_war().
 extern const char kWarColumns[];
 War read_war(const Statement& stmt);

@@ -58,10 +58,8 @@ constexpr const char kUpdateGame[] =
 // ---- SQL used once per world ----
 constexpr const char kInsertAdjacency[] =
     "INSERT INTO adjacency (province_id, neighbor_id) VALUES (?1, ?2)";
-// provinces and nations: the key, the map's static columns, then the
-// described ones.
-const std::vector<const char*> kProvinceStatic{"name", "terrain", "x", "y"};
-const std::vector<const char*> kNationStatic{"name", "color", "aggression"};
+// provinces and nations: the key, the map's static columns (row_codec.h),
+// then the described ones.
 constexpr const char kInsertGame[] =
     "INSERT INTO game (id, tick, date, seed, params, state_hash, next_army_id, next_war_id,"
     " save_id) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, lower(hex(randomblob(16))))";
@@ -72,6 +70,14 @@ constexpr const char kInsertGame[] =
 template <class E>
 Status write_fields(Statement& s, const E& e) {
   bind_fields(s, e);
+  return s.run();
+}
+
+// A province's or nation's row: the key, its map's static columns
+// (row_codec.h's bind_static), then its described fields.
+template <class Info, class E>
+Status write_map_row(Statement& s, const Info& info, const E& e) {
+  bind_fields(s, e, bind_static(s, info));
   return s.run();
 }
 
@@ -207,13 +213,7 @@ Status SaveFile::create_world(const WorldSnapshot& world, const std::vector<ModF
 
   for (const Province& p : world.provinces) {
     const ProvinceInfo& info = map.province(p.id);
-    Statement& s = *insert_province;
-    s.bind_text(2, info.name);
-    s.bind_text(3, terrain_name(info.terrain));
-    s.bind_int64(4, info.x);
-    s.bind_int64(5, info.y);
-    bind_fields(s, p, 2 + static_cast<int>(kProvinceStatic.size()));
-    status = s.run();
+    status = write_map_row(*insert_province, info, p);
     if (!status.ok()) {
       return status.with_context(what + ": insert province " + std::to_string(p.id));
     }
@@ -233,13 +233,7 @@ Status SaveFile::create_world(const WorldSnapshot& world, const std::vector<ModF
     }
   }
   for (const Nation& n : world.nations) {
-    const NationInfo& info = map.nation(n.id);
-    Statement& s = *insert_nation;
-    s.bind_text(2, info.name);
-    s.bind_text(3, color_to_hex(info.color));
-    s.bind_int64(4, info.aggression);
-    bind_fields(s, n, 2 + static_cast<int>(kNationStatic.size()));
-    status = s.run();
+    status = write_map_row(*insert_nation, map.nation(n.id), n);
     if (!status.ok()) return status.with_context(what + ": insert nation " + std::to_string(n.id));
   }
   for (const Army& a : world.armies) {

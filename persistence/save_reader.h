@@ -100,6 +100,17 @@ class SaveReader final : public ColdStore {
   explicit SaveReader(Database db) : db_(std::move(db)) {}
   // `slot`, prepared from `sql` on first use.
   Result<Statement*> statement(Statement& slot, const char* sql);
+  // Runs `slot` (prepared from `sql` on first use) under the mutex: `use(s)`
+  // binds and reads it, and the statement is reset on every return path (one
+  // left mid-way keeps its read transaction open, which would stall the
+  // writer's checkpoints). Every error is put in the context of `what`.
+  template <class Use>
+  Status query(Statement& slot, const char* sql, const std::string& what, Use&& use);
+  // query() for the rows of ticks from..to (bound to ?1 and ?2), each passed
+  // to `read`; errors say "read <rows> <from>..<to> from <path>".
+  template <class Read>
+  Status rows_between(Statement& slot, const char* sql, const std::string& rows, Tick from, Tick to,
+                      Read&& read);
   // events_between and audit_between: the rows of `table` in a tick range.
   Result<std::vector<Event>> log_between(Statement& slot, const char* sql, const char* table,
                                          Tick from, Tick to);

@@ -99,6 +99,20 @@ template <class E>
 void get_fields(Reader& in, E& e) {
   for_each_field<E>([&](const auto& f) { in.get_into(f.of(e)); });
 }
+// A counted list of entries, each taking at least one byte per field. With
+// `expected` >= 0 (provinces and nations pair one to one with the map's
+// rows), any other count is refused before an entry is read; the error says
+// how many `kind` it holds.
+template <class E>
+Status get_list(Reader& in, std::vector<E>& list, int64_t expected = -1, const char* kind = "") {
+  const size_t count = in.count(field_count<E>());
+  if (in.ok() && expected >= 0 && count != static_cast<size_t>(expected))
+    return Status::error("holds " + std::to_string(count) + " " + kind + ", the map " +
+                         std::to_string(expected));
+  list.resize(count);
+  for (E& e : list) get_fields(in, e);
+  return Status();
+}
 
 // The most bytes one field's varint takes: an int32 (or a bool) 5, an int64
 // 10; a path counts its length here and its steps in max_snapshot_bytes.
@@ -114,9 +128,6 @@ constexpr uint64_t max_entry_bytes() {
       [&](const auto& f) { sum += max_bytes_of<typename std::decay_t<decltype(f)>::Type>(); });
   return sum;
 }
-// The fewest bytes each entry takes: one per field.
-constexpr size_t kProvinceBytes = field_count<Province>(), kNationBytes = field_count<Nation>(),
-                 kArmyBytes = field_count<Army>(), kWarBytes = field_count<War>();
 // The header: the game row, then four counts.
 constexpr uint64_t kMaxHeaderBytes = max_entry_bytes<GameMeta>() + 4 * kMaxInt64Bytes;
 
@@ -204,22 +215,12 @@ Status decode_snapshot(std::string_view data, const WorldMap& map, WorldSnapshot
 
   Reader in(raw);
   get_fields(in, w.meta);
-  const size_t provinces = in.count(kProvinceBytes);
-  if (in.ok() && provinces != static_cast<size_t>(map.province_count()))
-    return corrupt("holds " + std::to_string(provinces) + " provinces, the map " +
-                   std::to_string(map.province_count()));
-  w.provinces.resize(provinces);
-  for (Province& p : w.provinces) get_fields(in, p);
-  const size_t nations = in.count(kNationBytes);
-  if (in.ok() && nations != static_cast<size_t>(map.nation_count()))
-    return corrupt("holds " + std::to_string(nations) + " nations, the map " +
-                   std::to_string(map.nation_count()));
-  w.nations.resize(nations);
-  for (Nation& n : w.nations) get_fields(in, n);
-  w.armies.resize(in.count(kArmyBytes));
-  for (Army& a : w.armies) get_fields(in, a);
-  w.wars.resize(in.count(kWarBytes));
-  for (War& x : w.wars) get_fields(in, x);
+  if (Status ok = get_list(in, w.provinces, map.province_count(), "provinces"); !ok.ok())
+    return corrupt(ok.message());
+  if (Status ok = get_list(in, w.nations, map.nation_count(), "nations"); !ok.ok())
+    return corrupt(ok.message());
+  (void)get_list(in, w.armies);  // any count: cannot fail
+  (void)get_list(in, w.wars);
   if (!in.ok() || !in.at_end()) return corrupt("truncated or overlong");
   // Ids, references and ranges (the hash check that follows decoding
   // cannot tell a province id 10^9 from a real one): the same check as a

@@ -300,21 +300,24 @@ Status Database::exec(const std::string& sql) {
   return sqlite_error(db_, rc, std::move(text));
 }
 
-Result<int64_t> Database::query_int64(std::string_view sql) const {
+Result<Statement> Database::first_row(std::string_view sql) const {
   Result<Statement> stmt = prepare(sql);
   if (!stmt.ok()) return stmt.status();
   Result<bool> row = stmt->step();
   if (!row.ok()) return row.status().with_context(std::string(sql));
   if (!*row) return Status::error(std::string(sql) + ": no row");
+  return stmt;
+}
+
+Result<int64_t> Database::query_int64(std::string_view sql) const {
+  Result<Statement> stmt = first_row(sql);
+  if (!stmt.ok()) return stmt.status();
   return stmt->column_int64(0);
 }
 
 Result<std::string> Database::query_text(std::string_view sql) const {
-  Result<Statement> stmt = prepare(sql);
+  Result<Statement> stmt = first_row(sql);
   if (!stmt.ok()) return stmt.status();
-  Result<bool> row = stmt->step();
-  if (!row.ok()) return row.status().with_context(std::string(sql));
-  if (!*row) return Status::error(std::string(sql) + ": no row");
   return stmt->column_text(0);
 }
 

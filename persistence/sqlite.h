@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "persistence/connection_guard.h"
@@ -92,6 +93,23 @@ class Statement {
   int bind_error_index_ = 0;
 };
 
+// Steps `stmt` through its rows, calling `read(stmt)` on each, until the rows
+// end (ok), a step fails (its error) or `read` returns an error (that one);
+// `read` may return Status or nothing. The caller resets the statement.
+template <class Read>
+Status each_row(Statement& stmt, Read&& read) {
+  for (;;) {
+    Result<bool> row = stmt.step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status();
+    if constexpr (std::is_void_v<std::invoke_result_t<Read&, Statement&>>) {
+      read(stmt);
+    } else if (Status ok = read(stmt); !ok.ok()) {
+      return ok;
+    }
+  }
+}
+
 // An open connection. Move-only; the destructor closes it.
 class Database {
  public:
@@ -148,6 +166,8 @@ class Database {
  private:
   Database(sqlite3* db, std::string path, std::unique_ptr<ConnectionGuard> guard);
   Status run_cached(Statement& slot, const char* sql);
+  // Prepares `sql` and steps to its first row (an error when there is none).
+  Result<Statement> first_row(std::string_view sql) const;
   void close();
 
   sqlite3* db_ = nullptr;

@@ -18,6 +18,54 @@ Status fail(const std::string& what, const std::string& message) {
   return Status::error(what + ": " + message);
 }
 
+// Runs `sql` and calls `read(row)` on each row it returns, until one returns
+// an error. Every error is in the context of `what`; a failed step also says
+// it was reading `rows`.
+template <class Read>
+Status read_rows(const Database& db, const std::string& sql, const std::string& what,
+                 const char* rows, Read&& read) {
+  Result<Statement> s = db.prepare(sql);
+  if (!s.ok()) return s.status().with_context(what);
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.status().with_context(what + ": read " + rows);
+    if (!*row) return Status();
+    if (Status ok = read(*s); !ok.ok()) return ok.with_context(what);
+  }
+}
+
+// Reads `table` (provinces or nations) into the map's rows `infos` and the
+// described `entities`: the id, the static columns (row_codec.h's
+// read_static), then the described fields; ids 1..N in order, as the map
+// numbers its `kind`s, and at most `most` rows (refused before a million-row
+// table takes the memory).
+template <class Info, class E>
+Status read_map_table(const Database& db, const std::string& what, const char* table,
+                      const char* kind, const std::vector<const char*>& static_columns,
+                      int64_t most, std::vector<Info>& infos, std::vector<E>& entities) {
+  std::string sql = "SELECT id";
+  for (const char* column : static_columns) sql += std::string(", ") + column;
+  sql += ", " + field_columns<E>(false) + " FROM " + table + " ORDER BY id";
+  const int first_described = 1 + static_cast<int>(static_columns.size());
+  return read_rows(db, sql, what, table, [&](const Statement& s) {
+    if (infos.size() >= static_cast<size_t>(most))
+      return Status::error("the save has more than " + std::to_string(most) + " " + table);
+    Info info;
+    info.id = static_cast<decltype(info.id)>(s.column_int64(0));
+    if (info.id != static_cast<decltype(info.id)>(infos.size() + 1)) {
+      return Status::error(std::string(kind) + " ids are not 1..N (found " +
+                           std::to_string(info.id) + " where " + std::to_string(infos.size() + 1) +
+                           " belongs)");
+    }
+    if (Status ok = read_static(s, info); !ok.ok()) return ok;
+    infos.push_back(std::move(info));
+    E e;
+    (void)read_fields(s, e, 0, first_described);  // integers only: cannot fail
+    entities.push_back(e);
+    return Status();
+  });
+}
+
 }  // namespace
 
 Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bool verify_hash) {
@@ -51,125 +99,57 @@ Result<WorldSnapshot> read_world(const Database& db, const std::string& what, bo
   world.meta.state_hash = *stored_hash;
 
   std::vector<ProvinceInfo> province_info;
-  {
-    Result<Statement> s =
-        db.prepare("SELECT id, name, terrain, x, y, " + field_columns<Province>(false) +
-                   " FROM provinces ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read provinces");
-      if (!*row) break;
-      // Stop reading before a million-province table takes the memory.
-      if (province_info.size() >= static_cast<size_t>(kMaxProvinces))
-        return fail(what, "the save has more than " + std::to_string(kMaxProvinces) + " provinces");
-      ProvinceInfo info;
-      info.id = static_cast<ProvinceId>(s->column_int64(0));
-      if (info.id != static_cast<ProvinceId>(province_info.size() + 1)) {
-        return fail(what, "province ids are not 1..N (found " + std::to_string(info.id) +
-                              " where " + std::to_string(province_info.size() + 1) + " belongs)");
-      }
-      info.name = s->column_text(1);
-      const std::string terrain = s->column_text(2);
-      if (!terrain_from_name(terrain, info.terrain)) {
-        return fail(
-            what, "province " + std::to_string(info.id) + " has unknown terrain '" + terrain + "'");
-      }
-      info.x = static_cast<int32_t>(s->column_int64(3));
-      info.y = static_cast<int32_t>(s->column_int64(4));
-      province_info.push_back(std::move(info));
-      Province p;
-      (void)read_fields(*s, p, 0, 5);  // integers only: cannot fail
-      world.provinces.push_back(p);
-    }
-  }
-  {
-    // Primary-key order, so each neighbour list comes out sorted.
-    Result<Statement> s = db.prepare(
-        "SELECT province_id, neighbor_id FROM adjacency ORDER BY province_id, neighbor_id");
-    if (!s.ok()) return s.status().with_context(what);
-    const auto count = static_cast<int64_t>(province_info.size());
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read adjacency");
-      if (!*row) break;
-      const int64_t a = s->column_int64(0);
-      const int64_t b = s->column_int64(1);
-      if (a < 1 || a > count || b < 1 || b > count) {
-        return fail(what, "adjacency " + std::to_string(a) + "-" + std::to_string(b) +
-                              " names a province that does not exist");
-      }
-      province_info[static_cast<size_t>(a - 1)].neighbors.push_back(static_cast<ProvinceId>(b));
-    }
-  }
+  status = read_map_table(db, what, "provinces", "province", kProvinceStatic, kMaxProvinces,
+                          province_info, world.provinces);
+  if (!status.ok()) return status;
+  // Primary-key order, so each neighbour list comes out sorted.
+  status = read_rows(
+      db, "SELECT province_id, neighbor_id FROM adjacency ORDER BY province_id, neighbor_id", what,
+      "adjacency", [&](const Statement& s) {
+        const auto count = static_cast<int64_t>(province_info.size());
+        const int64_t a = s.column_int64(0);
+        const int64_t b = s.column_int64(1);
+        if (a < 1 || a > count || b < 1 || b > count) {
+          return Status::error("adjacency " + std::to_string(a) + "-" + std::to_string(b) +
+                               " names a province that does not exist");
+        }
+        province_info[static_cast<size_t>(a - 1)].neighbors.push_back(static_cast<ProvinceId>(b));
+        return Status();
+      });
+  if (!status.ok()) return status;
 
   std::vector<NationInfo> nation_info;
-  {
-    Result<Statement> s = db.prepare("SELECT id, name, color, aggression, " +
-                                     field_columns<Nation>(false) + " FROM nations ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read nations");
-      if (!*row) break;
-      if (nation_info.size() >= static_cast<size_t>(kMaxNations))
-        return fail(what, "the save has more than " + std::to_string(kMaxNations) + " nations");
-      NationInfo info;
-      info.id = static_cast<NationId>(s->column_int64(0));
-      if (info.id != static_cast<NationId>(nation_info.size() + 1)) {
-        return fail(what, "nation ids are not 1..N (found " + std::to_string(info.id) + " where " +
-                              std::to_string(nation_info.size() + 1) + " belongs)");
-      }
-      info.name = s->column_text(1);
-      const std::string color = s->column_text(2);
-      if (!color_from_hex(color, info.color)) {
-        return fail(what, "nation " + std::to_string(info.id) + " has colour '" + color +
-                              "', not '#rrggbb'");
-      }
-      info.aggression = static_cast<int32_t>(s->column_int64(3));
-      nation_info.push_back(std::move(info));
-      Nation n;
-      (void)read_fields(*s, n, 0, 4);  // integers only: cannot fail
-      world.nations.push_back(n);
-    }
-  }
-  {
-    Result<Statement> s =
-        db.prepare(std::string("SELECT ") + kArmyColumns + " FROM armies ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read armies");
-      if (!*row) break;
-      const int64_t most = max_armies(static_cast<int64_t>(province_info.size()),
-                                      static_cast<int64_t>(nation_info.size()));
-      if (static_cast<int64_t>(world.armies.size()) >= most)
-        return fail(what, "the save has more than " + std::to_string(most) +
-                              " armies, more than its map can hold");
-      Result<Army> a = read_army(*s);
-      if (!a.ok()) return a.status().with_context(what);
-      world.armies.push_back(std::move(*a));
-    }
-  }
-  {
-    Result<Statement> s = db.prepare(std::string("SELECT ") + kWarColumns +
-                                     " FROM wars WHERE end_tick IS NULL ORDER BY id");
-    if (!s.ok()) return s.status().with_context(what);
-    for (;;) {
-      Result<bool> row = s->step();
-      if (!row.ok()) return row.status().with_context(what + ": read wars");
-      if (!*row) break;
-      if (static_cast<int64_t>(world.wars.size()) >=
-          max_active_wars(static_cast<int64_t>(nation_info.size())))
-        return fail(what, "the save has more active wars than its nations can fight");
-      world.wars.push_back(read_war(*s));
-    }
-  }
+  status = read_map_table(db, what, "nations", "nation", kNationStatic, kMaxNations, nation_info,
+                          world.nations);
+  if (!status.ok()) return status;
+  status = read_rows(db, std::string("SELECT ") + kArmyColumns + " FROM armies ORDER BY id", what,
+                     "armies", [&](const Statement& s) {
+                       const int64_t most = max_armies(static_cast<int64_t>(province_info.size()),
+                                                       static_cast<int64_t>(nation_info.size()));
+                       if (static_cast<int64_t>(world.armies.size()) >= most)
+                         return Status::error("the save has more than " + std::to_string(most) +
+                                              " armies, more than its map can hold");
+                       Result<Army> a = read_army(s);
+                       if (!a.ok()) return a.status();
+                       world.armies.push_back(std::move(*a));
+                       return Status();
+                     });
+  if (!status.ok()) return status;
+  status = read_rows(
+      db, std::string("SELECT ") + kWarColumns + " FROM wars WHERE end_tick IS NULL ORDER BY id",
+      what, "wars", [&](const Statement& s) {
+        if (static_cast<int64_t>(world.wars.size()) >=
+            max_active_wars(static_cast<int64_t>(nation_info.size())))
+          return Status::error("the save has more active wars than its nations can fight");
+        world.wars.push_back(read_war(s));
+        return Status();
+      });
+  if (!status.ok()) return status;
 
   Result<Tuning> tuning = read_tuning_rows(db, what);
   if (!tuning.ok()) return tuning.status();
-  world.map = std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info),
-                                         *tuning);
+  world.map =
+      std::make_shared<WorldMap>(params, std::move(province_info), std::move(nation_info), *tuning);
   // The hash proves only that the tables agree with the hash stored beside
   // them, which whoever edits the tables can store too: a world the game
   // cannot run is refused whatever its hash.

@@ -19,17 +19,52 @@ Status out_of_range(const std::string& entity, const char* field, int64_t value,
                        str(hi));
 }
 
-// Checks one field; returns false (and sets `status`) when out of range.
+// "army 4: owner 9 is not a nation"
+Status not_a_nation(const std::string& entity, const char* field, int64_t id) {
+  return Status::error(entity + ": " + field + " " + str(id) + " is not a nation");
+}
+Status not_a_province(const std::string& entity, const char* field, int64_t id) {
+  return Status::error(entity + ": " + field + " " + str(id) + " is not a province of the map");
+}
+
+// Checks one entity's fields in turn; each check returns false (and sets
+// `status`) when it fails, or when an earlier one has.
 struct FieldCheck {
   explicit FieldCheck(std::string name) : entity(std::move(name)) {}
   std::string entity;
   Status status;
+  // A value within lo..hi.
   bool operator()(const char* field, int64_t value, int64_t lo, int64_t hi) {
     if (status.ok() && (value < lo || value > hi))
       status = out_of_range(entity, field, value, lo, hi);
     return status.ok();
   }
+  // A reference to one of the map's nations / provinces.
+  bool nation(const WorldMap& map, const char* field, NationId id) {
+    if (status.ok() && !map.has_nation(id)) status = not_a_nation(entity, field, id);
+    return status.ok();
+  }
+  bool province(const WorldMap& map, const char* field, ProvinceId id) {
+    if (status.ok() && !map.has_province(id)) status = not_a_province(entity, field, id);
+    return status.ok();
+  }
+  // Armies' and wars' ids ascend (after `previous`, then updated) and stay
+  // below the next one the game hands out (`next`, GameMeta's `next_name`).
+  bool ascending(int64_t id, int64_t& previous, int64_t next, const char* next_name) {
+    if (status.ok() && (id <= previous || id >= next))
+      status =
+          Status::error(entity + ": id is not ascending and below " + next_name + " " + str(next));
+    previous = id;
+    return status.ok();
+  }
 };
+
+// Provinces and nations are numbered as their map's rows: the i-th is i + 1.
+Status check_row_number(const char* kind, int64_t id, size_t i) {
+  if (id == static_cast<int64_t>(i + 1)) return Status();
+  return Status::error(std::string(kind) + " ids are not 1..N (found " + str(id) + " where " +
+                       str(static_cast<int64_t>(i + 1)) + " belongs)");
+}
 
 Status check_map_sizes(const WorldMap& map) {
   if (map.province_count() < 1 || map.province_count() > kMaxProvinces)
@@ -93,8 +128,7 @@ Status check_world_map(const WorldMap& map) {
                            ") is off the map (at most " + str(kMaxMapCoordinate) + " either way)");
     ProvinceId previous = 0;
     for (ProvinceId n : p.neighbors) {
-      if (!map.has_province(n))
-        return Status::error(entity + ": neighbour " + str(n) + " is not a province of the map");
+      if (!map.has_province(n)) return not_a_province(entity, "neighbour", n);
       if (n == p.id) return Status::error(entity + ": is its own neighbour");
       if (n <= previous)
         return Status::error(entity + ": neighbours are not ascending and distinct at " + str(n));
@@ -117,13 +151,10 @@ Status check_world_state(const WorldSnapshot& w, const WorldMap& map) {
   for (size_t i = 0; i < w.provinces.size(); ++i) {
     const Province& p = w.provinces[i];
     FieldCheck check("province " + str(p.id));
-    if (p.id != static_cast<ProvinceId>(i + 1))
-      return Status::error("province ids are not 1..N (found " + str(p.id) + " where " +
-                           str(static_cast<int64_t>(i + 1)) + " belongs)");
-    if (!nation_or_none(p.owner))
-      return Status::error(check.entity + ": owner " + str(p.owner) + " is not a nation");
+    if (Status s = check_row_number("province", p.id, i); !s.ok()) return s;
+    if (!nation_or_none(p.owner)) return not_a_nation(check.entity, "owner", p.owner);
     if (!nation_or_none(p.controller))
-      return Status::error(check.entity + ": controller " + str(p.controller) + " is not a nation");
+      return not_a_nation(check.entity, "controller", p.controller);
     check("development", p.development, kMinDevelopment, kMaxDevelopment) &&
         check("unrest", p.unrest, 0, kMaxUnrest) &&
         check("siege_progress", p.siege_progress, 0, kMaxDayCounter);
@@ -133,13 +164,10 @@ Status check_world_state(const WorldSnapshot& w, const WorldMap& map) {
   for (size_t i = 0; i < w.nations.size(); ++i) {
     const Nation& n = w.nations[i];
     FieldCheck check("nation " + str(n.id));
-    if (n.id != static_cast<NationId>(i + 1))
-      return Status::error("nation ids are not 1..N (found " + str(n.id) + " where " +
-                           str(static_cast<int64_t>(i + 1)) + " belongs)");
+    if (Status s = check_row_number("nation", n.id, i); !s.ok()) return s;
     // A dead nation may have lost its capital with its last province.
-    if (!map.has_province(n.capital) && !(n.capital == 0 && !n.alive))
-      return Status::error(check.entity + ": capital " + str(n.capital) +
-                           " is not a province of the map");
+    if (!(n.capital == 0 && !n.alive) && !check.province(map, "capital", n.capital))
+      return check.status;
     check("treasury", n.treasury, -kMaxTreasury, kMaxTreasury) &&
         check("stability", n.stability, kMinStability, kMaxStability) &&
         check("manpower", n.manpower, 0, INT32_MAX) &&
@@ -148,46 +176,32 @@ Status check_world_state(const WorldSnapshot& w, const WorldMap& map) {
     if (!check.status.ok()) return check.status;
   }
 
-  ArmyId previous_army = 0;
+  int64_t previous_army = 0;
   int64_t path_steps = 0;
   const int64_t max_steps = max_path_steps(map.province_count());
   for (const Army& a : w.armies) {
     FieldCheck check("army " + str(a.id));
-    if (a.id <= previous_army || a.id >= w.meta.next_army_id)
-      return Status::error(check.entity + ": id is not ascending and below next_army_id " +
-                           str(w.meta.next_army_id));
-    previous_army = a.id;
-    if (!map.has_nation(a.owner))
-      return Status::error(check.entity + ": owner " + str(a.owner) + " is not a nation");
-    if (!map.has_province(a.location))
-      return Status::error(check.entity + ": location " + str(a.location) +
-                           " is not a province of the map");
-    check("strength", a.strength, 0, kMaxArmyStrength) &&
+    check.ascending(a.id, previous_army, w.meta.next_army_id, "next_army_id") &&
+        check.nation(map, "owner", a.owner) && check.province(map, "location", a.location) &&
+        check("strength", a.strength, 0, kMaxArmyStrength) &&
         check("morale", a.morale, 0, kMaxMorale) &&
         check("move_progress", a.move_progress, 0, kMaxDayCounter) &&
         check("path length", static_cast<int64_t>(a.path.size()), 0, kMaxArmyPath);
     if (!check.status.ok()) return check.status;
     for (ProvinceId p : a.path)
-      if (!map.has_province(p))
-        return Status::error(check.entity + ": path step " + str(p) +
-                             " is not a province of the map");
+      if (!check.province(map, "path step", p)) return check.status;
     path_steps += static_cast<int64_t>(a.path.size());
     if (path_steps > max_steps)
       return Status::error("the armies' paths hold more than " + str(max_steps) +
                            " steps, more than a map of this size needs");
   }
 
-  WarId previous_war = 0;
+  int64_t previous_war = 0;
   for (const War& x : w.wars) {
     FieldCheck check("war " + str(x.id));
-    if (x.id <= previous_war || x.id >= w.meta.next_war_id)
-      return Status::error(check.entity + ": id is not ascending and below next_war_id " +
-                           str(w.meta.next_war_id));
-    previous_war = x.id;
-    if (!map.has_nation(x.attacker))
-      return Status::error(check.entity + ": attacker " + str(x.attacker) + " is not a nation");
-    if (!map.has_nation(x.defender))
-      return Status::error(check.entity + ": defender " + str(x.defender) + " is not a nation");
+    check.ascending(x.id, previous_war, w.meta.next_war_id, "next_war_id") &&
+        check.nation(map, "attacker", x.attacker) && check.nation(map, "defender", x.defender);
+    if (!check.status.ok()) return check.status;
     if (x.attacker == x.defender) return Status::error(check.entity + ": a nation fights itself");
     auto side_or_none = [&](NationId n) {
       return n == kNoNation || n == x.attacker || n == x.defender;

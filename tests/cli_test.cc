@@ -56,9 +56,7 @@ Run run(const TempDir& dir, const std::string& args, const std::string& env = ""
   return r;
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using hegemon::test::contains;
 
 bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
@@ -168,28 +166,25 @@ CAF_TEST(help and version print on stdout with exit code 0) {
 CAF_TEST(usage errors are one plain line and exit code 2) {
   TempDir dir;
   const std::string save = dir.file("game.db");
-  Run r = run(dir, "serve --save " + save + " --speed 7");
-  CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "hegemon serve: --speed: '7' is not 0..5 or max"));
-  r = run(dir, "serve --save " + save + " --bogus 1");
-  CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "hegemon serve: unknown option --bogus"));
-  r = run(dir, "serve --save " + save + " --port");
-  CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "--port needs a value"));
-  // `--log-file=` is an empty value, not a request to take the next argument.
-  r = run(dir, "serve --log-file= --save=" + save + " --speed 9");
-  CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "--speed: '9'"));
-  r = run(dir, "client --bogus status");
-  CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "hegemon client: unknown option --bogus"));
-  r = run(dir, "inspect " + save + " --yaml");
-  CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "hegemon inspect: unknown option --yaml"));
-  r = run(dir, "inspect a.db b.db");
-  CAF_CHECK_EQUAL(r.code, 2);
-  CAF_CHECK(contains(r.err, "unexpected argument 'b.db'"));
+  struct Case {
+    std::string args, error;
+  };
+  const Case cases[] = {
+      {"serve --save " + save + " --speed 7", "hegemon serve: --speed: '7' is not 0..5 or max"},
+      {"serve --save " + save + " --bogus 1", "hegemon serve: unknown option --bogus"},
+      {"serve --save " + save + " --port", "--port needs a value"},
+      // `--log-file=` is an empty value, not a request to take the next argument.
+      {"serve --log-file= --save=" + save + " --speed 9", "--speed: '9'"},
+      {"client --bogus status", "hegemon client: unknown option --bogus"},
+      {"inspect " + save + " --yaml", "hegemon inspect: unknown option --yaml"},
+      {"inspect a.db b.db", "unexpected argument 'b.db'"},
+  };
+  for (const Case& c : cases) {
+    CAF_MESSAGE("hegemon " << c.args);
+    const Run r = run(dir, c.args);
+    CAF_CHECK_EQUAL(r.code, 2);
+    CAF_CHECK(contains(r.err, c.error));
+  }
   CAF_CHECK(!exists(save));
 }
 

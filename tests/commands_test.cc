@@ -49,9 +49,7 @@ std::string refusal(const World& w, const Command& c) {
   return s.ok() ? std::string("accepted") : s.message();
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using hegemon::test::contains;
 
 const Event* find_event(const ChangeSet& cs, const char* type) {
   for (const Event& e : cs.events)

@@ -33,9 +33,7 @@ using namespace hegemon;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using hegemon::test::contains;
 
 #define CHECK_REFUSED(status_expr, needle)                  \
   do {                                                      \
@@ -346,36 +344,45 @@ CAF_TEST(a snapshot with out of range fields is refused as the tables are) {
 
 // ---- item 14: replay reports rows the game did not write ----
 
-CAF_TEST(replay reports events of unknown types as a divergence) {
-  Save save(12);
-  ReplayOptions options;
-  auto clean = replay_save(save.path, options);
-  CAF_REQUIRE(clean.ok());
-  CAF_CHECK(!clean->divergence);
-  test::exec_sql(save.path,
-                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
-                 " INSERT INTO event_log (tick, event_type, event_data)"
-                 " SELECT 7, 'injected', '{}' FROM n");
-  auto report = replay_save(save.path, options);
+namespace {
+
+// Runs `sql` on the save, then replays it: the replay must report a
+// divergence, which is returned.
+Divergence diverging_replay(const Save& save, const std::string& sql) {
+  test::exec_sql(save.path, sql);
+  auto report = replay_save(save.path, ReplayOptions());
   CAF_REQUIRE(report.ok());
   CAF_REQUIRE(report->divergence);
-  CAF_CHECK_EQUAL(report->divergence->tick, 7);
-  CAF_CHECK(contains(report->divergence->differences.back(),
+  return *report->divergence;
+}
+
+}  // namespace
+
+CAF_TEST(replay reports events of unknown types as a divergence) {
+  Save save(12);
+  auto clean = replay_save(save.path, ReplayOptions());
+  CAF_REQUIRE(clean.ok());
+  CAF_CHECK(!clean->divergence);
+  const Divergence injected = diverging_replay(
+      save,
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+      " INSERT INTO event_log (tick, event_type, event_data)"
+      " SELECT 7, 'injected', '{}' FROM n");
+  CAF_CHECK_EQUAL(injected.tick, 7);
+  CAF_CHECK(contains(injected.differences.back(),
                      "1000 event(s) of a type the game does not write: 'injected'"));
   // `hegemon replay` says so: exit 4 (a divergence), not 0.
   const std::string log = save.dir.file("replay.log");
   CAF_CHECK_EQUAL(run_hegemon("replay " + save.path, log), 4);
   CAF_CHECK(contains(test::read_file(log), "a type the game does not write"));
   // Where no tick is compared: the starting tick, past the last.
-  test::exec_sql(save.path,
-                 "UPDATE event_log SET tick = 0 WHERE event_type = 'injected';"
-                 " INSERT INTO event_log (tick, event_type, event_data)"
-                 " VALUES (99, 'injected', '{}')");
-  auto outside = replay_save(save.path, options);
-  CAF_REQUIRE(outside.ok());
-  CAF_REQUIRE(outside->divergence);
-  CAF_CHECK(contains(outside->divergence->differences.front(),
-                     "1001 event(s) of a type the game does not write"));
+  const Divergence outside =
+      diverging_replay(save,
+                       "UPDATE event_log SET tick = 0 WHERE event_type = 'injected';"
+                       " INSERT INTO event_log (tick, event_type, event_data)"
+                       " VALUES (99, 'injected', '{}')");
+  CAF_CHECK(
+      contains(outside.differences.front(), "1001 event(s) of a type the game does not write"));
 }
 
 CAF_TEST(replay refuses a flood of injected events instead of reading them all) {

@@ -34,8 +34,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
+using hegemon::test::contains;
+
+// A statement that never ends on its own.
+constexpr const char kRunaway[] =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+
+// After a statement was stopped, the connection still answers.
+void check_still_answers(const Database& db) {
+  const auto answer_result = db.query_int64("SELECT 41 + 1");
+  CAF_REQUIRE(answer_result.ok());
+  const int64_t answer = *answer_result;
+  CAF_CHECK_EQUAL(answer, 42);
 }
 
 bool exists(const std::string& path) {
@@ -48,7 +58,9 @@ bool exists(const std::string& path) {
 void make_save(const std::string& path, uint64_t seed = 7) {
   auto save = SaveFile::open(path);
   if (!save.ok()) CAF_FAIL(save.status().message());
-  CAF_REQUIRE_EQUAL((*save)->create_world(generate_world(test::small_world(seed))).message(), "ok");
+  // Named: CAF's check macros keep a reference to what they are given.
+  const Status created = (*save)->create_world(generate_world(test::small_world(seed)));
+  CAF_REQUIRE_EQUAL(created.message(), "ok");
 }
 
 // Each way Hegemon opens a save: its error, "" if it opened.
@@ -184,15 +196,10 @@ CAF_TEST(a runaway statement is stopped by the step time limit) {
   auto db = Database::open(":memory:", test::kOpenReadWrite);
   CAF_REQUIRE(db.ok());
   db->set_step_time_limit(std::chrono::milliseconds(200));
-  auto count = db->query_int64(
-      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+  auto count = db->query_int64(kRunaway);
   CAF_REQUIRE(!count.ok());
   CAF_CHECK(contains(count.status().message(), "stopped after 200 ms: the statement ran too long"));
-  // The connection stays usable.
-  const auto answer_result = db->query_int64("SELECT 41 + 1");
-  CAF_REQUIRE(answer_result.ok());
-  const int64_t answer = *answer_result;
-  CAF_CHECK_EQUAL(answer, 42);
+  check_still_answers(*db);
 }
 
 CAF_TEST(interrupt_running_statements stops a running statement and no later one) {
@@ -207,16 +214,12 @@ CAF_TEST(interrupt_running_statements stops a running statement and no later one
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
-  auto count = db->query_int64(
-      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
+  auto count = db->query_int64(kRunaway);
   done = true;
   stopper.join();
   CAF_REQUIRE(!count.ok());
   CAF_CHECK(contains(count.status().message(), "interrupted: the process is stopping"));
-  const auto answer_result = db->query_int64("SELECT 41 + 1");
-  CAF_REQUIRE(answer_result.ok());
-  const int64_t answer = *answer_result;
-  CAF_CHECK_EQUAL(answer, 42);
+  check_still_answers(*db);
 }
 
 // ---- item 5: a foreign -wal ----

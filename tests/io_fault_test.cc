@@ -163,6 +163,12 @@ struct io_fixture : test::game_fixture {
     coordinator = handle_of(ActorKind::coordinator, 0);
   }
 
+  // Runs the game at full speed until it has published `ticks` ticks.
+  void run_full_speed_until(size_t ticks) {
+    set_speed(kMaxSpeed);
+    run_until([&] { return published->ticks.size() >= ticks; });
+  }
+
   // Runs until the VFS has injected `n` more faults.
   void run_until_faults(int64_t n) {
     const int64_t target = vfs.counts().faults + n;
@@ -277,8 +283,7 @@ CAF_TEST_FIXTURE_SCOPE(io_fault_tests, io_fixture)
 
 CAF_TEST(the disk full in the middle of a commit pauses the game and a retry loses nothing) {
   start_io(options(30));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 10; });
+  run_full_speed_until(10);
   // The 3rd WAL write from now: in the middle of the next commit.
   vfs.arm({VfsOp::write, 3, test::VfsError::full, false, test::kWalFile});
   run_until_faults(1);
@@ -299,8 +304,7 @@ CAF_TEST(an I / O error on every write is retried with growing intervals until i
   GameOptions o = options(30);
   o.coordinator.io_retry_max = std::chrono::seconds(4);
   start_io(o);
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 5; });
+  run_full_speed_until(5);
   vfs.arm({VfsOp::write, 1, test::VfsError::ioerr_write, true, test::kWalFile});
   // When each attempt met the disk, on the test clock.
   std::vector<caf::actor_clock::time_point> attempts;
@@ -346,8 +350,7 @@ CAF_TEST(an I / O error on every write is retried with growing intervals until i
 CAF_TEST(a failed sync pauses the game and a restart finds the save whole) {
   // synchronous=full syncs the WAL at every commit (normal only at checkpoints).
   start_io(options(30, Synchronous::full));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 8; });
+  run_full_speed_until(8);
   vfs.arm({VfsOp::sync, 1, test::VfsError::ioerr_fsync, true, test::kWalFile});
   run_until_faults(3);  // the commit, the pause incident, the first retry
   settle();
@@ -383,8 +386,7 @@ CAF_TEST(a failed sync pauses the game and a restart finds the save whole) {
 
 CAF_TEST(a WAL that cannot be opened again keeps the game paused until it can) {
   start_io(options(30));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 6; });
+  run_full_speed_until(6);
   // One failed commit; after it persistence reopens the save, and from then
   // on the WAL file cannot be opened.
   vfs.arm({VfsOp::write, 1, test::VfsError::ioerr_write, false, test::kWalFile});
@@ -445,8 +447,7 @@ CAF_TEST(a disk full at start leaves no half - made world and the next start mak
 
 CAF_TEST(a save deleted under a running game is written back and no tick is lost) {
   start_io(options(30));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 10; });
+  run_full_speed_until(10);
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(save_path + suffix);
   run();
   check_finished(30);
@@ -457,8 +458,7 @@ CAF_TEST(a save deleted under a running game is written back and no tick is lost
 
 CAF_TEST(a save whose file alone is deleted is written back without its stale WAL) {
   start_io(options(30));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 10; });
+  run_full_speed_until(10);
   fs::remove(save_path);  // -wal and -shm stay, still in use by the open connection
   run();
   check_finished(30);
@@ -467,8 +467,7 @@ CAF_TEST(a save whose file alone is deleted is written back without its stale WA
 
 CAF_TEST(another file at the path of the save is never overwritten and the game waits) {
   start_io(options(30));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 10; });
+  run_full_speed_until(10);
   // An operator moves the save away and puts something else in its place.
   fs::rename(save_path, save_path + ".moved");
   {
@@ -497,8 +496,7 @@ CAF_TEST(another file at the path of the save is never overwritten and the game 
 
 CAF_TEST(an admin pause during an I / O fault outlasts it) {
   start_io(options(30));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 5; });
+  run_full_speed_until(5);
   vfs.arm({VfsOp::write, 1, test::VfsError::full, true, test::kWalFile});
   run_until_faults(2);
   self->send(game.root, pause_atom::value);
@@ -517,8 +515,7 @@ CAF_TEST(an admin pause during an I / O fault outlasts it) {
 
 CAF_TEST(a manual resume during an I / O fault retries at once) {
   start_io(options(30));
-  set_speed(kMaxSpeed);
-  run_until([&] { return published->ticks.size() >= 5; });
+  run_full_speed_until(5);
   vfs.arm({VfsOp::write, 1, test::VfsError::full, true, test::kWalFile});
   run_until_faults(2);
   settle();

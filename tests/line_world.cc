@@ -5,19 +5,24 @@
 
 namespace hegemon::test {
 
-WorldSnapshot line_world(const std::vector<NationId>& owners, const std::vector<Terrain>& terrain) {
-  const ProvinceId n = static_cast<ProvinceId>(owners.size());
+std::vector<ProvinceInfo> line_provinces(ProvinceId n) {
   std::vector<ProvinceInfo> pinfo;
   for (ProvinceId id = 1; id <= n; ++id) {
     ProvinceInfo info;
     info.id = id;
     info.name = "P" + std::to_string(id);
     info.x = id;
-    if (!terrain.empty()) info.terrain = terrain[static_cast<size_t>(id - 1)];
     if (id > 1) info.neighbors.push_back(id - 1);
     if (id < n) info.neighbors.push_back(id + 1);
     pinfo.push_back(info);
   }
+  return pinfo;
+}
+
+WorldSnapshot line_world(const std::vector<NationId>& owners, const std::vector<Terrain>& terrain) {
+  const ProvinceId n = static_cast<ProvinceId>(owners.size());
+  std::vector<ProvinceInfo> pinfo = line_provinces(n);
+  for (size_t i = 0; i < terrain.size() && i < pinfo.size(); ++i) pinfo[i].terrain = terrain[i];
   const NationId nations = *std::max_element(owners.begin(), owners.end());
   std::vector<NationInfo> ninfo;
   for (NationId id = 1; id <= nations; ++id)

@@ -11,6 +11,10 @@
 
 namespace hegemon::test {
 
+// The map's provinces 1..n in a row, each adjacent to the next: named "P<id>",
+// at x = id, y = 0, plains.
+std::vector<ProvinceInfo> line_provinces(ProvinceId n);
+
 // Provinces 1..owners.size() in a row (each adjacent to the next), owned and
 // controlled by owners[i]; nations 1..max(owner), alive, at peace, capital at
 // their first province (0 if they own none), with aggression 0 so that the

@@ -37,6 +37,19 @@ std::string make_mod(const test::TempDir& dir, const std::string& name, const st
   return path;
 }
 
+// A mod at dir/name made by hand as an attacker would, not from
+// mods/schema.sql: a manifest table declared without its constraints, its
+// row, then `sql`.
+std::string make_loose_mod(const test::TempDir& dir, const std::string& name,
+                           const std::string& sql) {
+  const std::string path = dir.file(name);
+  test::exec_sql(path,
+                 "CREATE TABLE manifest (name TEXT, version TEXT, description TEXT, "
+                 "target_schema INTEGER);" +
+                     kManifest + sql);
+  return path;
+}
+
 // The error read_mod_file gives for the mod, "" if it is read.
 std::string refusal(const std::string& path) {
   Result<ModFileContent> mod = read_mod_file(path);
@@ -133,12 +146,9 @@ CAF_TEST(a bad value is refused naming the file the table and the row) {
   CAF_CHECK(has(e, "dice_sides"));
   // STRICT refuses text in an INTEGER column, so the attacker declares the
   // table without it: the reader does not rely on the declaration.
-  const std::string path = dir.file("c.db");
-  test::exec_sql(path,
-                 "CREATE TABLE manifest (name TEXT, version TEXT, description TEXT, "
-                 "target_schema INTEGER); CREATE TABLE tuning (name TEXT, value);" +
-                     kManifest + "INSERT INTO tuning VALUES ('recruit_cost', 'lots');");
-  e = refusal(path);
+  e = refusal(make_loose_mod(dir, "c.db",
+                             "CREATE TABLE tuning (name TEXT, value);"
+                             " INSERT INTO tuning VALUES ('recruit_cost', 'lots');"));
   CAF_CHECK(
       has(e, "c.db: table tuning, row 'recruit_cost': the value is text, expected an integer"));
   e = refusal(make_mod(dir, "d.db", "INSERT INTO nation_names VALUES ('ok'), ('');"));
@@ -183,11 +193,8 @@ CAF_TEST(a trigger a view an index or an extra table or column is refused and ne
       make_mod(dir, "t.db", "CREATE TRIGGER t AFTER INSERT ON tuning BEGIN SELECT boom(1); END;"));
   CAF_CHECK(has(e, "t.db has a trigger 't'; a mod may hold only the tables of mods/schema.sql"));
   // A view standing in for a table the reader reads: it would run on read.
-  const std::string view = dir.file("v.db");
-  test::exec_sql(view,
-                 "CREATE TABLE manifest (name TEXT, version TEXT, description TEXT, "
-                 "target_schema INTEGER);" +
-                     kManifest + "CREATE VIEW nation_names AS SELECT boom(1) AS name;");
+  const std::string view =
+      make_loose_mod(dir, "v.db", "CREATE VIEW nation_names AS SELECT boom(1) AS name;");
   CAF_CHECK(has(refusal(view), "v.db has a view 'nation_names'"));
   e = refusal(make_mod(dir, "i.db", "CREATE INDEX by_value ON tuning (abs(value));"));
   CAF_CHECK(has(e, "i.db has an index 'by_value'"));

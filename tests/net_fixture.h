@@ -165,4 +165,17 @@ struct live_server {
 
 json greet(Client& c) { return c.call({{"type", "hello"}, {"version", kProtocolVersion}}); }
 
+// Greets, then logs in as live_server's admin (its admin token); the reply.
+json login_admin(Client& c) {
+  greet(c);
+  return c.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+}
+
+// Greets, logs in as a spectator and starts watching; watch's reply.
+json login_watcher(Client& c) {
+  greet(c);
+  c.call({{"type", "login"}, {"role", "spectator"}});
+  return c.call({{"type", "watch"}});
+}
+
 }  // namespace

@@ -282,8 +282,7 @@ namespace {
 
 void start_clock(uint16_t port) {
   Client admin(port);
-  greet(admin);
-  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  login_admin(admin);
   const json ok = admin.call({{"type", "speed"}, {"speed", "max"}});
   CAF_REQUIRE(ok.contains("result"));
 }
@@ -293,9 +292,7 @@ void start_clock(uint16_t port) {
 CAF_TEST(watch sends a snapshot then one delta per committed tick) {
   live_server server;
   Client watcher(server.gateway.port);
-  greet(watcher);
-  watcher.call({{"type", "login"}, {"role", "spectator"}});
-  const json snapshot = watcher.call({{"type", "watch"}});
+  const json snapshot = login_watcher(watcher);
   CAF_REQUIRE(snapshot.contains("result"));
   const size_t provinces = snapshot["result"]["provinces"].size();
   CAF_CHECK_EQUAL(provinces, 200u);
@@ -318,9 +315,7 @@ CAF_TEST(watch sends a snapshot then one delta per committed tick) {
 CAF_TEST(a slow watcher gets a resync snapshot instead of unbounded memory) {
   live_server server(16 * 1024);
   Client slow(server.gateway.port, 4096);
-  greet(slow);
-  slow.call({{"type", "login"}, {"role", "spectator"}});
-  const json snapshot = slow.call({{"type", "watch"}});
+  const json snapshot = login_watcher(slow);
   CAF_REQUIRE(snapshot.contains("result"));
   start_clock(server.gateway.port);
   std::this_thread::sleep_for(std::chrono::seconds(3));  // not reading: the outbox fills
@@ -347,8 +342,7 @@ CAF_TEST(a slow watcher gets a resync snapshot instead of unbounded memory) {
 CAF_TEST(admins issue and revoke player tokens stored only as hashes) {
   live_server server;
   Client admin(server.gateway.port);
-  greet(admin);
-  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  login_admin(admin);
   const json issued = admin.call({{"type", "token_issue"}, {"role", "player"}, {"nation", 2}});
   CAF_REQUIRE(issued.contains("result"));
   const std::string token = issued["result"]["token"].get<std::string>();
@@ -531,8 +525,7 @@ CAF_TEST(lists and history come from the cache and the save) {
 CAF_TEST(a player commands its own nation and nothing else) {
   live_server server;
   Client admin(server.gateway.port);
-  greet(admin);
-  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  login_admin(admin);
   const json issued = admin.call({{"type", "token_issue"}, {"role", "player"}, {"nation", 2}});
   CAF_REQUIRE(issued.contains("result"));
   Client player(server.gateway.port);
@@ -663,12 +656,9 @@ CAF_TEST(a client may speak MessagePack after a JSON hello) {
 CAF_TEST(an admin lists the connected clients and kicks one) {
   live_server server;
   Client admin(server.gateway.port);
-  greet(admin);
-  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  login_admin(admin);
   Client watcher(server.gateway.port);
-  greet(watcher);
-  watcher.call({{"type", "login"}, {"role", "spectator"}});
-  watcher.call({{"type", "watch"}});
+  login_watcher(watcher);
   {
     const auto got = error_code(watcher.call({{"type", "clients"}}));
     CAF_CHECK_EQUAL(got, errc::kForbidden);
@@ -706,8 +696,7 @@ CAF_TEST(an admin lists the connected clients and kicks one) {
 CAF_TEST(a crashed or vanished connection costs only itself) {
   live_server server;
   Client admin(server.gateway.port);
-  greet(admin);
-  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  login_admin(admin);
   auto watcher = std::make_unique<Client>(server.gateway.port);
   greet(*watcher);
   watcher->call({{"type", "login"}, {"role", "spectator"}});
@@ -752,12 +741,9 @@ CAF_TEST(a crashed or vanished connection costs only itself) {
 CAF_TEST(a live rollback sends watchers a fresh snapshot) {
   live_server server;
   Client admin(server.gateway.port);
-  greet(admin);
-  admin.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  login_admin(admin);
   Client watcher(server.gateway.port);
-  greet(watcher);
-  watcher.call({{"type", "login"}, {"role", "spectator"}});
-  watcher.call({{"type", "watch"}});
+  login_watcher(watcher);
   admin.call({{"type", "speed"}, {"speed", "max"}});
   json push;
   for (int i = 0; i < 30; ++i) push = watcher.receive();
@@ -821,9 +807,7 @@ CAF_TEST(deeply nested MessagePack is refused without harm) {
 CAF_TEST(a gateway shutting down closes every connection before it ends) {
   live_server server;
   Client watcher(server.gateway.port);
-  greet(watcher);
-  watcher.call({{"type", "login"}, {"role", "spectator"}});
-  const json watching = watcher.call({{"type", "watch"}});
+  const json watching = login_watcher(watcher);
   CAF_REQUIRE(watching.contains("result"));
   Client quiet(server.gateway.port);
   greet(quiet);

@@ -27,9 +27,7 @@ using test::read_file;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using hegemon::test::contains;
 
 // Runs `hegemon <args>`, stdout to `out` and stderr to `err`; the exit code.
 int run_hegemon(const std::string& args, const std::string& out, const std::string& err) {

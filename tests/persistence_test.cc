@@ -14,6 +14,7 @@
 #include "state/change_recorder.h"
 #include "state/state_hash.h"
 #include "state/world.h"
+#include "line_world.h"
 #include "test_support.h"
 
 using namespace hegemon;
@@ -35,9 +36,7 @@ Status status_of(const Result<T>& r) {
     CAF_REQUIRE_EQUAL(require_ok_message, std::string("ok"));         \
   } while (false)
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using hegemon::test::contains;
 
 // ---- worlds ----
 
@@ -45,17 +44,11 @@ bool contains(const std::string& haystack, const std::string& needle) {
 // row (one unowned, one occupied, mixed terrain), 3 nations (one dead, two at
 // war), 2 armies (one marching), 1 active war.
 WorldSnapshot tiny_world() {
-  std::vector<ProvinceInfo> pinfo;
-  for (ProvinceId id = 1; id <= 5; ++id) {
-    ProvinceInfo info;
-    info.id = id;
-    info.name = "Province " + std::to_string(id);
-    info.terrain = static_cast<Terrain>(id % kTerrainCount);
-    info.x = id;
-    info.y = id / 3;
-    if (id > 1) info.neighbors.push_back(id - 1);
-    if (id < 5) info.neighbors.push_back(id + 1);
-    pinfo.push_back(info);
+  std::vector<ProvinceInfo> pinfo = test::line_provinces(5);
+  for (ProvinceInfo& info : pinfo) {
+    info.name = "Province " + std::to_string(info.id);
+    info.terrain = static_cast<Terrain>(info.id % kTerrainCount);
+    info.y = info.id / 3;
   }
   std::vector<NationInfo> ninfo{
       {1, "Aragon", 0xff0000, 70}, {2, "Bohemia", 0x00a0ff, 30}, {3, "Cyprus", 0x0000ff, 50}};

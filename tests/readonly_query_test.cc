@@ -38,9 +38,7 @@ struct Save {
   }
 };
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using hegemon::test::contains;
 
 }  // namespace
 

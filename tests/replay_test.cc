@@ -30,9 +30,7 @@ namespace {
 constexpr Tick kTicks = 2000;
 constexpr NationId kPlayer = 2;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using hegemon::test::contains;
 
 // A consistent copy of a save that a game may still be writing (the WAL
 // included), as an operator would take one.

@@ -30,9 +30,7 @@ using test::read_file;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using hegemon::test::contains;
 
 // The other process's side of OtherHolder: takes the lock, says on
 // descriptor 3 whether it got it, and holds it until descriptor 4 reaches its

@@ -27,8 +27,7 @@ namespace {
 
 // Logs in as the fixture's admin (its --admin-token).
 void admin_login(TestClient& c) {
-  greet(c);
-  const json reply = c.call({{"type", "login"}, {"role", "admin"}, {"token", "sesame"}});
+  const json reply = login_admin(c);
   CAF_REQUIRE_EQUAL(reply["result"]["role"], json("admin"));
 }
 
@@ -47,6 +46,16 @@ IssuedToken issue(TestClient& admin, json fields) {
 json login(TestClient& c, const std::string& role, const std::string& token) {
   greet(c);
   return c.call({{"type", "login"}, {"role", role}, {"token", token}});
+}
+
+// Has `admin` issue a player token for `nation` and logs `player` in with it,
+// which must give command of that nation; returns the token.
+std::string login_player(TestClient& admin, TestClient& player, int nation) {
+  const IssuedToken token = issue(admin, {{"role", "player"}, {"nation", nation}});
+  const json logged = login(player, "player", token.token);
+  const json expected(nation);
+  CAF_REQUIRE_EQUAL(logged["result"]["nation"], expected);
+  return token.token;
 }
 
 // The `clients` entry of the session whose peer port is unknown here, by role
@@ -126,10 +135,8 @@ CAF_TEST(a player whose nation is handed back to the AI loses command) {
   live_server server;
   TestClient admin(server.gateway.port);
   admin_login(admin);
-  const IssuedToken token = issue(admin, {{"role", "player"}, {"nation", 2}});
   TestClient player(server.gateway.port);
-  const json logged4 = login(player, "player", token.token);
-  CAF_REQUIRE_EQUAL(logged4["result"]["nation"], json(2));
+  const std::string token = login_player(admin, player, 2);
   {
     const json got = player.call({{"type", "set_tax"}, {"level", 2}});
     CAF_CHECK(got.contains("result"));
@@ -155,7 +162,7 @@ CAF_TEST(a player whose nation is handed back to the AI loses command) {
   CAF_CHECK_EQUAL(players, 0u);
   {  // logging in again with the same (still valid) token gives no command back
     TestClient again(server.gateway.port);
-    const json got = login(again, "player", token.token);
+    const json got = login(again, "player", token);
     CAF_CHECK_EQUAL(error_code(got), errc::kForbidden);
     CAF_CHECK(got.dump().find("handed back to the AI") != std::string::npos);
   }
@@ -163,7 +170,7 @@ CAF_TEST(a player whose nation is handed back to the AI loses command) {
     const json got = admin.call({{"type", "set_player"}, {"nation", 2}, {"player", true}});
     CAF_CHECK(got.contains("result"));
     TestClient again(server.gateway.port);
-    const json relogged = login(again, "player", token.token);
+    const json relogged = login(again, "player", token);
     CAF_CHECK_EQUAL(relogged["result"]["nation"], json(2));
   }
 }
@@ -172,10 +179,8 @@ CAF_TEST(without spectators a player handed back to the AI is disconnected) {
   live_server server([](GatewayOptions& gw) { gw.allow_spectators = false; });
   TestClient admin(server.gateway.port);
   admin_login(admin);
-  const IssuedToken token = issue(admin, {{"role", "player"}, {"nation", 3}});
   TestClient player(server.gateway.port);
-  const json logged5 = login(player, "player", token.token);
-  CAF_REQUIRE_EQUAL(logged5["result"]["nation"], json(3));
+  login_player(admin, player, 3);
   admin.call({{"type", "set_player"}, {"nation", 3}, {"player", false}});
   const json told = player.receive();
   CAF_CHECK_EQUAL(error_code(told), errc::kForbidden);

@@ -6,6 +6,7 @@
 #include "state/rng.h"
 #include "state/state_hash.h"
 #include "state/world.h"
+#include "line_world.h"
 
 #include <atomic>
 #include <thread>
@@ -16,16 +17,7 @@ namespace {
 
 // A hand-built world of 4 provinces in a row and 2 nations.
 WorldSnapshot tiny_world() {
-  std::vector<ProvinceInfo> pinfo;
-  for (ProvinceId id = 1; id <= 4; ++id) {
-    ProvinceInfo info;
-    info.id = id;
-    info.name = "P" + std::to_string(id);
-    info.x = id;
-    if (id > 1) info.neighbors.push_back(id - 1);
-    if (id < 4) info.neighbors.push_back(id + 1);
-    pinfo.push_back(info);
-  }
+  const std::vector<ProvinceInfo> pinfo = test::line_provinces(4);
   std::vector<NationInfo> ninfo{{1, "A", 0xff0000, 50}, {2, "B", 0x0000ff, 50}};
   WorldSnapshot s;
   s.map = std::make_shared<WorldMap>(WorldParams{1, 4, 2}, pinfo, ninfo);

@@ -37,6 +37,12 @@ WorldParams small_world(uint64_t seed = 7);
 // own record holds (audit_log, schema/009_audit_log.sql).
 int64_t count_incidents(const std::string& save, const std::string& type);
 
+// Whether `text` holds `part` anywhere: most tests check an error or an output
+// by a phrase of it.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 // The whole file as a string ("" if it cannot be read).
 std::string read_file(const std::string& path);
 

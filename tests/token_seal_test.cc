@@ -28,9 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using hegemon::test::contains;
 
 // One host: its key file, and saves opened with it.
 struct Host {
@@ -42,14 +40,27 @@ struct Host {
     options.token_key_path = key_path;
     return SaveFile::open(path, options);
   }
+  // Opening `path` is refused with an error saying `why`, and leaves the file
+  // byte for byte as it was (`before`, read just before). Returns the error.
+  std::string refuses(const std::string& path, const std::string& before,
+                      const std::string& why) const {
+    auto save = open(path);
+    CAF_REQUIRE(!save.ok());
+    const std::string message = save.status().message();
+    CAF_MESSAGE("refused: " << message);
+    CAF_CHECK(contains(message, why));
+    CAF_CHECK(test::read_file(path) == before);
+    return message;
+  }
   // A save with a small generated world (seed `seed`) and, per role in
   // `roles`, a token ("admin" or "player" of nation 1); closed cleanly.
   void make_save(const std::string& path, uint64_t seed,
                  const std::vector<std::string>& tokens) const {
     auto save = open(path);
     if (!save.ok()) CAF_FAIL(save.status().message());
-    CAF_REQUIRE_EQUAL((*save)->create_world(generate_world(test::small_world(seed))).message(),
-                      "ok");
+    // Named: CAF's check macros keep a reference to what they are given.
+    const Status created = (*save)->create_world(generate_world(test::small_world(seed)));
+    CAF_REQUIRE_EQUAL(created.message(), "ok");
     for (const std::string& role : tokens) {
       auto id = (*save)->issue_token(role, role == "player" ? 1 : kNoNation,
                                      token_hash(path + " " + role + " " + random_token()));
@@ -192,11 +203,7 @@ CAF_TEST(a save with a wrong seal whose world does not load loses nothing) {
                            "';"
                            " UPDATE provinces SET development = development + 1 WHERE id = 1");
   const std::string before = test::read_file(path);
-  auto save = host.open(path);
-  CAF_REQUIRE(!save.ok());
-  CAF_MESSAGE("refused: " << save.status().message());
-  CAF_CHECK(contains(save.status().message(), "do not hold the world"));
-  CAF_CHECK(test::read_file(path) == before);
+  host.refuses(path, before, "do not hold the world");
   CAF_CHECK_EQUAL(test::query_int(path, "SELECT count(*) FROM tokens"), 1);
 }
 
@@ -288,12 +295,8 @@ CAF_TEST(a bad key file refuses the open and is left alone with the save) {
     Host(dir.file("good.key")).make_save(path, 7, {"admin"});
     c.make(key);
     const std::string before = test::read_file(path);
-    auto save = Host(key).open(path);
-    CAF_REQUIRE(!save.ok());
-    CAF_MESSAGE("refused: " << save.status().message());
-    CAF_CHECK(contains(save.status().message(), "token key file " + key));
-    CAF_CHECK(contains(save.status().message(), c.error));
-    CAF_CHECK(test::read_file(path) == before);
+    const std::string message = Host(key).refuses(path, before, "token key file " + key);
+    CAF_CHECK(contains(message, c.error));
     std::error_code ec;
     CAF_CHECK(fs::exists(fs::symlink_status(key, ec)));  // never replaced
   }
@@ -311,7 +314,8 @@ namespace {
 void downgrade_to_4(const std::string& path) {
   CAF_REQUIRE_EQUAL(latest_schema_version(), 9);  // a new migration: extend this
   test::exec_sql(path,
-                 "DROP TABLE audit_log; DROP TABLE mods; DROP TABLE tuning; ALTER TABLE game DROP COLUMN save_id;"
+                 "DROP TABLE audit_log; DROP TABLE mods; DROP TABLE tuning; ALTER TABLE game DROP "
+                 "COLUMN save_id;"
                  " DROP TABLE token_origin; PRAGMA user_version = 4");
 }
 
@@ -336,11 +340,7 @@ CAF_TEST(an older save whose world does not load is refused unmigrated and byte 
     test::exec_sql(path, sql);
     const std::string before = test::read_file(path);
     CAF_REQUIRE(!before.empty());
-    auto save = host.open(path);
-    CAF_REQUIRE(!save.ok());
-    CAF_MESSAGE("refused: " << save.status().message());
-    CAF_CHECK(contains(save.status().message(), "migration was rolled back"));
-    CAF_CHECK(test::read_file(path) == before);
+    host.refuses(path, before, "migration was rolled back");
     CAF_CHECK_EQUAL(test::query_int(path, "PRAGMA user_version"), 4);
     CAF_CHECK(!fs::exists(path + "-wal"));
     CAF_CHECK(!fs::exists(path + "-journal"));

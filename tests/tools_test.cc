@@ -38,9 +38,7 @@ namespace {
     if (!require_ok_result.ok()) CAF_FAIL(require_ok_result.status().message()); \
   } while (false)
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using hegemon::test::contains;
 
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);

@@ -126,7 +126,8 @@ void SaveReader::follow_if_moved() {
     return;
   for (Statement* slot :
        {&war_, &last_tick_, &tick_hash_, &count_all_, &count_type_, &events_, &province_at_,
-        &wars_of_, &commands_, &last_seq_, &hashes_, &history_, &snapshot_, &snapshot_ticks_})
+        &wars_of_, &commands_, &last_seq_, &hashes_, &history_, &snapshot_, &snapshot_ticks_,
+        &audit_})
     *slot = Statement();  // prepared on the old connection
   db_ = std::move(*db);
 }

@@ -159,6 +159,13 @@ def check_admin_downloads(hegemon, hc, port, workdir, log_path):
               f"the Python client's copy: {facts}, {got}")
         check(live_hash(admin, got["tick"]) == facts["hash"], "the Python copy's hash differs")
 
+        # The Python client's command line.
+        by_cli = os.path.join(outdir, "cli.db")
+        code = hc.main(["--port", str(port), "--token", ADMIN_TOKEN, "download-save", by_cli])
+        check(code == 0 and copy_facts(by_cli)["integrity"] == "ok",
+              f"the Python client's download-save returned {code}")
+        os.unlink(by_cli)
+
         # Two at once on one connection: the second is refused, the first
         # goes on.
         with hc.Client("127.0.0.1", port) as raw:

@@ -77,9 +77,9 @@ void Session::start_download(const json& id) {
             spdlog::info("gateway: client {} ({}) downloads the save: {} bytes at tick {}",
                          self->id_, self->peer(), bytes, tick);
             self->audit("save_downloaded", {{"tick", tick}, {"bytes", bytes}});
-            self->send(reply_result(stream->id, {{"bytes", bytes},
-                                                 {"tick", tick},
-                                                 {"chunk_bytes", kDownloadChunkBytes}}));
+            self->send(reply_result(
+                stream->id,
+                {{"bytes", bytes}, {"tick", tick}, {"chunk_bytes", kDownloadChunkBytes}}));
             self->pump_download();
           },
           [fail](caf::error& err) { fail(describe(err)); });
@@ -107,8 +107,9 @@ void Session::pump_download() {
       static_cast<int32_t>(std::min<int64_t>(kDownloadChunkBytes, stream->bytes - stream->offset));
   stream->reading = true;
   auto* self = this;
-  self_->request(stream->worker, std::chrono::seconds(30), dl_chunk_atom::value, stream->offset,
-                 length)
+  self_
+      ->request(stream->worker, std::chrono::seconds(30), dl_chunk_atom::value, stream->offset,
+                length)
       .then(
           [self, stream, write](bool ok, std::string& bytes) {
             stream->reading = false;

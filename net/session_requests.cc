@@ -160,9 +160,10 @@ void Session::issue_token(const Request& r) {
       r,
       [self, token, role_text, nation, handed_back](int64_t& id) {
         if (nation != kNoNation) handed_back->hand_over(nation);  // the game hands it over too
-        self->audit("token_issued", {{"token_id", id},
-                                     {"role", role_text},
-                                     {"nation", nation != kNoNation ? json(nation) : json(nullptr)}});
+        self->audit("token_issued",
+                    {{"token_id", id},
+                     {"role", role_text},
+                     {"nation", nation != kNoNation ? json(nation) : json(nullptr)}});
         json out{{"token_id", id}, {"token", token}, {"role", role_text}};
         if (nation != kNoNation) out["nation"] = nation;
         return out;

@@ -20,8 +20,8 @@ constexpr int kBusyTimeoutMs = 5000;  // as the writer's: a checkpoint may hold 
 
 }  // namespace
 
-Result<SaveCopy> copy_save_for_download(const std::string& save_path,
-                                        const std::string& dest_path, int64_t max_bytes) {
+Result<SaveCopy> copy_save_for_download(const std::string& save_path, const std::string& dest_path,
+                                        int64_t max_bytes) {
   const std::string what = "copy " + save_path + " for download";
   auto fail = [&](const std::string& why) { return Status::error(what + ": " + why); };
   std::error_code ec;

@@ -32,7 +32,7 @@ struct SaveCopy {
 // Errors: the save cannot be read, the copy would exceed `max_bytes` (judged
 // from the source's page count before copying, checked again after), or the
 // disk refuses the copy. On error the caller removes dest_path.
-Result<SaveCopy> copy_save_for_download(const std::string& save_path,
-                                        const std::string& dest_path, int64_t max_bytes);
+Result<SaveCopy> copy_save_for_download(const std::string& save_path, const std::string& dest_path,
+                                        int64_t max_bytes);
 
 }  // namespace hegemon

@@ -86,8 +86,8 @@ inline constexpr const char* kIncidents[] = {
 // Operators' actions, which the gateway records in audit_log beside the
 // incidents (net/session_audit.cc): who (role, stored token id, client, peer;
 // never a token) and what. docs/EVENTS.md documents each.
-inline constexpr const char* kOperatorActions[] = {"login_refused",  "token_issued",
-                                                   "token_revoked",  "client_kicked",
+inline constexpr const char* kOperatorActions[] = {"login_refused",   "token_issued",
+                                                   "token_revoked",   "client_kicked",
                                                    "save_downloaded", "sql_queried"};
 inline bool is_operator_action(std::string_view type) {
   for (const char* t : kOperatorActions)

@@ -255,6 +255,13 @@ def check_audit(hegemon, hc, port):
         kicked = [json.loads(d) for t, d in got if t == "client_kicked"]
         check(kicked and kicked[0]["kicked"] == mine, f"client_kicked says {kicked}")
 
+        # A live rollback keeps every row of the trail and records itself.
+        admin.request("rollback", tick=5)
+        after = wait_for("rolled_back in audit_log",
+                         lambda: (lambda r: r if "rolled_back" in {t for t, _ in r} else None)(
+                             rows()))
+        check(after[:len(got)] == got, "a rollback removed or changed rows of audit_log")
+
 
 def check_players(hegemon, hc, workdir):
     """Players: refused without --player-downloads; with it, refused while
@@ -306,7 +313,7 @@ def main():
         try:
             check_admin_downloads(hegemon, hc, port, workdir, log_path)
             check_audit(hegemon, hc, port)
-        except Failure as e:
+        except (Failure, hc.ServerError, OSError) as e:
             proc.kill()
             return report_failure(e, log_path)
         finally:

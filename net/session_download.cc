@@ -120,6 +120,9 @@ void Session::pump_download() {
                    {"offset", stream->offset},
                    {"data", base64_encode(bytes)}});
             stream->offset += static_cast<int64_t>(bytes.size());
+            // The client reads (the outbox drained for this chunk to go): a
+            // long download of a large save is not an idle connection.
+            self->session_.last_activity = Clock::now();
             self->pump_download();
           },
           [self, stream](caf::error& err) {

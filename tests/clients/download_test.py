@@ -269,7 +269,10 @@ def check_players(hegemon, hc, workdir):
     for allowed in (False, True):
         folder = os.path.join(workdir, f"players-{allowed}")
         os.mkdir(folder)
-        extra = ["--admin-token", ADMIN_TOKEN] + (["--player-downloads"] if allowed else [])
+        # With players allowed, also an outbox limit far below one chunk: the
+        # download still completes, a chunk at a time as the socket drains.
+        extra = ["--admin-token", ADMIN_TOKEN] + (
+            ["--player-downloads", "--max-outbox-bytes", "1024"] if allowed else [])
         proc, port, _, log_path = start_server(hegemon, folder, extra)
         try:
             with hc.Client("127.0.0.1", port) as admin:

@@ -20,6 +20,7 @@
 #include "actors/nation_actor.h"
 #include "actors/publisher.h"
 #include "actors/war_actor.h"
+#include "rules/events.h"
 
 namespace hegemon {
 namespace game_tree {
@@ -381,6 +382,14 @@ caf::behavior game_supervisor(game_ptr self, GameSupervisorConfig config) {
       [=](revoke_atom atom, int64_t id) { return ask_persistence<caf::ok_atom>(self, atom, id); },
       [=](tokens_atom atom) { return ask_persistence<std::vector<TokenRecord>>(self, atom); },
       [=](caf::get_atom, const ActorKey& key) { return get_actor(self, key); },
+      // An operator's action, from the gateway (rules/events.h kOperatorActions).
+      [=](incident_atom, std::string& type, std::string& data) {
+        if (!events::is_operator_action(type)) {
+          spdlog::error("game: '{}' is not an operator action; not recorded", type);
+          return;
+        }
+        log_incident(self, self->state.world->meta().tick, std::move(type), std::move(data));
+      },
   };
 }
 

@@ -36,6 +36,8 @@
 // Commands survive a coordinator crash: every accepted command stays in this
 // actor's journal until its tick is committed, and a new coordinator gets the
 // journal's uncommitted part, to apply each command at the tick it was given.
+//   (incident, type, data_json)  an operator's action (the gateway's): written to
+//                                audit_log at the current tick (rules/events.h)
 //   (get, ActorKey)              -> actor     the current incarnation (tests, tools);
 //                                             supervisor 0/1/2: core, nations, wars
 #pragma once

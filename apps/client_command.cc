@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "apps/cli.h"
+#include "apps/download_save.h"
 #include "net/client.h"
 #include "net/request_table.h"
 
@@ -269,6 +270,11 @@ int run_client(const std::vector<std::string>& args) {
       return 2;
     }
     fields[command == "kick" ? "client" : "tick"] = std::stoll(words[1]);
+  } else if (command == "download-save") {
+    if (words.size() != 2 || words[1].empty()) {
+      std::cerr << "hegemon client: download-save needs the file to write\n";
+      return 2;
+    }
   } else if (command == "save-as") {
     if (words.size() != 2) {
       std::cerr << "hegemon client: save-as needs a path\n";
@@ -380,6 +386,7 @@ int run_client(const std::vector<std::string>& args) {
     }
     return 0;
   }
+  if (command == "download-save") return download_save(**client, words[1]);
   std::string type = command;
   std::replace(type.begin(), type.end(), '-', '_');  // save-as -> save_as, wars-of -> wars_of
   if (command == "token") type = words[1] == "list" ? "tokens" : "token_" + words[1];

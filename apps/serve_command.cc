@@ -282,6 +282,7 @@ int run_serve(const std::vector<std::string>& args) {
   gateway_options.max_outbox_bytes = static_cast<size_t>(cfg.max_outbox_bytes);
   gateway_options.content = game->content;
   gateway_options.max_connections = static_cast<size_t>(cfg.max_connections);
+  gateway_options.player_downloads = cfg.player_downloads;
   auto tokens = SaveReader::open(options.save_path);
   if (!tokens) {
     spdlog::critical("cannot start the client gateway: {}", tokens.status().message());

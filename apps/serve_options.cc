@@ -121,6 +121,9 @@ std::unique_ptr<CLI::App> make_serve_app(ServeSettings& s) {
   app->add_option("--spectators", s.spectators,
                   "on: clients without a token may watch (read only); off: refused")
       ->check(cli::one_of({"on", "off"}));
+  app->add_flag("--player-downloads", s.player_downloads,
+                "players may download the save (`hegemon client download-save`) while the game "
+                "is paused or ended; admins always may");
   app->add_option("--max-connections", s.max_connections,
                   "clients connected at once, TCP and WebSocket together; beyond it a new "
                   "connection gets an error and is closed (each holds a file descriptor)")

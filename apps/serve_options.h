@@ -53,6 +53,7 @@ struct ServeSettings {
   int32_t max_connections = 256;  // TCP and WebSocket clients together
   int32_t max_restarts = 3;
   int64_t restart_window_ms = 5000;
+  bool player_downloads = false;  // players may download a paused or ended game's save
 };
 
 // A CLI11 App for `hegemon serve` whose options write into `s`.

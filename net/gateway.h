@@ -59,6 +59,11 @@ struct GatewayOptions {
   // at least twice the size of the last snapshot it was sent, so that on a
   // big world a snapshot alone never counts as falling behind.
   size_t max_outbox_bytes = kDefaultMaxOutboxBytes;
+  // `download_save` (net/session_download.cc): players may download the save
+  // of a paused or ended game (`hegemon serve --player-downloads`; admins
+  // always may), and no copy may be larger than max_download_bytes.
+  bool player_downloads = false;
+  int64_t max_download_bytes = int64_t{4} << 30;
   // Failed logins allowed per peer address and in total (net/login_limiter.h).
   LoginLimits login_limits;
   // The mods the game runs and their checksum (state/mod_content.h), told in

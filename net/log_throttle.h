@@ -4,7 +4,8 @@
 // second, filling the disk as fast as it likes (tests/reliability/
 // bad_clients.py wrote 3,570 in 10 s from two connections). At most
 // `per_second` lines a second get through; the next one that does says how
-// many were held back, so the log still tells how bad it was.
+// many were held back, so the log still tells how bad it was. The window is a
+// second unless given (the audit trail's refused logins: one row a minute).
 #pragma once
 
 #include <chrono>
@@ -15,14 +16,16 @@ namespace hegemon::net {
 
 class LogThrottle {
  public:
-  explicit LogThrottle(int per_second) : per_second_(per_second) {}
+  explicit LogThrottle(int per_second,
+                       std::chrono::steady_clock::duration window = std::chrono::seconds(1))
+      : per_second_(per_second), window_(window) {}
 
   // Whether to write the line now (any thread); if so, `held_back` is how
   // many were not written since the last one that was.
   bool allow(uint64_t& held_back) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
-    if (now - window_start_ >= std::chrono::seconds(1)) {
+    if (now - window_start_ >= window_) {
       window_start_ = now;
       in_window_ = 0;
     }
@@ -38,7 +41,8 @@ class LogThrottle {
 
  private:
   std::mutex mutex_;
-  const int per_second_;
+  const int per_second_;  // per window
+  const std::chrono::steady_clock::duration window_;
   std::chrono::steady_clock::time_point window_start_{};
   int in_window_ = 0;
   uint64_t held_back_ = 0;

@@ -146,6 +146,7 @@ void Session::on_delta(const ChangeSetPtr& changes) {
 
 void Session::on_transferred(uint64_t remaining) {
   session_.outbox = remaining;
+  pump_download();  // a download's next chunk, if there is room (session_download.cc)
   if (session_.closed || remaining > outbox_limit() / 4) return;
   if (session_.resync_pending) {
     session_.resync_pending = false;

@@ -35,6 +35,8 @@ namespace hegemon::net {
 
 using nlohmann::json;
 
+struct DownloadStream;  // net/session_download.cc
+
 // A request read while the outbox was over its limit, with when it came.
 struct HeldRequest {
   std::string payload;
@@ -72,6 +74,7 @@ struct SessionState {
   size_t deferred_bytes = 0;  // their cost (Session::held_cost)
   bool closed = false;
   bool sql_running = false;  // an `sql` query is on its way (net/session_sql.cc)
+  std::shared_ptr<DownloadStream> download;  // a download_save under way (session_download.cc)
 };
 class Session {
  public:
@@ -206,8 +209,21 @@ class Session {
   void manage_clients(const Request& r);
   // Admin: a read-only SQL query on the live save (net/session_sql.cc).
   void sql(const Request& r);
+  // A consistent copy of the live save, in chunks (net/session_download.cc).
+  void download_save(const Request& r);
 
  private:
+  // The download's steps (net/session_download.cc): the copy taken, its
+  // chunks sent as the outbox drains, a failure after the reply.
+  void start_download(const json& id);
+  void pump_download();
+  void download_failed(const std::string& why);
+
+  // An operator's action to audit_log, with who did it (net/session_audit.cc).
+  void audit(const char* type, json what);
+  // A refused login, at most 6 rows a minute over all connections.
+  void audit_refused_login(const std::string& role, const std::string& why);
+
   // {"kind": "nation", "id": 12} (id omitted for persistence).
   static Result<ActorKey> actor_key(const Request& r);
 

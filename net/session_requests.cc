@@ -129,6 +129,7 @@ void Session::login(const Request& r) {
 }
 
 void Session::log_failed_login(const std::string& role, const std::string& why) {
+  audit_refused_login(role, why);
   static LogThrottle failed_logins(10);  // every connection's
   uint64_t held_back = 0;
   if (!failed_logins.allow(held_back)) return;
@@ -154,10 +155,15 @@ void Session::issue_token(const Request& r) {
   const std::string token = random_token();
   const std::string role_text = *role;
   auto handed_back = ctx_->handed_back;
+  auto* self = this;
   ask_game<int64_t>(
       r,
-      [token, role_text, nation, handed_back](int64_t& id) {
+      [self, token, role_text, nation, handed_back](int64_t& id) {
         if (nation != kNoNation) handed_back->hand_over(nation);  // the game hands it over too
+        self->audit("token_issued",
+                    {{"token_id", id},
+                     {"role", role_text},
+                     {"nation", nation != kNoNation ? json(nation) : json(nullptr)}});
         json out{{"token_id", id}, {"token", token}, {"role", role_text}};
         if (nation != kNoNation) out["nation"] = nation;
         return out;
@@ -279,6 +285,7 @@ void Session::revoke_token(const Request& r) {
   auto* self = this;
   const int64_t token = *id;
   auto revoked = [self, token](caf::ok_atom&) {
+    self->audit("token_revoked", {{"token_id", token}});
     self->self_->send(self->acceptor(), revoked_atom::value, token);  // its sessions end
     return json{{"ok", true}};
   };
@@ -352,11 +359,13 @@ void Session::manage_clients(const Request& r) {
     auto client = int_field(r, "client");
     if (!client || *client <= 0)
       return send(reply_error(r.id, errc::kBadRequest, "\"client\" must be a client id"));
+    const int64_t target = *client;
     self_
         ->request(acceptor(), std::chrono::seconds(10), kick_atom::value,
                   static_cast<uint64_t>(*client))
         .then(
-            [self, id](caf::ok_atom) {
+            [self, id, target](caf::ok_atom) {
+              self->audit("client_kicked", {{"kicked", target}});
               self->send(reply_result(id, {{"ok", true}}));
             },
             failed);

@@ -25,6 +25,7 @@ void Session::sql(const Request& r) {
     return send(reply_error(r.id, errc::kRateLimited, "one query at a time per connection"));
   // The record of who asked what (the query, not its answer).
   spdlog::info("gateway: admin {} runs SQL: {:.200}", peer(), *text);
+  audit("sql_queried", {{"sql", text->substr(0, 1000)}});  // bounded: the query may be 64 KiB
   session_.sql_running = true;
   auto id = r.id;
   auto* self = this;

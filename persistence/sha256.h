@@ -21,3 +21,27 @@ bool is_sha256_hex(std::string_view text);
 std::string content_checksum_hex(const std::vector<std::string>& mod_sha256_hex);
 
 }  // namespace hegemon
+
+namespace hegemon {
+
+// SHA-256 fed piece by piece (a save downloaded in chunks, hashed as it is
+// written and as it is read back). Move-only.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(Sha256Stream&& other) noexcept : ctx_(other.ctx_) { other.ctx_ = nullptr; }
+  Sha256Stream& operator=(Sha256Stream&&) = delete;
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+
+  void update(std::string_view bytes);
+  // The digest of everything fed so far, as sha256_hex writes it; the stream
+  // is finished then (update() after it throws).
+  std::string finish_hex();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
+
+}  // namespace hegemon

@@ -83,6 +83,18 @@ inline bool is_game_event(std::string_view type) {
 inline constexpr const char* kIncidents[] = {
     "actor_crashed", "actor_restarted", "supervisor_escalated", "game_paused",
     "game_resumed",  "save_restored",   "rolled_back"};
+// Operators' actions, which the gateway records in audit_log beside the
+// incidents (net/session_audit.cc): who (role, stored token id, client, peer;
+// never a token) and what. docs/EVENTS.md documents each.
+inline constexpr const char* kOperatorActions[] = {"login_refused",   "token_issued",
+                                                   "token_revoked",   "client_kicked",
+                                                   "save_downloaded", "sql_queried"};
+inline bool is_operator_action(std::string_view type) {
+  for (const char* t : kOperatorActions)
+    if (type == t) return true;
+  return false;
+}
+
 inline bool is_incident(std::string_view type) {
   for (const char* t : kIncidents)
     if (type == t) return true;

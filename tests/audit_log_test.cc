@@ -96,6 +96,7 @@ CAF_TEST(docs / EVENTS.md documents exactly the event types the code writes) {
   std::set<std::string> written;
   for (const char* t : events::kGameEvents) written.insert(t);
   for (const char* t : events::kIncidents) written.insert(t);
+  for (const char* t : events::kOperatorActions) written.insert(t);
   for (const std::string& t : written)
     if (!documented.count(t)) CAF_FAIL("docs/EVENTS.md does not document " << t);
   for (const std::string& t : documented)

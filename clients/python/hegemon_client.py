@@ -14,13 +14,17 @@ or from the command line:
     hegemon_client.py --port 4242 --token SECRET speed max
     hegemon_client.py --port 4242 --json province 12
     hegemon_client.py --port 4242 --token PLAYER_TOKEN --role player move-army 7 12 13
+    hegemon_client.py --port 4242 --token SECRET download-save copy.db
 
 Exit codes: 0 success, 1 the server answered with an error, 2 bad usage,
 3 cannot connect or the connection broke.
 """
 
 import argparse
+import base64
+import hashlib
 import json
+import os
 import socket
 import ssl
 import struct
@@ -46,6 +50,58 @@ class ServerError(Exception):
 
 class FrameTooLarge(ConnectionError):
     """The server announced a frame larger than any it may send."""
+
+
+class DownloadError(Exception):
+    """A save download that did not arrive whole (no file was written)."""
+
+
+class _PartFile:
+    """The file a download is written to: anonymous (O_TMPFILE) in the target's
+    folder where the system allows it, so that a download killed half-way
+    leaves nothing; else a hidden named file, removed unless kept."""
+
+    def __init__(self, path):
+        self.path = path
+        folder = os.path.dirname(os.path.abspath(path))
+        self.named = None
+        try:
+            self.fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o644)
+        except (AttributeError, OSError):
+            import tempfile
+            self.fd, self.named = tempfile.mkstemp(
+                dir=folder, prefix="." + os.path.basename(path) + ".part-")
+
+    def write(self, data):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def keep(self):
+        """Synced, then given the target's name (replacing what was there)."""
+        os.fsync(self.fd)
+        source = self.named
+        if source is None:
+            source = f"{self.path}.part-{os.getpid()}"
+            # linkat(AT_SYMLINK_FOLLOW): os.link uses it only when given a
+            # directory fd (plain link() would link the /proc symlink itself).
+            folder = os.open(os.path.dirname(os.path.abspath(source)), os.O_RDONLY)
+            try:
+                os.link(f"/proc/self/fd/{self.fd}", os.path.basename(source),
+                        dst_dir_fd=folder, follow_symlinks=True)
+            finally:
+                os.close(folder)
+        try:
+            os.replace(source, self.path)
+        except OSError:
+            os.unlink(source)
+            raise
+        self.named = None
+
+    def close(self):
+        os.close(self.fd)
+        if self.named is not None:
+            os.unlink(self.named)
 
 
 class Client:
@@ -112,6 +168,43 @@ class Client:
         if self._pushes:
             return self._pushes.pop(0)
         return self._receive()
+
+    def download_save(self, path, progress=None):
+        """Downloads a consistent copy of the live save (docs/PROTOCOL.md, "Save
+        download") to `path`, which appears only once every byte is in and
+        the SHA-256 matches. progress(received, total) is called per chunk.
+        Returns {"bytes", "tick", "sha256"}; raises ServerError (refused),
+        DownloadError (a bad copy) or ConnectionError, leaving no file."""
+        part = _PartFile(path)
+        try:
+            begun = self.request("download_save")
+            total, received, digest = begun["bytes"], 0, hashlib.sha256()
+            while True:
+                push = self.next_push()
+                kind = push.get("push")
+                if kind == "save_error":
+                    raise ServerError("failed", push.get("message", "the server gave up"))
+                if kind == "save_chunk":
+                    if push.get("offset") != received:
+                        raise DownloadError(f"a chunk at {push.get('offset')}, not {received}")
+                    data = base64.b64decode(push["data"], validate=True)
+                    if received + len(data) > total:
+                        raise DownloadError("more bytes than the server announced")
+                    part.write(data)
+                    digest.update(data)
+                    received += len(data)
+                    if progress:
+                        progress(received, total)
+                elif kind == "save_end":
+                    if received != total or push.get("bytes") != total:
+                        raise DownloadError(f"{received} bytes received of {total}")
+                    if digest.hexdigest() != push.get("sha256"):
+                        raise DownloadError(f"SHA-256 {digest.hexdigest()} is not the "
+                                            f"server's {push.get('sha256')}")
+                    part.keep()
+                    return {"bytes": total, "tick": begun["tick"], "sha256": digest.hexdigest()}
+        finally:
+            part.close()
 
     def _receive(self):
         while True:
@@ -181,6 +274,20 @@ def _print_human(command, result):
         print(result)
 
 
+def _progress_bar():
+    """A progress callback drawing a bar on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def draw(received, total):
+        filled = received * 30 // total if total else 30
+        end = "\n" if received >= total else ""
+        print(f"\r[{'#' * filled}{' ' * (30 - filled)}] {received * 100 // max(total, 1):>3}%  "
+              f"{received / 1048576:.1f} of {total / 1048576:.1f} MiB", end=end, file=sys.stderr,
+              flush=True)
+    return draw
+
+
 def _watch(client, args):
     limit = int(args.argument) if args.argument else None
     client.watch()
@@ -220,6 +327,21 @@ QUERIES = {
     "save": ("save", []),
     "speed": ("speed", ["speed"]),         # 0..5 | max
     "sql": ("sql", ["sql", "params"]),     # QUERY [NAME=VALUE ...]
+    "save-as": ("save_as", ["path"]),
+    "kill": ("kill", ["kind", "actor"]),   # nation ID | war ID | persistence
+    "restart": ("restart", ["kind", "actor"]),
+    "shutdown": ("shutdown", []),
+    "clients": ("clients", []),
+    "kick": ("kick", ["client"]),
+    "rollback": ("rollback", ["tick"]),
+    "download-save": ("download_save", []),  # OUT: the file to write
+    "token": ("tokens", []),               # issue player NATION | issue admin | revoke ID | list
+}
+# `token`'s second word: the request it sends and its fields.
+TOKEN_COMMANDS = {
+    "issue": ("token_issue", ["role", "nation"]),
+    "revoke": ("token_revoke", ["token_id"]),
+    "list": ("tokens", []),
 }
 # Commands for a nation: the request type and how to read the arguments.
 GAME_COMMANDS = {
@@ -229,6 +351,7 @@ GAME_COMMANDS = {
     "offer-peace": ("offer_peace", ["terms"]),     # white | win | concede
     "accept-peace": ("accept_peace", []),
     "move-army": ("move_army", ["army", "path"]),  # ARMY P1 [P2 ...]
+    "set-player": ("set_player", ["player"]),      # on | off (admin)
 }
 COMMANDS = dict(QUERIES, **GAME_COMMANDS)
 
@@ -236,6 +359,10 @@ COMMANDS = dict(QUERIES, **GAME_COMMANDS)
 def _command_fields(parser, command, words):
     """Request type and fields of a game command, or a usage error."""
     type_, names = GAME_COMMANDS[command]
+    if command == "set-player":
+        if words not in (["on"], ["off"]):
+            parser.error("set-player needs on or off")
+        return type_, {"player": words[0] == "on"}
     if command == "offer-peace":
         if len(words) != 1 or words[0] not in ("white", "win", "concede"):
             parser.error("offer-peace needs white, win or concede")
@@ -291,6 +418,42 @@ def main(argv=None):
             fields = {"sql": words[0], "params": _sql_params(words[1:])}
         except ValueError as e:
             parser.error(str(e))
+    elif args.command in ("kick", "rollback"):
+        if len(words) != 1 or not words[0].isdigit():
+            parser.error(f"{args.command} needs a number")
+        fields = {names[0]: int(words[0])}
+    elif args.command in ("save-as", "download-save"):
+        if len(words) != 1 or not words[0]:
+            parser.error(f"{args.command} needs a path")
+        fields = {"path": words[0]} if args.command == "save-as" else {}
+    elif args.command in ("kill", "restart"):
+        if words == ["persistence"]:
+            fields = {"kind": "persistence"}
+        elif len(words) == 2 and words[0] in ("nation", "war") and words[1].isdigit():
+            fields = {"kind": words[0], "actor": int(words[1])}
+        else:
+            parser.error(f"{args.command} needs: nation ID | war ID | persistence")
+    elif args.command == "token":
+        if words == ["list"] or words == ["issue", "admin"]:
+            pass
+        elif len(words) == 3 and words[:2] == ["issue", "player"] and words[2].isdigit():
+            pass
+        elif len(words) == 2 and words[0] == "revoke" and words[1].isdigit():
+            pass
+        else:
+            parser.error("token issue player NATION | token issue admin | token revoke ID | "
+                         "token list")
+        type_ = TOKEN_COMMANDS[words[0]][0]
+        if words[0] == "issue":
+            fields = {"role": words[1]}
+            if words[1] == "player":
+                fields["nation"] = int(words[2])
+        elif words[0] == "revoke":
+            fields = {"token_id": int(words[1])}
+    elif args.command in ("shutdown", "clients", "actors", "pause", "resume", "save", "status",
+                          "map"):
+        if words:
+            parser.error(f"{args.command} takes no arguments")
     elif args.command == "watch":
         if len(words) > 1 or (words and not words[0].isdigit()):
             parser.error("watch takes an optional number of ticks")
@@ -307,8 +470,13 @@ def main(argv=None):
                 client.login("spectator")
             if args.command == "watch":
                 return _watch(client, args)
+            if args.command == "download-save":
+                result = client.download_save(words[0], progress=_progress_bar())
+                print(f"{words[0]}: {result['bytes']} bytes, tick {result['tick']}, "
+                      f"sha256 {result['sha256']}", file=sys.stderr)
+                return 0
             result = client.request(type_, **fields)
-    except ServerError as e:
+    except (ServerError, DownloadError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except (OSError, ConnectionError) as e:

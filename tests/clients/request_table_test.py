@@ -17,6 +17,7 @@ import sys
 ROLES = {
     "any": ["spectator", "player", "admin"],
     "admin": ["admin"],
+    "player, admin": ["player", "admin"],
     "anyone": ["none", "spectator", "player", "admin"],
 }
 
@@ -118,10 +119,21 @@ def check_python_client(source, table):
     import hegemon_client as hc
     check(hc.COMMANDS, "the Python client lists no commands")
     cli_words = {r["cli"].split()[0]: r for r in table.values() if r["cli"]}
-    for word, (type_, fields) in hc.COMMANDS.items():
+    # `token`'s subcommands are rows of their own ("token issue ...").
+    token_rows = {r["cli"].split()[1]: r for r in table.values() if r["cli"].startswith("token ")}
+    check(set(token_rows) == set(hc.TOKEN_COMMANDS), f"the Python client's token subcommands "
+          f"{sorted(hc.TOKEN_COMMANDS)} are not `hegemon client`'s {sorted(token_rows)}")
+    # Every command `hegemon client` has, the Python client has (the README
+    # says they are the same).
+    missing = sorted(set(cli_words) - set(hc.COMMANDS))
+    check(not missing, f"the Python client lacks `hegemon client`'s commands {missing}")
+    commands = [(w, t, f) for w, (t, f) in hc.COMMANDS.items() if w != "token"]
+    commands += [("token " + w, t, f) for w, (t, f) in hc.TOKEN_COMMANDS.items()]
+    for word, type_, fields in commands:
         check(type_ in table, f"the Python client's `{word}` sends `{type_}`, not a request")
         row = table[type_]
-        check(word in cli_words and cli_words[word]["type"] == type_,
+        spelled = token_rows.get(word[6:]) if word.startswith("token ") else cli_words.get(word)
+        check(spelled is not None and spelled["type"] == type_,
               f"the Python client's `{word}` is `{type_}`, `hegemon client` spells it otherwise")
         names = {f["name"] for f in row["fields"]}
         required = {f["name"] for f in row["fields"] if f["required"]}

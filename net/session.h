@@ -72,6 +72,21 @@ struct SessionState {
   size_t deferred_bytes = 0;  // their cost (Session::held_cost)
   bool closed = false;
   bool sql_running = false;  // an `sql` query is on its way (net/session_sql.cc)
+  bool fog_player = false;   // counted by the fog as a player of `nation` (net/fog.h)
+};
+
+// What a session reads game state through (request rows marked
+// Reads::world, the watch snapshot and deltas): made by Session::view().
+struct View {
+  enum class Kind {
+    live,     // admins and live spectators: the hot cache, everything
+    player,   // a player: the committed world, cut to its nation's sight
+    delayed,  // spectators under --spectators delayed:N: the world N ticks ago
+  };
+  Kind kind = Kind::live;
+  const World* world = nullptr;  // nullptr: none can be read now (`why`)
+  PlayerSight fog;               // kind == player
+  std::string why;
 };
 class Session {
  public:
@@ -85,6 +100,9 @@ class Session {
         acceptor_(acceptor.address()),
         id_(id),
         session_(ctx_->options) {}
+  ~Session() { fog_logout(); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void on_data(const std::vector<char>& buf);
 
@@ -166,6 +184,16 @@ class Session {
   // Checks the request's row in the table (net/request_table.h): does it
   // exist, may this session's role make it; then calls its handler.
   void dispatch(const Request& r);
+
+  // The view this session reads through now (net/session_views.cc).
+  View view();
+  View::Kind view_kind() const;
+  // The fog counts this session as a player of `nation` / no longer.
+  void fog_login(NationId nation);
+  void fog_logout();
+  // A tick's delta to a player or a delayed spectator; false if a snapshot
+  // replaces it.
+  void fog_delta(const ChangeSetPtr& changes);
 
  public:
   // The handlers of net/request_table.cc's rows (net/session_requests.cc).

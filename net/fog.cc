@@ -9,12 +9,12 @@
 namespace hegemon::net {
 namespace {
 
-// Deltas cut per nation and kept for sessions that lag the acceptor (all run
-// on one thread, so a few ticks at most); older ones get a snapshot.
-constexpr size_t kKeptDeltas = 16;
-// Change sets already shown to delayed spectators, kept for a session that
-// lags behind the others.
-constexpr size_t kKeptShown = 16;
+// Deltas cut per nation and kept for sessions that lag the acceptor: all run
+// on one thread, but at full speed the acceptor may take a few dozen ticks
+// in one turn before a session handles the first. Older ones get a snapshot.
+constexpr size_t kKeptDeltas = 64;
+// Change sets already shown to delayed spectators, likewise.
+constexpr size_t kKeptShown = 64;
 
 bool same_public(const Province& a, const Province& b) {
   return a.owner == b.owner && a.controller == b.controller && a.development == b.development;

@@ -122,9 +122,39 @@ void Fog::refresh(NationView& view, NationId nation) {
   view.sight = sight_around(committed_->map(), sources(nation),
                             committed_->map().tuning().sight_radius);
   view.armies.clear();
-  for (const auto& [id, at] : armies_)  // ascending ids
+  for (const auto& [id, at] : armies_)
     if (at.first == nation || view.sight.sees(at.second)) view.armies.push_back(id);
+  std::sort(view.armies.begin(), view.armies.end());
   view.tick = tick;
+}
+
+void Fog::refresh_watched() {
+  const Tick tick = committed_->meta().tick;
+  std::unordered_map<NationId, std::vector<ProvinceId>> sources;
+  for (auto& [nation, view] : nations_)
+    if (view.watchers > 0 && view.tick != tick) sources[nation];
+  if (sources.empty()) return;
+  auto add = [&](NationId n, ProvinceId p) {
+    if (n == kNoNation) return;
+    if (auto it = sources.find(n); it != sources.end()) it->second.push_back(p);
+  };
+  for (size_t id = 1; id < owner_.size(); ++id) {
+    add(owner_[id], static_cast<ProvinceId>(id));
+    if (controller_[id] != owner_[id]) add(controller_[id], static_cast<ProvinceId>(id));
+  }
+  for (const auto& [id, at] : armies_) add(at.first, at.second);
+  std::vector<std::pair<NationId, NationView*>> views;
+  for (auto& [nation, list] : sources) {
+    NationView& view = nations_[nation];
+    view.sight = sight_around(committed_->map(), list, committed_->map().tuning().sight_radius);
+    view.armies.clear();
+    view.tick = tick;
+    views.push_back({nation, &view});
+  }
+  for (const auto& [id, at] : armies_)
+    for (auto& [nation, view] : views)
+      if (at.first == nation || view->sight.sees(at.second)) view->armies.push_back(id);
+  for (auto& [nation, view] : views) std::sort(view->armies.begin(), view->armies.end());
 }
 
 PlayerSight Fog::sight(NationId nation) {
@@ -197,17 +227,16 @@ void Fog::on_delta(const ChangeSetPtr& changes) {
     const ChangeSet& cs = *changes;
     const PublicChanges pub = public_changes(cs);
     // Each watched nation's sight and armies before the tick.
+    refresh_watched();
     std::vector<std::pair<NationId, std::pair<Sight, std::vector<ArmyId>>>> before;
-    for (auto& [nation, view] : nations_) {
-      if (view.watchers <= 0) continue;
-      refresh(view, nation);
-      before.push_back({nation, {view.sight, view.armies}});
-    }
+    for (auto& [nation, view] : nations_)
+      if (view.watchers > 0)
+        before.push_back({nation, {std::move(view.sight), std::move(view.armies)}});
     apply(*committed_, cs);
     index(cs);
+    refresh_watched();
     for (auto& [nation, old] : before) {
       NationView& view = nations_[nation];
-      refresh(view, nation);
       const PlayerSight after{nation, committed_.get(), &view.sight};
       view.deltas.emplace_back(
           cs.tick(), player_delta_json(cs, pub, after, old.first, old.second, view.armies));

@@ -91,6 +91,9 @@ class Fog {
   bool keep_committed() const { return players_ > 0 || delay_ > 0; }
   bool load_committed();
   void refresh(NationView& view, NationId nation);
+  // refresh() of every watched nation at once: one pass over the provinces
+  // and one over the armies for all of them, not one per nation.
+  void refresh_watched();
   // Computes what of `cs` is public, from committed_ before it is applied.
   PublicChanges public_changes(const ChangeSet& cs) const;
   static void apply(World& world, const ChangeSet& cs);
@@ -111,7 +114,7 @@ class Fog {
   std::unique_ptr<World> committed_;
   std::unordered_map<NationId, NationView> nations_;
   std::vector<NationId> owner_, controller_;                 // by province id
-  std::map<ArmyId, std::pair<NationId, ProvinceId>> armies_;  // owner, location
+  std::unordered_map<ArmyId, std::pair<NationId, ProvinceId>> armies_;  // owner, location
   // The committed world as first read, kept while delayed spectators may
   // yet need it: their world restarts from it once T - N reaches its tick.
   std::unique_ptr<WorldSnapshot> base_;

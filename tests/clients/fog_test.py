@@ -225,6 +225,38 @@ def walk_every_request(hc, port, table, me, token, world):
     return hidden, shown
 
 
+def march_to_unseen(hc, port, token, me, world):
+    """Sends one of the player's armies towards the nearest army it does not
+    see, so that armies enter its sight while the deltas are followed.
+    Returns whether the march was accepted."""
+    sight = world.sight(me)
+    targets = {p for a, (n, p) in world.armies.items() if n != me and p not in sight}
+    for army, (n, start) in sorted(world.armies.items()):
+        if n != me:
+            continue
+        came_from = {start: None}
+        queue = [start]
+        while queue:
+            p = queue.pop(0)
+            if p in targets:
+                path = []
+                while p != start:
+                    path.append(p)
+                    p = came_from[p]
+                with hc.Client(port=port) as c:
+                    c.login("player", token)
+                    try:
+                        c.request("move_army", army=army, path=path[::-1])
+                        return True
+                    except hc.ServerError:
+                        break
+            for q in sorted(world.neighbours.get(p, ())):
+                if q not in came_from:
+                    came_from[q] = p
+                    queue.append(q)
+    return False
+
+
 def follow_deltas(hc, port, token, me, admin_port, world, seconds):
     """A player and an admin watch while the game runs; at every tick the
     player holds exactly the armies in its sight."""
@@ -296,6 +328,28 @@ async def ws_player(ws_port, token, me, world):
               f"WebSocket: unseen army {army}: {reply}")
 
 
+def rollback(hc, port, admin, token, me, tick):
+    """A live rollback: a watching player's fresh snapshot is the sight at
+    the tick it went back to."""
+    with hc.Client(port=port) as player:
+        player.login("player", token)
+        player.watch()
+        got = admin.request("rollback", tick=tick)["tick"]
+        while True:
+            p = player.next_push()
+            if p["push"] == "snapshot":
+                break
+        check(p["reason"] == "rollback" and p["tick"] == got, f"after rollback: {p['push']} "
+              f"{p.get('reason')} of tick {p['tick']}, not {got}")
+        world = World(admin)
+        check(world.tick == got, f"the save is at {world.tick}, not {got}")
+        sight = world.sight(me)
+        check(set(p["sight"]) == sight, "after rollback: the sight differs")
+        check({a["id"] for a in p["armies"]} == world.seen_armies(me, sight),
+              "after rollback: the armies are not those in sight")
+        return got
+
+
 def wait_committed(admin):
     for _ in range(200):
         s = admin.request("status")
@@ -338,11 +392,16 @@ def fog(hegemon, hc, workdir, table):
             hidden, events = walk_every_request(hc, port, table, me, token, world)
             check(hidden > 0, "the player was refused no army: vacuous")
             asyncio.run(ws_player(ws_port, token, me, world))
+            marching = march_to_unseen(hc, port, token, me, world)
             ticks, entered, left = follow_deltas(hc, port, token, me, port, world, 6.0)
             wait_committed(admin)
             check(ticks >= 10, f"only {ticks} ticks followed")
+            # Its own army marched towards armies it did not see.
+            check(not marching or entered > 0, "an army marched, yet no army entered sight")
+            back = rollback(hc, port, admin, token, me, world.tick - 40)
             print(f"fog: nation {me}: {hidden} armies hidden, {events} events, "
-                  f"{ticks} ticks followed, {entered} armies entered sight, {left} left it")
+                  f"{ticks} ticks followed, {entered} armies entered sight, {left} left it; "
+                  f"rolled back to {back}; marching {marching}")
     except Failure as e:
         proc.kill()
         return report_failure(e, log_path)

@@ -1,7 +1,8 @@
 // One client's session with the gateway, shared by every transport: the
 // handshake, login, role and nation, the rate limit, the outbox and its
 // limits, watching, idling and closing (net/session.cc), and the handlers of
-// the requests (net/session_requests.cc), which net/request_table.cc lists
+// the requests (net/session_requests.cc; those that read game state in
+// net/session_views.cc), which net/request_table.cc lists
 // with the roles allowed to make them. Internal to net/; connection_broker
 // (net/gateway_parts.h) is the way in.
 #pragma once
@@ -201,14 +202,17 @@ class Session {
   // an error; the table has checked the role already.
   void hello(const Request& r);
   void login(const Request& r);
+  // The requests that read game state (net/session_views.cc), each through
+  // the session's View: the hot cache, a player's fog, or the delayed world.
   // The game's status and the gateway's client count.
   void status(const Request& r);
-  // province, nation, army, war: one entity from the hot cache.
+  // province, nation, army, war: one entity.
   void lookup(const Request& r);
-  // Lists answered from the hot cache: map, provinces_of.
+  // map, geometry, provinces_of.
   void from_cache(const Request& r);
   // History, answered from the save on the gateway's read-only connection
-  // (WAL readers never block the persistence actor's commits).
+  // (WAL readers never block the persistence actor's commits), up to the
+  // view's tick.
   void from_save(const Request& r);
   // Hot join: the current state now, then one delta per committed tick.
   void watch(const Request& r);

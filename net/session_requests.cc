@@ -1,8 +1,8 @@
 // The requests a session answers (net/session.h), one handler per row of
-// net/request_table.cc: the handshake and login, commands, reads from the
-// hot cache and the save, and the admin requests, each turned into a message
-// to the game supervisor or answered at once. dispatch() checks the row's
-// roles before any handler runs.
+// net/request_table.cc: the handshake and login, commands and the admin
+// requests, each turned into a message to the game supervisor or answered at
+// once. The requests that read game state are in net/session_views.cc.
+// dispatch() checks the row's roles before any handler runs.
 #include <algorithm>
 #include <chrono>
 #include <optional>

@@ -402,7 +402,7 @@ def fog(hegemon, hc, workdir, table):
             print(f"fog: nation {me}: {hidden} armies hidden, {events} events, "
                   f"{ticks} ticks followed, {entered} armies entered sight, {left} left it; "
                   f"rolled back to {back}; marching {marching}")
-    except Failure as e:
+    except Exception as e:  # noqa: BLE001 (any failure: the server goes too)
         proc.kill()
         return report_failure(e, log_path)
     proc.terminate()
@@ -435,11 +435,25 @@ def delayed(hegemon, hc, workdir, delay):
             check(admin.request("status")["tick"] == now, "the game moved while paused")
             check(spectator.request("status")["tick"] == now - delay, "status is not T-N")
             print(f"delayed:{delay}: at tick {now} the spectator sees {last}")
-    except Failure as e:
+    except Exception as e:  # noqa: BLE001 (any failure: the server goes too)
         proc.kill()
         return report_failure(e, log_path)
     proc.terminate()
     proc.wait(timeout=30)
+    return 0
+
+
+def bad_modes(hegemon, workdir):
+    """--spectators takes full, on, off or delayed:1..365, nothing else."""
+    import subprocess
+    for mode in ("delayed:0", "delayed:366", "delayed:", "delayed:x", "delayed:-1", "late",
+                 "delayed:99999999999"):
+        out = subprocess.run([hegemon, "serve", "--save", os.path.join(workdir, "x.db"),
+                              "--spectators", mode, "--port", "0"],
+                             capture_output=True, text=True, timeout=30)
+        check(out.returncode != 0 and "delayed:N with N in 1..365" in out.stderr + out.stdout,
+              f"--spectators {mode}: exit {out.returncode}: {out.stderr}")
+    check(not os.path.exists(os.path.join(workdir, "x.db")), "a refused command line made a save")
     return 0
 
 
@@ -453,7 +467,7 @@ def off(hegemon, hc, workdir):
                 raise Failure("a spectator logged in with --spectators off")
             except hc.ServerError as e:
                 check(e.code == "unauthorized" and "spectators off" in e.message, f"{e}")
-    except Failure as e:
+    except Exception as e:  # noqa: BLE001 (any failure: the server goes too)
         proc.kill()
         return report_failure(e, log_path)
     proc.terminate()
@@ -470,7 +484,7 @@ def main():
                                       text=True, check=True).stdout)
     code = 0
     for step in (lambda d: fog(hegemon, hc, d, table), lambda d: delayed(hegemon, hc, d, 5),
-                 lambda d: off(hegemon, hc, d)):
+                 lambda d: off(hegemon, hc, d), lambda d: bad_modes(hegemon, d)):
         with tempfile.TemporaryDirectory() as workdir:
             code = code or step(workdir)
     if code == 0:

@@ -278,7 +278,9 @@ int run_serve(const std::vector<std::string>& args) {
   gateway_options.http_port = cfg.http_port;
   gateway_options.http_origin = cfg.http_origin;
   gateway_options.admin_token = *configured_token;  // besides the tokens in the save
-  gateway_options.allow_spectators = cfg.spectators == "on";
+  const int32_t spectators = parse_spectators(cfg.spectators).value_or(-1);  // checked by the CLI
+  gateway_options.allow_spectators = spectators >= 0;
+  gateway_options.spectator_delay = std::max(spectators, 0);
   gateway_options.max_outbox_bytes = static_cast<size_t>(cfg.max_outbox_bytes);
   gateway_options.content = game->content;
   gateway_options.max_connections = static_cast<size_t>(cfg.max_connections);

@@ -119,8 +119,13 @@ std::unique_ptr<CLI::App> make_serve_app(ServeSettings& s) {
                   "the only Origin allowed to open a browser WebSocket (e.g. "
                   "https://game.example.com); default: the pages' own origin");
   app->add_option("--spectators", s.spectators,
-                  "on: clients without a token may watch (read only); off: refused")
-      ->check(cli::one_of({"on", "off"}));
+                  "full (or on): clients without a token may watch the live game (read "
+                  "only); delayed:N: they see it N ticks late (1..365); off: refused")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            return parse_spectators(v) ? "" : "must be full, on, off or delayed:N with N in 1..365";
+          },
+          "full|delayed:N|off"));
   app->add_flag("--player-downloads", s.player_downloads,
                 "players may download the save (`hegemon client download-save`) while the game "
                 "is paused or ended; admins always may");
@@ -249,6 +254,22 @@ bool is_loopback_host(const std::string& host) {
   in6_addr v6{};
   if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
   return false;
+}
+
+std::optional<int32_t> parse_spectators(const std::string& text) {
+  if (text == "full" || text == "on") return 0;
+  if (text == "off") return -1;
+  const std::string prefix = "delayed:";
+  if (text.size() <= prefix.size() || text.size() > prefix.size() + 3 ||
+      text.compare(0, prefix.size(), prefix) != 0)
+    return std::nullopt;
+  int32_t n = 0;
+  for (size_t i = prefix.size(); i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    n = n * 10 + (text[i] - '0');
+  }
+  if (n < 1 || n > 365) return std::nullopt;
+  return n;
 }
 
 }  // namespace hegemon

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,7 @@ struct ServeSettings {
   int32_t metrics_port = -1;
   int32_t http_port = -1;   // WebSocket clients and the pages; -1: off
   std::string http_origin;  // allowed Origin of browser WebSockets; empty: same origin
-  std::string spectators = "on";
+  std::string spectators = "full";  // full (or on) | delayed:N | off
   std::string admin_token;
   std::string admin_token_file;
   int64_t max_outbox_bytes = static_cast<int64_t>(net::kDefaultMaxOutboxBytes);
@@ -75,5 +76,9 @@ Result<std::string> configured_admin_token(const ServeSettings& s);
 
 // True for 127.0.0.0/8, ::1 and "localhost": only this machine can connect.
 bool is_loopback_host(const std::string& host);
+
+// `--spectators`: full (or its old name on) -> 0, delayed:N -> N (1..365),
+// off -> -1; nothing for anything else.
+std::optional<int32_t> parse_spectators(const std::string& text);
 
 }  // namespace hegemon

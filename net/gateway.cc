@@ -161,8 +161,15 @@ caf::behavior acceptor_broker(Broker* self, caf::io::doorman_ptr door, caf::io::
       [open](watching_atom, uint64_t id) {
         if (auto it = open->find(id); it != open->end()) it->second.watching = true;
       },
-      [relay](delta_atom atom, const ChangeSetPtr& changes) { relay(atom, changes); },
-      [relay](rewound_atom atom, Tick tick) { relay(atom, tick); },
+      // The fog's committed world first: the watchers' deltas are cut from it.
+      [relay, ctx](delta_atom atom, const ChangeSetPtr& changes) {
+        ctx->fog->on_delta(changes);
+        relay(atom, changes);
+      },
+      [relay, ctx](rewound_atom atom, Tick tick) {
+        ctx->fog->on_rollback();
+        relay(atom, tick);
+      },
       [self](resume_accept_atom, caf::io::accept_handle listener) { self->trigger(listener); },
       [self, stopping](const caf::io::acceptor_closed_msg&) {
         if (!*stopping) self->quit();
@@ -191,9 +198,10 @@ Result<Gateway> start_gateway(caf::actor_system& sys, caf::actor game,
   }
   auto door = guarded_doorman(sys, listening->first, "gateway");
   auto logins = std::make_shared<LoginLimiter>(options.login_limits);
+  auto fog = std::make_shared<Fog>(world, save, options.allow_spectators ? options.spectator_delay : 0);
   auto ctx = std::make_shared<const GatewayContext>(
       GatewayContext{std::move(game), std::move(world), std::move(save), std::move(options),
-                     std::move(logins), std::make_shared<HandedBack>()});
+                     std::move(logins), std::make_shared<HandedBack>(), std::move(fog)});
   Gateway gw;
   gw.port = listening->second;
   gw.http_port = http_port;

@@ -46,6 +46,10 @@ struct GatewayOptions {
   std::string http_origin;
   std::string admin_token;       // accepted for admin logins besides the save's tokens
   bool allow_spectators = true;  // read-only logins without a token
+  // `--spectators delayed:N`: spectators see the world N committed ticks
+  // late (every query, the watch snapshot and its deltas; net/fog.h), so
+  // that one cannot scout for a player. 0: live (`full`).
+  int32_t spectator_delay = 0;
   size_t max_connections = 256;
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};

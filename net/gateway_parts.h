@@ -13,6 +13,7 @@
 #include <caf/io/connection_handle.hpp>
 
 #include "net/broker.h"
+#include "net/fog.h"
 #include "net/gateway.h"
 #include "net/handed_back.h"
 #include "net/login_limiter.h"
@@ -37,6 +38,9 @@ struct GatewayContext {
   GatewayOptions options;
   std::shared_ptr<LoginLimiter> logins;     // every connection's failed logins
   std::shared_ptr<HandedBack> handed_back;  // nations whose players may not log in now
+  // The committed worlds of players' and delayed spectators' views; the
+  // I/O thread's only (net/fog.h).
+  std::shared_ptr<Fog> fog;
 };
 using ContextPtr = std::shared_ptr<const GatewayContext>;
 

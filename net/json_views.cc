@@ -36,10 +36,11 @@ nlohmann::json state_of(const E& e) {
   });
   return out;
 }
+}  // namespace
+
 nlohmann::json province_state(const Province& p) { return state_of(p); }
 nlohmann::json nation_state(const Nation& n) { return state_of(n); }
 nlohmann::json army_state(const Army& a) { return state_of(a); }
-// The peace offer as one object, null when there is none.
 nlohmann::json war_state(const War& w) {
   nlohmann::json out = state_of(w);
   out["peace_offer"] = nullptr;
@@ -48,7 +49,8 @@ nlohmann::json war_state(const War& w) {
         {"by", w.peace_offer_by}, {"winner", w.peace_offer_winner}, {"tick", w.peace_offer_tick}};
   return out;
 }
-}  // namespace
+
+std::string color_hex(uint32_t rgb) { return color(rgb); }
 
 nlohmann::json status_json(const GameStatus& s) {
   return {

@@ -14,6 +14,16 @@
 
 namespace hegemon::net {
 
+// One entity's dynamic fields as views and deltas show them: every field of
+// state/entity_fields.h not marked not_in_views, under its column's name; a
+// "never" tick as null; a war's peace offer as one object (null if none).
+nlohmann::json province_state(const Province& p);
+nlohmann::json nation_state(const Nation& n);
+nlohmann::json army_state(const Army& a);
+nlohmann::json war_state(const War& w);
+// "#rrggbb".
+std::string color_hex(uint32_t rgb);
+
 nlohmann::json status_json(const GameStatus& s);
 // The content a game runs: {"checksum": "<sha256 hex>", "mods": [{"name",
 // "version", "sha256"}, ...]} in load order (docs/MODDING.md).

@@ -54,9 +54,22 @@ struct FieldSpec {
 
 using RequestHandler = void (Session::*)(const Request&);
 
+// Whether a request's reply shows game state, and so what each viewer may
+// see of it (docs/PROTOCOL.md, "Fog of war"). A `world` request's handler
+// reads only through the session's View (net/session.h): a player's is cut to
+// its sight from the committed tick (net/fog.h), a delayed spectator's is the
+// world N ticks ago, an admin's and a live spectator's the hot cache. Every
+// row says which it is, and tests/clients/fog_test.py walks every row as a
+// player.
+enum class Reads {
+  nothing,  // no game state: the handshake, commands (their own echo), admin requests
+  world,    // game state, through the View
+};
+
 struct RequestSpec {
   const char* type;  // on the wire
   RoleSet roles;
+  Reads reads;
   RequestGroup group;
   std::vector<FieldSpec> fields;
   // `hegemon client` usage ("province-at ID TICK"), and arguments that it

@@ -123,6 +123,9 @@ void Session::on_delta(const ChangeSetPtr& changes) {
         id_, peer(), changes->tick(), session_.outbox, outbox_limit());
     return;
   }
+  // A player's deltas are cut to its sight, a delayed spectator's come N
+  // ticks late (net/fog.h); the shared frame below is the whole world's.
+  if (view_kind() != View::Kind::live) return fog_delta(changes);
   if (changes->tick() > session_.watched_tick + 1) {
     // A tick is missing: at a hot join, a tick committed after the snapshot
     // was taken but before the subscription reached the publisher. The
@@ -206,9 +209,11 @@ void Session::on_handed_back(NationId nation) {
     send(reply_error(nullptr, errc::kForbidden, why));
     return close("nation handed back to the AI");
   }
+  fog_logout();
   session_.role = Role::spectator;
   session_.nation = kNoNation;
   session_.demoted_because = why;
+  if (session_.watching) push_snapshot("demoted");  // now as a spectator sees it
   self_->send(acceptor(), session_atom::value, id_, std::string(role_name(session_.role)),
               session_.nation, session_.token_id);
   send({{"push", "demoted"}, {"role", role_name(session_.role)}, {"reason", why}});
@@ -301,26 +306,6 @@ void Session::send_frame(const std::string& frame) {
   self_->flush(hdl_);
   session_.outbox += frame.size();
   session_.last_frame_bytes = frame.size();
-}
-
-void Session::push_snapshot(const char* reason) {
-  json snapshot = snapshot_json(*ctx_->world);
-  session_.watched_tick = snapshot["tick"].get<Tick>();
-  snapshot["push"] = "snapshot";
-  snapshot["reason"] = reason;
-  send(snapshot);
-  session_.snapshot_bytes = session_.last_frame_bytes;
-}
-
-void Session::watch(const Request& r) {
-  const EncodedView& snapshot = snapshot_view(ctx_->world, session_.encoding);
-  session_.watched_tick = snapshot.tick;
-  if (!session_.watching) {
-    session_.watching = true;
-    self_->send(acceptor(), watching_atom::value, id_);  // which relays the deltas
-  }
-  send_payload(reply_payload(r.id, snapshot.payload, session_.encoding), r.id);
-  session_.snapshot_bytes = session_.last_frame_bytes;
 }
 
 void Session::handle(const std::string& payload, std::optional<Encoding> encoding,

@@ -1,7 +1,8 @@
 // One client's session with the gateway, shared by every transport: the
 // handshake, login, role and nation, the rate limit, the outbox and its
 // limits, watching, idling and closing (net/session.cc), and the handlers of
-// the requests (net/session_requests.cc), which net/request_table.cc lists
+// the requests (net/session_requests.cc; those that read game state in
+// net/session_views.cc), which net/request_table.cc lists
 // with the roles allowed to make them. Internal to net/; connection_broker
 // (net/gateway_parts.h) is the way in.
 #pragma once
@@ -75,6 +76,21 @@ struct SessionState {
   bool closed = false;
   bool sql_running = false;  // an `sql` query is on its way (net/session_sql.cc)
   std::shared_ptr<DownloadStream> download;  // a download_save under way (session_download.cc)
+  bool fog_player = false;   // counted by the fog as a player of `nation` (net/fog.h)
+};
+
+// What a session reads game state through (request rows marked
+// Reads::world, the watch snapshot and deltas): made by Session::view().
+struct View {
+  enum class Kind {
+    live,     // admins and live spectators: the hot cache, everything
+    player,   // a player: the committed world, cut to its nation's sight
+    delayed,  // spectators under --spectators delayed:N: the world N ticks ago
+  };
+  Kind kind = Kind::live;
+  const World* world = nullptr;  // nullptr: none can be read now (`why`)
+  PlayerSight fog;               // kind == player
+  std::string why;
 };
 class Session {
  public:
@@ -88,6 +104,9 @@ class Session {
         acceptor_(acceptor.address()),
         id_(id),
         session_(ctx_->options) {}
+  ~Session() { fog_logout(); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void on_data(const std::vector<char>& buf);
 
@@ -170,20 +189,33 @@ class Session {
   // exist, may this session's role make it; then calls its handler.
   void dispatch(const Request& r);
 
+  // The view this session reads through now (net/session_views.cc).
+  View view();
+  View::Kind view_kind() const;
+  // The fog counts this session as a player of `nation` / no longer.
+  void fog_login(NationId nation);
+  void fog_logout();
+  // A tick's delta to a player or a delayed spectator; false if a snapshot
+  // replaces it.
+  void fog_delta(const ChangeSetPtr& changes);
+
  public:
   // The handlers of net/request_table.cc's rows (net/session_requests.cc).
   // Each answers `r` (now or when the game has answered) with a result or
   // an error; the table has checked the role already.
   void hello(const Request& r);
   void login(const Request& r);
+  // The requests that read game state (net/session_views.cc), each through
+  // the session's View: the hot cache, a player's fog, or the delayed world.
   // The game's status and the gateway's client count.
   void status(const Request& r);
-  // province, nation, army, war: one entity from the hot cache.
+  // province, nation, army, war: one entity.
   void lookup(const Request& r);
-  // Lists answered from the hot cache: map, provinces_of.
+  // map, geometry, provinces_of.
   void from_cache(const Request& r);
   // History, answered from the save on the gateway's read-only connection
-  // (WAL readers never block the persistence actor's commits).
+  // (WAL readers never block the persistence actor's commits), up to the
+  // view's tick.
   void from_save(const Request& r);
   // Hot join: the current state now, then one delta per committed tick.
   void watch(const Request& r);

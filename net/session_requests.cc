@@ -1,8 +1,8 @@
 // The requests a session answers (net/session.h), one handler per row of
-// net/request_table.cc: the handshake and login, commands, reads from the
-// hot cache and the save, and the admin requests, each turned into a message
-// to the game supervisor or answered at once. dispatch() checks the row's
-// roles before any handler runs.
+// net/request_table.cc: the handshake and login, commands and the admin
+// requests, each turned into a message to the game supervisor or answered at
+// once. The requests that read game state are in net/session_views.cc.
+// dispatch() checks the row's roles before any handler runs.
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -81,8 +81,11 @@ void Session::login(const Request& r) {
   json result;
   if (*role == "spectator") {
     if (!ctx_->options.allow_spectators)
-      return send(reply_error(r.id, errc::kUnauthorized, "this server admits no spectators"));
+      return send(reply_error(r.id, errc::kUnauthorized,
+                              "this server admits no spectators (--spectators off)"));
+    fog_logout();
     session_.role = Role::spectator;
+    session_.nation = kNoNation;
   } else if (*role == "admin" || *role == "player") {
     auto token = string_field(r, "token");
     if (!token) return send(reply_error(r.id, errc::kBadRequest, token.status().message()));
@@ -111,12 +114,15 @@ void Session::login(const Request& r) {
                               "nation " + std::to_string(stored->nation) +
                                   " was handed back to the AI by an admin; ask an admin to "
                                   "hand it to you again"));
+    fog_logout();
+    session_.nation = kNoNation;
     session_.role = *role == "admin" ? Role::admin : Role::player;
     session_.token_id = stored ? stored->id : 0;
     session_.demoted_because.clear();
     if (stored && stored->role == "player") {
       session_.nation = stored->nation;
       result["nation"] = stored->nation;
+      fog_login(stored->nation);  // its views now come from the committed world
     }
   } else {
     return send(
@@ -227,6 +233,7 @@ void Session::dispatch(const Request& r) {
   (this->*(spec->handler))(r);
 }
 
+
 namespace {
 json ok_json(caf::ok_atom&) { return json{{"ok", true}}; }
 }  // namespace
@@ -327,28 +334,6 @@ void Session::set_speed(const Request& r) {
   ask_game<caf::ok_atom>(r, ok_json, speed_atom::value, *speed);
 }
 
-void Session::status(const Request& r) {
-  auto id = r.id;
-  auto* self = this;
-  auto failed = [self, id](caf::error& err) {
-    self->send(reply_error(id, errc::kFailed, describe(err)));
-  };
-  self_->request(ctx_->game, std::chrono::seconds(30), status_atom::value)
-      .then(
-          [self, id, failed](GameStatus& s) {
-            json out = status_json(s);
-            out["content"] = content_json(self->ctx_->options.content);
-            self->self_->request(self->acceptor(), std::chrono::seconds(10), clients_atom::value)
-                .then(
-                    [self, id, out](std::vector<ClientSummary>& clients) mutable {
-                      out["clients"] = clients.size();
-                      self->send(reply_result(id, out));
-                    },
-                    failed);
-          },
-          failed);
-}
-
 void Session::manage_clients(const Request& r) {
   auto id = r.id;
   auto* self = this;
@@ -387,116 +372,6 @@ void Session::manage_clients(const Request& r) {
           [self, id](caf::error& err) {
             self->send(reply_error(id, errc::kFailed, describe(err)));
           });
-}
-
-void Session::lookup(const Request& r) {
-  auto id = id_field(r, r.type.c_str());  // {"type": "province", "province": 12}
-  if (!id) return send(reply_error(r.id, errc::kBadRequest, id.status().message()));
-  const int32_t v = *id;
-  const World& world = *ctx_->world;
-  json found = r.type == "province" ? province_json(world, v)
-               : r.type == "nation" ? nation_json(world, v)
-               : r.type == "army"   ? army_json(world, v)
-                                    : war_json(world, v);
-  if (found.is_null())
-    return send(reply_error(r.id, errc::kNotFound, "no " + r.type + " " + std::to_string(*id)));
-  send(reply_result(r.id, found));
-}
-
-void Session::from_cache(const Request& r) {
-  const World& world = *ctx_->world;
-  if (r.type == "map") {  // owner and controller of every province
-    const EncodedView& map = map_view(ctx_->world, session_.encoding);
-    return send_payload(reply_payload(r.id, map.payload, session_.encoding), r.id);
-  }
-  if (r.type == "geometry")  // fixed for the game's life: the browser map draws from it
-    return send(reply_result(r.id, geometry_json(world)));
-  auto nation = id_field(r, "nation");
-  if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
-  if (!world.map().has_nation(*nation))
-    return send(reply_error(r.id, errc::kNotFound, "no nation " + std::to_string(*nation)));
-  send(reply_result(r.id, *world.provinces_of(*nation)));
-}
-
-void Session::from_save(const Request& r) {
-  SaveReader& save = *ctx_->save;
-  const Tick now = ctx_->world->meta().tick;
-  if (r.type == "events") {  // {"from": T1, "to": T2}, both optional: the last 30 days
-    constexpr Tick kMaxSpan = 3650;
-    auto field_or = [&](const char* name, Tick fallback) -> Result<Tick> {
-      if (!r.body.contains(name)) return fallback;
-      return int_field(r, name);
-    };
-    auto to = field_or("to", now);
-    // No subtraction may overflow: both ends come from the client, and
-    // to - from with from = -2^62, to = 2^62 overflowed (undefined; in
-    // practice a negative span that passed the check below: the whole
-    // event log in one reply). With from <= to the unsigned difference is
-    // exact. tests/reliability/bad_clients.py sends such ranges.
-    auto from = to ? field_or("from", *to > 30 ? *to - 30 : 0) : to;
-    if (!to || !from)
-      return send(reply_error(r.id, errc::kBadRequest, "\"from\" and \"to\" must be integers"));
-    if (*from > *to || static_cast<uint64_t>(*to) - static_cast<uint64_t>(*from) > kMaxSpan)
-      return send(
-          reply_error(r.id, errc::kBadRequest, "need from <= to, at most 3650 ticks apart"));
-    auto events = save.events_between(*from, *to);
-    if (!events) return send(reply_error(r.id, errc::kFailed, events.status().message()));
-    // An admin also sees the server's own record (incidents, operators'
-    // actions: audit_log), each after the game's events of its tick.
-    std::vector<Event> audit;
-    if (session_.role == Role::admin) {
-      auto rows = save.audit_between(*from, *to);
-      if (!rows) return send(reply_error(r.id, errc::kFailed, rows.status().message()));
-      audit = std::move(*rows);
-      // In order of insertion, which after a rollback is not that of ticks.
-      std::stable_sort(audit.begin(), audit.end(),
-                       [](const Event& a, const Event& b) { return a.tick < b.tick; });
-    }
-    json out = json::array();
-    auto add = [&](const Event& e, bool incident) {
-      json row{{"tick", e.tick}, {"type", e.type}, {"data", parse_json_or_null(e.data, kEventDataLimits)}};
-      if (incident) row["audit"] = true;
-      out.push_back(std::move(row));
-    };
-    size_t next = 0;
-    for (const auto& e : *events) {
-      for (; next < audit.size() && audit[next].tick < e.tick; ++next) add(audit[next], true);
-      add(e, false);
-    }
-    for (; next < audit.size(); ++next) add(audit[next], true);
-    return send(reply_result(r.id, out));
-  }
-  if (r.type == "province_at") {  // {"province": P, "tick": T}
-    auto id = id_field(r, "province");
-    auto tick = int_field(r, "tick");
-    if (!id || !tick)
-      return send(
-          reply_error(r.id, errc::kBadRequest, "\"province\" and \"tick\" must be integers"));
-    auto row = save.province_at(*id, *tick);
-    if (!row) return send(reply_error(r.id, errc::kFailed, row.status().message()));
-    if (!*row)
-      return send(
-          reply_error(r.id, errc::kNotFound, "no history for province " + std::to_string(*id)));
-    const auto& h = **row;
-    return send(reply_result(r.id, {{"province", h.province},
-                                    {"since_tick", h.tick},
-                                    {"owner_id", h.owner},
-                                    {"controller_id", h.controller},
-                                    {"development", h.development}}));
-  }
-  auto nation = id_field(r, "nation");  // wars_of
-  if (!nation) return send(reply_error(r.id, errc::kBadRequest, nation.status().message()));
-  auto wars = save.wars_of(*nation);
-  if (!wars) return send(reply_error(r.id, errc::kFailed, wars.status().message()));
-  json out = json::array();
-  for (const auto& w : *wars)
-    out.push_back({{"id", w.id},
-                   {"attacker_id", w.attacker},
-                   {"defender_id", w.defender},
-                   {"start_tick", w.start_tick},
-                   {"end_tick", w.end_tick < 0 ? json(nullptr) : json(w.end_tick)},
-                   {"war_score", w.war_score}});
-  send(reply_result(r.id, out));
 }
 
 Result<ActorKey> Session::actor_key(const Request& r) {

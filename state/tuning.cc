@@ -181,6 +181,9 @@ std::vector<TuningField> make_fields() {
   f.push_back(field<&T::ai_refuses_white_peace_at>(
       "ai_refuses_white_peace_at", 0, kWarScoreMax,
       "the AI refuses a white peace when its war score is at least this"));
+  // fog of war
+  f.push_back(field<&T::sight_radius>("sight_radius", 0, kMaxSightRadius,
+                                      "steps beyond its provinces and armies a player sees"));
   return f;
 }
 

@@ -134,6 +134,13 @@ struct Tuning {
   // side's war score is at least this high.
   int32_t ai_refuses_white_peace_at = 25;
 
+  // ---- fog of war ----
+  // A player sees armies, sieges and battles in the provinces it owns or
+  // controls, those its armies stand in, and every province within this many
+  // steps of them (rules/sight.h). Read by the gateway only: no rule of the
+  // simulation depends on it, so it never changes a state hash.
+  int32_t sight_radius = 1;
+
   int32_t move_days_for(Terrain t) const { return move_days[static_cast<int>(t)]; }
   int32_t defence_pct_for(Terrain t) const { return defence_pct[static_cast<int>(t)]; }
   int32_t siege_pct_for(Terrain t) const { return siege_pct[static_cast<int>(t)]; }

@@ -70,6 +70,11 @@ constexpr int64_t kMaxNameBytes = 256;
 constexpr int32_t kMaxMapCoordinate = 1 << 20;
 constexpr int32_t kMaxAggression = 100;  // aggression is 0..kMaxAggression
 
+// A player's sight (Tuning::sight_radius): steps beyond its provinces and
+// armies. A breadth-first search of that depth per watched nation and tick;
+// a few steps already cover a region, more would be no fog at all.
+constexpr int32_t kMaxSightRadius = 8;
+
 // ---- how many armies and how far they march ----
 // Upkeep bounds the armies a nation can pay for to about a quarter of its
 // development, i.e. under 8 per province at the highest development; a

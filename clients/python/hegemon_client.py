@@ -259,8 +259,8 @@ def _print_human(command, result):
         paused = f"  PAUSED: {result['last_error']}" if result["last_error"] else ""
         print(f"{result['date']}  tick {result['tick']} (committed {result['committed_tick']})  "
               f"speed {result['speed']}  {result['living_nations']} nations, "
-              f"{result['active_wars']} wars, {result['armies']} armies  "
-              f"hash {result['state_hash']}  restarts {result['restarts']}{paused}")
+              f"{result['active_wars']} wars, {result.get('armies', '?')} armies  "
+              f"hash {result.get('state_hash', '-')}  restarts {result['restarts']}{paused}")
     elif command == "actors":
         for a in result:
             crash = f"  last crash at tick {a['last_crash_tick']}: {a['last_crash']}" if a["last_crash"] else ""
@@ -301,7 +301,7 @@ def _watch(client, args):
         else:
             print(f"{push['date']}  tick {push['tick']}  {len(push['provinces'])} provinces, "
                   f"{len(push['nations'])} nations, {len(push['armies'])} armies changed, "
-                  f"{len(push['events'])} events  hash {push['state_hash']}", flush=True)
+                  f"{len(push['events'])} events  hash {push.get('state_hash', '-')}", flush=True)
         seen += 1
     return 0
 

@@ -300,6 +300,7 @@ std::vector<RequestSpec> build() {
        &S::sql},
       {"download_save",
        kCommanders,
+       Reads::nothing,
        kAdmin,
        {},
        "download-save OUT",

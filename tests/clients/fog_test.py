@@ -208,6 +208,16 @@ def walk_every_request(hc, port, table, me, token, world):
                     handled.add(t)
                 continue
             check(row["reads"] == "nothing", f"'{t}' reads the world but this test does not walk it")
+            if t == "download_save":
+                # The whole save, every nation in it: refused to a player of
+                # a running game (here without --player-downloads at all).
+                try:
+                    call(t)
+                    raise Failure("a player of a running game was sent the save")
+                except hc.ServerError as e:
+                    check(e.code == "forbidden", f"'{t}': {e}")
+                handled.add(t)
+                continue
             fields = {"declare_war": {"target": nations[0] if nations[0] != me else nations[1]},
                       "offer_peace": {"terms": "white"}, "accept_peace": {},
                       "recruit": {"province": 1}, "set_tax": {"level": 2},

@@ -16,37 +16,34 @@ inline Command command(CommandKind kind, NationId nation) {
   c.nation = nation;
   return c;
 }
+// A command of `kind` by `nation` with one field set.
+template <typename Field, typename Value>
+Command with(CommandKind kind, NationId nation, Field Command::*field, Value&& value) {
+  Command c = command(kind, nation);
+  c.*field = std::forward<Value>(value);
+  return c;
+}
+
 inline Command move_army(NationId nation, ArmyId army, std::vector<ProvinceId> path) {
-  Command c = command(CommandKind::move_army, nation);
+  Command c = with(CommandKind::move_army, nation, &Command::path, std::move(path));
   c.army = army;
-  c.path = std::move(path);
   return c;
 }
 inline Command recruit(NationId nation, ProvinceId province) {
-  Command c = command(CommandKind::recruit, nation);
-  c.province = province;
-  return c;
+  return with(CommandKind::recruit, nation, &Command::province, province);
 }
 inline Command set_tax(NationId nation, int32_t level) {
-  Command c = command(CommandKind::set_tax, nation);
-  c.level = level;
-  return c;
+  return with(CommandKind::set_tax, nation, &Command::level, level);
 }
 inline Command declare_war(NationId nation, NationId target) {
-  Command c = command(CommandKind::declare_war, nation);
-  c.target = target;
-  return c;
+  return with(CommandKind::declare_war, nation, &Command::target, target);
 }
 inline Command offer_peace(NationId nation, PeaceTerms terms) {
-  Command c = command(CommandKind::offer_peace, nation);
-  c.terms = terms;
-  return c;
+  return with(CommandKind::offer_peace, nation, &Command::terms, terms);
 }
 inline Command accept_peace(NationId nation) { return command(CommandKind::accept_peace, nation); }
 inline Command set_player(NationId nation, bool player = true) {
-  Command c = command(CommandKind::set_player, nation);
-  c.player = player;
-  return c;
+  return with(CommandKind::set_player, nation, &Command::player, player);
 }
 
 }  // namespace hegemon::test

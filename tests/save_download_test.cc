@@ -32,6 +32,15 @@ std::string empty_file(const test::TempDir& dir, const std::string& name) {
   return path;
 }
 
+// A save at dir/game.db holding a new small world, closed again; its path.
+std::string closed_save(const test::TempDir& dir) {
+  const std::string path = dir.file("game.db");
+  auto save = SaveFile::open(path);
+  CAF_REQUIRE(save.ok());
+  CAF_REQUIRE((*save)->create_world(generate_world(test::small_world(7))).ok());
+  return path;
+}
+
 }  // namespace
 
 CAF_TEST(a copy of a live save holds its last committed tick and no tokens) {
@@ -81,13 +90,7 @@ CAF_TEST(a copy of a live save holds its last committed tick and no tokens) {
 
 CAF_TEST(the size limit is enforced before the copy is written) {
   test::TempDir dir;
-  const std::string path = dir.file("game.db");
-  {
-    auto save = SaveFile::open(path);
-    CAF_REQUIRE(save.ok());
-    World w(generate_world(test::small_world(7)));
-    CAF_REQUIRE((*save)->create_world(w.snapshot()).ok());
-  }
+  const std::string path = closed_save(dir);
   const std::string copy_path = empty_file(dir, "copy.db");
   auto copy = copy_save_for_download(path, copy_path, 8192);
   CAF_REQUIRE(!copy.ok());
@@ -98,13 +101,7 @@ CAF_TEST(the size limit is enforced before the copy is written) {
 
 CAF_TEST(a destination that is not a new empty file is refused) {
   test::TempDir dir;
-  const std::string path = dir.file("game.db");
-  {
-    auto save = SaveFile::open(path);
-    CAF_REQUIRE(save.ok());
-    World w(generate_world(test::small_world(7)));
-    CAF_REQUIRE((*save)->create_world(w.snapshot()).ok());
-  }
+  const std::string path = closed_save(dir);
   // The save itself, and a missing file.
   auto onto_save = copy_save_for_download(path, path, int64_t{1} << 30);
   CAF_CHECK(!onto_save.ok());

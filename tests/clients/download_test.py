@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 
-from serve_process import Failure, report_failure, start_server
+from serve_process import Failure, report_failure, run_with_server, start_server
 
 ADMIN_TOKEN = "download-test-admin-token-0123456789"
 
@@ -311,18 +311,14 @@ def main():
     sys.path.insert(0, os.path.join(source, "clients", "python"))
     import hegemon_client as hc
 
+    def admin_downloads(port, log_path):
+        check_admin_downloads(hegemon, hc, port, workdir, log_path)
+        check_audit(hegemon, hc, port)
+
     with tempfile.TemporaryDirectory() as workdir:
-        proc, port, _, log_path = start_server(hegemon, workdir, ["--admin-token", ADMIN_TOKEN])
-        try:
-            check_admin_downloads(hegemon, hc, port, workdir, log_path)
-            check_audit(hegemon, hc, port)
-        except (Failure, hc.ServerError, OSError) as e:
-            proc.kill()
-            return report_failure(e, log_path)
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                proc.wait(30)
+        if run_with_server(hegemon, workdir, ["--admin-token", ADMIN_TOKEN], admin_downloads,
+                           errors=(Failure, hc.ServerError, OSError)):
+            return 1
         try:
             check_players(hegemon, hc, workdir)
         except Failure as e:

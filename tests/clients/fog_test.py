@@ -22,14 +22,10 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_process import Failure, report_failure, start_server  # noqa: E402
+from serve_process import Failure, run_with_server, use_debian_python  # noqa: E402
 
-try:
-    import websockets.client  # Debian's python3-websockets
-except ImportError:  # another python3 first on PATH (pyenv): Debian's has it
-    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3":
-        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
-    raise
+use_debian_python("websockets")
+import websockets.client  # noqa: E402 (Debian's python3-websockets)
 
 ADMIN = "fog-test-admin-token-0123456789abc"
 PRIVATE_NATION_KEYS = {"treasury", "stability", "manpower", "tax_level", "player", "armies"}
@@ -379,9 +375,7 @@ def run_until(admin, ticks):
 
 
 def fog(hegemon, hc, workdir, table):
-    proc, port, _, log_path = start_server(
-        hegemon, workdir, ["--admin-token", ADMIN, "--http-port", "0"])
-    try:
+    def body(port, log_path):
         with open(log_path) as f:
             import re
             ws_port = int(re.search(r"ws://127\.0\.0\.1:(\d+)/ws", f.read()).group(1))
@@ -412,18 +406,12 @@ def fog(hegemon, hc, workdir, table):
             print(f"fog: nation {me}: {hidden} armies hidden, {events} events, "
                   f"{ticks} ticks followed, {entered} armies entered sight, {left} left it; "
                   f"rolled back to {back}; marching {marching}")
-    except Exception as e:  # noqa: BLE001 (any failure: the server goes too)
-        proc.kill()
-        return report_failure(e, log_path)
-    proc.terminate()
-    proc.wait(timeout=30)
-    return 0
+
+    return run_with_server(hegemon, workdir, ["--admin-token", ADMIN, "--http-port", "0"], body)
 
 
 def delayed(hegemon, hc, workdir, delay):
-    proc, port, _, log_path = start_server(
-        hegemon, workdir, ["--admin-token", ADMIN, "--spectators", f"delayed:{delay}"])
-    try:
+    def body(port, log_path):
         with hc.Client(port=port) as admin, hc.Client(port=port) as spectator:
             admin.login("admin", ADMIN)
             now = run_until(admin, delay + 20)
@@ -445,12 +433,9 @@ def delayed(hegemon, hc, workdir, delay):
             check(admin.request("status")["tick"] == now, "the game moved while paused")
             check(spectator.request("status")["tick"] == now - delay, "status is not T-N")
             print(f"delayed:{delay}: at tick {now} the spectator sees {last}")
-    except Exception as e:  # noqa: BLE001 (any failure: the server goes too)
-        proc.kill()
-        return report_failure(e, log_path)
-    proc.terminate()
-    proc.wait(timeout=30)
-    return 0
+
+    return run_with_server(hegemon, workdir,
+                           ["--admin-token", ADMIN, "--spectators", f"delayed:{delay}"], body)
 
 
 def bad_modes(hegemon, workdir):
@@ -468,8 +453,7 @@ def bad_modes(hegemon, workdir):
 
 
 def off(hegemon, hc, workdir):
-    proc, port, _, log_path = start_server(hegemon, workdir, ["--spectators", "off"])
-    try:
+    def body(port, log_path):
         with hc.Client(port=port) as c:
             check(c.hello["spectators"] is False, "hello says spectators are admitted")
             try:
@@ -477,12 +461,8 @@ def off(hegemon, hc, workdir):
                 raise Failure("a spectator logged in with --spectators off")
             except hc.ServerError as e:
                 check(e.code == "unauthorized" and "spectators off" in e.message, f"{e}")
-    except Exception as e:  # noqa: BLE001 (any failure: the server goes too)
-        proc.kill()
-        return report_failure(e, log_path)
-    proc.terminate()
-    proc.wait(timeout=30)
-    return 0
+
+    return run_with_server(hegemon, workdir, ["--spectators", "off"], body)
 
 
 def main():

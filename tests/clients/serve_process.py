@@ -46,3 +46,34 @@ def report_failure(error, log_path):
     with open(log_path) as f:
         print(f.read()[-3000:])
     return 1
+
+
+def run_with_server(hegemon, workdir, extra_args, body, errors=(Exception,)):
+    """Starts the server (start_server), calls body(port, log_path) and stops
+    the server again, whatever body did. Returns 0, or, when body raised one
+    of `errors`, prints why with the end of the server's log (report_failure)
+    and returns 1; anything else propagates once the server is stopped."""
+    proc, port, _, log_path = start_server(hegemon, workdir, extra_args)
+    try:
+        body(port, log_path)
+        return 0
+    except errors as e:
+        proc.kill()
+        return report_failure(e, log_path)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(30)
+
+
+def use_debian_python(*modules):
+    """Re-executes the running script under Debian's /usr/bin/python3 when one
+    of `modules` (which Debian packages: python3-websockets, python3-msgpack)
+    cannot be imported here, as when pyenv's python3 comes first on PATH."""
+    import importlib.util
+    import sys
+    if all(importlib.util.find_spec(m.split(".")[0]) for m in modules):
+        return
+    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3":
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
+    raise ImportError(f"missing {', '.join(modules)} (scripts/install_deps.sh installs them)")

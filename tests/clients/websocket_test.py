@@ -25,15 +25,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_process import Failure, report_failure, start_server  # noqa: E402
+from serve_process import (Failure, report_failure, start_server,  # noqa: E402
+                           use_debian_python)
 
-try:
-    import msgpack  # Debian's python3-msgpack
-    import websockets.client  # Debian's python3-websockets (10.x: asyncio only)
-except ImportError:  # another python3 first on PATH (pyenv): Debian's has it
-    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3":
-        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
-    raise
+use_debian_python("msgpack", "websockets")
+import msgpack  # noqa: E402 (Debian's python3-msgpack)
+import websockets.client  # noqa: E402 (Debian's python3-websockets; 10.x: asyncio only)
 import asyncio  # noqa: E402
 
 

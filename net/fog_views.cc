@@ -105,13 +105,15 @@ json war_json(const PlayerSight& v, WarId id) {
   return war_row(*w, v.nation);
 }
 
-bool event_visible(const PlayerSight& v, const std::string& type, const json& data) {
+bool event_visible(const PlayerSight& v, const std::string& type, const json& data,
+                   EventTime when) {
   namespace ev = events;
   if (!data.is_object()) return false;
   const NationId me = v.nation;
   auto mine = [&](const char* field) { return int_of(data, field) == me; };
   auto seen = [&](const char* field) {
-    return v.sight->sees(static_cast<ProvinceId>(int_of(data, field)));
+    return when == EventTime::this_tick &&
+           v.sight->sees(static_cast<ProvinceId>(int_of(data, field)));
   };
   auto my_war = [&] {
     auto w = v.world->war(static_cast<WarId>(int_of(data, "war")));
@@ -126,7 +128,7 @@ bool event_visible(const PlayerSight& v, const std::string& type, const json& da
     return mine("nation");
   if (type == ev::kArmyRecruited || type == ev::kRevolt || type == ev::kSiegeWon)
     return mine("nation") || seen("province");
-  if (type == ev::kBattle) return seen("province");
+  if (type == ev::kBattle) return seen("province") || (when == EventTime::past && my_war());
   if (type == ev::kPeaceOffered || type == ev::kPeaceRefused || type == ev::kPeaceOfferExpired)
     return my_war();
   return false;  // a type added later is hidden until someone decides otherwise

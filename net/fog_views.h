@@ -58,7 +58,14 @@ nlohmann::json war_row(const War& w, NationId nation);
 // nation_eliminated. Its own: commands and their failures, bankruptcies,
 // refused declarations, its armies destroyed, peace offers of its wars.
 // Where it sees: battles, sieges won, revolts, recruitments.
-bool event_visible(const PlayerSight& v, const std::string& type, const nlohmann::json& data);
+// Sight is today's: an event of an earlier tick (`past`, the `events`
+// history) is shown for where it happened only if it concerns the player
+// (its own recruitments, sieges and revolts; battles of its wars), since the
+// place may have come into sight only later and the player must not learn
+// what happened there before it saw it.
+enum class EventTime { this_tick, past };
+bool event_visible(const PlayerSight& v, const std::string& type, const nlohmann::json& data,
+                   EventTime when = EventTime::this_tick);
 
 // The watch snapshot of a player: as snapshot_json, the entities cut as
 // above, plus "armies" (every army it sees, whole or foreign), "sight" (the

@@ -207,8 +207,10 @@ void Session::from_save(const Request& r) {
     json out = json::array();
     auto add = [&](const Event& e, bool incident) {
       json data = parse_json_or_null(e.data, kEventDataLimits);
-      // A player: what concerns it or happened where it sees now.
-      if (v.kind == View::Kind::player && !event_visible(v.fog, e.type, data)) return;
+      // A player: what concerns it, and what happened where it sees now
+      // only if it happened now (fog_views.h, EventTime).
+      const EventTime when = e.tick < now ? EventTime::past : EventTime::this_tick;
+      if (v.kind == View::Kind::player && !event_visible(v.fog, e.type, data, when)) return;
       json row{{"tick", e.tick}, {"type", e.type}, {"data", std::move(data)}};
       if (incident) row["audit"] = true;
       out.push_back(std::move(row));

@@ -115,13 +115,18 @@ def event_allowed(e, me, sight, world):
         return me in (d.get("nation"), d.get("target"))
     if t in ("command", "command_failed", "bankruptcy", "army_destroyed"):
         return d.get("nation") == me
+    # Where it sees, only as it happens: an earlier tick's event is shown
+    # for its place only if it is the player's own (the place may have come
+    # into sight since).
+    now = e.get("tick", world.tick) >= world.tick  # a delta's events carry no tick: now
+    w = world.wars.get(d.get("war"))
+    my_war = w is not None and me in w[:2]
     if t in ("army_recruited", "revolt", "siege_won"):
-        return d.get("nation") == me or d.get("province") in sight
+        return d.get("nation") == me or (now and d.get("province") in sight)
     if t == "battle":
-        return d.get("province") in sight
+        return (now and d.get("province") in sight) or (not now and my_war)
     if t in ("peace_offered", "peace_refused", "peace_offer_expired"):
-        w = world.wars.get(d.get("war"))
-        return w is not None and me in w[:2]
+        return my_war
     return False
 
 

@@ -14,6 +14,7 @@ Usage: download_test.py HEGEMON SOURCE_DIR
 
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import struct
@@ -148,6 +149,15 @@ def check_admin_downloads(hegemon, hc, port, workdir, log_path):
               f"{replay.stdout[-2000:]} {replay.stderr[-2000:]}")
         check(not [n for n in os.listdir(outdir) if n != "copy.db" and not n.startswith("copy.db-")],
               f"files beside the copy: {os.listdir(outdir)}")
+        # ... and plays on by itself, as a friend would play it.
+        played = os.path.join(workdir, "played.db")
+        shutil.copy(out, played)
+        serve = subprocess.run([hegemon, "serve", "--save", played, "--ticks", "20", "--speed",
+                                "max", "--port", "0"], capture_output=True, text=True, timeout=300)
+        check(serve.returncode == 0, f"serve on the copy exited {serve.returncode}: "
+              f"{serve.stderr[-2000:]}")
+        check(copy_facts(played)["tick"] == facts["tick"] + 20,
+              f"the copy played to tick {copy_facts(played)['tick']}, not {facts['tick'] + 20}")
 
         # The Python client, over a file that exists (replaced only when whole).
         seen = []

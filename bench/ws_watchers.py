@@ -62,8 +62,12 @@ class Watcher:
 
 async def watch(url, w, stop):
     # A connection waits its turn behind 2,000-province snapshots to others.
+    # No keepalive pings from this side: with hundreds of connections in one
+    # Python process the event loop answers late, and the client library
+    # would close a healthy connection (1011, "keepalive ping timeout").
     async with websockets.client.connect(url, max_size=64 << 20, max_queue=64,
-                                         open_timeout=120, close_timeout=5) as ws:
+                                         open_timeout=120, close_timeout=5,
+                                         ping_interval=None) as ws:
         await ws.send('{"id":1,"type":"hello","version":1}')
         await ws.recv()
         await ws.send('{"id":2,"type":"login","role":"spectator"}')
@@ -87,12 +91,14 @@ async def watch(url, w, stop):
 
 
 async def run(args, proc, url):
-    async with websockets.client.connect(url) as admin:
+    async with websockets.client.connect(url, ping_interval=None) as admin:
         async def ask(id_, type_, **fields):
             await admin.send(json.dumps(dict(fields, id=id_, type=type_)))
             while True:
                 reply = json.loads(await admin.recv())
                 if reply.get("id") == id_:
+                    if "result" not in reply:
+                        raise SystemExit(f"{type_} was refused: {reply}")
                     return reply["result"]
 
         await ask(1, "hello", version=1)

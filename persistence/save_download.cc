@@ -12,10 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct BackupFinisher {
-  void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
-};
-
 constexpr int kBusyTimeoutMs = 5000;  // as the writer's: a checkpoint may hold a lock briefly
 
 }  // namespace
@@ -43,18 +39,9 @@ Result<SaveCopy> copy_save_for_download(const std::string& save_path, const std:
 
   Result<Database> dest = Database::open(dest_path, SQLITE_OPEN_READWRITE);
   if (!dest.ok()) return dest.status().with_context(what);
-  {
-    std::unique_ptr<sqlite3_backup, BackupFinisher> backup(
-        sqlite3_backup_init(dest->handle(), "main", src->handle(), "main"));
-    if (!backup) return fail(dest->errmsg());
-    // -1: every page in one step, so the copy is one read transaction of the
-    // source: one committed tick.
-    src->set_step_time_limit(std::chrono::milliseconds(0));
-    const int step_rc = sqlite3_backup_step(backup.get(), -1);
-    const int finish_rc = sqlite3_backup_finish(backup.release());
-    if (step_rc != SQLITE_DONE) return fail(sqlite3_errstr(step_rc));
-    if (finish_rc != SQLITE_OK) return fail(dest->errmsg());
-  }
+  // One step: one read transaction of the source, one committed tick.
+  src->set_step_time_limit(std::chrono::milliseconds(0));
+  if (Status s = copy_database(*dest, *src, what); !s.ok()) return s;
   // Hegemon's CHECKs call json_valid(), which a read-write connection parses
   // only trusted (sqlite.h); this is a page-for-page copy of the server's own
   // save.

@@ -391,12 +391,6 @@ Status SaveFile::checkpoint() {
   return finish_write(sqlite_error(db_.handle(), rc, "checkpoint " + path() + ": " + db_.errmsg()));
 }
 
-namespace {
-struct BackupFinisher {
-  void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
-};
-}  // namespace
-
 Status SaveFile::backup_to(const std::string& dest_path) {
   const std::string what = "back up " + path() + " to " + dest_path;
   std::error_code ec;
@@ -426,18 +420,7 @@ Status SaveFile::backup_to(const std::string& dest_path) {
   Status status = dest->set_busy_timeout(kBusyTimeoutMs);
   if (!status.ok()) return status.with_context(what);
 
-  std::unique_ptr<sqlite3_backup, BackupFinisher> backup(
-      sqlite3_backup_init(dest->handle(), "main", db_.handle(), "main"));
-  if (!backup) return fail(what, dest->errmsg());
-  // -1: every page in one step, so the copy is one consistent read of the
-  // source and one write transaction on the destination.
-  const int step_rc = sqlite3_backup_step(backup.get(), -1);
-  const int finish_rc = sqlite3_backup_finish(backup.release());
-  if (step_rc != SQLITE_DONE)
-    return sqlite_error(nullptr, step_rc, what + ": " + sqlite3_errstr(step_rc));
-  if (finish_rc != SQLITE_OK)
-    return sqlite_error(dest->handle(), finish_rc, what + ": " + dest->errmsg());
-  return Status();
+  return copy_database(*dest, db_, what);
 }
 
 Result<std::string> SaveFile::pragma(const std::string& name) const {

@@ -404,4 +404,21 @@ ReadTransaction::~ReadTransaction() {
   if (db_ != nullptr && db_->in_transaction()) (void)end_.run();
 }
 
+Status copy_database(Database& dest, const Database& src, const std::string& what) {
+  struct Finisher {
+    void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
+  };
+  std::unique_ptr<sqlite3_backup, Finisher> backup(
+      sqlite3_backup_init(dest.handle(), "main", src.handle(), "main"));
+  if (!backup) return Status::error(what + ": " + dest.errmsg());
+  // -1: every page in one step (see the header).
+  const int step_rc = sqlite3_backup_step(backup.get(), -1);
+  const int finish_rc = sqlite3_backup_finish(backup.release());
+  if (step_rc != SQLITE_DONE)
+    return sqlite_error(nullptr, step_rc, what + ": " + sqlite3_errstr(step_rc));
+  if (finish_rc != SQLITE_OK)
+    return sqlite_error(dest.handle(), finish_rc, what + ": " + dest.errmsg());
+  return Status();
+}
+
 }  // namespace hegemon

@@ -176,6 +176,13 @@ class Database {
   Statement begin_, commit_, rollback_;     // prepared on first use
 };
 
+// Copies every page of `src` into `dest` with SQLite's online backup API in
+// one step, so the copy is one read transaction of the source (one committed
+// tick under WAL) and one write transaction on the destination. Errors start
+// with `what`; an I/O fault keeps its kind (sqlite_error). Used by
+// `save-as` (SaveFile::backup_to) and the save download.
+Status copy_database(Database& dest, const Database& src, const std::string& what);
+
 // BEGIN IMMEDIATE ... COMMIT, rolled back by the destructor unless commit()
 // succeeded. IMMEDIATE takes the write lock up front, so a transaction never
 // fails half-way for lock contention after it has started writing.
